@@ -1,0 +1,228 @@
+//! The command line: flags as data (clap derive), outputs routed to files or stdout, and the
+//! exit code contract: 0 clean or below the gate, 1 the gate tripped, 2 the scan could not run.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::finding::Severity;
+use crate::report::{Analysis, html, json, terminal};
+use crate::{ScanOptions, rules};
+
+#[derive(Parser, Debug)]
+#[command(name = "seaworthy", version, about = "Audit a Node.js/TypeScript monorepo for production readiness")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Scan a repository and report what will break its services at build, start or run time.
+    Scan(ScanArgs),
+    /// List the rules, or print one rule's full help.
+    Rules {
+        /// A rule ID such as `deps/undeclared`.
+        id: Option<String>,
+    },
+}
+
+#[derive(Parser, Debug)]
+pub struct ScanArgs {
+    /// The repository root.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Write the canonical JSON report to FILE (`-` for stdout).
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<String>,
+    /// Write the self-contained HTML report to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Exit 1 if a finding at or above this severity is new.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    /// Exit 1 if the overall score is below N.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=100))]
+    pub min_score: Option<u32>,
+    /// Print nothing but errors.
+    #[arg(long, short, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Also print info findings, unreadable files and run statistics.
+    #[arg(long, short)]
+    pub verbose: bool,
+    /// Never show the progress bar.
+    #[arg(long)]
+    pub no_progress: bool,
+    /// When to use colour in the terminal summary.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Files larger than this many bytes are not parsed (lockfiles have their own, larger limit).
+    #[arg(long, value_name = "BYTES", default_value_t = 1024 * 1024)]
+    pub max_file_size: u64,
+    /// Threads for the file walk (default: the number of cores).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+impl FailOn {
+    fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Never => None,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let code = if err.use_stderr() { 2 } else { 0 };
+            let _ = err.print();
+            return ExitCode::from(code);
+        }
+    };
+    match cli.command {
+        Command::Scan(args) => scan(&args),
+        Command::Rules { id } => print_rules(id.as_deref()),
+    }
+}
+
+fn print_rules(id: Option<&str>) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    match id {
+        Some(id) => {
+            let Some(rule) = rules::find(id) else {
+                eprintln!("error: no rule `{id}`; `seaworthy rules` lists them");
+                return ExitCode::from(2);
+            };
+            let m = rule.meta();
+            let _ = writeln!(out, "{} ({}, {})\n\n{}\n\n{}", m.id, m.severity.as_str(), m.category.id(), m.summary, m.help());
+        }
+        None => {
+            for rule in rules::REGISTRY {
+                let m = rule.meta();
+                let _ = writeln!(out, "{:<36} {:<8} {:<14} {}", m.id, m.severity.as_str(), m.category.id(), m.summary);
+            }
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn scan(args: &ScanArgs) -> ExitCode {
+    let mut options = ScanOptions::new(&args.path);
+    options.limits.max_file_size = args.max_file_size;
+    if let Some(threads) = args.threads {
+        options.threads = threads.max(1);
+    }
+    let show_progress = !args.quiet && !args.no_progress && std::io::stderr().is_terminal();
+    let bar = show_progress.then(|| {
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.enable_steady_tick(std::time::Duration::from_millis(80));
+        bar
+    });
+    let progress = |stage: &str| {
+        if let Some(bar) = &bar {
+            bar.set_message(stage.to_string());
+        }
+    };
+    let result = crate::scan(&options, &progress);
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    let analysis = match result {
+        Ok(analysis) => analysis,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::from(2);
+        }
+    };
+
+    if let Err(err) = write_outputs(args, &analysis) {
+        eprintln!("error: {err}");
+        return ExitCode::from(2);
+    }
+
+    let json_on_stdout = args.json.as_deref() == Some("-");
+    if !args.quiet && !json_on_stdout {
+        let color = match args.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        };
+        let text = terminal::render(&analysis, &terminal::Options { color, verbose: args.verbose });
+        let mut out = std::io::stdout().lock();
+        // A closed pipe (`| head`) is not an error worth reporting.
+        let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    }
+    gate(args, &analysis)
+}
+
+fn write_outputs(args: &ScanArgs, analysis: &Analysis) -> Result<(), String> {
+    if let Some(target) = &args.json {
+        let text = json::render(&analysis.report);
+        if target == "-" {
+            let mut out = std::io::stdout().lock();
+            let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+        } else {
+            std::fs::write(target, text).map_err(|e| format!("cannot write {target}: {e}"))?;
+        }
+    }
+    if let Some(path) = &args.html {
+        let text = html::render(analysis).map_err(|e| format!("cannot render the HTML report: {e}"))?;
+        std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+fn gate(args: &ScanArgs, analysis: &Analysis) -> ExitCode {
+    let report = &analysis.report;
+    let mut tripped = false;
+    if let Some(threshold) = args.fail_on.threshold() {
+        let failing = report
+            .findings
+            .iter()
+            .filter(|f| f.suppressed.is_none())
+            .filter(|f| f.baseline_state != Some(crate::finding::BaselineState::Unchanged))
+            .filter(|f| f.severity >= threshold)
+            .count();
+        if failing > 0 {
+            tripped = true;
+            if !args.quiet {
+                eprintln!("seaworthy: {failing} new finding(s) at or above {} (--fail-on)", threshold.as_str());
+            }
+        }
+    }
+    if let Some(min) = args.min_score {
+        match report.summary.score {
+            Some(score) if score < min => {
+                tripped = true;
+                if !args.quiet {
+                    eprintln!("seaworthy: score {score} is below --min-score {min}");
+                }
+            }
+            Some(_) => {}
+            None => eprintln!("seaworthy: the score is unknown (see errors); --min-score not applied"),
+        }
+    }
+    if tripped { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}

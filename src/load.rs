@@ -1,0 +1,171 @@
+//! Reading and parsing: every classified file that seaworthy understands is read once and
+//! parsed in parallel into owned facts. A file that is binary, too large, not UTF-8, unreadable
+//! or malformed becomes an error entry (or a skip counted in the run stats); nothing stops.
+
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::discover::{FileKind, LockfileKind, WalkedFile};
+use crate::parse::{
+    ParseError, compose::ComposeFile, dockerfile::Dockerfile, package_json::PackageJson,
+    pnpm_workspace::PnpmWorkspace, tsconfig::RawTsConfig,
+};
+use crate::report::ErrorEntry;
+
+/// Size limits. Lockfiles of large monorepos run to tens of megabytes, so they have their own.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_file_size: u64,
+    pub max_lockfile_size: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_file_size: 1024 * 1024, max_lockfile_size: 256 * 1024 * 1024 }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LoadStats {
+    pub parsed: usize,
+    pub skipped_binary: usize,
+    pub skipped_too_large: usize,
+}
+
+/// A file whose content was not needed for parsing in this version but whose presence matters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LockfileRef {
+    pub path: String,
+    pub kind: LockfileKind,
+}
+
+/// Everything the parsers produced, each list sorted by path.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub packages: Vec<PackageJson>,
+    pub tsconfigs: Vec<RawTsConfig>,
+    pub pnpm_workspaces: Vec<PnpmWorkspace>,
+    pub dockerfiles: Vec<Dockerfile>,
+    pub compose_files: Vec<ComposeFile>,
+    pub lockfiles: Vec<LockfileRef>,
+    pub errors: Vec<ErrorEntry>,
+    pub stats: LoadStats,
+}
+
+enum Parsed {
+    Package(PackageJson),
+    TsConfig(RawTsConfig),
+    PnpmWorkspace(PnpmWorkspace),
+    Dockerfile(Dockerfile),
+    Compose(ComposeFile),
+    /// Read and checked for being text; its facts come with a later version.
+    Checked,
+}
+
+enum Outcome {
+    Parsed(Parsed),
+    Lockfile(LockfileRef),
+    Binary,
+    TooLarge,
+    Failed(ErrorEntry),
+}
+
+pub fn load(root: &Path, files: &[WalkedFile], limits: Limits) -> Loaded {
+    let outcomes: Vec<Outcome> = files
+        .par_iter()
+        .filter_map(|file| {
+            let kind = file.kind?;
+            if !kind.is_parsed() {
+                // Sources are parsed by the import extractor; over the limit they are skipped.
+                return (file.size > limits.max_file_size).then_some(Outcome::TooLarge);
+            }
+            Some(load_one(root, file, kind, limits))
+        })
+        .collect();
+
+    let mut loaded = Loaded::default();
+    for outcome in outcomes {
+        match outcome {
+            Outcome::Parsed(parsed) => {
+                loaded.stats.parsed += 1;
+                match parsed {
+                    Parsed::Package(p) => loaded.packages.push(p),
+                    Parsed::TsConfig(t) => loaded.tsconfigs.push(t),
+                    Parsed::PnpmWorkspace(w) => loaded.pnpm_workspaces.push(w),
+                    Parsed::Dockerfile(d) => loaded.dockerfiles.push(d),
+                    Parsed::Compose(c) => loaded.compose_files.push(c),
+                    Parsed::Checked => {}
+                }
+            }
+            Outcome::Lockfile(l) => {
+                loaded.stats.parsed += 1;
+                loaded.lockfiles.push(l);
+            }
+            Outcome::Binary => loaded.stats.skipped_binary += 1,
+            Outcome::TooLarge => loaded.stats.skipped_too_large += 1,
+            Outcome::Failed(e) => loaded.errors.push(e),
+        }
+    }
+    // `files` is sorted and par_iter().collect() keeps order, so the lists are sorted already.
+    loaded
+}
+
+fn load_one(root: &Path, file: &WalkedFile, kind: FileKind, limits: Limits) -> Outcome {
+    let fail = |message: String| {
+        Outcome::Failed(ErrorEntry { path: file.path.clone(), message, kind: Some(kind) })
+    };
+    let limit = if kind.is_lockfile() { limits.max_lockfile_size } else { limits.max_file_size };
+    if file.size > limit {
+        // A manifest that large is not a manifest; say so rather than silently skipping it.
+        return if kind == FileKind::PackageJson {
+            fail(format!("{} bytes is over the {limit}-byte limit; not parsed", file.size))
+        } else {
+            Outcome::TooLarge
+        };
+    }
+    if let FileKind::Lockfile(lock) = kind {
+        // Lockfile contents are read by the lockfile rules; here only their presence counts.
+        return Outcome::Lockfile(LockfileRef { path: file.path.clone(), kind: lock });
+    }
+    let bytes = match std::fs::read(root.join(&file.path)) {
+        Ok(bytes) => bytes,
+        Err(err) => return fail(format!("cannot read: {err}")),
+    };
+    if is_binary(&bytes) {
+        return if matches!(kind, FileKind::Source { .. }) {
+            Outcome::Binary
+        } else {
+            fail("binary content where text was expected; not parsed".to_string())
+        };
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => return fail(format!("not valid UTF-8 (byte {}); not parsed", err.utf8_error().valid_up_to())),
+    };
+    let parsed: Result<Parsed, ParseError> = match kind {
+        FileKind::PackageJson => crate::parse::package_json::parse(&file.path, &text).map(Parsed::Package),
+        FileKind::TsConfig => crate::parse::tsconfig::parse(&file.path, &text).map(Parsed::TsConfig),
+        FileKind::PnpmWorkspace => {
+            crate::parse::pnpm_workspace::parse(&file.path, &text).map(Parsed::PnpmWorkspace)
+        }
+        FileKind::Dockerfile => crate::parse::dockerfile::parse(&file.path, &text).map(Parsed::Dockerfile),
+        FileKind::Compose => crate::parse::compose::parse(&file.path, &text).map(Parsed::Compose),
+        FileKind::NestCli | FileKind::Turbo | FileKind::Nx | FileKind::NxProject => {
+            crate::parse::json::parse(&text, crate::parse::json::Dialect::Jsonc).map(|_| Parsed::Checked)
+        }
+        FileKind::YarnRc if file.path.ends_with(".yml") || file.path.ends_with(".yaml") => {
+            crate::parse::yaml::parse(&text).map(|_| Parsed::Checked)
+        }
+        _ => Ok(Parsed::Checked),
+    };
+    match parsed {
+        Ok(parsed) => Outcome::Parsed(parsed),
+        Err(err) => fail(err.0),
+    }
+}
+
+/// Git's heuristic: a NUL byte in the first 8000 bytes means binary.
+fn is_binary(bytes: &[u8]) -> bool {
+    bytes.iter().take(8000).any(|b| *b == 0)
+}

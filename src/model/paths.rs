@@ -1,0 +1,80 @@
+//! Repository-relative path arithmetic. Paths are `/`-separated, relative to the root, with
+//! `""` for the root itself. Anything that would climb above the root yields `None`.
+
+/// Joins `rel` (as written in a file: `./x`, `../y`, `z/`) onto the directory `dir`.
+pub fn join(dir: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = if rel.starts_with('/') {
+        // An absolute path inside a repository file points at the machine, not the repository.
+        return None;
+    } else {
+        dir.split('/').filter(|p| !p.is_empty()).collect()
+    };
+    for part in rel.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// The directory holding `path` (`""` for top-level files).
+pub fn parent(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(dir, _)| dir)
+}
+
+pub fn file_name(path: &str) -> &str {
+    path.rsplit_once('/').map_or(path, |(_, name)| name)
+}
+
+/// `path` relative to `dir`, when it lies inside it.
+pub fn strip_dir<'a>(path: &'a str, dir: &str) -> Option<&'a str> {
+    if dir.is_empty() {
+        return Some(path);
+    }
+    let rest = path.strip_prefix(dir)?;
+    if rest.is_empty() {
+        Some("")
+    } else {
+        rest.strip_prefix('/')
+    }
+}
+
+pub fn is_within(path: &str, dir: &str) -> bool {
+    strip_dir(path, dir).is_some()
+}
+
+/// Ancestor directories of a file path, nearest first, ending with the root `""`.
+pub fn ancestors(path: &str) -> impl Iterator<Item = &str> {
+    let mut current = Some(parent(path));
+    std::iter::from_fn(move || {
+        let dir = current?;
+        current = if dir.is_empty() { None } else { Some(parent(dir)) };
+        Some(dir)
+    })
+}
+
+/// How a directory is shown to users: the root is `.`.
+pub fn display_dir(dir: &str) -> &str {
+    if dir.is_empty() { "." } else { dir }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn joins_and_normalises() {
+        assert_eq!(join("apps/api", "../../packages/x/").as_deref(), Some("packages/x"));
+        assert_eq!(join("", "./a/./b").as_deref(), Some("a/b"));
+        assert_eq!(join("apps", "../.."), None);
+        assert_eq!(join("apps", "/etc/passwd"), None);
+        assert_eq!(strip_dir("apps/api/src/x.ts", "apps/api"), Some("src/x.ts"));
+        assert_eq!(strip_dir("apps/api2/x.ts", "apps/api"), None);
+        let a: Vec<_> = ancestors("a/b/c.ts").collect();
+        assert_eq!(a, ["a/b", "a", ""]);
+    }
+}

@@ -1,0 +1,128 @@
+//! Services: the deployables seaworthy scores. A compose service that builds an image, a
+//! Dockerfile no compose file builds, or a package with a `start`/`start:prod` script. The
+//! Docker and compose rule families refine this; the definition lives here only.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Model, paths};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ServiceKind {
+    Compose,
+    Dockerfile,
+    Package,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Service {
+    pub name: String,
+    pub kind: ServiceKind,
+    /// The directory the service is rooted at (its package, or the Dockerfile's folder).
+    pub path: String,
+    pub package: Option<usize>,
+    pub dockerfile: Option<String>,
+    pub compose_file: Option<String>,
+    /// The build context, repository-relative.
+    pub context: Option<String>,
+}
+
+pub const START_SCRIPTS: &[&str] = &["start", "start:prod"];
+
+pub fn derive(model: &Model) -> Vec<Service> {
+    let mut services = Vec::new();
+    let mut built_dockerfiles = BTreeSet::new();
+
+    for compose in &model.compose_files {
+        let compose_dir = paths::parent(&compose.path);
+        for svc in &compose.services {
+            let Some(context) = svc.build_context.as_deref() else { continue };
+            // Remote contexts (git URLs) are not in the repository.
+            if context.contains("://") || context.starts_with("git@") {
+                continue;
+            }
+            let Some(context) = paths::join(compose_dir, context) else { continue };
+            let dockerfile = svc.build_dockerfile.as_deref().unwrap_or("Dockerfile");
+            let Some(dockerfile) = paths::join(&context, dockerfile) else { continue };
+            built_dockerfiles.insert(dockerfile.clone());
+            let package = model.owner_of(&dockerfile);
+            let path = package.map_or_else(|| context.clone(), |i| model.packages[i].dir.clone());
+            services.push(Service {
+                name: svc.name.clone(),
+                kind: ServiceKind::Compose,
+                path,
+                package,
+                dockerfile: Some(dockerfile),
+                compose_file: Some(compose.path.clone()),
+                context: Some(context),
+            });
+        }
+    }
+
+    for dockerfile in &model.dockerfiles {
+        if built_dockerfiles.contains(&dockerfile.path) {
+            continue;
+        }
+        let dir = paths::parent(&dockerfile.path).to_string();
+        let package = model.owner_of(&dockerfile.path);
+        let name = package.map_or_else(
+            || paths::file_name(paths::display_dir(&dir)).to_string(),
+            |i| model.packages[i].name().to_string(),
+        );
+        services.push(Service {
+            name,
+            kind: ServiceKind::Dockerfile,
+            path: package.map_or_else(|| dir.clone(), |i| model.packages[i].dir.clone()),
+            package,
+            dockerfile: Some(dockerfile.path.clone()),
+            compose_file: None,
+            context: Some(dir),
+        });
+    }
+
+    for (i, package) in model.packages.iter().enumerate() {
+        let has_service = services.iter().any(|s| s.package == Some(i));
+        let starts = START_SCRIPTS.iter().any(|s| package.manifest.script(s).is_some());
+        if has_service || !starts {
+            continue;
+        }
+        services.push(Service {
+            name: package.name().to_string(),
+            kind: ServiceKind::Package,
+            path: package.dir.clone(),
+            package: Some(i),
+            dockerfile: None,
+            compose_file: None,
+            context: None,
+        });
+    }
+
+    dedupe(services)
+}
+
+/// The same compose service in `docker-compose.yml` and an override is one service; different
+/// services that happen to share a name are told apart by where they come from.
+fn dedupe(mut services: Vec<Service>) -> Vec<Service> {
+    services.sort_by(|a, b| {
+        (&a.name, &a.dockerfile, &a.compose_file, &a.path).cmp(&(&b.name, &b.dockerfile, &b.compose_file, &b.path))
+    });
+    services.dedup_by(|b, a| a.name == b.name && a.dockerfile == b.dockerfile && a.kind == b.kind);
+    let mut counts = std::collections::BTreeMap::new();
+    for s in &services {
+        *counts.entry(s.name.clone()).or_insert(0) += 1;
+    }
+    for s in &mut services {
+        if counts.get(&s.name).copied().unwrap_or(0) > 1 {
+            let origin = s
+                .dockerfile
+                .clone()
+                .or_else(|| s.compose_file.clone())
+                .unwrap_or_else(|| paths::display_dir(&s.path).to_string());
+            s.name = format!("{} ({origin})", s.name);
+        }
+    }
+    services.sort_by(|a, b| a.name.cmp(&b.name));
+    services
+}

@@ -1,0 +1,211 @@
+//! tsconfig resolution: the `extends` chain (relative files, files inside workspace packages,
+//! arrays), with `baseUrl` and `paths` anchored where TypeScript anchors them: `baseUrl` at the
+//! config that set it, `paths` at the effective `baseUrl` or else at the config that set `paths`.
+
+use std::collections::BTreeMap;
+
+use super::{Model, paths};
+use crate::parse::tsconfig::{CompilerOptions, RawTsConfig};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathAlias {
+    /// `@app/*`
+    pub pattern: String,
+    /// Repository-relative target patterns (`apps/api/src/app/*`).
+    pub targets: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TsConfig {
+    pub path: String,
+    pub dir: String,
+    /// Repository-relative `baseUrl` directory.
+    pub base_url: Option<String>,
+    pub paths: Vec<PathAlias>,
+    pub types: Option<Vec<String>>,
+    pub module: Option<String>,
+    pub module_resolution: Option<String>,
+    pub out_dir: Option<String>,
+    pub root_dir: Option<String>,
+    pub composite: bool,
+    /// Referenced tsconfig files, repository-relative.
+    pub references: Vec<String>,
+    /// `extends` entries that point outside the repository or into `node_modules`.
+    pub unresolved_extends: Vec<String>,
+}
+
+/// Options after inheritance, each with the directory it is relative to.
+#[derive(Clone, Default)]
+struct Effective {
+    base_url: Option<String>,
+    paths: Option<(String, Vec<(String, Vec<String>)>)>,
+    types: Option<Vec<String>>,
+    module: Option<String>,
+    module_resolution: Option<String>,
+    out_dir: Option<String>,
+    root_dir: Option<String>,
+    composite: Option<bool>,
+}
+
+impl Effective {
+    fn apply(&mut self, dir: &str, o: &CompilerOptions) {
+        if let Some(b) = &o.base_url {
+            self.base_url = paths::join(dir, b);
+        }
+        if let Some(p) = &o.paths {
+            self.paths = Some((dir.to_string(), p.clone()));
+        }
+        let rel = |v: &Option<String>| v.as_ref().and_then(|v| paths::join(dir, v));
+        if o.out_dir.is_some() {
+            self.out_dir = rel(&o.out_dir);
+        }
+        if o.root_dir.is_some() {
+            self.root_dir = rel(&o.root_dir);
+        }
+        macro_rules! inherit {
+            ($($field:ident),*) => { $( if o.$field.is_some() { self.$field = o.$field.clone(); } )* };
+        }
+        inherit!(types, module, module_resolution, composite);
+    }
+}
+
+pub fn resolve_all(model: &Model, raw: Vec<RawTsConfig>) -> Vec<TsConfig> {
+    let by_path: BTreeMap<&str, &RawTsConfig> = raw.iter().map(|c| (c.path.as_str(), c)).collect();
+    let mut out: Vec<TsConfig> = raw
+        .iter()
+        .map(|config| {
+            let mut unresolved = Vec::new();
+            let mut stack = Vec::new();
+            let effective = effective(model, &by_path, config, &mut stack, &mut unresolved);
+            finish(model, config, effective, unresolved)
+        })
+        .collect();
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out
+}
+
+/// Maximum `extends` depth; TypeScript has none, but a cycle must end somewhere.
+const MAX_DEPTH: usize = 32;
+
+fn effective<'a>(
+    model: &Model,
+    by_path: &BTreeMap<&str, &'a RawTsConfig>,
+    config: &'a RawTsConfig,
+    stack: &mut Vec<&'a str>,
+    unresolved: &mut Vec<String>,
+) -> Effective {
+    let dir = paths::parent(&config.path);
+    let mut result = Effective::default();
+    if stack.len() < MAX_DEPTH && !stack.contains(&config.path.as_str()) {
+        stack.push(&config.path);
+        // Later entries of an `extends` array override earlier ones.
+        for extends in &config.extends {
+            match locate_extends(model, dir, &extends.value).and_then(|p| by_path.get(p.as_str())) {
+                Some(parent) => {
+                    let inherited = effective(model, by_path, parent, stack, unresolved);
+                    merge(&mut result, inherited);
+                }
+                None => unresolved.push(extends.value.clone()),
+            }
+        }
+        stack.pop();
+    }
+    result.apply(dir, &config.compiler_options);
+    result
+}
+
+fn merge(into: &mut Effective, from: Effective) {
+    macro_rules! take {
+        ($($field:ident),*) => { $( if from.$field.is_some() { into.$field = from.$field; } )* };
+    }
+    take!(base_url, paths, types, module, module_resolution, out_dir, root_dir, composite);
+}
+
+/// Where an `extends` value points: a relative file, or a file inside a workspace package.
+fn locate_extends(model: &Model, dir: &str, spec: &str) -> Option<String> {
+    let candidates = |base: String| -> Vec<String> {
+        vec![base.clone(), format!("{base}.json"), format!("{base}/tsconfig.json")]
+    };
+    if spec.starts_with('.') || spec.starts_with('/') {
+        let base = paths::join(dir, spec)?;
+        return candidates(base).into_iter().find(|c| model.files.is_file(c));
+    }
+    let (name, subpath) = split_package_specifier(spec);
+    let package = model.package_named(name)?;
+    let base = if subpath.is_empty() {
+        paths::join(&package.dir, "tsconfig.json")?
+    } else {
+        paths::join(&package.dir, subpath)?
+    };
+    candidates(base).into_iter().find(|c| model.files.is_file(c))
+}
+
+/// `@scope/name/sub/path` → (`@scope/name`, `sub/path`); `name/sub` → (`name`, `sub`).
+pub fn split_package_specifier(spec: &str) -> (&str, &str) {
+    let mut slashes = spec.match_indices('/').map(|(i, _)| i);
+    let cut = if spec.starts_with('@') {
+        slashes.nth(1)
+    } else {
+        slashes.next()
+    };
+    match cut {
+        Some(i) => (&spec[..i], &spec[i + 1..]),
+        None => (spec, ""),
+    }
+}
+
+fn finish(model: &Model, config: &RawTsConfig, e: Effective, unresolved_extends: Vec<String>) -> TsConfig {
+    let dir = paths::parent(&config.path).to_string();
+    let aliases = e
+        .paths
+        .map(|(defined_in, entries)| {
+            let anchor = e.base_url.clone().unwrap_or(defined_in);
+            entries
+                .into_iter()
+                .map(|(pattern, targets)| PathAlias {
+                    pattern,
+                    targets: targets.iter().filter_map(|t| paths::join(&anchor, t)).collect(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let references = config
+        .references
+        .iter()
+        .filter_map(|r| {
+            let target = paths::join(&dir, &r.value)?;
+            if model.files.is_file(&target) {
+                Some(target)
+            } else {
+                paths::join(&target, "tsconfig.json")
+            }
+        })
+        .collect();
+    TsConfig {
+        path: config.path.clone(),
+        dir,
+        base_url: e.base_url,
+        paths: aliases,
+        types: e.types,
+        module: e.module,
+        module_resolution: e.module_resolution,
+        out_dir: e.out_dir,
+        root_dir: e.root_dir,
+        composite: e.composite.unwrap_or(false),
+        references,
+        unresolved_extends,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_package_specifier;
+
+    #[test]
+    fn splits_scoped_and_plain_specifiers() {
+        assert_eq!(split_package_specifier("@a/b/c/d"), ("@a/b", "c/d"));
+        assert_eq!(split_package_specifier("@a/b"), ("@a/b", ""));
+        assert_eq!(split_package_specifier("lodash/fp"), ("lodash", "fp"));
+        assert_eq!(split_package_specifier("lodash"), ("lodash", ""));
+    }
+}

@@ -1,0 +1,119 @@
+//! `tsconfig*.json` / `jsconfig.json` as written (JSONC: comments and trailing commas). The
+//! `extends` chain is resolved later, in the model, where other files and packages are known.
+
+use jsonc_parser::ast::Value;
+
+use super::ParseError;
+use super::json::{self, Dialect, Spans};
+use crate::source::Located;
+
+#[derive(Debug, Clone, Default)]
+pub struct RawTsConfig {
+    pub path: String,
+    /// `extends` as written: one string, or an array (TypeScript 5).
+    pub extends: Vec<Located<String>>,
+    pub compiler_options: CompilerOptions,
+    /// `references[].path` as written.
+    pub references: Vec<Located<String>>,
+}
+
+/// The compiler options seaworthy reads. `None` means "not set here" (inherit).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CompilerOptions {
+    pub base_url: Option<String>,
+    /// `paths` patterns and their targets, in file order.
+    pub paths: Option<Vec<(String, Vec<String>)>>,
+    pub types: Option<Vec<String>>,
+    pub module: Option<String>,
+    pub module_resolution: Option<String>,
+    pub out_dir: Option<String>,
+    pub root_dir: Option<String>,
+    pub composite: Option<bool>,
+}
+
+pub fn parse(path: &str, text: &str) -> Result<RawTsConfig, ParseError> {
+    let root = json::parse(text, Dialect::Jsonc)?;
+    let Value::Object(object) = &root else {
+        return Err(ParseError::new("tsconfig must contain a JSON object"));
+    };
+    let spans = Spans::new(text);
+    let mut config = RawTsConfig { path: path.to_string(), ..RawTsConfig::default() };
+
+    if let Some(prop) = object.get("extends") {
+        let span = spans.of(prop.range);
+        match &prop.value {
+            Value::StringLit(s) => config.extends.push(Located { value: s.value.to_string(), span }),
+            Value::Array(a) => config.extends.extend(
+                a.elements
+                    .iter()
+                    .filter_map(json::as_str)
+                    .map(|s| Located { value: s.to_string(), span }),
+            ),
+            _ => {}
+        }
+    }
+    if let Some(refs) = object.get_array("references") {
+        for element in &refs.elements {
+            let Value::Object(reference) = element else { continue };
+            let Some(p) = reference.get_string("path") else { continue };
+            config.references.push(Located { value: p.value.to_string(), span: spans.of(p.range) });
+        }
+    }
+    if let Some(options) = object.get_object("compilerOptions") {
+        let string = |name: &str| options.get_string(name).map(|s| s.value.to_string());
+        let o = &mut config.compiler_options;
+        o.base_url = string("baseUrl");
+        o.module = string("module").map(|m| m.to_ascii_lowercase());
+        o.module_resolution = string("moduleResolution").map(|m| m.to_ascii_lowercase());
+        o.out_dir = string("outDir");
+        o.root_dir = string("rootDir");
+        o.composite = options.get_boolean("composite").map(|b| b.value);
+        o.types = options.get_array("types").map(|a| {
+            a.elements.iter().filter_map(json::as_str).map(str::to_string).collect()
+        });
+        o.paths = options.get_object("paths").map(|paths| {
+            paths
+                .properties
+                .iter()
+                .map(|p| {
+                    let targets = match &p.value {
+                        Value::Array(a) => {
+                            a.elements.iter().filter_map(json::as_str).map(str::to_string).collect()
+                        }
+                        _ => Vec::new(),
+                    };
+                    (p.name.as_str().to_string(), targets)
+                })
+                .collect()
+        });
+    }
+    Ok(config)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_comments_and_trailing_commas() {
+        let text = r#"{
+  // base config
+  "extends": ["./base.json", "@acme/tsconfig/node.json"],
+  "compilerOptions": {
+    "baseUrl": ".",
+    "paths": { "@app/*": ["src/app/*"], },
+    /* block */ "moduleResolution": "NodeNext",
+  },
+  "references": [{ "path": "../shared" }],
+}"#;
+        let config = parse("apps/api/tsconfig.json", text).unwrap();
+        assert_eq!(config.extends.len(), 2);
+        assert_eq!(config.compiler_options.base_url.as_deref(), Some("."));
+        assert_eq!(config.compiler_options.module_resolution.as_deref(), Some("nodenext"));
+        assert_eq!(
+            config.compiler_options.paths,
+            Some(vec![("@app/*".to_string(), vec!["src/app/*".to_string()])])
+        );
+        assert_eq!(config.references[0].value, "../shared");
+    }
+}

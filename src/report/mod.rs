@@ -1,0 +1,271 @@
+//! The report: one typed struct that every output format renders. The JSON is this struct
+//! serialized; `schemas/report.schema.json` is generated from it and checked by a test.
+
+pub mod html;
+pub mod json;
+pub mod terminal;
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::discover::FileKind;
+use crate::finding::{Category, Finding, Severity};
+use crate::model::{PackageManager, ServiceKind};
+
+/// Bumped when a field changes meaning or disappears; additions keep it.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Report {
+    pub schema_version: u32,
+    pub tool: Tool,
+    pub run: Run,
+    pub summary: Summary,
+    pub categories: Vec<CategoryScore>,
+    /// Failing and unknown checks, the ones that would recover the most points first.
+    pub checks: Vec<CheckResult>,
+    pub services: Vec<ServiceReport>,
+    pub workspaces: Vec<WorkspaceReport>,
+    pub findings: Vec<Finding>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub fixed: Option<Vec<FixedFinding>>,
+    pub rules: Vec<RuleInfo>,
+    pub errors: Vec<ErrorEntry>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Run {
+    /// The scanned path as given on the command line (never made absolute).
+    pub root: String,
+    /// RFC 3339, UTC.
+    pub started_at: String,
+    pub duration_ms: u64,
+    /// Files classified and read (manifests, lockfiles, configs, Dockerfiles, compose files).
+    pub files_scanned: usize,
+    pub stats: RunStats,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RunStats {
+    /// Regular files the walk visited (after .gitignore, without node_modules and .git).
+    pub files_walked: usize,
+    /// Files of a kind seaworthy understands.
+    pub files_classified: usize,
+    pub skipped_binary: usize,
+    pub skipped_too_large: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Rating {
+    Pass,
+    Average,
+    Fail,
+}
+
+impl Rating {
+    /// ≥ 90 pass, ≥ 50 average, below fail.
+    pub fn of(score: u32) -> Rating {
+        match score {
+            90.. => Rating::Pass,
+            50.. => Rating::Average,
+            _ => Rating::Fail,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rating::Pass => "pass",
+            Rating::Average => "average",
+            Rating::Fail => "fail",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Counts {
+    pub error: usize,
+    pub warning: usize,
+    pub info: usize,
+}
+
+impl Counts {
+    pub fn add(&mut self, severity: Severity) {
+        match severity {
+            Severity::Error => self.error += 1,
+            Severity::Warning => self.warning += 1,
+            Severity::Info => self.info += 1,
+        }
+    }
+
+    pub fn total(&self) -> usize {
+        self.error + self.warning + self.info
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Summary {
+    /// 0–100, or null when no category could be scored.
+    pub score: Option<u32>,
+    pub rating: Option<Rating>,
+    /// Findings that count (suppressed ones do not).
+    pub counts: Counts,
+    /// Findings not in the baseline (all of them without a baseline).
+    pub new: usize,
+    /// Baseline findings that are gone.
+    pub fixed: usize,
+    /// How the score is calculated, in words.
+    pub scoring: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum CategoryStatus {
+    Scored,
+    /// A check in it could not run because its input failed to parse: the score is unknown.
+    Unknown,
+    /// No check in it applies to this repository.
+    NotApplicable,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckCounts {
+    pub pass: usize,
+    pub fail: usize,
+    pub not_applicable: usize,
+    pub unknown: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CategoryScore {
+    pub id: Category,
+    pub title: String,
+    pub score: Option<u32>,
+    pub status: CategoryStatus,
+    /// Weight of the category in the overall score.
+    pub weight: u32,
+    pub checks: CheckCounts,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum CheckStatus {
+    Fail,
+    Unknown,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckResult {
+    pub rule: String,
+    pub category: Category,
+    /// The service the check was made for, or null for the repository-wide check.
+    pub service: Option<String>,
+    pub status: CheckStatus,
+    /// 0–1.
+    pub score: f64,
+    pub weight: u32,
+    pub findings: usize,
+    /// Points the overall score would gain if this check passed.
+    pub impact: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceReport {
+    pub name: String,
+    pub kind: ServiceKind,
+    pub path: String,
+    /// Name of the package the service runs.
+    pub package: Option<String>,
+    pub dockerfile: Option<String>,
+    pub compose_file: Option<String>,
+    pub score: Option<u32>,
+    pub rating: Option<Rating>,
+    pub counts: Counts,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkspaceReport {
+    pub name: String,
+    pub path: String,
+    pub package_manager: Option<PackageManager>,
+    /// `packageManager` exactly as declared in package.json (`pnpm@9.12.0`).
+    pub package_manager_version: Option<String>,
+    pub lockfile: Option<String>,
+    /// Member packages, the root's own package.json included.
+    pub members: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct FixedFinding {
+    pub rule: String,
+    pub fingerprint: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct RuleInfo {
+    pub id: String,
+    pub severity: Severity,
+    pub category: Category,
+    pub summary: String,
+    pub help: String,
+}
+
+/// A file that could not be read or parsed, and why.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+pub struct ErrorEntry {
+    pub path: String,
+    pub message: String,
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub kind: Option<FileKind>,
+}
+
+/// Source lines that findings point at, for the terminal and HTML renderers. Not part of the
+/// JSON: it would duplicate the repository and could carry secrets.
+#[derive(Debug, Clone, Default)]
+pub struct Snippets {
+    lines: BTreeMap<String, BTreeMap<u32, String>>,
+}
+
+/// Longest snippet line kept; longer lines are cut (minified bundles, lockfile lines).
+const MAX_SNIPPET_CHARS: usize = 240;
+
+impl Snippets {
+    pub fn get(&self, path: &str, line: u32) -> Option<&str> {
+        self.lines.get(path)?.get(&line).map(String::as_str)
+    }
+
+    pub fn insert(&mut self, path: &str, line: u32, text: &str) {
+        let original = text;
+        let mut text: String = original.chars().take(MAX_SNIPPET_CHARS).collect();
+        if original.chars().nth(MAX_SNIPPET_CHARS).is_some() {
+            text.push('…');
+        }
+        self.lines.entry(path.to_string()).or_default().insert(line, text);
+    }
+}
+
+/// The result of one scan: the report and what renderers need besides it.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    pub report: Report,
+    pub snippets: Snippets,
+}

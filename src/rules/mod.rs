@@ -1,0 +1,189 @@
+//! The rule framework: one trait, one registry, and the metadata every output renders.
+//!
+//! A rule lives in one file: a `declare_rule!` whose doc comment (sections *What it does*,
+//! *Why is this bad?*, *Example*, *Use instead*) is the help users read in `seaworthy rules ID`,
+//! and a `check` that reads the model and pushes findings. Rules do no I/O and print nothing.
+//! Adding a rule touches its file, one `mod` line and one line of `REGISTRY`.
+
+pub mod deps;
+
+use crate::discover::FileKind;
+use crate::finding::{Category, Finding, Location, Related, Severity};
+use crate::model::Model;
+use crate::source::Span;
+
+/// Whether a rule's checks are made per service or once for the whole repository.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// One check per service, plus one for everything outside any service.
+    Service,
+    /// One check for the repository.
+    Repository,
+}
+
+#[derive(Debug)]
+pub struct RuleMeta {
+    pub id: &'static str,
+    pub category: Category,
+    pub severity: Severity,
+    /// One line, shown in lists.
+    pub summary: &'static str,
+    /// The rule's doc comment, as Markdown.
+    pub docs: &'static [&'static str],
+    pub scope: Scope,
+    /// The kinds of file the rule reads: when one of them failed to parse, its check is unknown.
+    pub inputs: &'static [FileKind],
+}
+
+impl RuleMeta {
+    /// The full help text, from the doc comment.
+    pub fn help(&self) -> String {
+        let mut out = String::new();
+        for line in self.docs {
+            out.push_str(line.strip_prefix(' ').unwrap_or(line));
+            out.push('\n');
+        }
+        out.trim().to_string()
+    }
+}
+
+/// What a check is scored for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject<'a> {
+    Repository,
+    Service(&'a crate::model::Service),
+}
+
+/// Everything a rule may look at.
+pub struct Context<'a> {
+    pub model: &'a Model,
+}
+
+pub trait Rule: Send + Sync {
+    fn meta(&self) -> &'static RuleMeta;
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>);
+
+    /// Whether the check applies to a subject; a check that does not apply is "not applicable"
+    /// and weighs nothing in the score.
+    fn applies(&self, _cx: &Context<'_>, _subject: Subject<'_>) -> bool {
+        true
+    }
+}
+
+/// Declares a rule struct whose doc comment becomes its help text.
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:expr])+
+        pub struct $name:ident {
+            id: $id:literal,
+            category: $category:ident,
+            severity: $severity:ident,
+            scope: $scope:ident,
+            inputs: [$($input:expr),* $(,)?],
+            summary: $summary:literal $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])+
+        pub struct $name;
+
+        impl $name {
+            pub const META: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
+                id: $id,
+                category: $crate::finding::Category::$category,
+                severity: $crate::finding::Severity::$severity,
+                summary: $summary,
+                docs: &[$($doc),+],
+                scope: $crate::rules::Scope::$scope,
+                inputs: &[$($input),*],
+            };
+        }
+    };
+}
+pub(crate) use declare_rule;
+
+/// Every rule, in ID order.
+pub static REGISTRY: &[&dyn Rule] = &[&deps::broken_local_link::BrokenLocalLink, &deps::version_mismatch::VersionMismatch];
+
+pub fn find(id: &str) -> Option<&'static dyn Rule> {
+    REGISTRY.iter().copied().find(|r| r.meta().id == id)
+}
+
+/// Builds a finding with the rule's metadata filled in; `key` is the semantic identity used
+/// by the fingerprint (workspace + dependency, stage + subject, …), never a line number.
+pub struct FindingBuilder {
+    finding: Finding,
+}
+
+impl FindingBuilder {
+    pub fn new(meta: &RuleMeta, path: &str, span: Span, key: impl Into<String>, message: impl Into<String>) -> Self {
+        FindingBuilder {
+            finding: Finding {
+                rule: meta.id.to_string(),
+                severity: meta.severity,
+                category: meta.category,
+                message: message.into(),
+                help: String::new(),
+                location: Location::new(path, span),
+                related: Vec::new(),
+                service: None,
+                workspace: None,
+                fingerprint: String::new(),
+                baseline_state: None,
+                suppressed: None,
+                key: key.into(),
+                package_dir: None,
+            },
+        }
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.finding.help = help.into();
+        self
+    }
+
+    pub fn severity(mut self, severity: Severity) -> Self {
+        self.finding.severity = severity;
+        self
+    }
+
+    pub fn related(mut self, path: &str, line: u32, message: impl Into<String>) -> Self {
+        self.finding.related.push(Related { path: path.to_string(), line, message: message.into() });
+        self
+    }
+
+    pub fn package(mut self, package: &crate::model::Package) -> Self {
+        self.finding.workspace = Some(package.name().to_string());
+        self.finding.package_dir = Some(package.dir.clone());
+        self
+    }
+
+    pub fn service(mut self, name: &str) -> Self {
+        self.finding.service = Some(name.to_string());
+        self
+    }
+
+    pub fn build(self) -> Finding {
+        self.finding
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registry_is_sorted_unique_and_documented() {
+        let ids: Vec<_> = REGISTRY.iter().map(|r| r.meta().id).collect();
+        let mut sorted = ids.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(ids, sorted, "REGISTRY must be in ID order without duplicates");
+        for rule in REGISTRY {
+            let help = rule.meta().help();
+            for section in ["## What it does", "## Why is this bad?", "## Example", "## Use instead"] {
+                assert!(help.contains(section), "{} lacks {section}", rule.meta().id);
+            }
+        }
+    }
+}
