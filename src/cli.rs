@@ -12,7 +12,11 @@ use crate::report::{Analysis, html, json, terminal};
 use crate::{ScanOptions, rules};
 
 #[derive(Parser, Debug)]
-#[command(name = "seaworthy", version, about = "Audit a Node.js/TypeScript monorepo for production readiness")]
+#[command(
+    name = "seaworthy",
+    version,
+    about = "Audit a Node.js/TypeScript monorepo for production readiness"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -116,12 +120,27 @@ fn print_rules(id: Option<&str>) -> ExitCode {
                 return ExitCode::from(2);
             };
             let m = rule.meta();
-            let _ = writeln!(out, "{} ({}, {})\n\n{}\n\n{}", m.id, m.severity.as_str(), m.category.id(), m.summary, m.help());
+            let _ = writeln!(
+                out,
+                "{} ({}, {})\n\n{}\n\n{}",
+                m.id,
+                m.severity.as_str(),
+                m.category.id(),
+                m.summary,
+                m.help()
+            );
         }
         None => {
             for rule in rules::REGISTRY {
                 let m = rule.meta();
-                let _ = writeln!(out, "{:<36} {:<8} {:<14} {}", m.id, m.severity.as_str(), m.category.id(), m.summary);
+                let _ = writeln!(
+                    out,
+                    "{:<36} {:<8} {:<14} {}",
+                    m.id,
+                    m.severity.as_str(),
+                    m.category.id(),
+                    m.summary
+                );
             }
         }
     }
@@ -167,9 +186,17 @@ fn scan(args: &ScanArgs) -> ExitCode {
         let color = match args.color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+            ColorChoice::Auto => {
+                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            }
         };
-        let text = terminal::render(&analysis, &terminal::Options { color, verbose: args.verbose });
+        let text = terminal::render(
+            &analysis,
+            &terminal::Options {
+                color,
+                verbose: args.verbose,
+            },
+        );
         let mut out = std::io::stdout().lock();
         // A closed pipe (`| head`) is not an error worth reporting.
         let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
@@ -188,7 +215,8 @@ fn write_outputs(args: &ScanArgs, analysis: &Analysis) -> Result<(), String> {
         }
     }
     if let Some(path) = &args.html {
-        let text = html::render(analysis).map_err(|e| format!("cannot render the HTML report: {e}"))?;
+        let text =
+            html::render(analysis).map_err(|e| format!("cannot render the HTML report: {e}"))?;
         std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     Ok(())
@@ -208,7 +236,10 @@ fn gate(args: &ScanArgs, analysis: &Analysis) -> ExitCode {
         if failing > 0 {
             tripped = true;
             if !args.quiet {
-                eprintln!("seaworthy: {failing} new finding(s) at or above {} (--fail-on)", threshold.as_str());
+                eprintln!(
+                    "seaworthy: {failing} new finding(s) at or above {} (--fail-on)",
+                    threshold.as_str()
+                );
             }
         }
     }
@@ -221,8 +252,14 @@ fn gate(args: &ScanArgs, analysis: &Analysis) -> ExitCode {
                 }
             }
             Some(_) => {}
-            None => eprintln!("seaworthy: the score is unknown (see errors); --min-score not applied"),
+            None => {
+                eprintln!("seaworthy: the score is unknown (see errors); --min-score not applied")
+            }
         }
     }
-    if tripped { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    if tripped {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }

@@ -122,6 +122,9 @@ pub struct Discovered {
     /// Directories walked (repository-relative, no trailing slash; the root is `""`).
     pub dirs: Vec<String>,
     pub errors: Vec<ErrorEntry>,
+    /// Symbolic links not followed: dangling (an uninitialised submodule, say) or pointing
+    /// outside the repository. Counted, not reported as errors: the files are not malformed.
+    pub skipped_links: usize,
 }
 
 #[derive(Default)]
@@ -129,6 +132,7 @@ struct Collected {
     files: Vec<WalkedFile>,
     dirs: Vec<String>,
     errors: Vec<ErrorEntry>,
+    skipped_links: usize,
 }
 
 /// Per-thread buffer, merged into the shared result when the walker drops it.
@@ -144,6 +148,7 @@ impl Drop for Sink {
         shared.files.extend(local.files);
         shared.dirs.extend(local.dirs);
         shared.errors.extend(local.errors);
+        shared.skipped_links += local.skipped_links;
     }
 }
 
@@ -151,9 +156,7 @@ impl Drop for Sink {
 pub fn discover(root: &Path, threads: usize) -> Discovered {
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let shared = Arc::new(Mutex::new(Collected::default()));
-    let filter_errors = Arc::clone(&shared);
-    let filter_root = canonical_root.clone();
-    let walk_root = root.to_path_buf();
+    let filter_shared = Arc::clone(&shared);
 
     let walker = WalkBuilder::new(root)
         .hidden(false)
@@ -165,15 +168,19 @@ pub fn discover(root: &Path, threads: usize) -> Discovered {
         .require_git(false)
         .follow_links(true)
         .threads(threads)
-        .filter_entry(move |entry| keep_entry(entry, &walk_root, &filter_root, &filter_errors))
+        .filter_entry(move |entry| keep_entry(entry, &canonical_root, &filter_shared))
         .build_parallel();
 
     walker.run(|| {
-        let mut sink = Sink { local: Collected::default(), shared: Arc::clone(&shared) };
+        let mut sink = Sink {
+            local: Collected::default(),
+            shared: Arc::clone(&shared),
+        };
         let root = root.to_path_buf();
         Box::new(move |result| {
             match result {
                 Ok(entry) => record(&root, entry, &mut sink.local),
+                Err(err) if is_dangling_link(&err) => sink.local.skipped_links += 1,
                 Err(err) => sink.local.errors.push(walk_error(&root, &err)),
             }
             WalkState::Continue
@@ -181,8 +188,12 @@ pub fn discover(root: &Path, threads: usize) -> Discovered {
     });
 
     let collected = std::mem::take(&mut *shared.lock().unwrap_or_else(|e| e.into_inner()));
-    let mut discovered =
-        Discovered { files: collected.files, dirs: collected.dirs, errors: collected.errors };
+    let mut discovered = Discovered {
+        files: collected.files,
+        dirs: collected.dirs,
+        errors: collected.errors,
+        skipped_links: collected.skipped_links,
+    };
     discovered.files.sort_by(|a, b| a.path.cmp(&b.path));
     discovered.files.dedup_by(|a, b| a.path == b.path);
     discovered.dirs.sort();
@@ -192,7 +203,7 @@ pub fn discover(root: &Path, threads: usize) -> Discovered {
     discovered
 }
 
-fn keep_entry(entry: &DirEntry, root: &Path, canonical_root: &Path, errors: &Mutex<Collected>) -> bool {
+fn keep_entry(entry: &DirEntry, canonical_root: &Path, shared: &Mutex<Collected>) -> bool {
     let name = entry.file_name();
     let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
     if is_dir && (name == "node_modules" || name == ".git") {
@@ -202,18 +213,45 @@ fn keep_entry(entry: &DirEntry, root: &Path, canonical_root: &Path, errors: &Mut
         return true;
     }
     // A link is followed only while it stays inside the repository.
-    let message = match entry.path().canonicalize() {
-        Ok(target) if target.starts_with(canonical_root) => return true,
-        Ok(_) => "symbolic link points outside the repository; not followed".to_string(),
-        Err(err) => format!("broken symbolic link: {err}"),
-    };
-    let path = relative(root, entry.path()).unwrap_or_else(|| lossy(root, entry.path()));
-    errors.lock().unwrap_or_else(|e| e.into_inner()).errors.push(ErrorEntry { path, message, kind: None });
+    if let Ok(target) = entry.path().canonicalize()
+        && target.starts_with(canonical_root)
+    {
+        return true;
+    }
+    shared
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .skipped_links += 1;
     false
 }
 
+/// The walker stats a link's target before the filter sees it; a dangling one fails here.
+fn is_dangling_link(err: &ignore::Error) -> bool {
+    fn not_found(err: &ignore::Error) -> bool {
+        match err {
+            ignore::Error::Io(io) => io.kind() == std::io::ErrorKind::NotFound,
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithPath { err, .. } => {
+                not_found(err)
+            }
+            _ => false,
+        }
+    }
+    match err {
+        ignore::Error::WithPath { path, err } => {
+            not_found(err)
+                && path
+                    .symlink_metadata()
+                    .is_ok_and(|m| m.file_type().is_symlink())
+        }
+        ignore::Error::WithDepth { err, .. } => is_dangling_link(err),
+        _ => false,
+    }
+}
+
 fn record(root: &Path, entry: DirEntry, out: &mut Collected) {
-    let Some(file_type) = entry.file_type() else { return };
+    let Some(file_type) = entry.file_type() else {
+        return;
+    };
     let Some(path) = relative(root, entry.path()) else {
         out.errors.push(ErrorEntry {
             path: lossy(root, entry.path()),
@@ -253,22 +291,36 @@ fn relative(root: &Path, path: &Path) -> Option<String> {
 }
 
 fn lossy(root: &Path, path: &Path) -> String {
-    path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/")
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
 }
 
 fn walk_error(root: &Path, err: &ignore::Error) -> ErrorEntry {
     let (path, message) = describe(err);
-    let path = path.map_or_else(String::new, |p| relative(root, &p).unwrap_or_else(|| lossy(root, &p)));
-    ErrorEntry { path, message, kind: None }
+    let path = path.map_or_else(String::new, |p| {
+        relative(root, &p).unwrap_or_else(|| lossy(root, &p))
+    });
+    ErrorEntry {
+        path,
+        message,
+        kind: None,
+    }
 }
 
 fn describe(err: &ignore::Error) -> (Option<PathBuf>, String) {
     match err {
         ignore::Error::WithPath { path, err } => (Some(path.clone()), describe(err).1),
-        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => describe(err),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            describe(err)
+        }
         ignore::Error::Loop { child, ancestor } => (
             Some(child.clone()),
-            format!("symbolic link loop back to {}; not followed", ancestor.display()),
+            format!(
+                "symbolic link loop back to {}; not followed",
+                ancestor.display()
+            ),
         ),
         ignore::Error::Io(io) => (None, format!("cannot read: {io}")),
         other => (None, other.to_string()),
@@ -285,11 +337,17 @@ mod tests {
         assert_eq!(classify("tsconfig.build.json"), Some(FileKind::TsConfig));
         assert_eq!(classify("Dockerfile.prod"), Some(FileKind::Dockerfile));
         assert_eq!(classify("api.Dockerfile"), Some(FileKind::Dockerfile));
-        assert_eq!(classify("Dockerfile.dockerignore"), Some(FileKind::DockerIgnore));
+        assert_eq!(
+            classify("Dockerfile.dockerignore"),
+            Some(FileKind::DockerIgnore)
+        );
         assert_eq!(classify("docker-compose.prod.yml"), Some(FileKind::Compose));
         assert_eq!(classify("compose.yaml"), Some(FileKind::Compose));
         assert_eq!(classify("index.d.ts"), Some(FileKind::Source { dts: true }));
-        assert_eq!(classify("types.d.mts"), Some(FileKind::Source { dts: true }));
+        assert_eq!(
+            classify("types.d.mts"),
+            Some(FileKind::Source { dts: true })
+        );
         assert_eq!(classify("main.ts"), Some(FileKind::Source { dts: false }));
         assert_eq!(classify(".env.local"), Some(FileKind::Env));
         assert_eq!(classify("README.md"), None);

@@ -8,7 +8,9 @@ use sha2::{Digest, Sha256};
 
 use crate::source::Span;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Info,
@@ -26,7 +28,9 @@ impl Severity {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Category {
     Dependencies,
@@ -85,7 +89,8 @@ pub struct Location {
 
 impl Location {
     pub fn new(path: &str, span: Span) -> Self {
-        let has_end = span.end_line > 0 && (span.end_line, span.end_column) != (span.line, span.column);
+        let has_end =
+            span.end_line > 0 && (span.end_line, span.end_column) != (span.line, span.column);
         Location {
             path: path.to_string(),
             line: span.line.max(1),
@@ -159,9 +164,14 @@ pub fn finalize(findings: &mut [Finding]) {
     let mut ordinals: BTreeMap<(String, String, String), u32> = BTreeMap::new();
     for finding in findings.iter_mut() {
         let slot = ordinals
-            .entry((finding.rule.clone(), finding.location.path.clone(), finding.key.clone()))
+            .entry((
+                finding.rule.clone(),
+                finding.location.path.clone(),
+                finding.key.clone(),
+            ))
             .or_insert(0);
-        finding.fingerprint = fingerprint(&finding.rule, &finding.location.path, &finding.key, *slot);
+        finding.fingerprint =
+            fingerprint(&finding.rule, &finding.location.path, &finding.key, *slot);
         *slot += 1;
     }
 }
@@ -185,7 +195,10 @@ mod tests {
     fn fingerprint_is_32_hex_and_ignores_nothing_but_what_it_is_given() {
         let a = fingerprint("deps/undeclared", "a/package.json", "a:prom-client", 0);
         assert_eq!(a.len(), 32);
-        assert_ne!(a, fingerprint("deps/undeclared", "a/package.json", "a:prom-client", 1));
+        assert_ne!(
+            a,
+            fingerprint("deps/undeclared", "a/package.json", "a:prom-client", 1)
+        );
         assert_ne!(
             fingerprint("r", "ab", "c", 0),
             fingerprint("r", "a", "bc", 0),

@@ -69,10 +69,20 @@ pub enum ScanError {
 /// Progress callback: receives the name of each stage as it starts.
 pub type Progress<'a> = &'a (dyn Fn(&str) + Sync);
 
-pub fn scan(options: &ScanOptions, progress: Progress<'_>) -> Result<Analysis, ScanError> {
-    let started = Instant::now();
-    let started_at = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
-    let root_error = |reason: String| ScanError::Root { path: options.root_display.clone(), reason };
+/// The repository read and modelled, before any rule runs.
+pub struct Prepared {
+    pub model: Model,
+    pub errors: Vec<report::ErrorEntry>,
+    pub stats: RunStats,
+    pub files_scanned: usize,
+}
+
+/// Discovers, reads and parses the repository and builds its model.
+pub fn prepare(options: &ScanOptions, progress: Progress<'_>) -> Result<Prepared, ScanError> {
+    let root_error = |reason: String| ScanError::Root {
+        path: options.root_display.clone(),
+        reason,
+    };
     match std::fs::metadata(&options.root) {
         Ok(m) if m.is_dir() => {}
         Ok(_) => return Err(root_error("not a directory".to_string())),
@@ -82,27 +92,45 @@ pub fn scan(options: &ScanOptions, progress: Progress<'_>) -> Result<Analysis, S
 
     progress("discovering files");
     let discovered = discover::discover(&options.root, options.threads);
-    let stats = RunStats {
-        files_walked: discovered.files.len(),
-        files_classified: discovered.files.iter().filter(|f| f.kind.is_some()).count(),
-        ..RunStats::default()
-    };
+    let mut errors = discovered.errors.clone();
 
     progress("parsing manifests and configs");
     let loaded = load::load(&options.root, &discovered.files, options.limits);
-    let mut errors = discovered.errors.clone();
     errors.extend(loaded.errors.iter().cloned());
     errors.sort();
     errors.dedup();
     let stats = RunStats {
+        files_walked: discovered.files.len(),
+        files_classified: discovered.files.iter().filter(|f| f.kind.is_some()).count(),
         skipped_binary: loaded.stats.skipped_binary,
         skipped_too_large: loaded.stats.skipped_too_large,
-        ..stats
+        skipped_links: discovered.skipped_links,
     };
     let files_scanned = loaded.stats.parsed;
 
     progress("building the repository model");
     let model = Model::build(&options.root, discovered, loaded);
+    errors.extend(model.errors.iter().cloned());
+    errors.sort();
+    errors.dedup();
+    Ok(Prepared {
+        model,
+        errors,
+        stats,
+        files_scanned,
+    })
+}
+
+/// Runs the whole pipeline and returns the report with what renderers need besides it.
+pub fn scan(options: &ScanOptions, progress: Progress<'_>) -> Result<Analysis, ScanError> {
+    let started = Instant::now();
+    let started_at = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
+    let Prepared {
+        model,
+        errors,
+        stats,
+        files_scanned,
+    } = prepare(options, progress)?;
 
     progress("running rules");
     let cx = Context { model: &model };
@@ -126,7 +154,10 @@ pub fn scan(options: &ScanOptions, progress: Progress<'_>) -> Result<Analysis, S
 
     let report = Report {
         schema_version: report::SCHEMA_VERSION,
-        tool: Tool { name: "seaworthy".to_string(), version: env!("CARGO_PKG_VERSION").to_string() },
+        tool: Tool {
+            name: "seaworthy".to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        },
         run: report::Run {
             root: options.root_display.clone(),
             started_at,
@@ -197,11 +228,16 @@ pub fn scan(options: &ScanOptions, progress: Progress<'_>) -> Result<Analysis, S
 fn snippets(model: &Model, findings: &[Finding]) -> Snippets {
     let mut wanted: std::collections::BTreeMap<&str, Vec<u32>> = std::collections::BTreeMap::new();
     for f in findings {
-        wanted.entry(f.location.path.as_str()).or_default().push(f.location.line);
+        wanted
+            .entry(f.location.path.as_str())
+            .or_default()
+            .push(f.location.line);
     }
     let mut snippets = Snippets::default();
     for (path, lines) in wanted {
-        let Ok(text) = std::fs::read_to_string(model.root.join(path)) else { continue };
+        let Ok(text) = std::fs::read_to_string(model.root.join(path)) else {
+            continue;
+        };
         for line in lines {
             if let Some(content) = source::line_text(&text, line) {
                 snippets.insert(path, line, content);

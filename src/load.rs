@@ -22,7 +22,10 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_file_size: 1024 * 1024, max_lockfile_size: 256 * 1024 * 1024 }
+        Limits {
+            max_file_size: 1024 * 1024,
+            max_lockfile_size: 256 * 1024 * 1024,
+        }
     }
 }
 
@@ -113,20 +116,34 @@ pub fn load(root: &Path, files: &[WalkedFile], limits: Limits) -> Loaded {
 
 fn load_one(root: &Path, file: &WalkedFile, kind: FileKind, limits: Limits) -> Outcome {
     let fail = |message: String| {
-        Outcome::Failed(ErrorEntry { path: file.path.clone(), message, kind: Some(kind) })
+        Outcome::Failed(ErrorEntry {
+            path: file.path.clone(),
+            message,
+            kind: Some(kind),
+        })
     };
-    let limit = if kind.is_lockfile() { limits.max_lockfile_size } else { limits.max_file_size };
+    let limit = if kind.is_lockfile() {
+        limits.max_lockfile_size
+    } else {
+        limits.max_file_size
+    };
     if file.size > limit {
         // A manifest that large is not a manifest; say so rather than silently skipping it.
         return if kind == FileKind::PackageJson {
-            fail(format!("{} bytes is over the {limit}-byte limit; not parsed", file.size))
+            fail(format!(
+                "{} bytes is over the {limit}-byte limit; not parsed",
+                file.size
+            ))
         } else {
             Outcome::TooLarge
         };
     }
     if let FileKind::Lockfile(lock) = kind {
         // Lockfile contents are read by the lockfile rules; here only their presence counts.
-        return Outcome::Lockfile(LockfileRef { path: file.path.clone(), kind: lock });
+        return Outcome::Lockfile(LockfileRef {
+            path: file.path.clone(),
+            kind: lock,
+        });
     }
     let bytes = match std::fs::read(root.join(&file.path)) {
         Ok(bytes) => bytes,
@@ -141,18 +158,30 @@ fn load_one(root: &Path, file: &WalkedFile, kind: FileKind, limits: Limits) -> O
     }
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
-        Err(err) => return fail(format!("not valid UTF-8 (byte {}); not parsed", err.utf8_error().valid_up_to())),
+        Err(err) => {
+            return fail(format!(
+                "not valid UTF-8 (byte {}); not parsed",
+                err.utf8_error().valid_up_to()
+            ));
+        }
     };
     let parsed: Result<Parsed, ParseError> = match kind {
-        FileKind::PackageJson => crate::parse::package_json::parse(&file.path, &text).map(Parsed::Package),
-        FileKind::TsConfig => crate::parse::tsconfig::parse(&file.path, &text).map(Parsed::TsConfig),
+        FileKind::PackageJson => {
+            crate::parse::package_json::parse(&file.path, &text).map(Parsed::Package)
+        }
+        FileKind::TsConfig => {
+            crate::parse::tsconfig::parse(&file.path, &text).map(Parsed::TsConfig)
+        }
         FileKind::PnpmWorkspace => {
             crate::parse::pnpm_workspace::parse(&file.path, &text).map(Parsed::PnpmWorkspace)
         }
-        FileKind::Dockerfile => crate::parse::dockerfile::parse(&file.path, &text).map(Parsed::Dockerfile),
+        FileKind::Dockerfile => {
+            crate::parse::dockerfile::parse(&file.path, &text).map(Parsed::Dockerfile)
+        }
         FileKind::Compose => crate::parse::compose::parse(&file.path, &text).map(Parsed::Compose),
         FileKind::NestCli | FileKind::Turbo | FileKind::Nx | FileKind::NxProject => {
-            crate::parse::json::parse(&text, crate::parse::json::Dialect::Jsonc).map(|_| Parsed::Checked)
+            crate::parse::json::parse(&text, crate::parse::json::Dialect::Jsonc)
+                .map(|_| Parsed::Checked)
         }
         FileKind::YarnRc if file.path.ends_with(".yml") || file.path.ends_with(".yaml") => {
             crate::parse::yaml::parse(&text).map(|_| Parsed::Checked)

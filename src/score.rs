@@ -14,7 +14,8 @@ use std::collections::BTreeMap;
 use crate::finding::{Category, Finding, Severity};
 use crate::model::{Model, Service, paths};
 use crate::report::{
-    CategoryScore, CategoryStatus, CheckCounts, CheckResult, CheckStatus, Counts, ErrorEntry, Rating,
+    CategoryScore, CategoryStatus, CheckCounts, CheckResult, CheckStatus, Counts, ErrorEntry,
+    Rating,
 };
 use crate::rules::{Context, Rule, Scope, Subject};
 
@@ -92,14 +93,29 @@ fn error_belongs_to(service: &Service, error: &ErrorEntry) -> bool {
         || service.compose_file.as_deref() == Some(error.path.as_str())
 }
 
-pub fn score(cx: &Context<'_>, rules: &[&dyn Rule], findings: &[Finding], errors: &[ErrorEntry]) -> Scores {
+pub fn score(
+    cx: &Context<'_>,
+    rules: &[&dyn Rule],
+    findings: &[Finding],
+    errors: &[ErrorEntry],
+) -> Scores {
     let model = cx.model;
     let mut by_rule_subject: BTreeMap<(&str, Option<usize>), Vec<&Finding>> = BTreeMap::new();
     for finding in findings.iter().filter(|f| f.suppressed.is_none()) {
-        let scope = rules.iter().find(|r| r.meta().id == finding.rule).map(|r| r.meta().scope);
-        let subjects = if scope == Some(Scope::Repository) { vec![None] } else { subjects_of(model, finding) };
+        let scope = rules
+            .iter()
+            .find(|r| r.meta().id == finding.rule)
+            .map(|r| r.meta().scope);
+        let subjects = if scope == Some(Scope::Repository) {
+            vec![None]
+        } else {
+            subjects_of(model, finding)
+        };
         for subject in subjects {
-            by_rule_subject.entry((finding.rule.as_str(), subject)).or_default().push(finding);
+            by_rule_subject
+                .entry((finding.rule.as_str(), subject))
+                .or_default()
+                .push(finding);
         }
     }
 
@@ -112,19 +128,26 @@ pub fn score(cx: &Context<'_>, rules: &[&dyn Rule], findings: &[Finding], errors
             subjects.extend((0..model.services.len()).map(Some));
         }
         for subject in subjects {
-            let as_subject = subject.map_or(Subject::Repository, |i| Subject::Service(&model.services[i]));
+            let as_subject = subject.map_or(Subject::Repository, |i| {
+                Subject::Service(&model.services[i])
+            });
             if !rule.applies(cx, as_subject) {
                 *not_applicable.entry(meta.category).or_default() += 1;
                 continue;
             }
-            let failed_input = errors.iter().filter(|e| e.kind.is_some_and(|k| meta.inputs.contains(&k))).any(|e| {
-                match (meta.scope, subject) {
+            let failed_input = errors
+                .iter()
+                .filter(|e| e.kind.is_some_and(|k| meta.inputs.contains(&k)))
+                .any(|e| match (meta.scope, subject) {
                     (Scope::Repository, _) => true,
                     (Scope::Service, Some(i)) => error_belongs_to(&model.services[i], e),
-                    (Scope::Service, None) => !model.services.iter().any(|s| error_belongs_to(s, e)),
-                }
-            });
-            let found = by_rule_subject.get(&(meta.id, subject)).map_or(&[][..], Vec::as_slice);
+                    (Scope::Service, None) => {
+                        !model.services.iter().any(|s| error_belongs_to(s, e))
+                    }
+                });
+            let found = by_rule_subject
+                .get(&(meta.id, subject))
+                .map_or(&[][..], Vec::as_slice);
             let lost: f64 = found.iter().map(|f| penalty(f.severity)).sum();
             checks.push(Check {
                 rule: meta.id,
@@ -141,7 +164,10 @@ pub fn score(cx: &Context<'_>, rules: &[&dyn Rule], findings: &[Finding], errors
     let mut category_totals: BTreeMap<Category, (f64, u32, bool)> = BTreeMap::new();
     for category in Category::ALL {
         let in_category: Vec<&Check> = checks.iter().filter(|c| c.category == category).collect();
-        let mut counts = CheckCounts { not_applicable: not_applicable.get(&category).copied().unwrap_or(0), ..CheckCounts::default() };
+        let mut counts = CheckCounts {
+            not_applicable: not_applicable.get(&category).copied().unwrap_or(0),
+            ..CheckCounts::default()
+        };
         let mut earned = 0.0;
         let mut total = 0;
         let mut unknown = false;
@@ -152,7 +178,11 @@ pub fn score(cx: &Context<'_>, rules: &[&dyn Rule], findings: &[Finding], errors
                     unknown = true;
                 }
                 Some(s) => {
-                    if s >= 1.0 { counts.pass += 1 } else { counts.fail += 1 }
+                    if s >= 1.0 {
+                        counts.pass += 1
+                    } else {
+                        counts.fail += 1
+                    }
                     earned += f64::from(check.weight) * s;
                     total += check.weight;
                 }
@@ -163,7 +193,10 @@ pub fn score(cx: &Context<'_>, rules: &[&dyn Rule], findings: &[Finding], errors
         } else if total == 0 {
             (None, CategoryStatus::NotApplicable)
         } else {
-            (Some(floor_score(earned / f64::from(total))), CategoryStatus::Scored)
+            (
+                Some(floor_score(earned / f64::from(total))),
+                CategoryStatus::Scored,
+            )
         };
         category_totals.insert(category, (earned, total, unknown));
         categories.push(CategoryScore {
@@ -176,7 +209,10 @@ pub fn score(cx: &Context<'_>, rules: &[&dyn Rule], findings: &[Finding], errors
         });
     }
 
-    let scored: Vec<&CategoryScore> = categories.iter().filter(|c| c.status == CategoryStatus::Scored).collect();
+    let scored: Vec<&CategoryScore> = categories
+        .iter()
+        .filter(|c| c.status == CategoryStatus::Scored)
+        .collect();
     let weight_sum: u32 = scored.iter().map(|c| c.weight).sum();
     let overall = (weight_sum > 0).then(|| {
         let exact: f64 = scored
@@ -197,7 +233,8 @@ pub fn score(cx: &Context<'_>, rules: &[&dyn Rule], findings: &[Finding], errors
             let (_, total, unknown) = category_totals[&c.category];
             let impact = match c.score {
                 Some(s) if !unknown && total > 0 && weight_sum > 0 => {
-                    100.0 * f64::from(c.weight) * (1.0 - s) / f64::from(total) * f64::from(category_weight(c.category))
+                    100.0 * f64::from(c.weight) * (1.0 - s) / f64::from(total)
+                        * f64::from(category_weight(c.category))
                         / f64::from(weight_sum)
                 }
                 _ => 0.0,
@@ -206,7 +243,11 @@ pub fn score(cx: &Context<'_>, rules: &[&dyn Rule], findings: &[Finding], errors
                 rule: c.rule.to_string(),
                 category: c.category,
                 service: c.service.map(|i| model.services[i].name.clone()),
-                status: if c.score.is_some() { CheckStatus::Fail } else { CheckStatus::Unknown },
+                status: if c.score.is_some() {
+                    CheckStatus::Fail
+                } else {
+                    CheckStatus::Unknown
+                },
                 score: round2(c.score.unwrap_or(0.0)),
                 weight: c.weight,
                 findings: c.findings,
@@ -215,7 +256,9 @@ pub fn score(cx: &Context<'_>, rules: &[&dyn Rule], findings: &[Finding], errors
         })
         .collect();
     results.sort_by(|a, b| {
-        b.impact.total_cmp(&a.impact).then_with(|| (&a.rule, &a.service).cmp(&(&b.rule, &b.service)))
+        b.impact
+            .total_cmp(&a.impact)
+            .then_with(|| (&a.rule, &a.service).cmp(&(&b.rule, &b.service)))
     });
 
     let services = (0..model.services.len())
@@ -231,14 +274,22 @@ pub fn score(cx: &Context<'_>, rules: &[&dyn Rule], findings: &[Finding], errors
             let score = if mine.iter().any(|c| c.score.is_none()) || total == 0 {
                 None
             } else {
-                let earned: f64 = mine.iter().map(|c| f64::from(c.weight) * c.score.unwrap_or(0.0)).sum();
+                let earned: f64 = mine
+                    .iter()
+                    .map(|c| f64::from(c.weight) * c.score.unwrap_or(0.0))
+                    .sum();
                 Some(floor_score(earned / f64::from(total)))
             };
             (score, counts)
         })
         .collect();
 
-    Scores { overall, categories, checks: results, services }
+    Scores {
+        overall,
+        categories,
+        checks: results,
+        services,
+    }
 }
 
 fn floor_score(fraction: f64) -> u32 {

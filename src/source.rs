@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 
 /// A 1-based position range inside one file. `end_*` are inclusive of the last character's line
 /// and exclusive of its column, like the LSP and SARIF conventions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 pub struct Span {
     pub line: u32,
     pub column: u32,
@@ -16,7 +18,12 @@ pub struct Span {
 impl Span {
     /// A span that covers one point, used for whole-line or whole-file facts.
     pub fn point(line: u32, column: u32) -> Self {
-        Span { line, column, end_line: line, end_column: column }
+        Span {
+            line,
+            column,
+            end_line: line,
+            end_column: column,
+        }
     }
 }
 
@@ -58,12 +65,21 @@ impl<'a> LineIndex<'a> {
     pub fn span(&self, start: usize, end: usize) -> Span {
         let (line, column) = self.position(start);
         let (end_line, end_column) = self.position(end);
-        Span { line, column, end_line, end_column }
+        Span {
+            line,
+            column,
+            end_line,
+            end_column,
+        }
     }
 }
 
 fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    bytes.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| i + 1)
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .map(|(i, _)| i + 1)
 }
 
 pub(crate) fn to_u32(n: usize) -> u32 {
@@ -73,7 +89,9 @@ pub(crate) fn to_u32(n: usize) -> u32 {
 /// The text of 1-based line `line`, without its line terminator.
 pub fn line_text(text: &str, line: u32) -> Option<&str> {
     let idx = usize::try_from(line).ok()?.checked_sub(1)?;
-    text.split('\n').nth(idx).map(|l| l.strip_suffix('\r').unwrap_or(l))
+    text.split('\n')
+        .nth(idx)
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
 }
 
 #[cfg(test)]

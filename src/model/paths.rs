@@ -52,7 +52,11 @@ pub fn ancestors(path: &str) -> impl Iterator<Item = &str> {
     let mut current = Some(parent(path));
     std::iter::from_fn(move || {
         let dir = current?;
-        current = if dir.is_empty() { None } else { Some(parent(dir)) };
+        current = if dir.is_empty() {
+            None
+        } else {
+            Some(parent(dir))
+        };
         Some(dir)
     })
 }
@@ -68,7 +72,10 @@ mod tests {
 
     #[test]
     fn joins_and_normalises() {
-        assert_eq!(join("apps/api", "../../packages/x/").as_deref(), Some("packages/x"));
+        assert_eq!(
+            join("apps/api", "../../packages/x/").as_deref(),
+            Some("packages/x")
+        );
         assert_eq!(join("", "./a/./b").as_deref(), Some("a/b"));
         assert_eq!(join("apps", "../.."), None);
         assert_eq!(join("apps", "/etc/passwd"), None);

@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use super::{Model, paths};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum ServiceKind {
     Compose,
@@ -38,14 +40,20 @@ pub fn derive(model: &Model) -> Vec<Service> {
     for compose in &model.compose_files {
         let compose_dir = paths::parent(&compose.path);
         for svc in &compose.services {
-            let Some(context) = svc.build_context.as_deref() else { continue };
+            let Some(context) = svc.build_context.as_deref() else {
+                continue;
+            };
             // Remote contexts (git URLs) are not in the repository.
             if context.contains("://") || context.starts_with("git@") {
                 continue;
             }
-            let Some(context) = paths::join(compose_dir, context) else { continue };
+            let Some(context) = paths::join(compose_dir, context) else {
+                continue;
+            };
             let dockerfile = svc.build_dockerfile.as_deref().unwrap_or("Dockerfile");
-            let Some(dockerfile) = paths::join(&context, dockerfile) else { continue };
+            let Some(dockerfile) = paths::join(&context, dockerfile) else {
+                continue;
+            };
             built_dockerfiles.insert(dockerfile.clone());
             let package = model.owner_of(&dockerfile);
             let path = package.map_or_else(|| context.clone(), |i| model.packages[i].dir.clone());
@@ -67,10 +75,7 @@ pub fn derive(model: &Model) -> Vec<Service> {
         }
         let dir = paths::parent(&dockerfile.path).to_string();
         let package = model.owner_of(&dockerfile.path);
-        let name = package.map_or_else(
-            || paths::file_name(paths::display_dir(&dir)).to_string(),
-            |i| model.packages[i].name().to_string(),
-        );
+        let name = dockerfile_service_name(model, &dockerfile.path, package);
         services.push(Service {
             name,
             kind: ServiceKind::Dockerfile,
@@ -84,7 +89,9 @@ pub fn derive(model: &Model) -> Vec<Service> {
 
     for (i, package) in model.packages.iter().enumerate() {
         let has_service = services.iter().any(|s| s.package == Some(i));
-        let starts = START_SCRIPTS.iter().any(|s| package.manifest.script(s).is_some());
+        let starts = START_SCRIPTS
+            .iter()
+            .any(|s| package.manifest.script(s).is_some());
         if has_service || !starts {
             continue;
         }
@@ -102,11 +109,45 @@ pub fn derive(model: &Model) -> Vec<Service> {
     dedupe(services)
 }
 
+/// A Dockerfile in its package's folder is named after the package; one in a folder of its
+/// own (`.deploy/api/Dockerfile`) after that folder. Variants (`Dockerfile.worker`,
+/// `worker.Dockerfile`) add their suffix: `api:worker`.
+fn dockerfile_service_name(model: &Model, path: &str, package: Option<usize>) -> String {
+    let dir = paths::parent(path);
+    let base = match package {
+        Some(i) if model.packages[i].dir == dir => model.packages[i].name().to_string(),
+        _ if dir.is_empty() => model
+            .packages
+            .first()
+            .map_or("root", |p| p.name())
+            .to_string(),
+        _ => paths::file_name(dir).to_string(),
+    };
+    let file = paths::file_name(path);
+    let lower = file.to_ascii_lowercase();
+    let variant = if lower.starts_with("dockerfile.") || lower.starts_with("containerfile.") {
+        file.split_once('.').map(|(_, v)| v)
+    } else if lower.ends_with(".dockerfile") {
+        file.rsplit_once('.').map(|(v, _)| v)
+    } else {
+        None
+    };
+    match variant {
+        Some(v) if !v.trim_matches('.').is_empty() => format!("{base}:{}", v.trim_matches('.')),
+        _ => base,
+    }
+}
+
 /// The same compose service in `docker-compose.yml` and an override is one service; different
 /// services that happen to share a name are told apart by where they come from.
 fn dedupe(mut services: Vec<Service>) -> Vec<Service> {
     services.sort_by(|a, b| {
-        (&a.name, &a.dockerfile, &a.compose_file, &a.path).cmp(&(&b.name, &b.dockerfile, &b.compose_file, &b.path))
+        (&a.name, &a.dockerfile, &a.compose_file, &a.path).cmp(&(
+            &b.name,
+            &b.dockerfile,
+            &b.compose_file,
+            &b.path,
+        ))
     });
     services.dedup_by(|b, a| a.name == b.name && a.dockerfile == b.dockerfile && a.kind == b.kind);
     let mut counts = std::collections::BTreeMap::new();

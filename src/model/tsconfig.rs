@@ -5,7 +5,9 @@
 use std::collections::BTreeMap;
 
 use super::{Model, paths};
+use crate::discover::FileKind;
 use crate::parse::tsconfig::{CompilerOptions, RawTsConfig};
+use crate::report::ErrorEntry;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PathAlias {
@@ -69,7 +71,12 @@ impl Effective {
     }
 }
 
-pub fn resolve_all(model: &Model, raw: Vec<RawTsConfig>) -> Vec<TsConfig> {
+pub fn resolve_all(
+    model: &Model,
+    mut raw: Vec<RawTsConfig>,
+    errors: &mut Vec<ErrorEntry>,
+) -> Vec<TsConfig> {
+    load_extended(model, &mut raw, errors);
     let by_path: BTreeMap<&str, &RawTsConfig> = raw.iter().map(|c| (c.path.as_str(), c)).collect();
     let mut out: Vec<TsConfig> = raw
         .iter()
@@ -82,6 +89,37 @@ pub fn resolve_all(model: &Model, raw: Vec<RawTsConfig>) -> Vec<TsConfig> {
         .collect();
     out.sort_by(|a, b| a.path.cmp(&b.path));
     out
+}
+
+/// `extends` may name a file of any name (`@acme/tsconfig/nest.json`), which discovery did not
+/// classify as a tsconfig. Such files are read here, once, if the walk saw them.
+fn load_extended(model: &Model, raw: &mut Vec<RawTsConfig>, errors: &mut Vec<ErrorEntry>) {
+    let mut next = 0;
+    while next < raw.len() {
+        let dir = paths::parent(&raw[next].path).to_string();
+        let targets: Vec<String> = raw[next]
+            .extends
+            .iter()
+            .filter_map(|e| locate_extends(model, &dir, &e.value))
+            .collect();
+        next += 1;
+        for target in targets {
+            if raw.iter().any(|c| c.path == target) {
+                continue;
+            }
+            let parsed = std::fs::read_to_string(model.root.join(&target))
+                .map_err(|e| format!("cannot read: {e}"))
+                .and_then(|text| crate::parse::tsconfig::parse(&target, &text).map_err(|e| e.0));
+            match parsed {
+                Ok(config) => raw.push(config),
+                Err(message) => errors.push(ErrorEntry {
+                    path: target,
+                    message,
+                    kind: Some(FileKind::TsConfig),
+                }),
+            }
+        }
+    }
 }
 
 /// Maximum `extends` depth; TypeScript has none, but a cycle must end somewhere.
@@ -118,17 +156,32 @@ fn merge(into: &mut Effective, from: Effective) {
     macro_rules! take {
         ($($field:ident),*) => { $( if from.$field.is_some() { into.$field = from.$field; } )* };
     }
-    take!(base_url, paths, types, module, module_resolution, out_dir, root_dir, composite);
+    take!(
+        base_url,
+        paths,
+        types,
+        module,
+        module_resolution,
+        out_dir,
+        root_dir,
+        composite
+    );
 }
 
 /// Where an `extends` value points: a relative file, or a file inside a workspace package.
 fn locate_extends(model: &Model, dir: &str, spec: &str) -> Option<String> {
     let candidates = |base: String| -> Vec<String> {
-        vec![base.clone(), format!("{base}.json"), format!("{base}/tsconfig.json")]
+        vec![
+            base.clone(),
+            format!("{base}.json"),
+            format!("{base}/tsconfig.json"),
+        ]
     };
     if spec.starts_with('.') || spec.starts_with('/') {
         let base = paths::join(dir, spec)?;
-        return candidates(base).into_iter().find(|c| model.files.is_file(c));
+        return candidates(base)
+            .into_iter()
+            .find(|c| model.files.is_file(c));
     }
     let (name, subpath) = split_package_specifier(spec);
     let package = model.package_named(name)?;
@@ -137,7 +190,9 @@ fn locate_extends(model: &Model, dir: &str, spec: &str) -> Option<String> {
     } else {
         paths::join(&package.dir, subpath)?
     };
-    candidates(base).into_iter().find(|c| model.files.is_file(c))
+    candidates(base)
+        .into_iter()
+        .find(|c| model.files.is_file(c))
 }
 
 /// `@scope/name/sub/path` → (`@scope/name`, `sub/path`); `name/sub` → (`name`, `sub`).
@@ -154,7 +209,12 @@ pub fn split_package_specifier(spec: &str) -> (&str, &str) {
     }
 }
 
-fn finish(model: &Model, config: &RawTsConfig, e: Effective, unresolved_extends: Vec<String>) -> TsConfig {
+fn finish(
+    model: &Model,
+    config: &RawTsConfig,
+    e: Effective,
+    unresolved_extends: Vec<String>,
+) -> TsConfig {
     let dir = paths::parent(&config.path).to_string();
     let aliases = e
         .paths
@@ -164,7 +224,10 @@ fn finish(model: &Model, config: &RawTsConfig, e: Effective, unresolved_extends:
                 .into_iter()
                 .map(|(pattern, targets)| PathAlias {
                     pattern,
-                    targets: targets.iter().filter_map(|t| paths::join(&anchor, t)).collect(),
+                    targets: targets
+                        .iter()
+                        .filter_map(|t| paths::join(&anchor, t))
+                        .collect(),
                 })
                 .collect()
         })

@@ -2,13 +2,17 @@
 //! nested roots, and standalone packages that no root claims (a service with its own lockfile).
 //! Every package is assigned the nearest root whose member globs match it.
 
+use std::ops::Not;
+
 use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::{Deserialize, Serialize};
 
 use super::{Model, paths};
 use crate::discover::LockfileKind;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum PackageManager {
     Npm,
@@ -86,8 +90,14 @@ impl Matcher {
             };
             let normalised = raw.trim_start_matches("./").trim_end_matches('/');
             // Invalid globs are ignored, as the package managers' glob libraries match nothing.
-            let Some(glob) = glob(normalised) else { continue };
-            if negated { exclude.add(glob) } else { include.add(glob) };
+            let Some(glob) = glob(normalised) else {
+                continue;
+            };
+            if negated {
+                exclude.add(glob)
+            } else {
+                include.add(glob)
+            };
         }
         Matcher {
             include: include.build().unwrap_or_else(|_| GlobSet::empty()),
@@ -101,7 +111,10 @@ impl Matcher {
 }
 
 fn glob(pattern: &str) -> Option<Glob> {
-    GlobBuilder::new(pattern).literal_separator(true).build().ok()
+    GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .build()
+        .ok()
 }
 
 /// Finds the install roots and assigns each package to one.
@@ -109,7 +122,13 @@ pub fn assign(model: &mut Model) -> Vec<Workspace> {
     let mut roots: Vec<Workspace> = Vec::new();
     // Roots declared by package.json `workspaces`.
     for (i, package) in model.packages.iter().enumerate() {
-        if let Some(ws) = &package.manifest.workspaces {
+        // `"workspaces": {"nohoist": [...]}` alone (yarn v1 config) declares no members.
+        if let Some(ws) = package
+            .manifest
+            .workspaces
+            .as_ref()
+            .filter(|w| !w.value.is_empty())
+        {
             roots.push(new_root(&package.dir, Some(i), ws.value.clone()));
         }
     }
@@ -137,9 +156,16 @@ pub fn assign(model: &mut Model) -> Vec<Workspace> {
                 .is_some_and(|rel| !rel.is_empty() && matcher.matches(rel))
         });
     }
-    // Packages no root claims are installed on their own.
+    // Packages no root claims are installed on their own when they stand alone: outside any
+    // other package, or with a lockfile of their own. A package.json nested in another package
+    // without one (a subpath stub, a packaging manifest) is no install root.
     for (i, package) in model.packages.iter().enumerate() {
-        if assignment[i].is_none() {
+        let nested = package.dir.is_empty().not() && model.owner_of(&package.dir).is_some();
+        let own_lockfile = model
+            .lockfiles
+            .iter()
+            .any(|l| paths::parent(&l.path) == package.dir);
+        if assignment[i].is_none() && (!nested || own_lockfile) {
             let mut root = new_root(&package.dir, Some(i), Vec::new());
             root.kind = WorkspaceKind::Standalone;
             assignment[i] = Some(roots.len());
@@ -184,7 +210,11 @@ fn new_root(dir: &str, package: Option<usize>, patterns: Vec<String>) -> Workspa
 }
 
 fn depth(dir: &str) -> usize {
-    if dir.is_empty() { 0 } else { dir.matches('/').count() + 1 }
+    if dir.is_empty() {
+        0
+    } else {
+        dir.matches('/').count() + 1
+    }
 }
 
 /// `packageManager` wins (corepack enforces it); then the lockfile; then pnpm-workspace.yaml.
@@ -193,7 +223,11 @@ fn detect_manager(model: &Model, root: &mut Workspace) {
     root.name = manifest
         .and_then(|m| m.name.as_ref().map(|n| n.value.clone()))
         .unwrap_or_else(|| paths::display_dir(&root.dir).to_string());
-    let lockfiles: Vec<_> = model.lockfiles.iter().filter(|l| paths::parent(&l.path) == root.dir).collect();
+    let lockfiles: Vec<_> = model
+        .lockfiles
+        .iter()
+        .filter(|l| paths::parent(&l.path) == root.dir)
+        .collect();
     if let Some(pm) = manifest.and_then(|m| m.package_manager.as_ref()) {
         let (name, _) = pm.value.split_once('@').unwrap_or((&pm.value, ""));
         root.package_manager = PackageManager::parse(name);
@@ -206,9 +240,13 @@ fn detect_manager(model: &Model, root: &mut Workspace) {
         .or_else(|| lockfiles.first());
     if let Some(lockfile) = lockfile {
         root.lockfile = Some(lockfile.path.clone());
-        root.package_manager.get_or_insert(PackageManager::from_lockfile(lockfile.kind));
+        root.package_manager
+            .get_or_insert(PackageManager::from_lockfile(lockfile.kind));
     }
-    let has_pnpm_workspace = model.pnpm_workspaces.iter().any(|w| paths::parent(&w.path) == root.dir);
+    let has_pnpm_workspace = model
+        .pnpm_workspaces
+        .iter()
+        .any(|w| paths::parent(&w.path) == root.dir);
     if root.package_manager.is_none() && has_pnpm_workspace {
         root.package_manager = Some(PackageManager::Pnpm);
     }

@@ -29,7 +29,11 @@ pub fn parse(path: &str, text: &str) -> Result<ComposeFile, ParseError> {
     match &root.value {
         YamlValue::Map(_) => {}
         YamlValue::Null => return Err(ParseError::new("empty compose file")),
-        _ => return Err(ParseError::new("a compose file must be a mapping at the top level")),
+        _ => {
+            return Err(ParseError::new(
+                "a compose file must be a mapping at the top level",
+            ));
+        }
     }
     let mut services = Vec::new();
     if let Some(node) = root.get("services") {
@@ -41,7 +45,12 @@ pub fn parse(path: &str, text: &str) -> Result<ComposeFile, ParseError> {
                     let b = build.map(|b| (b.get("context"), b.get("dockerfile")));
                     let (context, dockerfile) = b.unwrap_or((None, None));
                     (
-                        Some(context.and_then(YamlNode::as_str).unwrap_or(".").to_string()),
+                        Some(
+                            context
+                                .and_then(YamlNode::as_str)
+                                .unwrap_or(".")
+                                .to_string(),
+                        ),
                         dockerfile.and_then(YamlNode::as_str).map(str::to_string),
                     )
                 }
@@ -52,12 +61,19 @@ pub fn parse(path: &str, text: &str) -> Result<ComposeFile, ParseError> {
                 span: *span,
                 build_context,
                 build_dockerfile,
-                image: service.get("image").and_then(YamlNode::as_str).map(str::to_string),
+                image: service
+                    .get("image")
+                    .and_then(YamlNode::as_str)
+                    .map(str::to_string),
                 node: service.clone(),
             });
         }
     }
-    Ok(ComposeFile { path: path.to_string(), services, root })
+    Ok(ComposeFile {
+        path: path.to_string(),
+        services,
+        root,
+    })
 }
 
 #[cfg(test)]
@@ -71,7 +87,10 @@ mod tests {
         let api = &compose.services[0];
         assert_eq!(api.build_context.as_deref(), Some("./apps/api"));
         assert_eq!(api.build_dockerfile.as_deref(), Some("Dockerfile.prod"));
-        assert_eq!(compose.services[1].build_context.as_deref(), Some("./apps/web"));
+        assert_eq!(
+            compose.services[1].build_context.as_deref(),
+            Some("./apps/web")
+        );
         assert_eq!(compose.services[2].image.as_deref(), Some("postgres:16"));
         assert_eq!(compose.services[2].span.line, 8);
         assert!(parse("x.yml", "services: [").is_err());

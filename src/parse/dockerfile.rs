@@ -6,14 +6,43 @@ use super::ParseError;
 
 /// Instructions the Dockerfile frontend accepts; anything else fails the build.
 const KNOWN: &[&str] = &[
-    "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL",
-    "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR",
+    "ADD",
+    "ARG",
+    "CMD",
+    "COPY",
+    "ENTRYPOINT",
+    "ENV",
+    "EXPOSE",
+    "FROM",
+    "HEALTHCHECK",
+    "LABEL",
+    "MAINTAINER",
+    "ONBUILD",
+    "RUN",
+    "SHELL",
+    "STOPSIGNAL",
+    "USER",
+    "VOLUME",
+    "WORKDIR",
 ];
 
 /// Instructions that fail with "requires at least one argument" when empty.
 const NEED_ARGS: &[&str] = &[
-    "ADD", "ARG", "COPY", "ENV", "EXPOSE", "FROM", "LABEL", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL",
-    "USER", "VOLUME", "WORKDIR", "HEALTHCHECK",
+    "ADD",
+    "ARG",
+    "COPY",
+    "ENV",
+    "EXPOSE",
+    "FROM",
+    "LABEL",
+    "ONBUILD",
+    "RUN",
+    "SHELL",
+    "STOPSIGNAL",
+    "USER",
+    "VOLUME",
+    "WORKDIR",
+    "HEALTHCHECK",
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,7 +85,9 @@ pub struct Dockerfile {
 
 impl Dockerfile {
     pub fn stage_instructions(&self, stage: &Stage) -> &[Instruction] {
-        self.instructions.get(stage.first..=stage.last).unwrap_or(&[])
+        self.instructions
+            .get(stage.first..=stage.last)
+            .unwrap_or(&[])
     }
 
     pub fn final_stage(&self) -> Option<&Stage> {
@@ -65,8 +96,15 @@ impl Dockerfile {
 }
 
 pub fn parse(path: &str, text: &str) -> Result<Dockerfile, ParseError> {
-    let lines: Vec<&str> = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
-    let mut df = Dockerfile { path: path.to_string(), escape: '\\', ..Dockerfile::default() };
+    let lines: Vec<&str> = text
+        .split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .collect();
+    let mut df = Dockerfile {
+        path: path.to_string(),
+        escape: '\\',
+        ..Dockerfile::default()
+    };
     let mut i = directives(&lines, &mut df);
 
     while i < lines.len() {
@@ -98,15 +136,21 @@ pub fn parse(path: &str, text: &str) -> Result<Dockerfile, ParseError> {
             }
         }
         let logical = logical.trim();
-        let (keyword, args) = logical.split_once(char::is_whitespace).unwrap_or((logical, ""));
+        let (keyword, args) = logical
+            .split_once(char::is_whitespace)
+            .unwrap_or((logical, ""));
         let keyword = keyword.to_ascii_uppercase();
         let line = crate::source::to_u32(start + 1);
         if !KNOWN.contains(&keyword.as_str()) {
-            return Err(ParseError::new(format!("unknown instruction `{keyword}` at line {line}")));
+            return Err(ParseError::new(format!(
+                "unknown instruction `{keyword}` at line {line}"
+            )));
         }
         let args = args.trim().to_string();
         if args.is_empty() && NEED_ARGS.contains(&keyword.as_str()) {
-            return Err(ParseError::new(format!("{keyword} at line {line} requires at least one argument")));
+            return Err(ParseError::new(format!(
+                "{keyword} at line {line} requires at least one argument"
+            )));
         }
         let mut heredocs = Vec::new();
         if matches!(keyword.as_str(), "RUN" | "COPY" | "ADD") {
@@ -119,7 +163,11 @@ pub fn parse(path: &str, text: &str) -> Result<Dockerfile, ParseError> {
                         )));
                     };
                     i += 1;
-                    let candidate = if strip_tabs { line.trim_start_matches('\t') } else { line };
+                    let candidate = if strip_tabs {
+                        line.trim_start_matches('\t')
+                    } else {
+                        line
+                    };
                     if candidate == delimiter {
                         break;
                     }
@@ -149,8 +197,12 @@ pub fn parse(path: &str, text: &str) -> Result<Dockerfile, ParseError> {
 fn directives(lines: &[&str], df: &mut Dockerfile) -> usize {
     let mut i = 0;
     while let Some(line) = lines.get(i) {
-        let Some(rest) = line.trim().strip_prefix('#') else { break };
-        let Some((key, value)) = rest.split_once('=') else { break };
+        let Some(rest) = line.trim().strip_prefix('#') else {
+            break;
+        };
+        let Some((key, value)) = rest.split_once('=') else {
+            break;
+        };
         let key = key.trim().to_ascii_lowercase();
         let value = value.trim();
         match key.as_str() {
@@ -173,9 +225,16 @@ fn heredoc_delimiters(args: &str) -> Vec<(String, bool)> {
         let strip_tabs = rest.starts_with('-');
         let word = rest.trim_start_matches('-');
         let word = word.trim_start_matches(['"', '\'']);
-        let delimiter: String =
-            word.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
-        if !delimiter.is_empty() && delimiter.chars().next().is_some_and(|c| !c.is_ascii_digit()) {
+        let delimiter: String = word
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        if !delimiter.is_empty()
+            && delimiter
+                .chars()
+                .next()
+                .is_some_and(|c| !c.is_ascii_digit())
+        {
             out.push((delimiter, strip_tabs));
         }
     }
@@ -185,17 +244,28 @@ fn heredoc_delimiters(args: &str) -> Vec<(String, bool)> {
 fn build_stages(df: &mut Dockerfile) -> Result<(), ParseError> {
     for (index, instruction) in df.instructions.iter().enumerate() {
         if instruction.keyword == "FROM" {
-            let words: Vec<&str> =
-                instruction.args.split_whitespace().filter(|w| !w.starts_with("--")).collect();
+            let words: Vec<&str> = instruction
+                .args
+                .split_whitespace()
+                .filter(|w| !w.starts_with("--"))
+                .collect();
             let base = words.first().copied().unwrap_or_default().to_string();
             let name = match words.as_slice() {
-                [_, kw, name, ..] if kw.eq_ignore_ascii_case("as") => Some(name.to_ascii_lowercase()),
+                [_, kw, name, ..] if kw.eq_ignore_ascii_case("as") => {
+                    Some(name.to_ascii_lowercase())
+                }
                 _ => None,
             };
             if let Some(previous) = df.stages.last_mut() {
                 previous.last = index - 1;
             }
-            df.stages.push(Stage { base, name, line: instruction.line, first: index, last: index });
+            df.stages.push(Stage {
+                base,
+                name,
+                line: instruction.line,
+                first: index,
+                last: index,
+            });
         } else if df.stages.is_empty() && instruction.keyword != "ARG" {
             return Err(ParseError::new(format!(
                 "`{}` at line {} comes before any FROM",
@@ -206,7 +276,11 @@ fn build_stages(df: &mut Dockerfile) -> Result<(), ParseError> {
     let count = df.instructions.len();
     match df.stages.last_mut() {
         Some(last) => last.last = count - 1,
-        None => return Err(ParseError::new("no FROM instruction: the Dockerfile defines no stage")),
+        None => {
+            return Err(ParseError::new(
+                "no FROM instruction: the Dockerfile defines no stage",
+            ));
+        }
     }
     Ok(())
 }

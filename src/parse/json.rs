@@ -28,17 +28,26 @@ pub fn parse(text: &str, dialect: Dialect) -> Result<Value<'_>, ParseError> {
         allow_non_finite_numbers: false,
         allow_extended_string_escapes: false,
     };
-    let collect = CollectOptions { comments: CommentCollectionStrategy::Off, tokens: false };
+    let collect = CollectOptions {
+        comments: CommentCollectionStrategy::Off,
+        tokens: false,
+    };
     // A leading byte-order mark is legal for tsconfig and tolerated by npm.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let result = jsonc_parser::parse_to_ast(text, &collect, &options)
         .map_err(|e| ParseError::new(format!("invalid JSON: {e}")))?;
-    result.value.ok_or_else(|| ParseError::new("empty file: expected a JSON value"))
+    result
+        .value
+        .ok_or_else(|| ParseError::new("empty file: expected a JSON value"))
 }
 
 /// Byte offset of the BOM-stripped text inside the original (ranges are relative to it).
 pub fn bom_offset(text: &str) -> usize {
-    if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 }
+    if text.starts_with('\u{feff}') {
+        '\u{feff}'.len_utf8()
+    } else {
+        0
+    }
 }
 
 pub struct Spans<'a> {
@@ -48,11 +57,15 @@ pub struct Spans<'a> {
 
 impl<'a> Spans<'a> {
     pub fn new(text: &'a str) -> Self {
-        Spans { index: LineIndex::new(text), offset: bom_offset(text) }
+        Spans {
+            index: LineIndex::new(text),
+            offset: bom_offset(text),
+        }
     }
 
     pub fn of(&self, range: jsonc_parser::common::Range) -> Span {
-        self.index.span(range.start + self.offset, range.end + self.offset)
+        self.index
+            .span(range.start + self.offset, range.end + self.offset)
     }
 }
 
@@ -69,8 +82,13 @@ pub fn range_of(value: &Value<'_>) -> jsonc_parser::common::Range {
 }
 
 /// String members of an object, in file order.
-pub fn string_entries<'v>(object: &'v Object<'_>) -> impl Iterator<Item = (&'v str, &'v Value<'v>)> + 'v {
-    object.properties.iter().map(|p| (p.name.as_str(), &p.value))
+pub fn string_entries<'v>(
+    object: &'v Object<'_>,
+) -> impl Iterator<Item = (&'v str, &'v Value<'v>)> + 'v {
+    object
+        .properties
+        .iter()
+        .map(|p| (p.name.as_str(), &p.value))
 }
 
 /// Converts a subtree to `serde_json::Value` for facts kept as data (e.g. `exports`).
@@ -83,7 +101,10 @@ pub fn to_serde(value: &Value<'_>) -> serde_json::Value {
             .map_or(serde_json::Value::Null, serde_json::Value::Number),
         Value::BooleanLit(b) => serde_json::Value::Bool(b.value),
         Value::Object(o) => serde_json::Value::Object(
-            o.properties.iter().map(|p| (p.name.as_str().to_string(), to_serde(&p.value))).collect(),
+            o.properties
+                .iter()
+                .map(|p| (p.name.as_str().to_string(), to_serde(&p.value)))
+                .collect(),
         ),
         Value::Array(a) => serde_json::Value::Array(a.elements.iter().map(to_serde).collect()),
         Value::NullKeyword(_) => serde_json::Value::Null,

@@ -18,7 +18,12 @@ pub enum DepKind {
 }
 
 impl DepKind {
-    pub const ALL: [DepKind; 4] = [DepKind::Prod, DepKind::Dev, DepKind::Optional, DepKind::Peer];
+    pub const ALL: [DepKind; 4] = [
+        DepKind::Prod,
+        DepKind::Dev,
+        DepKind::Optional,
+        DepKind::Peer,
+    ];
 
     pub fn field(self) -> &'static str {
         match self {
@@ -80,7 +85,9 @@ impl PackageJson {
     }
 
     pub fn display_name(&self) -> &str {
-        self.name.as_ref().map_or(self.path.as_str(), |n| n.value.as_str())
+        self.name
+            .as_ref()
+            .map_or(self.path.as_str(), |n| n.value.as_str())
     }
 }
 
@@ -101,7 +108,10 @@ pub fn parse(path: &str, text: &str) -> Result<PackageJson, ParseError> {
     let located = |name: &str| -> Option<Located<String>> {
         let prop = object.get(name)?;
         let value = json::as_str(&prop.value)?;
-        Some(Located { value: value.to_string(), span: spans.of(prop.range) })
+        Some(Located {
+            value: value.to_string(),
+            span: spans.of(prop.range),
+        })
     };
     pkg.name = located("name").filter(|n| !n.value.is_empty());
     pkg.version = located("version").map(|v| v.value);
@@ -114,10 +124,14 @@ pub fn parse(path: &str, text: &str) -> Result<PackageJson, ParseError> {
     pkg.imports = object.get("imports").map(|p| json::to_serde(&p.value));
 
     for kind in DepKind::ALL {
-        let Some(deps) = object.get_object(kind.field()) else { continue };
+        let Some(deps) = object.get_object(kind.field()) else {
+            continue;
+        };
         for prop in &deps.properties {
             // npm ignores non-string specifiers; so do we rather than guess.
-            let Some(spec) = json::as_str(&prop.value) else { continue };
+            let Some(spec) = json::as_str(&prop.value) else {
+                continue;
+            };
             pkg.dependencies.push(Dependency {
                 name: prop.name.as_str().to_string(),
                 spec: spec.to_string(),
@@ -128,7 +142,9 @@ pub fn parse(path: &str, text: &str) -> Result<PackageJson, ParseError> {
     }
     if let Some(scripts) = object.get_object("scripts") {
         for prop in &scripts.properties {
-            let Some(command) = json::as_str(&prop.value) else { continue };
+            let Some(command) = json::as_str(&prop.value) else {
+                continue;
+            };
             pkg.scripts.push(Script {
                 name: prop.name.as_str().to_string(),
                 command: command.to_string(),
@@ -139,17 +155,27 @@ pub fn parse(path: &str, text: &str) -> Result<PackageJson, ParseError> {
     if let Some(prop) = object.get("workspaces") {
         let globs = match &prop.value {
             Value::Array(_) => string_array(&prop.value),
-            Value::Object(o) => o.get("packages").map(|p| string_array(&p.value)).unwrap_or_default(),
+            Value::Object(o) => o
+                .get("packages")
+                .map(|p| string_array(&p.value))
+                .unwrap_or_default(),
             _ => Vec::new(),
         };
-        pkg.workspaces = Some(Located { value: globs, span: spans.of(prop.range) });
+        pkg.workspaces = Some(Located {
+            value: globs,
+            span: spans.of(prop.range),
+        });
     }
     if let Some(engines) = object.get_object("engines") {
         pkg.engines = string_map(engines);
     }
     pkg.bin = match object.get("bin").map(|p| &p.value) {
         Some(Value::StringLit(_)) => pkg.name.iter().map(|n| bin_name(&n.value)).collect(),
-        Some(Value::Object(o)) => o.properties.iter().map(|p| p.name.as_str().to_string()).collect(),
+        Some(Value::Object(o)) => o
+            .properties
+            .iter()
+            .map(|p| p.name.as_str().to_string())
+            .collect(),
         _ => Vec::new(),
     };
     Ok(pkg)
@@ -161,8 +187,15 @@ fn bin_name(package: &str) -> String {
 }
 
 fn string_array(value: &Value<'_>) -> Vec<String> {
-    let Value::Array(array) = value else { return Vec::new() };
-    array.elements.iter().filter_map(json::as_str).map(str::to_string).collect()
+    let Value::Array(array) = value else {
+        return Vec::new();
+    };
+    array
+        .elements
+        .iter()
+        .filter_map(json::as_str)
+        .map(str::to_string)
+        .collect()
 }
 
 fn string_map(object: &Object<'_>) -> BTreeMap<String, String> {

@@ -18,9 +18,17 @@ pub fn parse(path: &str, text: &str) -> Result<PnpmWorkspace, ParseError> {
     if !matches!(root.value, YamlValue::Map(_) | YamlValue::Null) {
         return Err(ParseError::new("pnpm-workspace.yaml must be a mapping"));
     }
-    let mut ws = PnpmWorkspace { path: path.to_string(), ..PnpmWorkspace::default() };
+    let mut ws = PnpmWorkspace {
+        path: path.to_string(),
+        ..PnpmWorkspace::default()
+    };
     if let Some(packages) = root.get("packages") {
-        ws.packages = packages.items().iter().filter_map(YamlNode::as_str).map(str::to_string).collect();
+        ws.packages = packages
+            .items()
+            .iter()
+            .filter_map(YamlNode::as_str)
+            .map(str::to_string)
+            .collect();
     }
     if let Some(default) = root.get("catalog") {
         ws.catalogs.insert("default".to_string(), catalog(default));

@@ -37,26 +37,41 @@ pub fn parse(path: &str, text: &str) -> Result<RawTsConfig, ParseError> {
         return Err(ParseError::new("tsconfig must contain a JSON object"));
     };
     let spans = Spans::new(text);
-    let mut config = RawTsConfig { path: path.to_string(), ..RawTsConfig::default() };
+    let mut config = RawTsConfig {
+        path: path.to_string(),
+        ..RawTsConfig::default()
+    };
 
     if let Some(prop) = object.get("extends") {
         let span = spans.of(prop.range);
         match &prop.value {
-            Value::StringLit(s) => config.extends.push(Located { value: s.value.to_string(), span }),
-            Value::Array(a) => config.extends.extend(
-                a.elements
-                    .iter()
-                    .filter_map(json::as_str)
-                    .map(|s| Located { value: s.to_string(), span }),
-            ),
+            Value::StringLit(s) => config.extends.push(Located {
+                value: s.value.to_string(),
+                span,
+            }),
+            Value::Array(a) => {
+                config
+                    .extends
+                    .extend(a.elements.iter().filter_map(json::as_str).map(|s| Located {
+                        value: s.to_string(),
+                        span,
+                    }))
+            }
             _ => {}
         }
     }
     if let Some(refs) = object.get_array("references") {
         for element in &refs.elements {
-            let Value::Object(reference) = element else { continue };
-            let Some(p) = reference.get_string("path") else { continue };
-            config.references.push(Located { value: p.value.to_string(), span: spans.of(p.range) });
+            let Value::Object(reference) = element else {
+                continue;
+            };
+            let Some(p) = reference.get_string("path") else {
+                continue;
+            };
+            config.references.push(Located {
+                value: p.value.to_string(),
+                span: spans.of(p.range),
+            });
         }
     }
     if let Some(options) = object.get_object("compilerOptions") {
@@ -69,7 +84,11 @@ pub fn parse(path: &str, text: &str) -> Result<RawTsConfig, ParseError> {
         o.root_dir = string("rootDir");
         o.composite = options.get_boolean("composite").map(|b| b.value);
         o.types = options.get_array("types").map(|a| {
-            a.elements.iter().filter_map(json::as_str).map(str::to_string).collect()
+            a.elements
+                .iter()
+                .filter_map(json::as_str)
+                .map(str::to_string)
+                .collect()
         });
         o.paths = options.get_object("paths").map(|paths| {
             paths
@@ -77,9 +96,12 @@ pub fn parse(path: &str, text: &str) -> Result<RawTsConfig, ParseError> {
                 .iter()
                 .map(|p| {
                     let targets = match &p.value {
-                        Value::Array(a) => {
-                            a.elements.iter().filter_map(json::as_str).map(str::to_string).collect()
-                        }
+                        Value::Array(a) => a
+                            .elements
+                            .iter()
+                            .filter_map(json::as_str)
+                            .map(str::to_string)
+                            .collect(),
                         _ => Vec::new(),
                     };
                     (p.name.as_str().to_string(), targets)
@@ -109,7 +131,10 @@ mod tests {
         let config = parse("apps/api/tsconfig.json", text).unwrap();
         assert_eq!(config.extends.len(), 2);
         assert_eq!(config.compiler_options.base_url.as_deref(), Some("."));
-        assert_eq!(config.compiler_options.module_resolution.as_deref(), Some("nodenext"));
+        assert_eq!(
+            config.compiler_options.module_resolution.as_deref(),
+            Some("nodenext")
+        );
         assert_eq!(
             config.compiler_options.paths,
             Some(vec![("@app/*".to_string(), vec!["src/app/*".to_string()])])

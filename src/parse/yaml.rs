@@ -56,9 +56,20 @@ impl YamlNode {
 pub fn parse(text: &str) -> Result<YamlNode, ParseError> {
     let docs = MarkedYaml::load_from_str(text).map_err(|e| {
         let m = e.marker();
-        ParseError::new(format!("invalid YAML at line {}, column {}: {}", m.line(), m.col() + 1, e.info()))
+        ParseError::new(format!(
+            "invalid YAML at line {}, column {}: {}",
+            m.line(),
+            m.col() + 1,
+            e.info()
+        ))
     })?;
-    Ok(docs.first().map_or(YamlNode { value: YamlValue::Null, span: Span::point(1, 1) }, convert))
+    Ok(docs.first().map_or(
+        YamlNode {
+            value: YamlValue::Null,
+            span: Span::point(1, 1),
+        },
+        convert,
+    ))
 }
 
 fn span(node: &MarkedYaml<'_>) -> Span {
@@ -101,7 +112,10 @@ fn convert(node: &MarkedYaml<'_>) -> YamlNode {
         YamlData::Tagged(_, inner) => return convert(inner),
         YamlData::Alias(_) | YamlData::BadValue => YamlValue::Null,
     };
-    YamlNode { value, span: span(node) }
+    YamlNode {
+        value,
+        span: span(node),
+    }
 }
 
 #[cfg(test)]
@@ -112,7 +126,11 @@ mod tests {
     fn keeps_positions_and_order() {
         let node = parse("packages:\n  - 'apps/*'\n  - '!apps/legacy'\n").unwrap();
         let packages = node.get("packages").unwrap();
-        let items: Vec<_> = packages.items().iter().filter_map(YamlNode::as_str).collect();
+        let items: Vec<_> = packages
+            .items()
+            .iter()
+            .filter_map(YamlNode::as_str)
+            .collect();
         assert_eq!(items, ["apps/*", "!apps/legacy"]);
         assert_eq!(packages.items()[1].span.line, 3);
     }

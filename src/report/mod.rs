@@ -64,6 +64,8 @@ pub struct RunStats {
     pub files_classified: usize,
     pub skipped_binary: usize,
     pub skipped_too_large: usize,
+    /// Symbolic links not followed: dangling, or pointing outside the repository.
+    pub skipped_links: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -259,7 +261,10 @@ impl Snippets {
         if original.chars().nth(MAX_SNIPPET_CHARS).is_some() {
             text.push('…');
         }
-        self.lines.entry(path.to_string()).or_default().insert(line, text);
+        self.lines
+            .entry(path.to_string())
+            .or_default()
+            .insert(line, text);
     }
 }
 

@@ -20,7 +20,11 @@ struct Paint {
 
 impl Paint {
     fn paint(&self, code: &str, text: &str) -> String {
-        if self.on { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
+        if self.on {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
     }
     fn bold(&self, t: &str) -> String {
         self.paint("1", t)
@@ -40,7 +44,9 @@ impl Paint {
         self.paint(code, s.as_str())
     }
     fn rating(&self, score: Option<u32>, rating: Option<Rating>) -> String {
-        let Some((score, rating)) = score.zip(rating) else { return self.dim("?") };
+        let Some((score, rating)) = score.zip(rating) else {
+            return self.dim("?");
+        };
         let code = match rating {
             Rating::Pass => "1;32",
             Rating::Average => "1;33",
@@ -71,14 +77,28 @@ pub fn render(analysis: &Analysis, options: &Options) -> String {
         }
     }
 
-    let hidden_info = report.findings.iter().filter(|f| f.suppressed.is_none()).count() - shown.len();
+    let hidden_info = report
+        .findings
+        .iter()
+        .filter(|f| f.suppressed.is_none())
+        .count()
+        - shown.len();
     if hidden_info > 0 {
         let mut per_rule: BTreeMap<&str, usize> = BTreeMap::new();
-        for f in report.findings.iter().filter(|f| f.suppressed.is_none() && f.severity == Severity::Info) {
+        for f in report
+            .findings
+            .iter()
+            .filter(|f| f.suppressed.is_none() && f.severity == Severity::Info)
+        {
             *per_rule.entry(&f.rule).or_default() += 1;
         }
         let list: Vec<String> = per_rule.iter().map(|(r, n)| format!("{r} ×{n}")).collect();
-        let _ = writeln!(out, "{} {hidden_info} info finding(s) not shown ({}); --verbose shows them\n", p.dim("note:"), list.join(", "));
+        let _ = writeln!(
+            out,
+            "{} {hidden_info} info finding(s) not shown ({}); --verbose shows them\n",
+            p.dim("note:"),
+            list.join(", ")
+        );
     }
 
     let c = &report.summary.counts;
@@ -95,13 +115,25 @@ pub fn render(analysis: &Analysis, options: &Options) -> String {
         .categories
         .iter()
         .filter(|c| c.status != CategoryStatus::NotApplicable)
-        .map(|c| format!("{} {}", c.id.id(), c.score.map_or_else(|| "?".to_string(), |s| s.to_string())))
+        .map(|c| {
+            format!(
+                "{} {}",
+                c.id.id(),
+                c.score.map_or_else(|| "?".to_string(), |s| s.to_string())
+            )
+        })
         .collect();
     if !categories.is_empty() {
         let _ = writeln!(out, "  {}", categories.join(" · "));
     }
     if !report.services.is_empty() {
-        let width = report.services.iter().map(|s| s.name.chars().count()).max().unwrap_or(0).min(40);
+        let width = report
+            .services
+            .iter()
+            .map(|s| s.name.chars().count())
+            .max()
+            .unwrap_or(0)
+            .min(40);
         let _ = writeln!(out, "{}", p.bold("Services"));
         for s in &report.services {
             let counts = &s.counts;
@@ -111,18 +143,30 @@ pub fn render(analysis: &Analysis, options: &Options) -> String {
                 s.name,
                 format!("{:?}", s.kind).to_lowercase(),
                 p.rating(s.score, s.rating),
-                p.dim(&format!("{}E {}W {}I", counts.error, counts.warning, counts.info)),
+                p.dim(&format!(
+                    "{}E {}W {}I",
+                    counts.error, counts.warning, counts.info
+                )),
             );
         }
     }
     if !report.errors.is_empty() {
-        let _ = writeln!(out, "{} {} file(s) could not be read or parsed", p.paint("1;33", "note:"), report.errors.len());
+        let _ = writeln!(
+            out,
+            "{} {} file(s) could not be read or parsed",
+            p.paint("1;33", "note:"),
+            report.errors.len()
+        );
         let limit = if options.verbose { usize::MAX } else { 5 };
         for e in report.errors.iter().take(limit) {
             let _ = writeln!(out, "  {}: {}", e.path, e.message);
         }
         if report.errors.len() > limit {
-            let _ = writeln!(out, "  … {} more (--verbose, or the JSON report's `errors`)", report.errors.len() - limit);
+            let _ = writeln!(
+                out,
+                "  … {} more (--verbose, or the JSON report's `errors`)",
+                report.errors.len() - limit
+            );
         }
     }
     if options.verbose {
@@ -132,7 +176,11 @@ pub fn render(analysis: &Analysis, options: &Options) -> String {
             "{}",
             p.dim(&format!(
                 "{} files walked, {} read, {} too large, {} binary, in {} ms",
-                r.stats.files_walked, r.files_scanned, r.stats.skipped_too_large, r.stats.skipped_binary, r.duration_ms
+                r.stats.files_walked,
+                r.files_scanned,
+                r.stats.skipped_too_large,
+                r.stats.skipped_binary,
+                r.duration_ms
             ))
         );
     }
@@ -141,27 +189,55 @@ pub fn render(analysis: &Analysis, options: &Options) -> String {
 
 fn render_finding(out: &mut String, p: &Paint, analysis: &Analysis, f: &Finding) {
     let loc = &f.location;
-    let _ = writeln!(out, "{}{} {}", p.severity(f.severity), p.bold(&format!("[{}]", f.rule)), p.bold(&f.message));
-    let _ = writeln!(out, "  {} {}:{}:{}", p.blue("-->"), loc.path, loc.line, loc.column);
+    let _ = writeln!(
+        out,
+        "{}{} {}",
+        p.severity(f.severity),
+        p.bold(&format!("[{}]", f.rule)),
+        p.bold(&f.message)
+    );
+    let _ = writeln!(
+        out,
+        "  {} {}:{}:{}",
+        p.blue("-->"),
+        loc.path,
+        loc.line,
+        loc.column
+    );
     if let Some(line) = analysis.snippets.get(&loc.path, loc.line) {
         let number = loc.line.to_string();
         let pad = " ".repeat(number.len());
         let expanded = line.replace('\t', "    ");
         let start = usize::try_from(loc.column).unwrap_or(1).saturating_sub(1);
         let end = match (loc.end_line, loc.end_column) {
-            (Some(l), Some(c)) if l == loc.line => usize::try_from(c).unwrap_or(1).saturating_sub(1),
+            (Some(l), Some(c)) if l == loc.line => {
+                usize::try_from(c).unwrap_or(1).saturating_sub(1)
+            }
             _ => expanded.chars().count(),
         };
         let width = end.saturating_sub(start).max(1);
         let _ = writeln!(out, "  {pad} {}", p.blue("|"));
         let _ = writeln!(out, "  {} {} {expanded}", p.blue(&number), p.blue("|"));
-        let _ = writeln!(out, "  {pad} {} {}{}", p.blue("|"), " ".repeat(start), p.severity_marks(f.severity, width));
+        let _ = writeln!(
+            out,
+            "  {pad} {} {}{}",
+            p.blue("|"),
+            " ".repeat(start),
+            p.severity_marks(f.severity, width)
+        );
     }
     if !f.help.is_empty() {
         let _ = writeln!(out, "  {} {}", p.bold("= help:"), f.help);
     }
     for r in &f.related {
-        let _ = writeln!(out, "  {} {}:{}: {}", p.dim("= see"), r.path, r.line, r.message);
+        let _ = writeln!(
+            out,
+            "  {} {}:{}: {}",
+            p.dim("= see"),
+            r.path,
+            r.line,
+            r.message
+        );
     }
     out.push('\n');
 }

@@ -103,7 +103,10 @@ macro_rules! declare_rule {
 pub(crate) use declare_rule;
 
 /// Every rule, in ID order.
-pub static REGISTRY: &[&dyn Rule] = &[&deps::broken_local_link::BrokenLocalLink, &deps::version_mismatch::VersionMismatch];
+pub static REGISTRY: &[&dyn Rule] = &[
+    &deps::broken_local_link::BrokenLocalLink,
+    &deps::version_mismatch::VersionMismatch,
+];
 
 pub fn find(id: &str) -> Option<&'static dyn Rule> {
     REGISTRY.iter().copied().find(|r| r.meta().id == id)
@@ -116,7 +119,13 @@ pub struct FindingBuilder {
 }
 
 impl FindingBuilder {
-    pub fn new(meta: &RuleMeta, path: &str, span: Span, key: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(
+        meta: &RuleMeta,
+        path: &str,
+        span: Span,
+        key: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         FindingBuilder {
             finding: Finding {
                 rule: meta.id.to_string(),
@@ -148,7 +157,11 @@ impl FindingBuilder {
     }
 
     pub fn related(mut self, path: &str, line: u32, message: impl Into<String>) -> Self {
-        self.finding.related.push(Related { path: path.to_string(), line, message: message.into() });
+        self.finding.related.push(Related {
+            path: path.to_string(),
+            line,
+            message: message.into(),
+        });
         self
     }
 
@@ -178,10 +191,18 @@ mod tests {
         let mut sorted = ids.clone();
         sorted.sort_unstable();
         sorted.dedup();
-        assert_eq!(ids, sorted, "REGISTRY must be in ID order without duplicates");
+        assert_eq!(
+            ids, sorted,
+            "REGISTRY must be in ID order without duplicates"
+        );
         for rule in REGISTRY {
             let help = rule.meta().help();
-            for section in ["## What it does", "## Why is this bad?", "## Example", "## Use instead"] {
+            for section in [
+                "## What it does",
+                "## Why is this bad?",
+                "## Example",
+                "## Use instead",
+            ] {
                 assert!(help.contains(section), "{} lacks {section}", rule.meta().id);
             }
         }

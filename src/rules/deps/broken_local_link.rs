@@ -21,8 +21,8 @@ declare_rule! {
     ///
     /// ## Use instead
     /// Point the specifier at the package's real folder, or use `workspace:*` and list the
-    /// package in the workspace globs. A target that exists on disk but is gitignored (build
-    /// output) is accepted.
+    /// package in the workspace globs. A gitignored target (build output such as
+    /// `file:../../dist/packages/utils`) is accepted: the build creates it before installing.
     pub struct BrokenLocalLink {
         id: "deps/broken-local-link",
         category: Dependencies,
@@ -47,11 +47,27 @@ impl Rule for BrokenLocalLink {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for package in &cx.model.packages {
-            for link in package.local_links.iter().filter(|l| !l.exists) {
-                let Some(dep) = package.manifest.dependencies.get(link.dependency) else { continue };
+            for link in package
+                .local_links
+                .iter()
+                .filter(|l| !l.exists && !l.build_output)
+            {
+                let Some(dep) = package.manifest.dependencies.get(link.dependency) else {
+                    continue;
+                };
                 let (what, help) = match &link.resolved {
+                    Some(target) if is_tarball(target) => (
+                        format!("`{target}`, which does not exist in the repository"),
+                        format!(
+                            "commit the tarball at `{target}` or fix the path in {}",
+                            package.manifest.path
+                        ),
+                    ),
                     Some(target) => (
-                        format!("`{}`, which does not exist in the repository", paths::display_dir(target)),
+                        format!(
+                            "`{}`, which does not exist in the repository",
+                            paths::display_dir(target)
+                        ),
                         format!(
                             "fix the path in {} or add the package at `{}`; with workspaces, declare it as \"{}\": \"workspace:*\"",
                             package.manifest.path,
@@ -73,7 +89,10 @@ impl Rule for BrokenLocalLink {
                         &package.manifest.path,
                         dep.span,
                         format!("{}:{}", package.dir, dep.name),
-                        format!("`{}` points at `{}{}`: {what}", dep.name, link.protocol, link.target),
+                        format!(
+                            "`{}` points at `{}{}`: {what}",
+                            dep.name, link.protocol, link.target
+                        ),
                     )
                     .help(help)
                     .package(package)
@@ -82,4 +101,10 @@ impl Rule for BrokenLocalLink {
             }
         }
     }
+}
+
+fn is_tarball(path: &str) -> bool {
+    [".tgz", ".tar.gz", ".tar"]
+        .iter()
+        .any(|ext| path.ends_with(ext))
 }

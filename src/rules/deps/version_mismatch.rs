@@ -43,8 +43,18 @@ declare_rule! {
 /// A specifier that names a version range on the registry, so two of them can be compared.
 fn is_registry_range(spec: &str) -> bool {
     const NOT_RANGES: &[&str] = &[
-        "workspace:", "file:", "link:", "portal:", "catalog:", "npm:", "patch:", "git", "github:",
-        "http:", "https:", "exec:",
+        "workspace:",
+        "file:",
+        "link:",
+        "portal:",
+        "catalog:",
+        "npm:",
+        "patch:",
+        "git",
+        "github:",
+        "http:",
+        "https:",
+        "exec:",
     ];
     let spec = spec.trim();
     !(spec.is_empty()
@@ -67,20 +77,35 @@ impl Rule for VersionMismatch {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let model = cx.model;
         for workspace in model.workspaces.iter().filter(|w| w.members.len() > 1) {
-            let members: Vec<&Package> = workspace.members.iter().map(|&i| &model.packages[i]).collect();
+            let members: Vec<&Package> = workspace
+                .members
+                .iter()
+                .map(|&i| &model.packages[i])
+                .collect();
             // name → spec → declarations (package, dependency)
-            let mut by_name: BTreeMap<&str, BTreeMap<&str, Vec<(&Package, &Dependency)>>> = BTreeMap::new();
+            let mut by_name: BTreeMap<&str, BTreeMap<&str, Vec<(&Package, &Dependency)>>> =
+                BTreeMap::new();
             for package in &members {
                 let mut seen_in_package = std::collections::BTreeSet::new();
                 for dep in &package.manifest.dependencies {
-                    let internal = members.iter().any(|m| m.manifest.name.as_ref().is_some_and(|n| n.value == dep.name));
+                    let internal = members.iter().any(|m| {
+                        m.manifest
+                            .name
+                            .as_ref()
+                            .is_some_and(|n| n.value == dep.name)
+                    });
                     if dep.kind == DepKind::Peer || internal || !is_registry_range(&dep.spec) {
                         continue;
                     }
                     if !seen_in_package.insert(dep.name.as_str()) {
                         continue;
                     }
-                    by_name.entry(&dep.name).or_default().entry(&dep.spec).or_default().push((package, dep));
+                    by_name
+                        .entry(&dep.name)
+                        .or_default()
+                        .entry(&dep.spec)
+                        .or_default()
+                        .push((package, dep));
                 }
             }
             for (name, specs) in by_name {
@@ -88,7 +113,9 @@ impl Rule for VersionMismatch {
                     continue;
                 }
                 // The range most workspaces use; ties go to the later string (usually newer).
-                let Some((prevailing, users)) = specs.iter().max_by(|a, b| a.1.len().cmp(&b.1.len()).then(a.0.cmp(b.0)))
+                let Some((prevailing, users)) = specs
+                    .iter()
+                    .max_by(|a, b| a.1.len().cmp(&b.1.len()).then(a.0.cmp(b.0)))
                 else {
                     continue;
                 };
@@ -138,7 +165,17 @@ mod tests {
         for spec in ["^1.2.3", "~1", "1.x", ">=2 <3", "1.2.3 || 2", "next"] {
             assert!(is_registry_range(spec), "{spec}");
         }
-        for spec in ["workspace:*", "file:../a", "catalog:", "npm:b@1", "github:a/b", "a/b", "*", "", "latest"] {
+        for spec in [
+            "workspace:*",
+            "file:../a",
+            "catalog:",
+            "npm:b@1",
+            "github:a/b",
+            "a/b",
+            "*",
+            "",
+            "latest",
+        ] {
             assert!(!is_registry_range(spec), "{spec}");
         }
     }

@@ -1,0 +1,69 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code, reason = "each test binary uses a different subset")]
+
+use std::path::{Path, PathBuf};
+
+use seaworthy::report::{Analysis, Report};
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// Scans a fixture, showing its root as `tests/fixtures/<name>` so reports do not depend on
+/// where the repository is checked out.
+pub fn scan_fixture(name: &str) -> Analysis {
+    scan_path(&fixture(name), &format!("tests/fixtures/{name}"), None)
+}
+
+pub fn scan_path(path: &Path, display: &str, threads: Option<usize>) -> Analysis {
+    let mut options = seaworthy::ScanOptions::new(path);
+    options.root_display = display.to_string();
+    if let Some(t) = threads {
+        options.threads = t;
+    }
+    seaworthy::scan(&options, &|_| {}).expect("fixture scans")
+}
+
+/// The JSON report with the only run-dependent fields (time and duration) fixed.
+pub fn stable_json(report: &Report) -> String {
+    let mut report = report.clone();
+    report.run.started_at = "1970-01-01T00:00:00Z".to_string();
+    report.run.duration_ms = 0;
+    seaworthy::report::json::render(&report)
+}
+
+/// Copies a fixture into a fresh temporary directory (for tests that add links or odd names).
+pub fn copy_fixture(name: &str, tag: &str) -> PathBuf {
+    let dest = std::env::temp_dir().join(format!("seaworthy-test-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dest);
+    copy_dir(&fixture(name), &dest);
+    dest
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create temp dir");
+    for entry in std::fs::read_dir(from).expect("read fixture dir") {
+        let entry = entry.expect("dir entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy fixture file");
+        }
+    }
+}
+
+/// Fixtures that scan as they are committed (some need set-up and have their own tests).
+pub fn snapshot_fixtures() -> Vec<String> {
+    let mut names: Vec<String> =
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"))
+            .expect("fixtures dir")
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().is_dir())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+    names.sort();
+    names
+}

@@ -1,0 +1,57 @@
+//! Every fixture's JSON report: snapshotted, valid against the committed JSON Schema, and
+//! byte-identical across runs and thread counts. The schema itself must match the report type.
+
+mod common;
+
+use common::{fixture, scan_fixture, scan_path, snapshot_fixtures, stable_json};
+
+#[test]
+fn json_reports_match_snapshots() {
+    for name in snapshot_fixtures() {
+        let analysis = scan_fixture(&name);
+        insta::assert_snapshot!(name.clone(), stable_json(&analysis.report));
+    }
+}
+
+#[test]
+fn committed_schema_is_current() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/report.schema.json");
+    let generated = seaworthy::report::json::schema();
+    if std::env::var_os("SEAWORTHY_UPDATE_SCHEMA").is_some() {
+        std::fs::write(&path, &generated).expect("write schema");
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "schemas/report.schema.json is stale; regenerate it with\n  SEAWORTHY_UPDATE_SCHEMA=1 cargo test --test reports committed_schema_is_current"
+    );
+}
+
+#[test]
+fn every_fixture_report_validates_against_the_schema() {
+    let schema: serde_json::Value =
+        serde_json::from_str(&seaworthy::report::json::schema()).expect("schema is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    for name in snapshot_fixtures() {
+        let report: serde_json::Value =
+            serde_json::from_str(&stable_json(&scan_fixture(&name).report))
+                .expect("report is JSON");
+        let errors: Vec<String> = validator
+            .iter_errors(&report)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{name}: {errors:#?}");
+    }
+}
+
+#[test]
+fn output_is_byte_identical_across_runs_and_thread_counts() {
+    for name in snapshot_fixtures() {
+        let display = format!("tests/fixtures/{name}");
+        let one = stable_json(&scan_path(&fixture(&name), &display, Some(1)).report);
+        let many = stable_json(&scan_path(&fixture(&name), &display, Some(8)).report);
+        assert_eq!(one, many, "{name}: output depends on thread count");
+        let again = stable_json(&scan_path(&fixture(&name), &display, Some(8)).report);
+        assert_eq!(many, again, "{name}: output differs between runs");
+    }
+}
