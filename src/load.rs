@@ -36,6 +36,13 @@ pub struct LoadStats {
     pub skipped_too_large: usize,
 }
 
+/// A TypeScript/JavaScript file and what it references.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub path: String,
+    pub facts: crate::parse::typescript::SourceFacts,
+}
+
 /// A file whose content was not needed for parsing in this version but whose presence matters.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LockfileRef {
@@ -52,6 +59,10 @@ pub struct Loaded {
     pub dockerfiles: Vec<Dockerfile>,
     pub compose_files: Vec<ComposeFile>,
     pub lockfiles: Vec<LockfileRef>,
+    /// The lockfiles that could be read, sorted by path (Bun's are recognised, not read).
+    pub parsed_lockfiles: Vec<crate::parse::lockfile::Lockfile>,
+    pub npmrcs: Vec<crate::parse::npmrc::Npmrc>,
+    pub sources: Vec<SourceFile>,
     pub errors: Vec<ErrorEntry>,
     pub stats: LoadStats,
 }
@@ -62,13 +73,16 @@ enum Parsed {
     PnpmWorkspace(PnpmWorkspace),
     Dockerfile(Dockerfile),
     Compose(ComposeFile),
+    Npmrc(crate::parse::npmrc::Npmrc),
+    Source(SourceFile),
     /// Read and checked for being text; its facts come with a later version.
     Checked,
 }
 
 enum Outcome {
     Parsed(Parsed),
-    Lockfile(LockfileRef),
+    /// A lockfile is recorded even when it cannot be parsed: its presence matters.
+    Lockfile(LockfileRef, Option<crate::parse::lockfile::Lockfile>, Option<ErrorEntry>),
     Binary,
     TooLarge,
     Failed(ErrorEntry),
@@ -80,7 +94,6 @@ pub fn load(root: &Path, files: &[WalkedFile], limits: Limits) -> Loaded {
         .filter_map(|file| {
             let kind = file.kind?;
             if !kind.is_parsed() {
-                // Sources are parsed by the import extractor; over the limit they are skipped.
                 return (file.size > limits.max_file_size).then_some(Outcome::TooLarge);
             }
             Some(load_one(root, file, kind, limits))
@@ -98,12 +111,16 @@ pub fn load(root: &Path, files: &[WalkedFile], limits: Limits) -> Loaded {
                     Parsed::PnpmWorkspace(w) => loaded.pnpm_workspaces.push(w),
                     Parsed::Dockerfile(d) => loaded.dockerfiles.push(d),
                     Parsed::Compose(c) => loaded.compose_files.push(c),
+                    Parsed::Npmrc(n) => loaded.npmrcs.push(n),
+                    Parsed::Source(f) => loaded.sources.push(f),
                     Parsed::Checked => {}
                 }
             }
-            Outcome::Lockfile(l) => {
+            Outcome::Lockfile(l, parsed, error) => {
                 loaded.stats.parsed += 1;
                 loaded.lockfiles.push(l);
+                loaded.parsed_lockfiles.extend(parsed);
+                loaded.errors.extend(error);
             }
             Outcome::Binary => loaded.stats.skipped_binary += 1,
             Outcome::TooLarge => loaded.stats.skipped_too_large += 1,
@@ -139,11 +156,7 @@ fn load_one(root: &Path, file: &WalkedFile, kind: FileKind, limits: Limits) -> O
         };
     }
     if let FileKind::Lockfile(lock) = kind {
-        // Lockfile contents are read by the lockfile rules; here only their presence counts.
-        return Outcome::Lockfile(LockfileRef {
-            path: file.path.clone(),
-            kind: lock,
-        });
+        return load_lockfile(root, file, lock);
     }
     let bytes = match std::fs::read(root.join(&file.path)) {
         Ok(bytes) => bytes,
@@ -179,10 +192,13 @@ fn load_one(root: &Path, file: &WalkedFile, kind: FileKind, limits: Limits) -> O
             crate::parse::dockerfile::parse(&file.path, &text).map(Parsed::Dockerfile)
         }
         FileKind::Compose => crate::parse::compose::parse(&file.path, &text).map(Parsed::Compose),
+        FileKind::Source { .. } => crate::parse::typescript::parse(&file.path, &text)
+            .map(|facts| Parsed::Source(SourceFile { path: file.path.clone(), facts })),
         FileKind::NestCli | FileKind::Turbo | FileKind::Nx | FileKind::NxProject => {
             crate::parse::json::parse(&text, crate::parse::json::Dialect::Jsonc)
                 .map(|_| Parsed::Checked)
         }
+        FileKind::Npmrc => Ok(Parsed::Npmrc(crate::parse::npmrc::parse(&file.path, &text))),
         FileKind::YarnRc if file.path.ends_with(".yml") || file.path.ends_with(".yaml") => {
             crate::parse::yaml::parse(&text).map(|_| Parsed::Checked)
         }
@@ -191,6 +207,44 @@ fn load_one(root: &Path, file: &WalkedFile, kind: FileKind, limits: Limits) -> O
     match parsed {
         Ok(parsed) => Outcome::Parsed(parsed),
         Err(err) => fail(err.0),
+    }
+}
+
+/// Reads and parses a lockfile. Its presence is recorded whatever happens to its content.
+fn load_lockfile(root: &Path, file: &WalkedFile, kind: LockfileKind) -> Outcome {
+    let reference = LockfileRef {
+        path: file.path.clone(),
+        kind,
+    };
+    let error = |message: String| {
+        Some(ErrorEntry {
+            path: file.path.clone(),
+            message,
+            kind: Some(FileKind::Lockfile(kind)),
+        })
+    };
+    if kind == LockfileKind::Bun {
+        return Outcome::Lockfile(reference, None, None);
+    }
+    let text = match std::fs::read(root.join(&file.path)) {
+        Err(err) => return Outcome::Lockfile(reference, None, error(format!("cannot read: {err}"))),
+        Ok(bytes) if is_binary(&bytes) => {
+            let message = "binary content where text was expected; not parsed".to_string();
+            return Outcome::Lockfile(reference, None, error(message));
+        }
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(err) => {
+                let at = err.utf8_error().valid_up_to();
+                let message = format!("not valid UTF-8 (byte {at}); not parsed");
+                return Outcome::Lockfile(reference, None, error(message));
+            }
+        },
+    };
+    match crate::parse::lockfile::parse(&file.path, kind, &text) {
+        Some(Ok(parsed)) => Outcome::Lockfile(reference, Some(parsed), None),
+        Some(Err(err)) => Outcome::Lockfile(reference, None, error(err.0)),
+        None => Outcome::Lockfile(reference, None, None),
     }
 }
 

@@ -74,3 +74,75 @@ fn broken_local_link_flags_missing_and_escaping_targets() {
         "{summary:#?}"
     );
 }
+
+/// (rule, severity, path:line) of every finding of a fixture, for exact comparisons.
+fn all(fixture: &str) -> Vec<(String, String, String)> {
+    scan_fixture(fixture)
+        .report
+        .findings
+        .iter()
+        .filter(|f| f.rule.starts_with("deps/"))
+        .map(|f| (f.rule.clone(), f.severity.as_str().to_string(), format!("{}:{}", f.location.path, f.location.line)))
+        .collect()
+}
+
+#[test]
+fn deps_rules_on_the_prom_client_incident() {
+    let found = all("pnpm-undeclared-prom-client");
+    let expect = |rule: &str, severity: &str, at: &str| {
+        assert!(
+            found.iter().any(|(r, s, a)| r == rule && s == severity && a == at),
+            "expected {severity} {rule} at {at}; got {found:#?}"
+        );
+    };
+    // The incident: an undeclared runtime import.
+    expect("deps/undeclared", "error", "services/auth/src/modules/metrics/metrics.service.ts:2");
+    // In a test it is a warning.
+    expect("deps/undeclared", "warning", "services/auth/src/metrics.spec.ts:1");
+    // A devDependency used at runtime, escalated by `pnpm install --prod` in the Dockerfile.
+    expect("deps/dev-only-at-runtime", "error", "services/auth/src/app.module.ts:4");
+    // Root-only dependency: a warning, and an error where `pnpm deploy` installs in isolation.
+    expect("deps/relies-on-hoisting", "warning", "services/auth/src/main.ts:10");
+    expect("deps/relies-on-hoisting", "error", "services/billing/src/index.ts:1");
+    expect("deps/undeclared-workspace", "error", "services/billing/src/index.ts:2");
+    expect("deps/unbuilt-workspace-entry", "error", "services/auth/src/main.ts:12");
+    expect("deps/unresolved-import", "error", "services/auth/src/broken.ts:1");
+    expect("deps/unresolved-import", "error", "services/auth/src/broken.ts:2");
+    expect("deps/unused", "info", "services/auth/package.json:18");
+    assert_eq!(found.len(), 11, "nothing else may fire: {found:#?}");
+}
+
+#[test]
+fn deps_rules_stay_quiet_on_what_rules_md_says_must_never_be_flagged() {
+    let found = all("pnpm-undeclared-prom-client");
+    let quiet_files = [
+        // builtins with and without node:, `.js` → `.ts`, JSON imports, `import x = require()`,
+        // tsconfig paths, `#imports`, gitignored generated code, npm aliases, a dynamic import
+        // with a variable, type-only and type-position-only imports of devDependencies.
+        "services/auth/src/main.ts:2",
+        "services/auth/src/main.ts:3",
+        "services/auth/src/main.ts:4",
+        "services/auth/src/main.ts:5",
+        "services/auth/src/main.ts:6",
+        "services/auth/src/main.ts:7",
+        "services/auth/src/main.ts:8",
+        "services/auth/src/main.ts:9",
+        "services/auth/src/main.ts:11",
+        "services/auth/src/main.ts:13",
+        "services/auth/src/main.ts:16",
+        "services/auth/src/app.module.ts:2",
+        "services/auth/src/app.module.ts:3",
+        // a require() in try/catch is optional by design
+        "services/auth/src/optional.ts:3",
+        // tests and dev-tool configs importing devDependencies
+        "services/auth/test/app.e2e.ts:1",
+        "services/auth/jest.config.ts:1",
+    ];
+    for at in quiet_files {
+        assert!(!found.iter().any(|(_, _, a)| a == at), "{at} must not be flagged: {found:#?}");
+    }
+    // Nx integrated repositories declare everything at the root; single-package repositories
+    // have one manifest.
+    assert_eq!(all("nx-integrated-root-deps"), vec![]);
+    assert_eq!(all("single-package-express"), vec![]);
+}

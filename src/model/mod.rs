@@ -1,6 +1,9 @@
 //! The repository model: what the rules see. Built once from the parsed facts, immutable
 //! afterwards, `Send + Sync`, and free of parser types so tests can build one cheaply.
 
+pub mod imports;
+pub mod lockfile;
+pub mod native;
 pub mod paths;
 pub mod service;
 pub mod tsconfig;
@@ -102,10 +105,21 @@ pub struct Model {
     pub dockerfiles: Vec<Dockerfile>,
     pub compose_files: Vec<ComposeFile>,
     pub lockfiles: Vec<LockfileRef>,
+    /// The lockfiles that could be read, with their graphs, sorted by path.
+    pub locks: Vec<lockfile::Lock>,
+    /// `.npmrc` install settings, sorted by path.
+    pub npmrcs: Vec<crate::parse::npmrc::Npmrc>,
     pub services: Vec<Service>,
     /// Files the model had to read itself (an extended tsconfig) and could not.
     pub errors: Vec<crate::report::ErrorEntry>,
+    pub sources: Vec<imports::Source>,
     package_by_dir: BTreeMap<String, usize>,
+    package_by_name: BTreeMap<String, usize>,
+    declared_names: BTreeSet<String>,
+    /// Packages with a vite/webpack/next/nuxt/… config at their root.
+    bundler_configs: BTreeSet<usize>,
+    /// Every `.gitignore` of the walk, by directory, parsed once.
+    gitignores: BTreeMap<String, ignore::gitignore::Gitignore>,
 }
 
 impl Model {
@@ -127,6 +141,25 @@ impl Model {
             .enumerate()
             .map(|(i, p)| (p.dir.clone(), i))
             .collect();
+        let mut package_by_name = BTreeMap::new();
+        for (i, p) in packages.iter().enumerate() {
+            if let Some(name) = &p.manifest.name {
+                package_by_name.entry(name.value.clone()).or_insert(i);
+            }
+        }
+        let declared_names = packages
+            .iter()
+            .flat_map(|p| p.manifest.dependencies.iter().map(|d| d.name.clone()))
+            .collect();
+        let gitignores = files
+            .files()
+            .iter()
+            .filter(|f| paths::file_name(&f.path) == ".gitignore")
+            .map(|f| {
+                let (matcher, _) = ignore::gitignore::Gitignore::new(root.join(&f.path));
+                (paths::parent(&f.path).to_string(), matcher)
+            })
+            .collect();
 
         let mut model = Model {
             root: root.to_path_buf(),
@@ -138,10 +171,18 @@ impl Model {
             dockerfiles: loaded.dockerfiles,
             compose_files: loaded.compose_files,
             lockfiles: loaded.lockfiles,
+            locks: loaded.parsed_lockfiles.into_iter().map(lockfile::Lock::new).collect(),
+            npmrcs: loaded.npmrcs,
             services: Vec::new(),
             errors: Vec::new(),
+            sources: Vec::new(),
             package_by_dir,
+            package_by_name,
+            gitignores,
+            declared_names,
+            bundler_configs: BTreeSet::new(),
         };
+        model.bundler_configs = bundler_configs(&model);
         model.workspaces = workspace::assign(&mut model);
         for i in 0..model.packages.len() {
             let links = resolve_local_links(&model, &model.packages[i]);
@@ -151,6 +192,7 @@ impl Model {
         model.tsconfigs = tsconfig::resolve_all(&model, loaded.tsconfigs, &mut errors);
         model.errors = errors;
         model.services = service::derive(&model);
+        model.sources = imports::resolve_all(&model, loaded.sources);
         model
     }
 
@@ -162,9 +204,28 @@ impl Model {
         self.package_by_dir.get(dir).copied()
     }
 
-    /// The package that owns a file: the nearest ancestor directory with a package.json.
+    /// The package that owns a file: the nearest ancestor directory with a package.json. One
+    /// exception: a package.json that nothing installs (no workspace claims it) nested inside a
+    /// workspace *member* is a packaging detail of that member (an Electron app manifest, a
+    /// subpath stub), and the member owns the code. Packages a root excludes from its
+    /// workspaces (`!packages/legacy`) keep their own code.
     pub fn owner_of(&self, path: &str) -> Option<usize> {
-        paths::ancestors(path).find_map(|dir| self.package_index_at(dir))
+        let mut nearest = None;
+        for dir in paths::ancestors(path) {
+            let Some(index) = self.package_index_at(dir) else { continue };
+            let package = &self.packages[index];
+            let Some(first) = nearest else {
+                if package.workspace.is_some() {
+                    return Some(index);
+                }
+                nearest = Some(index);
+                continue;
+            };
+            let Some(w) = package.workspace else { continue };
+            let is_member = self.workspaces.get(w).is_some_and(|ws| ws.dir != package.dir);
+            return Some(if is_member { index } else { first });
+        }
+        nearest
     }
 
     /// The package that owns a directory (the directory itself counts).
@@ -175,9 +236,21 @@ impl Model {
 
     /// Workspace packages by name (the first by directory order wins on duplicates).
     pub fn package_named(&self, name: &str) -> Option<&Package> {
-        self.packages
-            .iter()
-            .find(|p| p.manifest.name.as_ref().is_some_and(|n| n.value == name))
+        self.package_index_named(name).map(|i| &self.packages[i])
+    }
+
+    /// Whether the package has a bundler config that can define import aliases.
+    pub fn has_bundler_config(&self, package: usize) -> bool {
+        self.bundler_configs.contains(&package)
+    }
+
+    /// Whether any package.json of the repository declares `name`.
+    pub fn is_declared_anywhere(&self, name: &str) -> bool {
+        self.declared_names.contains(name)
+    }
+
+    pub fn package_index_named(&self, name: &str) -> Option<usize> {
+        self.package_by_name.get(name).copied()
     }
 
     /// Packages that are installed from the same root as `package`, the root included.
@@ -213,21 +286,9 @@ impl Model {
     /// build output such as `dist/`, which a fresh clone lacks and a build creates.
     pub fn is_gitignored(&self, path: &str) -> bool {
         let target = self.root.join(path);
-        let mut dirs: Vec<&str> = paths::ancestors(path)
-            .filter(|d| self.files.is_dir(d))
-            .collect();
         // Deeper .gitignore files take precedence, as in git.
-        dirs.sort_by_key(|d| std::cmp::Reverse(d.len()));
-        for dir in dirs {
-            let file = if dir.is_empty() {
-                ".gitignore".to_string()
-            } else {
-                format!("{dir}/.gitignore")
-            };
-            if !self.files.is_file(&file) {
-                continue;
-            }
-            let (matcher, _) = ignore::gitignore::Gitignore::new(self.root.join(&file));
+        for dir in paths::ancestors(path) {
+            let Some(matcher) = self.gitignores.get(dir) else { continue };
             match matcher.matched_path_or_any_parents(&target, true) {
                 ignore::Match::Ignore(_) => return true,
                 ignore::Match::Whitelist(_) => return false,
@@ -251,6 +312,26 @@ impl Model {
             Err(_) => false,
         }
     }
+}
+
+/// Bundler configs that can alias module names (`resolve.alias`, virtual modules).
+const BUNDLER_CONFIGS: &[&str] = &[
+    "vite.config", "vitest.config", "webpack.config", "next.config", "nuxt.config", "svelte.config",
+    "astro.config", "rollup.config", "quasar.config", "vue.config", "craco.config", "rsbuild.config",
+    "electron.vite.config", "remix.config", "app.config",
+];
+
+fn bundler_configs(model: &Model) -> BTreeSet<usize> {
+    model
+        .files
+        .files()
+        .iter()
+        .filter(|f| {
+            let name = paths::file_name(&f.path);
+            BUNDLER_CONFIGS.iter().any(|c| name.starts_with(c) && name[c.len()..].starts_with('.'))
+        })
+        .filter_map(|f| model.package_index_at(paths::parent(&f.path)))
+        .collect()
 }
 
 const LOCAL_PROTOCOLS: &[&str] = &["file:", "link:", "portal:"];

@@ -30,6 +30,9 @@ pub struct TsConfig {
     pub out_dir: Option<String>,
     pub root_dir: Option<String>,
     pub composite: bool,
+    pub emit_decorator_metadata: bool,
+    /// Imports are kept as written (no elision of type-only uses).
+    pub verbatim_module_syntax: bool,
     /// Referenced tsconfig files, repository-relative.
     pub references: Vec<String>,
     /// `extends` entries that point outside the repository or into `node_modules`.
@@ -47,6 +50,8 @@ struct Effective {
     out_dir: Option<String>,
     root_dir: Option<String>,
     composite: Option<bool>,
+    emit_decorator_metadata: Option<bool>,
+    verbatim_module_syntax: Option<bool>,
 }
 
 impl Effective {
@@ -67,7 +72,7 @@ impl Effective {
         macro_rules! inherit {
             ($($field:ident),*) => { $( if o.$field.is_some() { self.$field = o.$field.clone(); } )* };
         }
-        inherit!(types, module, module_resolution, composite);
+        inherit!(types, module, module_resolution, composite, emit_decorator_metadata, verbatim_module_syntax);
     }
 }
 
@@ -255,6 +260,8 @@ fn finish(
         out_dir: e.out_dir,
         root_dir: e.root_dir,
         composite: e.composite.unwrap_or(false),
+        emit_decorator_metadata: e.emit_decorator_metadata.unwrap_or(false),
+        verbatim_module_syntax: e.verbatim_module_syntax.unwrap_or(false),
         references,
         unresolved_extends,
     }

@@ -4,9 +4,12 @@
 pub mod compose;
 pub mod dockerfile;
 pub(crate) mod json;
+pub mod lockfile;
+pub mod npmrc;
 pub mod package_json;
 pub mod pnpm_workspace;
 pub mod tsconfig;
+pub mod typescript;
 pub mod yaml;
 
 /// Why a file could not be turned into facts. Becomes an entry in the report's `errors`.

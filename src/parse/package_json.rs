@@ -71,6 +71,14 @@ pub struct PackageJson {
     pub exports: Option<serde_json::Value>,
     pub imports: Option<serde_json::Value>,
     pub bin: Vec<String>,
+    /// Install settings the lockfile records: `pnpm` (overrides, patchedDependencies, …),
+    /// `resolutions` (yarn; pnpm reads it as overrides), `overrides` (npm), `dependenciesMeta`
+    /// and `publishConfig.directory` (pnpm compares both with its importer entry).
+    pub pnpm: Option<Located<serde_json::Value>>,
+    pub resolutions: Option<Located<serde_json::Value>>,
+    pub overrides: Option<Located<serde_json::Value>>,
+    pub dependencies_meta: Option<serde_json::Value>,
+    pub publish_directory: Option<String>,
     /// Span of the opening of the manifest, for findings about the package as a whole.
     pub top: Span,
 }
@@ -122,6 +130,21 @@ pub fn parse(path: &str, text: &str) -> Result<PackageJson, ParseError> {
     pkg.types = located("types").or_else(|| located("typings"));
     pkg.exports = object.get("exports").map(|p| json::to_serde(&p.value));
     pkg.imports = object.get("imports").map(|p| json::to_serde(&p.value));
+    let located_value = |name: &str| {
+        object.get(name).map(|p| Located {
+            value: json::to_serde(&p.value),
+            span: spans.of(p.range),
+        })
+    };
+    pkg.pnpm = located_value("pnpm");
+    pkg.resolutions = located_value("resolutions");
+    pkg.overrides = located_value("overrides");
+    pkg.dependencies_meta = object.get("dependenciesMeta").map(|p| json::to_serde(&p.value));
+    pkg.publish_directory = object
+        .get_object("publishConfig")
+        .and_then(|c| c.get("directory"))
+        .and_then(|p| json::as_str(&p.value))
+        .map(str::to_string);
 
     for kind in DepKind::ALL {
         let Some(deps) = object.get_object(kind.field()) else {

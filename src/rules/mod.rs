@@ -105,6 +105,13 @@ pub(crate) use declare_rule;
 /// Every rule, in ID order.
 pub static REGISTRY: &[&dyn Rule] = &[
     &deps::broken_local_link::BrokenLocalLink,
+    &deps::dev_only_at_runtime::DevOnlyAtRuntime,
+    &deps::relies_on_hoisting::ReliesOnHoisting,
+    &deps::unbuilt_workspace_entry::UnbuiltWorkspaceEntry,
+    &deps::undeclared::Undeclared,
+    &deps::undeclared_workspace::UndeclaredWorkspace,
+    &deps::unresolved_import::UnresolvedImport,
+    &deps::unused::Unused,
     &deps::version_mismatch::VersionMismatch,
 ];
 

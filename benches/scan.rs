@@ -1,0 +1,474 @@
+//! The scan benchmark: times seaworthy on synthetic monorepos (see `synth`), so that
+//! performance is measured here, never by timed tests.
+//!
+//! ```text
+//! cargo bench --bench scan -- [--files N]... [--runs R] [--keep DIR]
+//!                             [--files-per-package K] [--seed S] [--threads T]
+//! ```
+//!
+//! For each size (default: 1,000 and 10,000 TypeScript files) it generates a tree under the
+//! system temp dir (reused while the parameters and generator version match), runs one warm-up
+//! scan, then times each stage `--runs` times (default 5) and prints min / median / max wall
+//! time and the peak RSS of the process. The stages are discovery alone, discovery plus reading
+//! and parsing every file seaworthy reads (`load`), the full `seaworthy::scan`, and a
+//! tree-sitter parse floor (read and parse every source, nothing else); another timing is one
+//! more entry in [`stages`].
+//!
+//! Without `--bench` (which `cargo bench` passes) the binary runs in smoke mode: one small tree,
+//! one run, and a failure if the scan reports errors. That is what `cargo test --all-targets`
+//! gets, so the test suite never runs the full benchmark.
+
+mod synth;
+
+use std::cell::RefCell;
+use std::fmt::Write as _;
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use seaworthy::ScanOptions;
+use seaworthy::discover::FileKind;
+use seaworthy::load::Limits;
+
+const USAGE: &str = "\
+usage: cargo bench --bench scan -- [options]
+
+options:
+  --files N              TypeScript files in a generated tree; repeat for several sizes
+                         (default: 1000 and 10000)
+  --runs R               timed runs per stage (default: 5)
+  --keep DIR             generate into DIR (DIR/files-N with several sizes) instead of the
+                         temp dir, e.g. to time the CLI on it afterwards
+  --files-per-package K  TypeScript files per package (default: 20)
+  --seed S               generator seed (default: 1)
+  --threads T            walker threads (default: the number of cores)
+  --help                 this text";
+
+const DEFAULT_SIZES: &[usize] = &[1_000, 10_000];
+const SMOKE_SIZE: usize = 200;
+
+struct Args {
+    sizes: Vec<usize>,
+    runs: usize,
+    keep: Option<PathBuf>,
+    files_per_package: usize,
+    seed: u64,
+    threads: usize,
+    /// Passed by `cargo bench`. Without it (`cargo test --benches`) only a smoke run happens.
+    bench: bool,
+    help: bool,
+}
+
+fn parse_args(raw: impl Iterator<Item = String>) -> Result<Args, String> {
+    let mut args = Args {
+        sizes: Vec::new(),
+        runs: 5,
+        keep: None,
+        files_per_package: 20,
+        seed: 1,
+        threads: std::thread::available_parallelism().map_or(2, usize::from),
+        bench: false,
+        help: false,
+    };
+    let mut unknown = Vec::new();
+    let mut raw = raw.peekable();
+    while let Some(arg) = raw.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
+            _ => (arg.clone(), None),
+        };
+        let takes_value = matches!(
+            flag.as_str(),
+            "--files" | "--runs" | "--keep" | "--files-per-package" | "--seed" | "--threads"
+        );
+        let value = if takes_value {
+            match inline.or_else(|| raw.next()) {
+                Some(v) => v,
+                None => return Err(format!("{flag} needs a value")),
+            }
+        } else {
+            String::new()
+        };
+        let number = |v: &str| {
+            v.replace('_', "")
+                .parse::<u64>()
+                .map_err(|_| format!("{flag}: `{v}` is not a number"))
+        };
+        match flag.as_str() {
+            "--files" => args.sizes.push(positive(number(&value)?, &flag)?),
+            "--runs" => args.runs = positive(number(&value)?, &flag)?,
+            "--keep" => args.keep = Some(PathBuf::from(value)),
+            "--files-per-package" => args.files_per_package = positive(number(&value)?, &flag)?,
+            "--seed" => args.seed = number(&value)?,
+            "--threads" => args.threads = positive(number(&value)?, &flag)?,
+            "--bench" => args.bench = true,
+            "--help" | "-h" => args.help = true,
+            _ => unknown.push(arg),
+        }
+    }
+    // Smoke mode ignores what libtest-style runners pass (`--nocapture`, filters…).
+    if args.bench && !unknown.is_empty() {
+        return Err(format!("unknown argument(s): {}", unknown.join(" ")));
+    }
+    if args.sizes.is_empty() {
+        args.sizes = if args.bench {
+            DEFAULT_SIZES.to_vec()
+        } else {
+            vec![SMOKE_SIZE]
+        };
+    }
+    if !args.bench {
+        args.runs = 1;
+    }
+    args.sizes.sort_unstable();
+    args.sizes.dedup();
+    Ok(args)
+}
+
+fn positive(n: u64, flag: &str) -> Result<usize, String> {
+    match usize::try_from(n) {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(format!("{flag} must be a positive number")),
+    }
+}
+
+/// One timed piece of work: a closure that does it once and returns a count (files walked,
+/// files scanned…) that is printed, so the work cannot be optimised away.
+struct Stage<'a> {
+    label: &'static str,
+    run: Box<dyn Fn() -> usize + 'a>,
+}
+
+/// The stages timed on every tree, in order. To time something else (a parse floor over every
+/// source file, say), add an entry here; the tables pick it up.
+fn stages(root: &Path, threads: usize) -> Vec<Stage<'_>> {
+    vec![
+        Stage {
+            label: "discover",
+            run: Box::new(move || seaworthy::discover::discover(root, threads).files.len()),
+        },
+        Stage {
+            label: "discover + load",
+            run: Box::new(move || {
+                let discovered = seaworthy::discover::discover(root, threads);
+                let loaded = seaworthy::load::load(root, &discovered.files, Limits::default());
+                loaded.stats.parsed
+            }),
+        },
+        Stage {
+            label: "scan",
+            run: Box::new(move || {
+                let analysis = seaworthy::scan(&scan_options(root, threads), &|_stage| {})
+                    .expect("the generated tree is a readable directory");
+                analysis.report.run.files_scanned
+            }),
+        },
+        parse_floor(root, threads),
+    ]
+}
+
+thread_local! {
+    /// (TypeScript, TSX) parsers, one pair per rayon worker, as the scan keeps them.
+    static PARSERS: RefCell<(tree_sitter::Parser, tree_sitter::Parser)> = RefCell::new(parsers());
+}
+
+fn parsers() -> (tree_sitter::Parser, tree_sitter::Parser) {
+    let mut ts = tree_sitter::Parser::new();
+    ts.set_language(&tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into())
+        .expect("the TypeScript grammar matches the tree-sitter version");
+    let mut tsx = tree_sitter::Parser::new();
+    tsx.set_language(&tree_sitter_typescript::LANGUAGE_TSX.into())
+        .expect("the TSX grammar matches the tree-sitter version");
+    (ts, tsx)
+}
+
+/// The least the source stage can cost: every non-declaration source file read and parsed by
+/// tree-sitter in parallel, with no traversal and no facts. Compare it with `discover + load`.
+/// The file list comes from one untimed discovery.
+fn parse_floor(root: &Path, threads: usize) -> Stage<'static> {
+    let sources: Vec<(PathBuf, bool)> = seaworthy::discover::discover(root, threads)
+        .files
+        .into_iter()
+        .filter(|f| f.kind == Some(FileKind::Source { dts: false }))
+        .map(|f| {
+            let tsx = [".tsx", ".jsx", ".js", ".mjs", ".cjs"]
+                .iter()
+                .any(|ext| f.path.ends_with(ext));
+            (root.join(&f.path), tsx)
+        })
+        .collect();
+    Stage {
+        label: "tree-sitter parse floor",
+        run: Box::new(move || {
+            sources
+                .par_iter()
+                .filter(|(path, tsx)| {
+                    let Ok(text) = std::fs::read_to_string(path) else {
+                        return false;
+                    };
+                    PARSERS.with_borrow_mut(|(ts, tsx_parser)| {
+                        let parser = if *tsx { tsx_parser } else { ts };
+                        parser.parse(&text, None).is_some()
+                    })
+                })
+                .count()
+        }),
+    }
+}
+
+fn scan_options(root: &Path, threads: usize) -> ScanOptions {
+    let mut options = ScanOptions::new(root);
+    options.threads = threads;
+    options
+}
+
+/// One line of the results table.
+struct Row {
+    ts_files: usize,
+    on_disk: usize,
+    scanned: usize,
+    stage: &'static str,
+    min: Duration,
+    median: Duration,
+    max: Duration,
+    peak_rss_kib: Option<u64>,
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args(std::env::args().skip(1)) {
+        Ok(args) => args,
+        Err(message) => {
+            eprintln!("error: {message}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    if args.help {
+        println!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    let peak_resets = reset_peak_rss();
+    if args.bench {
+        println!(
+            "seaworthy scan benchmark: {} thread(s), {} timed run(s) per stage, {} TypeScript files per package, seed {}",
+            args.threads, args.runs, args.files_per_package, args.seed
+        );
+    } else {
+        println!(
+            "scan benchmark in smoke mode (no --bench): one {}-file tree, one run",
+            thousands(args.sizes[0])
+        );
+    }
+
+    let mut rows = Vec::new();
+    let mut failed = false;
+    for &size in &args.sizes {
+        match bench_size(&args, size, peak_resets) {
+            Ok((size_rows, clean)) => {
+                rows.extend(size_rows);
+                failed |= !clean;
+            }
+            Err(message) => {
+                eprintln!("error: {message}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+
+    println!("\n{}", table(&rows));
+    if peak_resets {
+        println!("peak RSS: VmHWM of this process, reset before each size's warm-up scan.");
+    } else {
+        println!(
+            "peak RSS: VmHWM of this process since it started (it could not be reset), so it includes earlier sizes."
+        );
+    }
+    if failed {
+        eprintln!("error: a generated tree produced scan errors (listed above); fix benches/synth");
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}
+
+/// Generates (or reuses) the tree for `size` files, then warms up and times every stage.
+/// Returns the rows and whether the scan was free of errors.
+fn bench_size(args: &Args, size: usize, peak_resets: bool) -> Result<(Vec<Row>, bool), String> {
+    let fpp = args.files_per_package;
+    let packages = size.div_ceil(fpp);
+    let dir = match &args.keep {
+        Some(dir) if args.sizes.len() == 1 => dir.clone(),
+        Some(dir) => dir.join(format!("files-{size}")),
+        None => synth::default_dir(size, fpp, args.seed),
+    };
+    let started = Instant::now();
+    let (summary, reused) = prepare(&dir, packages, fpp, args.seed)?;
+    println!(
+        "\n== {} TypeScript files: {} packages ({} apps), {} files, {:.1} MiB in {}",
+        thousands(summary.source_files),
+        thousands(summary.packages),
+        thousands(summary.apps),
+        thousands(summary.files),
+        summary.bytes as f64 / (1024.0 * 1024.0),
+        dir.display()
+    );
+    if reused {
+        println!("   reused the tree generated earlier");
+    } else {
+        println!("   generated in {:.2} s", started.elapsed().as_secs_f64());
+    }
+
+    if peak_resets {
+        reset_peak_rss();
+    }
+    let warm = seaworthy::scan(&scan_options(&dir, args.threads), &|_stage| {})
+        .map_err(|e| format!("cannot scan the generated tree: {e}"))?;
+    let report = &warm.report;
+    println!(
+        "   warm-up scan: {} walked, {} classified, {} scanned, {} finding(s), {} error(s)",
+        thousands(report.run.stats.files_walked),
+        thousands(report.run.stats.files_classified),
+        thousands(report.run.files_scanned),
+        report.findings.len(),
+        report.errors.len()
+    );
+    for error in report.errors.iter().take(10) {
+        eprintln!("   error: {}: {}", error.path, error.message);
+    }
+    let clean = report.errors.is_empty();
+    let scanned = report.run.files_scanned;
+
+    let mut rows = Vec::new();
+    for stage in stages(&dir, args.threads) {
+        let mut samples = Vec::with_capacity(args.runs);
+        let mut count = 0;
+        for _ in 0..args.runs {
+            let started = Instant::now();
+            count = black_box((stage.run)());
+            samples.push(started.elapsed());
+        }
+        samples.sort_unstable();
+        let row = Row {
+            ts_files: summary.source_files,
+            on_disk: summary.files,
+            scanned,
+            stage: stage.label,
+            min: samples[0],
+            median: median(&samples),
+            max: samples[samples.len() - 1],
+            peak_rss_kib: None,
+        };
+        println!(
+            "   {:<24} min {:>8.1} ms   median {:>8.1} ms   max {:>8.1} ms   (count {})",
+            row.stage,
+            ms(row.min),
+            ms(row.median),
+            ms(row.max),
+            thousands(count)
+        );
+        rows.push(row);
+    }
+    let peak = peak_rss_kib();
+    if let Some(kib) = peak {
+        println!("   peak RSS {}", mib(kib));
+    }
+    for row in &mut rows {
+        row.peak_rss_kib = peak;
+    }
+    Ok((rows, clean))
+}
+
+/// Reuses `dir` when it holds a tree with the same parameters; otherwise (re)generates it.
+/// A directory that is neither empty nor a generated tree is never deleted.
+fn prepare(
+    dir: &Path,
+    packages: usize,
+    fpp: usize,
+    seed: u64,
+) -> Result<(synth::Summary, bool), String> {
+    if let Some(summary) = synth::existing(dir, packages, fpp, seed) {
+        return Ok((summary, true));
+    }
+    if dir.exists() {
+        let empty = std::fs::read_dir(dir)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false);
+        if synth::is_generated(dir) {
+            std::fs::remove_dir_all(dir)
+                .map_err(|e| format!("cannot remove the stale tree {}: {e}", dir.display()))?;
+        } else if !empty {
+            return Err(format!(
+                "{} exists and was not written by this benchmark (it has no {}); refusing to overwrite it",
+                dir.display(),
+                synth::MARKER
+            ));
+        }
+    }
+    let summary = synth::generate(dir, packages, fpp, seed)
+        .map_err(|e| format!("cannot generate the tree in {}: {e}", dir.display()))?;
+    Ok((summary, false))
+}
+
+fn median(sorted: &[Duration]) -> Duration {
+    let mid = sorted.len() / 2;
+    if sorted.len() % 2 == 1 {
+        sorted[mid]
+    } else {
+        (sorted[mid - 1] + sorted[mid]) / 2
+    }
+}
+
+/// The results as a Markdown table, ready for benches/README.md.
+fn table(rows: &[Row]) -> String {
+    let mut out = String::from(
+        "| TS files | files on disk | files scanned | stage | min ms | median ms | max ms | peak RSS |\n\
+         |---:|---:|---:|---|---:|---:|---:|---:|\n",
+    );
+    for r in rows {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {:.1} | {:.1} | {:.1} | {} |",
+            thousands(r.ts_files),
+            thousands(r.on_disk),
+            thousands(r.scanned),
+            r.stage,
+            ms(r.min),
+            ms(r.median),
+            ms(r.max),
+            r.peak_rss_kib.map_or_else(|| "n/a".to_string(), mib)
+        );
+    }
+    out
+}
+
+/// Resets the kernel's peak-RSS counter (VmHWM) for this process; false where unsupported.
+fn reset_peak_rss() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
+
+/// VmHWM from /proc/self/status: the peak resident set of the whole process, in KiB.
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn mib(kib: u64) -> String {
+    format!("{:.1} MiB", kib as f64 / 1024.0)
+}
+
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}

@@ -1,0 +1,418 @@
+//! Import resolution: every module reference of every source file resolved from the importing
+//! file the way Node and TypeScript would, into a builtin, a file, an external package, a
+//! workspace package, a self-reference, something seaworthy cannot see (a bundler alias, a
+//! virtual module, a URL), or nothing at all.
+
+use rayon::prelude::*;
+
+use super::{Model, paths};
+use crate::load::SourceFile;
+use crate::model::tsconfig::{TsConfig, split_package_specifier};
+use crate::parse::typescript::{Import, ImportKind};
+
+/// What a file is for: it decides whether a bad import breaks production.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SourceClass {
+    /// Shipped and executed.
+    Runtime,
+    /// `*.spec.*`, `*.test.*`, `__tests__/`, `test/`, `e2e/`, stories, mocks, fixtures.
+    Test,
+    /// The config of a dev tool (`jest.config.*`, `vite.config.*`, `.eslintrc.js`, …).
+    DevConfig,
+    /// Repository scripts (`scripts/`, `tools/`), run in development or CI only.
+    Script,
+    /// Code that is data for something else: scaffolding templates, test fixtures, examples.
+    /// Its imports belong to the project it will be copied into, not to this package.
+    Fixture,
+}
+
+impl SourceClass {
+    pub fn of(path: &str) -> SourceClass {
+        let name = paths::file_name(path);
+        let lower = name.to_ascii_lowercase();
+        // Folder names without a leading dot (`.scripts` is `scripts`), for the lists below.
+        let dirs: Vec<&str> = path.split('/').map(|d| d.trim_start_matches('.')).collect();
+        let dirs = &dirs[..dirs.len().saturating_sub(1)];
+        // `apps/web-e2e`, `api-tests`: whole projects of tests.
+        let test_project = dirs
+            .iter()
+            .any(|d| d.split(['-', '_']).skip(1).any(|t| matches!(t, "e2e" | "test" | "tests" | "spec" | "specs")));
+        const FIXTURE_DIRS: &[&str] = &[
+            "fixtures", "__fixtures__", "__snapshots__", "templates", "template", "boilerplate", "boilerplates",
+            "scaffold", "scaffolds", "examples", "example", "playground", "sandbox",
+        ];
+        if dirs.iter().any(|d| FIXTURE_DIRS.contains(d)) {
+            return SourceClass::Fixture;
+        }
+        const TEST_DIRS: &[&str] = &[
+            "test", "tests", "__tests__", "__mocks__", "e2e", "cypress", "playwright", "test-utils",
+            "testing-utils", "testing", "mocks", "stories", "__stories__",
+        ];
+        const TEST_MARKERS: &[&str] = &[
+            ".spec.", ".test.", "-spec.", " spec.", ".e2e.", ".e2e-", ".stories.", ".story.", ".bench.", ".cy.",
+            "setuptests.", "test-setup.", "jest.setup", "vitest.setup", "test-utils.", ".mock.", ".fixture.",
+        ];
+        if test_project || TEST_MARKERS.iter().any(|m| lower.contains(m)) || dirs.iter().any(|d| TEST_DIRS.contains(d)) {
+            return SourceClass::Test;
+        }
+        const CONFIG_DIRS: &[&str] = &["storybook", "husky", "github", "changeset", "vitepress", "docusaurus"];
+        let stem = lower.rsplit_once('.').map_or(lower.as_str(), |(s, _)| s);
+        let is_config = stem.ends_with(".config")
+            || stem.ends_with(".conf")
+            || stem.contains(".config.")
+            || (lower.starts_with('.') && stem.ends_with("rc"))
+            || stem.starts_with("webpack.")
+            || matches!(stem, "gulpfile" | "gruntfile" | "knexfile" | "jakefile" | "ecosystem.config" | "config-overrides")
+            || dirs.iter().any(|d| CONFIG_DIRS.contains(d));
+        if is_config {
+            return SourceClass::DevConfig;
+        }
+        const SCRIPT_DIRS: &[&str] = &["scripts", "script", "tools", "tooling", "benchmarks", "bench"];
+        if dirs.iter().any(|d| SCRIPT_DIRS.contains(d)) {
+            return SourceClass::Script;
+        }
+        SourceClass::Runtime
+    }
+
+    pub fn is_runtime(self) -> bool {
+        self == SourceClass::Runtime
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Builtin,
+    /// A file of the repository (repository-relative).
+    File(String),
+    /// An external package, by its name (`@a/b` for `@a/b/c`, `lodash` for `lodash/fp`).
+    Package(String),
+    /// A workspace package (index into `Model::packages`), by name or through a path alias.
+    Workspace(usize),
+    /// The importing package by its own name.
+    SelfRef,
+    /// Something seaworthy cannot see into: a URL, a virtual module, a bundler alias, a loader
+    /// string, generated code that a build creates (gitignored).
+    Opaque,
+    /// A relative or tsconfig-aliased import that resolves to no file.
+    Unresolved(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct ResolvedImport {
+    pub import: Import,
+    pub target: Target,
+    /// Survives compilation and is executed: not `import type`, not elided, not a reference.
+    pub runtime: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub path: String,
+    pub class: SourceClass,
+    /// The owning package (nearest package.json).
+    pub package: Option<usize>,
+    pub imports: Vec<ResolvedImport>,
+}
+
+/// Resolves every import of every source file, in parallel.
+pub fn resolve_all(model: &Model, sources: Vec<SourceFile>) -> Vec<Source> {
+    sources
+        .into_par_iter()
+        .map(|file| {
+            let package = model.owner_of(&file.path);
+            let tsconfig = model.tsconfig_for(&file.path);
+            let is_typescript = is_typescript(&file.path);
+            let is_declaration = is_declaration_file(&file.path);
+            let keep_all = tsconfig.is_some_and(|t| t.verbatim_module_syntax);
+            let metadata = tsconfig.is_some_and(|t| t.emit_decorator_metadata);
+            let imports = file
+                .facts
+                .imports
+                .iter()
+                .map(|import| {
+                    let target = resolve(model, &file.path, package, tsconfig, &import.specifier);
+                    let elided = if keep_all {
+                        import.explicit_type
+                    } else {
+                        file.facts.is_elided(import, metadata, is_typescript)
+                    };
+                    // Declaration files never run; their imports only tell what is used.
+                    let runtime = !elided && !is_declaration && import.kind != ImportKind::TypesReference;
+                    ResolvedImport { import: import.clone(), target, runtime }
+                })
+                .collect();
+            Source { class: SourceClass::of(&file.path), path: file.path, package, imports }
+        })
+        .collect()
+}
+
+fn is_declaration_file(path: &str) -> bool {
+    let name = paths::file_name(path);
+    [".d.ts", ".d.mts", ".d.cts"].iter().any(|e| name.ends_with(e)) || name.contains(".d.")
+}
+
+fn is_typescript(path: &str) -> bool {
+    [".ts", ".tsx", ".mts", ".cts"].iter().any(|e| path.ends_with(e))
+}
+
+/// Node's builtin modules (`node:`-only ones such as `node:test` need the prefix).
+const BUILTINS: &[&str] = &[
+    "assert", "async_hooks", "buffer", "child_process", "cluster", "console", "constants", "crypto",
+    "dgram", "diagnostics_channel", "dns", "domain", "events", "fs", "http", "http2", "https", "inspector",
+    "module", "net", "os", "path", "perf_hooks", "process", "punycode", "querystring", "readline", "repl",
+    "stream", "string_decoder", "sys", "timers", "tls", "trace_events", "tty", "url", "util", "v8", "vm",
+    "wasi", "worker_threads", "zlib",
+];
+
+pub fn is_builtin(specifier: &str) -> bool {
+    if specifier.starts_with("node:") {
+        return true;
+    }
+    let first = specifier.split('/').next().unwrap_or(specifier);
+    BUILTINS.contains(&first)
+}
+
+/// Extensions TypeScript and Node try, in TypeScript's order.
+const EXTENSIONS: &[&str] =
+    &[".ts", ".tsx", ".d.ts", ".js", ".jsx", ".mts", ".cts", ".mjs", ".cjs", ".json", ".node", ".vue", ".svelte"];
+
+/// TypeScript's output-to-source substitutions (`./x.js` is `./x.ts` before compilation).
+const SUBSTITUTIONS: &[(&str, &[&str])] = &[
+    (".js", &[".ts", ".tsx", ".d.ts"]),
+    (".jsx", &[".tsx"]),
+    (".mjs", &[".mts", ".d.mts"]),
+    (".cjs", &[".cts", ".d.cts"]),
+];
+
+/// A file path as Node/TypeScript would find it from `base` (already joined, repository-relative).
+pub fn resolve_file(model: &Model, base: &str) -> Option<String> {
+    if model.files.is_file(base) {
+        return Some(base.to_string());
+    }
+    for (ext, replacements) in SUBSTITUTIONS {
+        if let Some(stem) = base.strip_suffix(ext) {
+            for r in *replacements {
+                let candidate = format!("{stem}{r}");
+                if model.files.is_file(&candidate) {
+                    return Some(candidate);
+                }
+            }
+        }
+    }
+    for ext in EXTENSIONS {
+        let candidate = format!("{base}{ext}");
+        if model.files.is_file(&candidate) {
+            return Some(candidate);
+        }
+    }
+    if model.files.is_dir(base) {
+        if let Some(package) = model.package_at(base) {
+            let entries = [&package.manifest.types, &package.manifest.main, &package.manifest.module];
+            for entry in entries.into_iter().flatten() {
+                if let Some(found) = paths::join(base, &entry.value).and_then(|p| resolve_file_shallow(model, &p)) {
+                    return Some(found);
+                }
+            }
+        }
+        for ext in EXTENSIONS {
+            let candidate = if base.is_empty() { format!("index{ext}") } else { format!("{base}/index{ext}") };
+            if model.files.is_file(&candidate) {
+                return Some(candidate);
+            }
+        }
+    }
+    None
+}
+
+fn resolve_file_shallow(model: &Model, base: &str) -> Option<String> {
+    if model.files.is_file(base) {
+        return Some(base.to_string());
+    }
+    EXTENSIONS.iter().map(|ext| format!("{base}{ext}")).find(|c| model.files.is_file(c))
+}
+
+/// Specifiers that never name a package: URLs, virtual modules, loader strings, framework
+/// aliases (`$app/…`, `astro:…`), and names npm would not accept.
+fn is_opaque(specifier: &str) -> bool {
+    specifier.is_empty()
+        || specifier.contains(':')
+        || specifier.contains('!')
+        || specifier.starts_with('~')
+        || specifier.starts_with('$')
+        || specifier.starts_with('@') && !specifier.contains('/')
+        || specifier.starts_with("@/")
+        || specifier.starts_with('\0')
+        || specifier.contains(char::is_whitespace)
+        || specifier.contains('{')
+        || specifier.contains('*')
+}
+
+pub fn resolve(model: &Model, from: &str, package: Option<usize>, tsconfig: Option<&TsConfig>, specifier: &str) -> Target {
+    // Loader queries (`./a.svg?raw`, `./w.js?worker`) do not change which file is meant.
+    let specifier = specifier.split_once('?').map_or(specifier, |(s, _)| s);
+    let dir = paths::parent(from);
+    if specifier.starts_with("./") || specifier.starts_with("../") || specifier == "." || specifier == ".." {
+        let Some(base) = paths::join(dir, specifier) else {
+            return Target::Unresolved("points above the repository root".to_string());
+        };
+        return file_or_unresolved(model, &base, || format!("`{specifier}` resolves to no file"));
+    }
+    if specifier.starts_with('/') {
+        return Target::Opaque;
+    }
+    if is_builtin(specifier) {
+        return Target::Builtin;
+    }
+    if specifier.starts_with('#') {
+        return subpath_import(model, package, specifier);
+    }
+    // A `paths` pattern that matches but whose targets do not exist falls back to ordinary
+    // resolution, as in TypeScript; only if that finds nothing either is it unresolved.
+    let mut alias_failure = None;
+    match tsconfig.and_then(|t| path_alias(model, package, t, specifier)) {
+        Some(Target::Unresolved(reason)) => alias_failure = Some(reason),
+        Some(target) => return target,
+        None => {}
+    }
+    let target = resolve_bare(model, package, tsconfig, specifier);
+    match (target, alias_failure) {
+        (Target::Package(name), Some(reason)) if !model.is_declared_anywhere(&name) => Target::Unresolved(reason),
+        (Target::Opaque, Some(reason)) => Target::Unresolved(reason),
+        (target, _) => target,
+    }
+}
+
+fn resolve_bare(model: &Model, package: Option<usize>, tsconfig: Option<&TsConfig>, specifier: &str) -> Target {
+    if let Some(base_url) = tsconfig.and_then(|t| t.base_url.as_deref())
+        && let Some(base) = paths::join(base_url, specifier)
+        && let Some(file) = resolve_file(model, &base)
+    {
+        return classify_file(model, package, file);
+    }
+    if is_opaque(specifier) {
+        return Target::Opaque;
+    }
+    let (name, _) = split_package_specifier(specifier);
+    let own = package.map(|i| &model.packages[i]);
+    if own.is_some_and(|p| p.manifest.name.as_ref().is_some_and(|n| n.value == name)) {
+        return Target::SelfRef;
+    }
+    if let Some(index) = model.package_index_named(name) {
+        return Target::Workspace(index);
+    }
+    if looks_like_local_alias(model, own.map(|p| p.dir.as_str()), tsconfig, name) {
+        return Target::Opaque;
+    }
+    // Bundlers define aliases and virtual modules (`@helpers/…`, `uno.css`) that look like
+    // packages; in a package with a bundler config, a name no manifest declares is one of those.
+    if package.is_some_and(|i| model.has_bundler_config(i)) && !model.is_declared_anywhere(name) {
+        return Target::Opaque;
+    }
+    Target::Package(name.to_string())
+}
+
+fn file_or_unresolved(model: &Model, base: &str, reason: impl FnOnce() -> String) -> Target {
+    if let Some(file) = resolve_file(model, base) {
+        return Target::File(file);
+    }
+    // Generated code (GraphQL codegen, Prisma client, Nest's metadata.ts, build output) is
+    // gitignored, as a folder or as the file the import will find: a build step creates it.
+    if is_generated(model, base) {
+        return Target::Opaque;
+    }
+    Target::Unresolved(reason())
+}
+
+/// A file inside another workspace package counts as an import of that package.
+fn classify_file(model: &Model, package: Option<usize>, file: String) -> Target {
+    match model.owner_of(&file) {
+        Some(owner) if Some(owner) != package && model.packages[owner].workspace.is_some() && !model.packages[owner].dir.is_empty() => {
+            Target::Workspace(owner)
+        }
+        _ => Target::File(file),
+    }
+}
+
+/// tsconfig `paths`: the pattern with the longest prefix wins, as in TypeScript.
+fn path_alias(model: &Model, package: Option<usize>, tsconfig: &TsConfig, specifier: &str) -> Option<Target> {
+    let mut best: Option<(usize, &crate::model::tsconfig::PathAlias, &str)> = None;
+    for alias in &tsconfig.paths {
+        let captured = match alias.pattern.split_once('*') {
+            Some((prefix, suffix)) => specifier
+                .strip_prefix(prefix)
+                .and_then(|rest| rest.strip_suffix(suffix))
+                .map(|c| (prefix.len(), c)),
+            None => (alias.pattern == specifier).then_some((usize::MAX, "")),
+        };
+        let Some((rank, captured)) = captured else { continue };
+        if best.is_none_or(|(r, _, _)| rank > r) {
+            best = Some((rank, alias, captured));
+        }
+    }
+    let (_, alias, captured) = best?;
+    let mut any_generated = false;
+    for target in &alias.targets {
+        let Some(path) = paths::join("", &target.replacen('*', captured, 1)) else { continue };
+        if path.split('/').any(|s| s == "node_modules") {
+            let (name, _) = split_package_specifier(path.rsplit("node_modules/").next().unwrap_or_default());
+            return Some(Target::Package(name.to_string()));
+        }
+        if let Some(file) = resolve_file(model, &path) {
+            return Some(classify_file(model, package, file));
+        }
+        any_generated |= is_generated(model, &path);
+    }
+    if any_generated {
+        return Some(Target::Opaque);
+    }
+    Some(Target::Unresolved(format!(
+        "`{specifier}` matches the tsconfig path `{}` in {}, but none of its targets exist",
+        alias.pattern, tsconfig.path
+    )))
+}
+
+/// package.json `imports` (`#x`): resolved when the nearest package defines a matching key.
+fn subpath_import(model: &Model, package: Option<usize>, specifier: &str) -> Target {
+    let Some(imports) = package.and_then(|i| model.packages[i].manifest.imports.as_ref()) else {
+        return Target::Unresolved(format!("`{specifier}` needs an `imports` entry in package.json"));
+    };
+    let Some(map) = imports.as_object() else { return Target::Opaque };
+    let matched = map.keys().any(|key| match key.split_once('*') {
+        Some((prefix, suffix)) => specifier.starts_with(prefix) && specifier.ends_with(suffix),
+        None => key == specifier,
+    });
+    if matched {
+        Target::Opaque
+    } else {
+        Target::Unresolved(format!("no `imports` entry of package.json matches `{specifier}`"))
+    }
+}
+
+/// `import x from 'components/Button'` works through a bundler's or Jest's module directories
+/// when a local folder has that name; no package.json in the repository declares such a name.
+fn looks_like_local_alias(model: &Model, package_dir: Option<&str>, tsconfig: Option<&TsConfig>, name: &str) -> bool {
+    if name.starts_with('@') || model.is_declared_anywhere(name) {
+        return false;
+    }
+    let mut roots: Vec<String> = Vec::new();
+    if let Some(dir) = package_dir {
+        roots.push(dir.to_string());
+        roots.extend(paths::join(dir, "src"));
+    }
+    if let Some(base) = tsconfig.and_then(|t| t.base_url.clone()) {
+        roots.push(base);
+    }
+    let local = roots.iter().any(|r| {
+        paths::join(r, name).is_some_and(|p| model.files.is_dir(&p) || resolve_file(model, &p).is_some())
+    });
+    local
+}
+
+/// Whether a missing import target is gitignored output: the path itself, or the path with one
+/// of the extensions the import would have found.
+fn is_generated(model: &Model, base: &str) -> bool {
+    model.is_gitignored(base)
+        || [".ts", ".tsx", ".js", ".mjs", ".cjs", ".json", ".d.ts"]
+            .iter()
+            .any(|ext| model.is_gitignored(&format!("{base}{ext}")) || model.is_gitignored(&format!("{base}/index{ext}")))
+}

@@ -1,0 +1,85 @@
+//! `.npmrc`: the install settings that change what a lockfile must record (pnpm's
+//! `auto-install-peers`, npm's `legacy-peer-deps`, …). Only the keys in [`KEPT`] are kept:
+//! `.npmrc` files routinely hold registry tokens, and nothing else is needed.
+
+use std::collections::BTreeMap;
+
+/// Settings read; everything else (auth, registries, proxies) is dropped unread.
+const KEPT: &[&str] = &[
+    "auto-install-peers",
+    "dedupe-peers",
+    "exclude-links-from-lockfile",
+    "inject-workspace-packages",
+    "legacy-peer-deps",
+    "link-workspace-packages",
+    "node-linker",
+    "peers-suffix-max-length",
+    "shamefully-hoist",
+    "strict-peer-dependencies",
+    "install-strategy",
+    "engine-strict",
+    "package-lock",
+    "lockfile",
+];
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Npmrc {
+    pub path: String,
+    /// Kept settings, keys lower-cased with `_` read as `-` (npm and pnpm accept both).
+    pub settings: BTreeMap<String, String>,
+}
+
+impl Npmrc {
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.settings.get(key).map(String::as_str)
+    }
+
+    /// A boolean setting as npm's ini reader takes it (`true`/`false`, quoted or not).
+    pub fn flag(&self, key: &str) -> Option<bool> {
+        match self.get(key)? {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => None,
+        }
+    }
+}
+
+/// Never fails: a line that is not `key=value` is ignored, as npm's ini parser does.
+pub fn parse(path: &str, text: &str) -> Npmrc {
+    let mut settings = BTreeMap::new();
+    for line in text.lines() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') || line.starts_with(';') || line.starts_with('[') {
+            continue;
+        }
+        let Some((key, value)) = line.split_once('=') else {
+            continue;
+        };
+        let key = key.trim().to_ascii_lowercase().replace('_', "-");
+        if !KEPT.contains(&key.as_str()) {
+            continue;
+        }
+        let value = value.trim().trim_matches('"').trim_matches('\'').to_string();
+        settings.insert(key, value);
+    }
+    Npmrc {
+        path: path.to_string(),
+        settings,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_install_settings_and_drops_secrets() {
+        let rc = parse(
+            ".npmrc",
+            "# c\n//registry.npmjs.org/:_authToken=secret\nauto-install-peers = false\nlegacy_peer_deps=true\n[section]\n",
+        );
+        assert_eq!(rc.flag("auto-install-peers"), Some(false));
+        assert_eq!(rc.flag("legacy-peer-deps"), Some(true));
+        assert_eq!(rc.settings.len(), 2);
+    }
+}
