@@ -39,9 +39,9 @@ impl SourceClass {
             .any(|d| d.split(['-', '_']).skip(1).any(|t| matches!(t, "e2e" | "test" | "tests" | "spec" | "specs")));
         const FIXTURE_DIRS: &[&str] = &[
             "fixtures", "__fixtures__", "__snapshots__", "templates", "template", "boilerplate", "boilerplates",
-            "scaffold", "scaffolds", "examples", "example", "playground", "sandbox",
+            "scaffold", "scaffolds", "examples", "example", "playground", "sandbox", "static",
         ];
-        if dirs.iter().any(|d| FIXTURE_DIRS.contains(d)) {
+        if dirs.iter().any(|d| FIXTURE_DIRS.contains(d)) || lower.contains(".template.") {
             return SourceClass::Fixture;
         }
         const TEST_DIRS: &[&str] = &[
@@ -68,7 +68,8 @@ impl SourceClass {
             return SourceClass::DevConfig;
         }
         const SCRIPT_DIRS: &[&str] = &["scripts", "script", "tools", "tooling", "benchmarks", "bench"];
-        if dirs.iter().any(|d| SCRIPT_DIRS.contains(d)) {
+        // `scripts/`, and also `migration-scripts/`, `build_tools/`.
+        if dirs.iter().any(|d| SCRIPT_DIRS.contains(d) || d.split(['-', '_']).any(|t| SCRIPT_DIRS.contains(&t))) {
             return SourceClass::Script;
         }
         SourceClass::Runtime

@@ -2,7 +2,7 @@ use crate::discover::FileKind;
 use crate::finding::{Finding, Severity};
 use crate::model::imports::{SourceClass, Target};
 use crate::parse::package_json::DepKind;
-use crate::rules::deps::common::{is_shipped, group_sites, is_bundled, more_sites, prod_only_install, provided_by_runtime};
+use crate::rules::deps::common::{is_shipped, uses_nx, group_sites, is_bundled, more_sites, prod_only_install, provided_by_runtime};
 use crate::rules::{Context, FindingBuilder, Rule, RuleMeta, Subject, declare_rule};
 
 declare_rule! {
@@ -57,6 +57,11 @@ impl Rule for DevOnlyAtRuntime {
                 _ => return None,
             };
             let package = &model.packages[source.package?];
+            // In an Nx integrated repository the root manifest serves every project, and Nx's
+            // executors generate each deployable's package.json from the imports.
+            if package.dir.is_empty() && uses_nx(model, package) {
+                return None;
+            }
             if !import.runtime || source.class != SourceClass::Runtime || !is_shipped(package, &source.path) || is_bundled(package) || provided_by_runtime(&name) {
                 return None;
             }
