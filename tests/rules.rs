@@ -134,6 +134,9 @@ fn deps_rules_stay_quiet_on_what_rules_md_says_must_never_be_flagged() {
         "services/auth/src/app.module.ts:3",
         // a require() in try/catch is optional by design
         "services/auth/src/optional.ts:3",
+        // `@/x` and `~/x` tsconfig aliases
+        "services/auth/src/aliases.ts:1",
+        "services/auth/src/aliases.ts:2",
         // tests and dev-tool configs importing devDependencies
         "services/auth/test/app.e2e.ts:1",
         "services/auth/jest.config.ts:1",
