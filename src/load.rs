@@ -68,7 +68,7 @@ pub struct Loaded {
 }
 
 enum Parsed {
-    Package(PackageJson),
+    Package(Box<PackageJson>),
     TsConfig(RawTsConfig),
     PnpmWorkspace(PnpmWorkspace),
     Dockerfile(Dockerfile),
@@ -106,7 +106,7 @@ pub fn load(root: &Path, files: &[WalkedFile], limits: Limits) -> Loaded {
             Outcome::Parsed(parsed) => {
                 loaded.stats.parsed += 1;
                 match parsed {
-                    Parsed::Package(p) => loaded.packages.push(p),
+                    Parsed::Package(p) => loaded.packages.push(*p),
                     Parsed::TsConfig(t) => loaded.tsconfigs.push(t),
                     Parsed::PnpmWorkspace(w) => loaded.pnpm_workspaces.push(w),
                     Parsed::Dockerfile(d) => loaded.dockerfiles.push(d),
@@ -180,7 +180,8 @@ fn load_one(root: &Path, file: &WalkedFile, kind: FileKind, limits: Limits) -> O
     };
     let parsed: Result<Parsed, ParseError> = match kind {
         FileKind::PackageJson => {
-            crate::parse::package_json::parse(&file.path, &text).map(Parsed::Package)
+            crate::parse::package_json::parse(&file.path, &text)
+                .map(|p| Parsed::Package(Box::new(p)))
         }
         FileKind::TsConfig => {
             crate::parse::tsconfig::parse(&file.path, &text).map(Parsed::TsConfig)
@@ -227,7 +228,9 @@ fn load_lockfile(root: &Path, file: &WalkedFile, kind: LockfileKind) -> Outcome 
         return Outcome::Lockfile(reference, None, None);
     }
     let text = match std::fs::read(root.join(&file.path)) {
-        Err(err) => return Outcome::Lockfile(reference, None, error(format!("cannot read: {err}"))),
+        Err(err) => {
+            return Outcome::Lockfile(reference, None, error(format!("cannot read: {err}")));
+        }
         Ok(bytes) if is_binary(&bytes) => {
             let message = "binary content where text was expected; not parsed".to_string();
             return Outcome::Lockfile(reference, None, error(message));

@@ -98,7 +98,11 @@ impl Lock {
     /// A workspace directory relative to the lockfile's (`.` for the lockfile's own).
     pub fn importer_id(&self, package_dir: &str) -> Option<String> {
         let rel = paths::strip_dir(package_dir, &self.dir)?;
-        Some(if rel.is_empty() { ".".to_string() } else { rel.to_string() })
+        Some(if rel.is_empty() {
+            ".".to_string()
+        } else {
+            rel.to_string()
+        })
     }
 
     /// The locked entry for dependency `name` of the workspace package at `package_dir`,
@@ -110,7 +114,8 @@ impl Lock {
                 let dep = l.importer(&id)?.deps.iter().find(|d| d.name == name)?;
                 let key = pnpm::ref_to_key(name, &dep.version);
                 Some(Locked {
-                    version: pnpm::ref_version(name, &dep.version).unwrap_or_else(|| dep.version.clone()),
+                    version: pnpm::ref_version(name, &dep.version)
+                        .unwrap_or_else(|| dep.version.clone()),
                     node: key.and_then(|k| l.packages.binary_search_by(|p| p.key.cmp(&k)).ok()),
                     line: dep.line,
                 })
@@ -119,9 +124,15 @@ impl Lock {
                 let from = if id == "." { "" } else { id.as_str() };
                 let found = l.resolve(from, name)?;
                 let target = l.target(found);
-                let node = l.entries.binary_search_by(|e| e.location.cmp(&target.location)).ok();
+                let node = l
+                    .entries
+                    .binary_search_by(|e| e.location.cmp(&target.location))
+                    .ok();
                 Some(Locked {
-                    version: target.version.clone().unwrap_or_else(|| format!("file:{}", target.location)),
+                    version: target
+                        .version
+                        .clone()
+                        .unwrap_or_else(|| format!("file:{}", target.location)),
                     node,
                     line: found.line,
                 })
@@ -151,7 +162,11 @@ impl Lock {
 }
 
 fn join(dir: &str, rel: &str) -> String {
-    if dir.is_empty() { rel.to_string() } else { format!("{dir}/{rel}") }
+    if dir.is_empty() {
+        rel.to_string()
+    } else {
+        format!("{dir}/{rel}")
+    }
 }
 
 fn yarn_locked(l: &YarnLockfile, descriptor: &str) -> Option<Locked> {
@@ -187,7 +202,11 @@ fn pnpm_nodes(l: &pnpm::PnpmLockfile) -> Vec<Node> {
 }
 
 fn npm_nodes(l: &NpmLockfile) -> Vec<Node> {
-    let index = |location: &str| l.entries.binary_search_by(|e| e.location.as_str().cmp(location)).ok();
+    let index = |location: &str| {
+        l.entries
+            .binary_search_by(|e| e.location.as_str().cmp(location))
+            .ok()
+    };
     l.entries
         .iter()
         .map(|e| {
@@ -250,7 +269,10 @@ impl Model {
 
     /// The locked entry for a dependency the package declares (its first declaration).
     pub fn locked(&self, package: &Package, name: &str) -> Option<Locked> {
-        let spec = package.declared(name).next().map_or("", |d| d.spec.as_str());
+        let spec = package
+            .declared(name)
+            .next()
+            .map_or("", |d| d.spec.as_str());
         self.lock_of(package)?.locked(&package.dir, name, spec)
     }
 
@@ -278,7 +300,10 @@ impl Model {
                 if dep.kind == DepKind::Peer || (dep.kind == DepKind::Dev && !dev) {
                     continue;
                 }
-                if let Some(node) = lock.locked(&pkg.dir, &dep.name, &dep.spec).and_then(|l| l.node) {
+                if let Some(node) = lock
+                    .locked(&pkg.dir, &dep.name, &dep.spec)
+                    .and_then(|l| l.node)
+                {
                     roots.push(node);
                 } else if let Some(linked) = self.linked_workspace(pkg, &dep.name, &dep.spec) {
                     queue.push((linked, false));
@@ -302,7 +327,9 @@ impl Model {
     fn linked_workspace(&self, package: &Package, name: &str, spec: &str) -> Option<&Package> {
         let target = self.package_named(name)?;
         let same_root = target.workspace.is_some() && target.workspace == package.workspace;
-        let local = spec.starts_with("workspace:") || spec.starts_with("file:") || spec.starts_with("link:");
+        let local = spec.starts_with("workspace:")
+            || spec.starts_with("file:")
+            || spec.starts_with("link:");
         (same_root || local).then_some(target)
     }
 }

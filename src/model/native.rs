@@ -7,24 +7,57 @@
 
 /// Dependencies that mean "this package has a native addon to build or fetch".
 pub const BUILD_HELPERS: &[(&str, &str)] = &[
-    ("node-gyp-build", "loads a prebuilt addon or builds it with node-gyp when none matches"),
-    ("node-addon-api", "C++ headers for an addon compiled at install time"),
-    ("nan", "Native Abstractions for Node: headers for an addon compiled at install time"),
-    ("prebuild-install", "downloads a prebuilt binary and falls back to node-gyp"),
-    ("@mapbox/node-pre-gyp", "downloads a prebuilt binary and falls back to node-gyp"),
-    ("node-pre-gyp", "the unscoped predecessor of @mapbox/node-pre-gyp"),
+    (
+        "node-gyp-build",
+        "loads a prebuilt addon or builds it with node-gyp when none matches",
+    ),
+    (
+        "node-addon-api",
+        "C++ headers for an addon compiled at install time",
+    ),
+    (
+        "nan",
+        "Native Abstractions for Node: headers for an addon compiled at install time",
+    ),
+    (
+        "prebuild-install",
+        "downloads a prebuilt binary and falls back to node-gyp",
+    ),
+    (
+        "@mapbox/node-pre-gyp",
+        "downloads a prebuilt binary and falls back to node-gyp",
+    ),
+    (
+        "node-pre-gyp",
+        "the unscoped predecessor of @mapbox/node-pre-gyp",
+    ),
     ("node-gyp", "builds with node-gyp directly (node-sass, re2)"),
 ];
 
 /// Packages known to build native code without depending on a helper above, each with why.
 pub const KNOWN_NATIVE: &[(&str, &str)] = &[
-    ("node-sass", "runs its own install script that compiles libsass with node-gyp"),
-    ("re2", "compiles Google's RE2 with node-gyp when no prebuilt artifact matches"),
-    ("cpu-features", "compiles with node-gyp (buildcheck) at install; an optional dependency of ssh2"),
-    ("dtrace-provider", "compiles a DTrace addon with node-gyp at install"),
+    (
+        "node-sass",
+        "runs its own install script that compiles libsass with node-gyp",
+    ),
+    (
+        "re2",
+        "compiles Google's RE2 with node-gyp when no prebuilt artifact matches",
+    ),
+    (
+        "cpu-features",
+        "compiles with node-gyp (buildcheck) at install; an optional dependency of ssh2",
+    ),
+    (
+        "dtrace-provider",
+        "compiles a DTrace addon with node-gyp at install",
+    ),
     ("libxmljs", "compiles libxml2 bindings at install"),
     ("libxmljs2", "compiles libxml2 bindings at install"),
-    ("zeromq", "builds libzmq bindings (cmake-ts) when no prebuilt binary matches"),
+    (
+        "zeromq",
+        "builds libzmq bindings (cmake-ts) when no prebuilt binary matches",
+    ),
 ];
 
 /// Why a package needs a native build.
@@ -46,7 +79,10 @@ impl NativeReason {
 }
 
 /// Decides from a package's name and the names it depends on.
-pub fn native_reason<'a>(name: &str, mut dependencies: impl Iterator<Item = &'a str>) -> Option<NativeReason> {
+pub fn native_reason<'a>(
+    name: &str,
+    mut dependencies: impl Iterator<Item = &'a str>,
+) -> Option<NativeReason> {
     if let Some((_, why)) = KNOWN_NATIVE.iter().find(|(n, _)| *n == name) {
         return Some(NativeReason::Known(why));
     }
@@ -65,7 +101,13 @@ mod tests {
             native_reason("argon2", ["node-addon-api", "@phc/format"].into_iter()),
             Some(NativeReason::Helper("node-addon-api"))
         );
-        assert!(matches!(native_reason("node-sass", std::iter::empty()), Some(NativeReason::Known(_))));
-        assert_eq!(native_reason("esbuild", ["@esbuild/linux-x64"].into_iter()), None);
+        assert!(matches!(
+            native_reason("node-sass", std::iter::empty()),
+            Some(NativeReason::Known(_))
+        ));
+        assert_eq!(
+            native_reason("esbuild", ["@esbuild/linux-x64"].into_iter()),
+            None
+        );
     }
 }

@@ -49,7 +49,11 @@ pub fn parse(path: &str, text: &str) -> Npmrc {
     let mut settings = BTreeMap::new();
     for line in text.lines() {
         let line = line.trim();
-        if line.is_empty() || line.starts_with('#') || line.starts_with(';') || line.starts_with('[') {
+        if line.is_empty()
+            || line.starts_with('#')
+            || line.starts_with(';')
+            || line.starts_with('[')
+        {
             continue;
         }
         let Some((key, value)) = line.split_once('=') else {
@@ -59,7 +63,11 @@ pub fn parse(path: &str, text: &str) -> Npmrc {
         if !KEPT.contains(&key.as_str()) {
             continue;
         }
-        let value = value.trim().trim_matches('"').trim_matches('\'').to_string();
+        let value = value
+            .trim()
+            .trim_matches('"')
+            .trim_matches('\'')
+            .to_string();
         settings.insert(key, value);
     }
     Npmrc {

@@ -6,6 +6,7 @@
 //! Adding a rule touches its file, one `mod` line and one line of `REGISTRY`.
 
 pub mod deps;
+pub mod lockfile;
 
 use crate::discover::FileKind;
 use crate::finding::{Category, Finding, Location, Related, Severity};
@@ -113,6 +114,11 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &deps::unresolved_import::UnresolvedImport,
     &deps::unused::Unused,
     &deps::version_mismatch::VersionMismatch,
+    &lockfile::missing::Missing,
+    &lockfile::multiple_managers::MultipleManagers,
+    &lockfile::out_of_sync::OutOfSync,
+    &lockfile::package_manager_drift::PackageManagerDrift,
+    &lockfile::unsatisfied_entry::UnsatisfiedEntry,
 ];
 
 pub fn find(id: &str) -> Option<&'static dyn Rule> {

@@ -139,7 +139,7 @@ pub(crate) fn yaml(text: &str) -> Result<Vec<Line<'_>>, Unsupported> {
                 return Err(unsupported("a mapping inside a sequence"));
             }
             let value = scalar_value(rest, &mut out, depth + 1, number)
-                .map_err(|reason| unsupported(reason))?;
+                .map_err(unsupported)?;
             out.insert(
                 start,
                 Line {
@@ -150,9 +150,9 @@ pub(crate) fn yaml(text: &str) -> Result<Vec<Line<'_>>, Unsupported> {
                 },
             );
         } else {
-            let (key, rest) = split_key(content).map_err(|reason| unsupported(reason))?;
+            let (key, rest) = split_key(content).map_err(unsupported)?;
             let value = scalar_value(rest, &mut out, depth + 1, number)
-                .map_err(|reason| unsupported(reason))?;
+                .map_err(unsupported)?;
             out.insert(
                 start,
                 Line {
@@ -187,7 +187,10 @@ fn split_key(content: &str) -> Result<(Cow<'_, str>, &str), &'static str> {
         let rest = rest.strip_prefix(':').ok_or("a quoted key without `:`")?;
         return Ok((key, rest.trim_start_matches(' ')));
     }
-    if matches!(first, Some(b'?' | b'&' | b'*' | b'!' | b'{' | b'[' | b'|' | b'>' | b'%' | b'@' | b'`')) {
+    if matches!(
+        first,
+        Some(b'?' | b'&' | b'*' | b'!' | b'{' | b'[' | b'|' | b'>' | b'%' | b'@' | b'`')
+    ) {
         return Err("a key YAML does not allow plain, or a complex key");
     }
     let bytes = content.as_bytes();
@@ -415,7 +418,10 @@ fn flow_scalar(s: &str, key: bool) -> Result<(Cow<'_, str>, usize), &'static str
                 if b == b',' || b == b'}' || b == b']' {
                     break;
                 }
-                if key && b == b':' && (end + 1 == bytes.len() || matches!(bytes[end + 1], b' ' | b',' | b'}')) {
+                if key
+                    && b == b':'
+                    && (end + 1 == bytes.len() || matches!(bytes[end + 1], b' ' | b',' | b'}'))
+                {
                     break;
                 }
                 if !key && b == b':' && bytes.get(end + 1) == Some(&b' ') {
@@ -439,7 +445,13 @@ pub(crate) fn from_tree(node: &YamlNode) -> Vec<Line<'static>> {
     out
 }
 
-fn push_tree(out: &mut Vec<Line<'static>>, depth: u16, key: Option<String>, line: u32, node: &YamlNode) {
+fn push_tree(
+    out: &mut Vec<Line<'static>>,
+    depth: u16,
+    key: Option<String>,
+    line: u32,
+    node: &YamlNode,
+) {
     let key = key.map(Cow::Owned);
     match &node.value {
         YamlValue::Null => out.push(Line {

@@ -72,7 +72,10 @@ pub(crate) fn child(lines: &[lines::Line<'_>], parent: Option<usize>, key: &str)
 }
 
 /// `name: value` children of a block, as owned pairs.
-pub(crate) fn string_map(lines: &[lines::Line<'_>], parent: Option<usize>) -> Vec<(String, String)> {
+pub(crate) fn string_map(
+    lines: &[lines::Line<'_>],
+    parent: Option<usize>,
+) -> Vec<(String, String)> {
     children(lines, parent)
         .filter_map(|i| {
             let l = &lines[i];

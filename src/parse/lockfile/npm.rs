@@ -318,16 +318,29 @@ mod tests {
     fn resolves_by_walking_up_node_modules() {
         let lock = parse("package-lock.json", LOCK).unwrap();
         let at = |from, name| lock.resolve(from, name).map(|e| e.location.as_str());
-        assert_eq!(at("node_modules/x", "ms"), Some("node_modules/x/node_modules/ms"));
+        assert_eq!(
+            at("node_modules/x", "ms"),
+            Some("node_modules/x/node_modules/ms")
+        );
         assert_eq!(at("", "ms"), Some("node_modules/ms"));
-        assert_eq!(at("packages/api", "ms"), Some("packages/api/node_modules/ms"));
-        assert_eq!(at("packages/api/node_modules/ms", "x"), Some("node_modules/x"));
+        assert_eq!(
+            at("packages/api", "ms"),
+            Some("packages/api/node_modules/ms")
+        );
+        assert_eq!(
+            at("packages/api/node_modules/ms", "x"),
+            Some("node_modules/x")
+        );
         assert_eq!(at("node_modules/x/node_modules/ms", "nope"), None);
     }
 
     #[test]
     fn v1_lockfiles_have_no_entries() {
-        let lock = parse("package-lock.json", "{\"lockfileVersion\": 1, \"dependencies\": {}}").unwrap();
+        let lock = parse(
+            "package-lock.json",
+            "{\"lockfileVersion\": 1, \"dependencies\": {}}",
+        )
+        .unwrap();
         assert_eq!(lock.lockfile_version, 1);
         assert!(lock.entries.is_empty());
         assert!(parse("package-lock.json", "[").is_err());

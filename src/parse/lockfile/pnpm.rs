@@ -141,8 +141,15 @@ fn read(path: &str, lines: &[Line<'_>]) -> PnpmLockfile {
                 lock.version_line = line.line;
             }
             "settings" => lock.settings = settings(lines, top),
-            "overrides" => lock.overrides = Some((string_map(lines, Some(top)).into_iter().collect(), line.line)),
-            "packageExtensionsChecksum" => lock.package_extensions_checksum = line.scalar().map(str::to_string),
+            "overrides" => {
+                lock.overrides = Some((
+                    string_map(lines, Some(top)).into_iter().collect(),
+                    line.line,
+                ))
+            }
+            "packageExtensionsChecksum" => {
+                lock.package_extensions_checksum = line.scalar().map(str::to_string)
+            }
             "pnpmfileChecksum" => lock.pnpmfile_checksum = line.scalar().map(str::to_string),
             "ignoredOptionalDependencies" => {
                 lock.ignored_optional_dependencies = Some(
@@ -181,7 +188,8 @@ fn read(path: &str, lines: &[Line<'_>]) -> PnpmLockfile {
                             )
                         })
                         .collect();
-                    lock.catalogs.insert(lines[catalog].key().to_string(), entries);
+                    lock.catalogs
+                        .insert(lines[catalog].key().to_string(), entries);
                 }
             }
             "importers" => {
@@ -198,7 +206,9 @@ fn read(path: &str, lines: &[Line<'_>]) -> PnpmLockfile {
                 read_deps(lines, top, kind_of(field), &mut root_importer.deps);
             }
             "dependenciesMeta" => root_importer.dependencies_meta = meta(lines, top),
-            "publishDirectory" => root_importer.publish_directory = line.scalar().map(str::to_string),
+            "publishDirectory" => {
+                root_importer.publish_directory = line.scalar().map(str::to_string)
+            }
             "packages" => {
                 for entry in children(lines, Some(top)) {
                     metadata.insert(package_key(lines[entry].key()), read_package(lines, entry));
@@ -212,7 +222,8 @@ fn read(path: &str, lines: &[Line<'_>]) -> PnpmLockfile {
             _ => {}
         }
     }
-    if lock.importers.is_empty() && (!root_importer.deps.is_empty() || !root_specifiers.is_empty()) {
+    if lock.importers.is_empty() && (!root_importer.deps.is_empty() || !root_specifiers.is_empty())
+    {
         apply_specifiers(&mut root_importer, &root_specifiers);
         lock.importers.push(root_importer);
     }
@@ -277,7 +288,9 @@ fn read_importer(lines: &[Line<'_>], at: usize) -> PnpmImporter {
             }
             "specifiers" => specifiers = string_map(lines, Some(field)),
             "dependenciesMeta" => importer.dependencies_meta = meta(lines, field),
-            "publishDirectory" => importer.publish_directory = lines[field].scalar().map(str::to_string),
+            "publishDirectory" => {
+                importer.publish_directory = lines[field].scalar().map(str::to_string)
+            }
             _ => {}
         }
     }
@@ -498,8 +511,14 @@ snapshots:
         let snap = lock.package("debug@4.3.7(supports-color@8.1.1)").unwrap();
         assert_eq!(snap.name, "debug");
         assert_eq!(snap.version, "4.3.7");
-        assert_eq!(snap.dependencies, vec![("ms".to_string(), "2.1.3".to_string())]);
-        assert_eq!(snap.peer_dependencies, vec![("supports-color".to_string(), "*".to_string())]);
+        assert_eq!(
+            snap.dependencies,
+            vec![("ms".to_string(), "2.1.3".to_string())]
+        );
+        assert_eq!(
+            snap.peer_dependencies,
+            vec![("supports-color".to_string(), "*".to_string())]
+        );
         assert!(lock.package("ms@2.1.3").is_some());
     }
 
@@ -508,7 +527,10 @@ snapshots:
         let v6 = "lockfileVersion: '6.0'\n\ndependencies:\n  ms:\n    specifier: ^2.1.0\n    version: 2.1.3\n\npackages:\n\n  /ms@2.1.3:\n    resolution: {integrity: sha512-y}\n    dev: false\n    requiresBuild: true\n";
         let lock = parse("pnpm-lock.yaml", v6).unwrap();
         assert_eq!(lock.importers.len(), 1);
-        assert_eq!(lock.importers[0].deps[0].specifier.as_deref(), Some("^2.1.0"));
+        assert_eq!(
+            lock.importers[0].deps[0].specifier.as_deref(),
+            Some("^2.1.0")
+        );
         let ms = lock.package("ms@2.1.3").unwrap();
         assert!(ms.requires_build);
         assert_eq!(ms.dev, Some(false));
@@ -516,18 +538,27 @@ snapshots:
         let v5 = "lockfileVersion: 5.4\n\nspecifiers:\n  ms: ^2.1.0\n\ndependencies:\n  ms: 2.1.3\n\npackages:\n\n  /ms/2.1.3:\n    resolution: {integrity: sha512-y}\n";
         let lock = parse("pnpm-lock.yaml", v5).unwrap();
         assert_eq!(lock.version, "5.4");
-        assert_eq!(lock.importers[0].deps[0].specifier.as_deref(), Some("^2.1.0"));
+        assert_eq!(
+            lock.importers[0].deps[0].specifier.as_deref(),
+            Some("^2.1.0")
+        );
         assert!(lock.package("ms@2.1.3").is_some());
     }
 
     #[test]
     fn resolves_references_as_pnpm_does() {
         assert_eq!(ref_to_key("ms", "2.1.3").as_deref(), Some("ms@2.1.3"));
-        assert_eq!(ref_to_key("a", "1.0.0(b@2.0.0)").as_deref(), Some("a@1.0.0(b@2.0.0)"));
+        assert_eq!(
+            ref_to_key("a", "1.0.0(b@2.0.0)").as_deref(),
+            Some("a@1.0.0(b@2.0.0)")
+        );
         assert_eq!(ref_to_key("a", "b@1.0.0").as_deref(), Some("b@1.0.0"));
         assert_eq!(ref_to_key("a", "@s/b@1.0.0").as_deref(), Some("@s/b@1.0.0"));
         assert_eq!(ref_to_key("a", "link:../a"), None);
-        assert_eq!(ref_version("a", "b@1.0.0(c@1.0.0)").as_deref(), Some("1.0.0"));
+        assert_eq!(
+            ref_version("a", "b@1.0.0(c@1.0.0)").as_deref(),
+            Some("1.0.0")
+        );
         assert_eq!(ref_version("a", "file:../a").as_deref(), Some("file:../a"));
     }
 

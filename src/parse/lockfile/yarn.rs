@@ -115,7 +115,10 @@ pub fn parse(path: &str, text: &str) -> Result<YarnLockfile, ParseError> {
             return Err(ParseError::new("unresolved merge conflict markers"));
         }
         let lines = lines::yarn_v1(text).map_err(|e| {
-            ParseError::new(format!("invalid yarn.lock at line {}: {}", e.line, e.reason))
+            ParseError::new(format!(
+                "invalid yarn.lock at line {}: {}",
+                e.line, e.reason
+            ))
         })?;
         read(&mut lock, &lines);
     }
@@ -135,7 +138,11 @@ fn read(lock: &mut YarnLockfile, lines: &[Line<'_>]) {
         let line = &lines[top];
         if line.key() == "__metadata" {
             lock.metadata_line = line.line;
-            let get = |k| child(lines, Some(top), k).and_then(|i| lines[i].scalar()).map(str::to_string);
+            let get = |k| {
+                child(lines, Some(top), k)
+                    .and_then(|i| lines[i].scalar())
+                    .map(str::to_string)
+            };
             lock.metadata_version = get("version");
             lock.cache_key = get("cacheKey");
             continue;
@@ -151,12 +158,16 @@ fn read(lock: &mut YarnLockfile, lines: &[Line<'_>]) {
                 "version" => entry.version = l.scalar().unwrap_or_default().to_string(),
                 "resolution" | "resolved" => entry.resolution = l.scalar().map(str::to_string),
                 "dependencies" => entry.dependencies = string_map(lines, Some(field)),
-                "optionalDependencies" => entry.optional_dependencies = string_map(lines, Some(field)),
+                "optionalDependencies" => {
+                    entry.optional_dependencies = string_map(lines, Some(field))
+                }
                 "peerDependencies" => entry.peer_dependencies = string_map(lines, Some(field)),
                 "dependenciesMeta" => {
                     for dep in children(lines, Some(field)) {
                         for (k, v) in string_map(lines, Some(dep)) {
-                            entry.dependencies_meta.push((lines[dep].key().to_string(), k, v));
+                            entry
+                                .dependencies_meta
+                                .push((lines[dep].key().to_string(), k, v));
                         }
                     }
                 }
@@ -182,7 +193,10 @@ mod tests {
         assert_eq!(b.name(), "@a/b");
         assert_eq!(b.version, "1.2.0");
         assert_eq!(b.line, 5);
-        assert_eq!(b.dependencies, vec![("ms".to_string(), "^2.0.0".to_string())]);
+        assert_eq!(
+            b.dependencies,
+            vec![("ms".to_string(), "^2.0.0".to_string())]
+        );
         assert_eq!(b.optional_dependencies.len(), 1);
         assert_eq!(lock.entry("ms@^2.0.0").unwrap().line, 13);
         assert!(lock.entry("ms@^3.0.0").is_none());
@@ -198,7 +212,10 @@ mod tests {
         assert_eq!(lock.yarn_major(), Some(4));
         let ws = lock.workspace("packages/api").unwrap();
         assert_eq!(ws.name(), "api");
-        assert_eq!(ws.dependencies, vec![("ms".to_string(), "npm:^2.1.0".to_string())]);
+        assert_eq!(
+            ws.dependencies,
+            vec![("ms".to_string(), "npm:^2.1.0".to_string())]
+        );
         assert_eq!(lock.entry("ms@npm:^2.1.1").unwrap().version, "2.1.3");
         assert_eq!(lock.entry("ms@npm:^2.1.0").unwrap().line, 15);
     }

@@ -16,6 +16,16 @@ mod yarn;
 
 pub(crate) use npm::entry_problems;
 
+/// node-semver satisfaction, for rules outside the frozen-install checks.
+pub(crate) fn semver_satisfies(version: &str, range: &str) -> Option<bool> {
+    semver::satisfies(version, range)
+}
+
+/// node-semver range intersection, for rules outside the frozen-install checks.
+pub(crate) fn semver_intersects(a: &str, b: &str) -> Option<bool> {
+    semver::intersects(a, b)
+}
+
 use crate::model::{Model, PackageManager, Workspace};
 use crate::parse::lockfile::Lockfile;
 use crate::source::Span;
@@ -56,9 +66,13 @@ pub fn check(model: &Model, workspace: &Workspace) -> Vec<Drift> {
     };
     let manager = workspace.package_manager;
     match &lock.file {
-        Lockfile::Pnpm(l) if manager == Some(PackageManager::Pnpm) => pnpm::check(model, workspace, l),
+        Lockfile::Pnpm(l) if manager == Some(PackageManager::Pnpm) => {
+            pnpm::check(model, workspace, l)
+        }
         Lockfile::Npm(l) if manager == Some(PackageManager::Npm) => npm::check(model, workspace, l),
-        Lockfile::Yarn(l) if manager == Some(PackageManager::Yarn) => yarn::check(model, workspace, l),
+        Lockfile::Yarn(l) if manager == Some(PackageManager::Yarn) => {
+            yarn::check(model, workspace, l)
+        }
         _ => Vec::new(),
     }
 }
@@ -67,7 +81,12 @@ pub fn check(model: &Model, workspace: &Workspace) -> Vec<Drift> {
 pub fn declared_major(workspace: &Workspace) -> Option<u32> {
     let declared = workspace.package_manager_version.as_deref()?;
     let (_, version) = declared.split_once('@')?;
-    version.split('.').next()?.trim_start_matches(['v', '^', '~']).parse().ok()
+    version
+        .split('.')
+        .next()?
+        .trim_start_matches(['v', '^', '~'])
+        .parse()
+        .ok()
 }
 
 /// `path` relative to the lockfile's directory, as importers and workspace entries name it.

@@ -1,0 +1,322 @@
+use std::ops::RangeInclusive;
+
+use crate::discover::FileKind;
+use crate::finding::Finding;
+use crate::model::{Model, PackageManager, Workspace, paths};
+use crate::parse::lockfile::Lockfile;
+use crate::rules::{Context, FindingBuilder, Rule, RuleMeta, Subject, declare_rule};
+use crate::source::Span;
+
+use super::frozen::{declared_major, semver_intersects, semver_satisfies};
+
+declare_rule! {
+    /// ## What it does
+    /// Compares the major version of the package manager an install root uses, as four places
+    /// state it: `packageManager` in the root package.json, the lockfile format (pnpm lockfile
+    /// v9 is written by pnpm 9 and later, v6 by pnpm 7–8, v5.4 by pnpm 7; yarn berry's
+    /// `__metadata.version` 4, 6 and 8 by yarn 2, 3 and 4; package-lock v1 by npm 5–6),
+    /// `engines.<manager>`, and the version Dockerfiles of its packages activate
+    /// (`corepack prepare pnpm@8.15.0 --activate`, `npm install -g pnpm@8`). Each place that
+    /// disagrees with `packageManager` (or, without one, with the lockfile) is reported.
+    ///
+    /// ## Why is this bad?
+    /// A pnpm 9 frozen install refuses a v5 lockfile; a pnpm 8 image cannot read the v9
+    /// lockfile a developer's pnpm 9 wrote; yarn 4 rewrites a yarn 3 lockfile. Services that
+    /// build with different majors ("pnpm 8.x and 9.x across services") resolve different trees
+    /// from the same lockfile, or fail outright in Docker while working on laptops.
+    ///
+    /// ## Example
+    /// ```text
+    /// package.json            "packageManager": "pnpm@9.12.0"
+    /// apps/api/Dockerfile     RUN corepack prepare pnpm@8.15.4 --activate
+    /// ```
+    ///
+    /// ## Use instead
+    /// Pick one version, state it in `packageManager`, and let Dockerfiles use it through
+    /// `corepack enable` (which reads `packageManager`) instead of pinning their own.
+    pub struct PackageManagerDrift {
+        id: "lockfile/package-manager-drift",
+        category: Lockfile,
+        severity: Warning,
+        scope: Repository,
+        inputs: [FileKind::PackageJson, FileKind::Dockerfile],
+        summary: "the package manager's major version differs between `packageManager`, the lockfile, `engines` and Dockerfiles",
+    }
+}
+
+/// The majors that write a lockfile of this format, and how to say so.
+fn lockfile_majors(
+    lockfile: &Lockfile,
+) -> Option<(PackageManager, RangeInclusive<u32>, String, u32)> {
+    match lockfile {
+        Lockfile::Pnpm(l) => {
+            let majors = match l.version.as_str() {
+                v if v.starts_with("9.") => 9..=u32::MAX,
+                "6.0" | "6.1" => 7..=8,
+                "5.4" => 7..=7,
+                "5.3" => 6..=6,
+                _ => return None,
+            };
+            Some((
+                PackageManager::Pnpm,
+                majors,
+                format!("lockfile v{}", l.version),
+                l.version_line,
+            ))
+        }
+        Lockfile::Npm(l) if l.lockfile_version == 1 => Some((
+            PackageManager::Npm,
+            5..=6,
+            "lockfileVersion 1".to_string(),
+            l.version_line,
+        )),
+        Lockfile::Npm(_) => None,
+        Lockfile::Yarn(l) => {
+            let major = l.yarn_major()?;
+            if l.berry && !matches!(l.metadata_version.as_deref(), Some("4" | "6" | "8")) {
+                return None;
+            }
+            let what = match &l.metadata_version {
+                Some(v) => format!("`__metadata.version` {v}"),
+                None => "the v1 format".to_string(),
+            };
+            Some((
+                PackageManager::Yarn,
+                major..=major,
+                what,
+                l.metadata_line.max(1),
+            ))
+        }
+    }
+}
+
+fn describe(range: &RangeInclusive<u32>) -> String {
+    if *range.end() == u32::MAX {
+        format!("{} or later", range.start())
+    } else if range.start() == range.end() {
+        range.start().to_string()
+    } else {
+        format!("{}–{}", range.start(), range.end())
+    }
+}
+
+/// `corepack prepare pnpm@8.15.4`, `corepack use yarn@4`, `npm i -g pnpm@8`: the manager and
+/// version a RUN line activates, when it names a literal version.
+fn activations(args: &str) -> Vec<(PackageManager, String)> {
+    let corepack = args.contains("corepack");
+    let npm_global = args.contains("npm") && (args.contains(" -g") || args.contains("--global"));
+    if !corepack && !npm_global {
+        return Vec::new();
+    }
+    args.split(|c: char| c.is_whitespace() || c == ';' || c == '&' || c == '|')
+        .map(|w| w.trim_matches(|c| c == '"' || c == '\''))
+        .filter_map(|word| {
+            let (name, version) = word.split_once('@')?;
+            let manager = match name {
+                "pnpm" => PackageManager::Pnpm,
+                "yarn" => PackageManager::Yarn,
+                "npm" => PackageManager::Npm,
+                _ => return None,
+            };
+            version
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_digit())
+                .then(|| (manager, version.to_string()))
+        })
+        .collect()
+}
+
+fn major_of(version: &str) -> Option<u32> {
+    version.split(['.', '+', '-']).next()?.parse().ok()
+}
+
+impl Rule for PackageManagerDrift {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn applies(&self, _cx: &Context<'_>, subject: Subject<'_>) -> bool {
+        subject == Subject::Repository
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for workspace in &cx.model.workspaces {
+            check_root(cx.model, workspace, out);
+        }
+    }
+}
+
+fn check_root(model: &Model, workspace: &Workspace, out: &mut Vec<Finding>) {
+    let Some(manager) = workspace.package_manager else {
+        return;
+    };
+    let root = workspace.package.map(|i| &model.packages[i]);
+    let declared = workspace
+        .package_manager_version
+        .as_deref()
+        .and_then(|d| d.split_once('@'))
+        .map(|(_, v)| v.split('+').next().unwrap_or(v).to_string());
+    let declared_major = declared_major(workspace);
+    let lock = model
+        .lock_for(workspace)
+        .and_then(|l| Some((l, lockfile_majors(&l.file)?)))
+        .filter(|(_, (m, ..))| *m == manager);
+    let name = manager.as_str();
+    let where_ = paths::display_dir(&workspace.dir);
+    let key = |what: &str| format!("{}:{what}", workspace.dir);
+    let pm_span = root
+        .and_then(|r| r.manifest.package_manager.as_ref())
+        .map_or(Span::point(1, 1), |p| p.span);
+    let decl_text = workspace
+        .package_manager_version
+        .clone()
+        .unwrap_or_default();
+
+    // 1. packageManager against the lockfile format.
+    if let (Some(major), Some((lock, (_, majors, what, line)))) = (declared_major, &lock)
+        && !majors.contains(&major)
+    {
+        out.push(
+            FindingBuilder::new(
+                &PackageManagerDrift::META,
+                lock.path(),
+                Span::point((*line).max(1), 1),
+                key("lockfile"),
+                format!(
+                    "{} is {what}, written by {name} {}, but `packageManager` in {where_} is `{decl_text}`",
+                    paths::file_name(lock.path()),
+                    describe(majors)
+                ),
+            )
+            .help(format!("regenerate {} with {name} {major} (`{name} install`), or set `packageManager` to the version that wrote it", paths::file_name(lock.path())))
+            .build(),
+        );
+    }
+
+    // 2. engines.<manager> against packageManager (or the lockfile).
+    if let Some(root) = root
+        && let Some(range) = root.manifest.engines.get(name)
+    {
+        let conflict = match (&declared, &lock) {
+            (Some(version), _) => semver_satisfies(version, range) == Some(false),
+            (None, Some((_, (_, majors, ..)))) => {
+                let span = if *majors.end() == u32::MAX {
+                    format!(">={}", majors.start())
+                } else {
+                    format!(">={} <{}", majors.start(), majors.end() + 1)
+                };
+                semver_intersects(range, &span) == Some(false)
+            }
+            _ => false,
+        };
+        if conflict {
+            let stated = match (&declared, &lock) {
+                (Some(_), _) => format!("`packageManager` is `{decl_text}`"),
+                (None, Some((lock, (_, majors, what, _)))) => {
+                    format!(
+                        "{} is {what} ({name} {})",
+                        paths::file_name(lock.path()),
+                        describe(majors)
+                    )
+                }
+                _ => String::new(),
+            };
+            out.push(
+                FindingBuilder::new(
+                    &PackageManagerDrift::META,
+                    &root.manifest.path,
+                    pm_span,
+                    key("engines"),
+                    format!("`engines.{name}` is `{range}` but {stated}"),
+                )
+                .help(format!(
+                    "make `engines.{name}` admit the version the repository uses"
+                ))
+                .package(root)
+                .build(),
+            );
+        }
+    }
+
+    // 3. Dockerfiles of this root's packages against packageManager (or the lockfile).
+    let expected: Option<(RangeInclusive<u32>, String)> = match (declared_major, &lock) {
+        (Some(major), _) => Some((
+            major..=major,
+            format!("`packageManager` in {where_} is `{decl_text}`"),
+        )),
+        (None, Some((lock, (_, majors, what, _)))) => Some((
+            majors.clone(),
+            format!(
+                "{} is {what} ({name} {})",
+                paths::file_name(lock.path()),
+                describe(majors)
+            ),
+        )),
+        _ => None,
+    };
+    let Some((expected, stated)) = expected else {
+        return;
+    };
+    for dockerfile in &model.dockerfiles {
+        let owner = model.owner_of(&dockerfile.path).map(|i| &model.packages[i]);
+        let in_root = match owner {
+            Some(p) => p
+                .workspace
+                .is_some_and(|w| model.workspaces[w].dir == workspace.dir),
+            None => paths::is_within(&dockerfile.path, &workspace.dir),
+        };
+        if !in_root {
+            continue;
+        }
+        for instruction in dockerfile
+            .instructions
+            .iter()
+            .filter(|i| i.keyword == "RUN")
+        {
+            for (activated, version) in activations(&instruction.args) {
+                let Some(major) = major_of(&version).filter(|_| activated == manager) else {
+                    continue;
+                };
+                if expected.contains(&major) {
+                    continue;
+                }
+                let mut builder = FindingBuilder::new(
+                    &PackageManagerDrift::META,
+                    &dockerfile.path,
+                    Span::point(instruction.line, 1),
+                    format!("{}:{name}@{major}", dockerfile.path),
+                    format!("{} activates {name} {major} (`{name}@{version}`) but {stated}", dockerfile.path),
+                )
+                .help(format!(
+                    "use `corepack enable` and let `packageManager` choose, or activate {name} {} here",
+                    describe(&expected)
+                ));
+                if let Some(owner) = owner {
+                    builder = builder.package(owner);
+                }
+                out.push(builder.build());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_activations_from_run_lines() {
+        assert_eq!(
+            activations("corepack enable && corepack prepare pnpm@8.15.4 --activate"),
+            vec![(PackageManager::Pnpm, "8.15.4".to_string())]
+        );
+        assert_eq!(
+            activations("npm install -g pnpm@9"),
+            vec![(PackageManager::Pnpm, "9".to_string())]
+        );
+        assert!(activations("npm install pnpm@9").is_empty());
+        assert!(activations("corepack prepare pnpm@$PNPM_VERSION --activate").is_empty());
+        assert!(activations("corepack enable").is_empty());
+    }
+}
