@@ -34,8 +34,28 @@ pub fn sibling_range(model: &Model, package: &Package, name: &str) -> Option<Str
     counts.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0))).map(|(s, _)| s.to_string())
 }
 
-/// The fix for a missing declaration: the exact line with a known range, else the command.
+/// The version of `name` the package's lockfile already holds (the highest, if several):
+/// what the import resolves to today through hoisting.
+pub fn locked_version(model: &Model, package: &Package, name: &str) -> Option<(String, String)> {
+    let lock = model.lock_of(package)?;
+    lock.nodes()
+        .iter()
+        .filter(|n| n.name == name)
+        .filter_map(|n| Some((nodejs_semver::Version::parse(&n.version).ok()?, n.version.clone())))
+        .max_by(|a, b| a.0.cmp(&b.0))
+        .map(|(_, v)| (v, lock.path().to_string()))
+}
+
+/// The fix for a missing declaration: the exact line with a version from the lockfile, else
+/// with the range a sibling workspace uses, else the package manager's command.
 pub fn add_dependency_help(model: &Model, package: &Package, name: &str, field: DepKind) -> String {
+    if let Some((version, lockfile)) = locked_version(model, package, name) {
+        return format!(
+            "add \"{name}\": \"^{version}\" to {} {} ({version} is the version {lockfile} holds)",
+            package.manifest.path,
+            field.field()
+        );
+    }
     if let Some(range) = sibling_range(model, package, name) {
         return format!("add \"{name}\": \"{range}\" to {} {}", package.manifest.path, field.field());
     }
