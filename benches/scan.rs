@@ -9,10 +9,11 @@
 //! For each size (default: 1,000 and 10,000 TypeScript files) it generates a tree under the
 //! system temp dir (reused while the parameters and generator version match), runs one warm-up
 //! scan, then times each stage `--runs` times (default 5) and prints min / median / max wall
-//! time and the peak RSS of the process. The stages are discovery alone, discovery plus reading
-//! and parsing every file seaworthy reads (`load`), the full `seaworthy::scan`, and a
-//! tree-sitter parse floor (read and parse every source, nothing else); another timing is one
-//! more entry in [`stages`].
+//! time and the peak RSS of the process. The stages are discovery alone; discovery plus the
+//! manifests and configs (everything `load` reads except source files); discovery plus the
+//! whole `load` (sources included); the full `seaworthy::scan`; and a tree-sitter parse floor
+//! (read and parse every source, nothing else). Another timing is one more entry in
+//! [`stages`].
 //!
 //! Without `--bench` (which `cargo bench` passes) the binary runs in smoke mode: one small tree,
 //! one run, and a failure if the scan reports errors. That is what `cargo test --all-targets`
@@ -41,13 +42,16 @@ options:
   --runs R               timed runs per stage (default: 5)
   --keep DIR             generate into DIR (DIR/files-N with several sizes) instead of the
                          temp dir, e.g. to time the CLI on it afterwards
-  --files-per-package K  TypeScript files per package (default: 20)
+  --files-per-package K  TypeScript files per package, at least 4 (default: 20)
   --seed S               generator seed (default: 1)
   --threads T            walker threads (default: the number of cores)
   --help                 this text";
 
 const DEFAULT_SIZES: &[usize] = &[1_000, 10_000];
 const SMOKE_SIZE: usize = 200;
+/// An app needs `main.ts`, `app.module.ts`, its e2e spec and one file that imports its
+/// dependencies; below this the generated tree is no longer clean.
+const MIN_FILES_PER_PACKAGE: usize = 4;
 
 struct Args {
     sizes: Vec<usize>,
@@ -100,7 +104,14 @@ fn parse_args(raw: impl Iterator<Item = String>) -> Result<Args, String> {
             "--files" => args.sizes.push(positive(number(&value)?, &flag)?),
             "--runs" => args.runs = positive(number(&value)?, &flag)?,
             "--keep" => args.keep = Some(PathBuf::from(value)),
-            "--files-per-package" => args.files_per_package = positive(number(&value)?, &flag)?,
+            "--files-per-package" => {
+                args.files_per_package = positive(number(&value)?, &flag)?;
+                if args.files_per_package < MIN_FILES_PER_PACKAGE {
+                    return Err(format!(
+                        "--files-per-package must be at least {MIN_FILES_PER_PACKAGE}: smaller packages cannot import all they declare, and the scan would report findings"
+                    ));
+                }
+            }
             "--seed" => args.seed = number(&value)?,
             "--threads" => args.threads = positive(number(&value)?, &flag)?,
             "--bench" => args.bench = true,
@@ -148,6 +159,19 @@ fn stages(root: &Path, threads: usize) -> Vec<Stage<'_>> {
         Stage {
             label: "discover",
             run: Box::new(move || seaworthy::discover::discover(root, threads).files.len()),
+        },
+        Stage {
+            label: "discover + manifests",
+            run: Box::new(move || {
+                // Everything `load` reads except source files: the manifests, lockfiles,
+                // tsconfigs, Dockerfiles and compose files the model is built from.
+                let mut discovered = seaworthy::discover::discover(root, threads);
+                discovered
+                    .files
+                    .retain(|f| !matches!(f.kind, Some(FileKind::Source { .. })));
+                let loaded = seaworthy::load::load(root, &discovered.files, Limits::default());
+                loaded.stats.parsed
+            }),
         },
         Stage {
             label: "discover + load",
@@ -465,7 +489,7 @@ fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -46,7 +46,8 @@ pub struct Summary {
 /// Writes a pnpm monorepo of `packages` packages with `files_per_package` TypeScript files
 /// each into `dir` (created if missing; expected to be empty). About one package in five is a
 /// NestJS app under `apps/`, the rest are libraries under `packages/`. The file count is about
-/// `packages × (files_per_package + 3)`.
+/// `packages × (files_per_package + 3)`. With fewer than 4 files per package the packages are
+/// too small to import everything they declare, so a scan reports findings (never errors).
 pub fn generate(
     dir: &Path,
     packages: usize,
@@ -117,6 +118,14 @@ pub fn existing(
         apps: usize::try_from(number("apps")?).ok()?,
         bytes: number("bytes")?,
     })
+}
+
+/// Where a tree for `files` TypeScript files goes by default: a directory under the system temp
+/// dir, named after the parameters so that trees of different sizes coexist and are reused.
+pub fn default_dir(files: usize, files_per_package: usize, seed: u64) -> PathBuf {
+    std::env::temp_dir().join(format!(
+        "seaworthy-synth-{files}-{files_per_package}-{seed}"
+    ))
 }
 
 /// Whether `dir` is the root of a tree this generator wrote (any version, any parameters).
@@ -1079,16 +1088,16 @@ volumes:
 /// A pnpm v9 lockfile that agrees with every manifest: importers for the root and each package,
 /// and one entry per external package. Transitive dependencies are not modelled, so it is much
 /// smaller than a real one; integrity hashes are fake but well-formed.
+/// One locked dependency: (name, specifier, version).
+type Locked = (String, String, String);
+
 fn lockfile(plan: &[Package], seed: u64) -> String {
     let mut out = String::from(
         "lockfileVersion: '9.0'\n\nsettings:\n  autoInstallPeers: true\n  excludeLinksFromLockfile: false\n\nimporters:\n",
     );
     let mut resolved: BTreeSet<(String, String)> = BTreeSet::new();
-    let mut importers: Vec<(
-        String,
-        Vec<(String, String, String)>,
-        Vec<(String, String, String)>,
-    )> = Vec::new();
+    // (importer folder, dependencies, devDependencies), each as (name, specifier, version).
+    let mut importers: Vec<(String, Vec<Locked>, Vec<Locked>)> = Vec::new();
     let external = |deps: Vec<(String, String)>, resolved: &mut BTreeSet<(String, String)>| {
         deps.into_iter()
             .map(|(name, range)| {
@@ -2578,11 +2587,4 @@ fn quote(s: &str, out: &mut String) {
         }
     }
     out.push('"');
-}
-
-/// A scratch directory under the system temp dir, for callers that need one.
-pub fn default_dir(files: usize, files_per_package: usize, seed: u64) -> PathBuf {
-    std::env::temp_dir().join(format!(
-        "seaworthy-synth-{files}-{files_per_package}-{seed}"
-    ))
 }
