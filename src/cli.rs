@@ -159,14 +159,30 @@ fn scan(args: &ScanArgs) -> ExitCode {
         bar.enable_steady_tick(std::time::Duration::from_millis(80));
         bar
     });
+    let stages: std::sync::Mutex<Vec<(String, std::time::Instant)>> = std::sync::Mutex::default();
     let progress = |stage: &str| {
         if let Some(bar) = &bar {
             bar.set_message(stage.to_string());
+        }
+        if let Ok(mut stages) = stages.lock() {
+            stages.push((stage.to_string(), std::time::Instant::now()));
         }
     };
     let result = crate::scan(&options, &progress);
     if let Some(bar) = &bar {
         bar.finish_and_clear();
+    }
+    if args.verbose {
+        // Where the time went, stage by stage (on stderr, so it never mixes with a report).
+        let stages = stages.into_inner().unwrap_or_default();
+        let end = std::time::Instant::now();
+        for (i, (stage, start)) in stages.iter().enumerate() {
+            let until = stages.get(i + 1).map_or(end, |s| s.1);
+            eprintln!(
+                "  {:>7.1} ms  {stage}",
+                until.duration_since(*start).as_secs_f64() * 1000.0
+            );
+        }
     }
     let analysis = match result {
         Ok(analysis) => analysis,

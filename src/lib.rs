@@ -94,7 +94,7 @@ pub fn prepare(options: &ScanOptions, progress: Progress<'_>) -> Result<Prepared
     let discovered = discover::discover(&options.root, options.threads);
     let mut errors = discovered.errors.clone();
 
-    progress("parsing manifests and configs");
+    progress("reading and parsing files");
     let loaded = load::load(&options.root, &discovered.files, options.limits);
     errors.extend(loaded.errors.iter().cloned());
     errors.sort();
@@ -108,7 +108,7 @@ pub fn prepare(options: &ScanOptions, progress: Progress<'_>) -> Result<Prepared
     };
     let files_scanned = loaded.stats.parsed;
 
-    progress("building the repository model");
+    progress("building the model and resolving imports");
     let model = Model::build(&options.root, discovered, loaded);
     errors.extend(model.errors.iter().cloned());
     errors.sort();

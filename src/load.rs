@@ -82,7 +82,11 @@ enum Parsed {
 enum Outcome {
     Parsed(Parsed),
     /// A lockfile is recorded even when it cannot be parsed: its presence matters.
-    Lockfile(LockfileRef, Option<crate::parse::lockfile::Lockfile>, Option<ErrorEntry>),
+    Lockfile(
+        LockfileRef,
+        Option<crate::parse::lockfile::Lockfile>,
+        Option<ErrorEntry>,
+    ),
     Binary,
     TooLarge,
     Failed(ErrorEntry),
@@ -179,10 +183,8 @@ fn load_one(root: &Path, file: &WalkedFile, kind: FileKind, limits: Limits) -> O
         }
     };
     let parsed: Result<Parsed, ParseError> = match kind {
-        FileKind::PackageJson => {
-            crate::parse::package_json::parse(&file.path, &text)
-                .map(|p| Parsed::Package(Box::new(p)))
-        }
+        FileKind::PackageJson => crate::parse::package_json::parse(&file.path, &text)
+            .map(|p| Parsed::Package(Box::new(p))),
         FileKind::TsConfig => {
             crate::parse::tsconfig::parse(&file.path, &text).map(Parsed::TsConfig)
         }
@@ -193,8 +195,14 @@ fn load_one(root: &Path, file: &WalkedFile, kind: FileKind, limits: Limits) -> O
             crate::parse::dockerfile::parse(&file.path, &text).map(Parsed::Dockerfile)
         }
         FileKind::Compose => crate::parse::compose::parse(&file.path, &text).map(Parsed::Compose),
-        FileKind::Source { .. } => crate::parse::typescript::parse(&file.path, &text)
-            .map(|facts| Parsed::Source(SourceFile { path: file.path.clone(), facts })),
+        FileKind::Source { .. } => {
+            crate::parse::typescript::parse(&file.path, &text).map(|facts| {
+                Parsed::Source(SourceFile {
+                    path: file.path.clone(),
+                    facts,
+                })
+            })
+        }
         FileKind::NestCli | FileKind::Turbo | FileKind::Nx | FileKind::NxProject => {
             crate::parse::json::parse(&text, crate::parse::json::Dialect::Jsonc)
                 .map(|_| Parsed::Checked)

@@ -82,7 +82,13 @@ fn all(fixture: &str) -> Vec<(String, String, String)> {
         .findings
         .iter()
         .filter(|f| f.rule.starts_with("deps/"))
-        .map(|f| (f.rule.clone(), f.severity.as_str().to_string(), format!("{}:{}", f.location.path, f.location.line)))
+        .map(|f| {
+            (
+                f.rule.clone(),
+                f.severity.as_str().to_string(),
+                format!("{}:{}", f.location.path, f.location.line),
+            )
+        })
         .collect()
 }
 
@@ -91,23 +97,61 @@ fn deps_rules_on_the_prom_client_incident() {
     let found = all("pnpm-undeclared-prom-client");
     let expect = |rule: &str, severity: &str, at: &str| {
         assert!(
-            found.iter().any(|(r, s, a)| r == rule && s == severity && a == at),
+            found
+                .iter()
+                .any(|(r, s, a)| r == rule && s == severity && a == at),
             "expected {severity} {rule} at {at}; got {found:#?}"
         );
     };
     // The incident: an undeclared runtime import.
-    expect("deps/undeclared", "error", "services/auth/src/modules/metrics/metrics.service.ts:2");
+    expect(
+        "deps/undeclared",
+        "error",
+        "services/auth/src/modules/metrics/metrics.service.ts:2",
+    );
     // In a test it is a warning.
-    expect("deps/undeclared", "warning", "services/auth/src/metrics.spec.ts:1");
+    expect(
+        "deps/undeclared",
+        "warning",
+        "services/auth/src/metrics.spec.ts:1",
+    );
     // A devDependency used at runtime, escalated by `pnpm install --prod` in the Dockerfile.
-    expect("deps/dev-only-at-runtime", "error", "services/auth/src/app.module.ts:4");
+    expect(
+        "deps/dev-only-at-runtime",
+        "error",
+        "services/auth/src/app.module.ts:4",
+    );
     // Root-only dependency: a warning, and an error where `pnpm deploy` installs in isolation.
-    expect("deps/relies-on-hoisting", "warning", "services/auth/src/main.ts:10");
-    expect("deps/relies-on-hoisting", "error", "services/billing/src/index.ts:1");
-    expect("deps/undeclared-workspace", "error", "services/billing/src/index.ts:2");
-    expect("deps/unbuilt-workspace-entry", "error", "services/auth/src/main.ts:12");
-    expect("deps/unresolved-import", "error", "services/auth/src/broken.ts:1");
-    expect("deps/unresolved-import", "error", "services/auth/src/broken.ts:2");
+    expect(
+        "deps/relies-on-hoisting",
+        "warning",
+        "services/auth/src/main.ts:10",
+    );
+    expect(
+        "deps/relies-on-hoisting",
+        "error",
+        "services/billing/src/index.ts:1",
+    );
+    expect(
+        "deps/undeclared-workspace",
+        "error",
+        "services/billing/src/index.ts:2",
+    );
+    expect(
+        "deps/unbuilt-workspace-entry",
+        "error",
+        "services/auth/src/main.ts:12",
+    );
+    expect(
+        "deps/unresolved-import",
+        "error",
+        "services/auth/src/broken.ts:1",
+    );
+    expect(
+        "deps/unresolved-import",
+        "error",
+        "services/auth/src/broken.ts:2",
+    );
     expect("deps/unused", "info", "services/auth/package.json:18");
     assert_eq!(found.len(), 11, "nothing else may fire: {found:#?}");
 }
@@ -142,7 +186,10 @@ fn deps_rules_stay_quiet_on_what_rules_md_says_must_never_be_flagged() {
         "services/auth/jest.config.ts:1",
     ];
     for at in quiet_files {
-        assert!(!found.iter().any(|(_, _, a)| a == at), "{at} must not be flagged: {found:#?}");
+        assert!(
+            !found.iter().any(|(_, _, a)| a == at),
+            "{at} must not be flagged: {found:#?}"
+        );
     }
     // Nx integrated repositories declare everything at the root; single-package repositories
     // have one manifest.

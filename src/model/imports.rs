@@ -34,42 +34,109 @@ impl SourceClass {
         let dirs: Vec<&str> = path.split('/').map(|d| d.trim_start_matches('.')).collect();
         let dirs = &dirs[..dirs.len().saturating_sub(1)];
         // `apps/web-e2e`, `api-tests`: whole projects of tests.
-        let test_project = dirs
-            .iter()
-            .any(|d| d.split(['-', '_']).skip(1).any(|t| matches!(t, "e2e" | "test" | "tests" | "spec" | "specs")));
+        let test_project = dirs.iter().any(|d| {
+            d.split(['-', '_'])
+                .skip(1)
+                .any(|t| matches!(t, "e2e" | "test" | "tests" | "spec" | "specs"))
+        });
         const FIXTURE_DIRS: &[&str] = &[
-            "fixtures", "__fixtures__", "__snapshots__", "templates", "template", "boilerplate", "boilerplates",
-            "scaffold", "scaffolds", "examples", "example", "playground", "sandbox", "static",
+            "fixtures",
+            "__fixtures__",
+            "__snapshots__",
+            "templates",
+            "template",
+            "boilerplate",
+            "boilerplates",
+            "scaffold",
+            "scaffolds",
+            "examples",
+            "example",
+            "playground",
+            "sandbox",
+            "static",
         ];
         if dirs.iter().any(|d| FIXTURE_DIRS.contains(d)) || lower.contains(".template.") {
             return SourceClass::Fixture;
         }
         const TEST_DIRS: &[&str] = &[
-            "test", "tests", "__tests__", "__mocks__", "e2e", "cypress", "playwright", "test-utils",
-            "testing-utils", "testing", "mocks", "stories", "__stories__",
+            "test",
+            "tests",
+            "__tests__",
+            "__mocks__",
+            "e2e",
+            "cypress",
+            "playwright",
+            "test-utils",
+            "testing-utils",
+            "testing",
+            "mocks",
+            "stories",
+            "__stories__",
         ];
         const TEST_MARKERS: &[&str] = &[
-            ".spec.", ".test.", "-spec.", " spec.", ".e2e.", ".e2e-", ".stories.", ".story.", ".bench.", ".cy.",
-            "setuptests.", "test-setup.", "jest.setup", "vitest.setup", "test-utils.", ".mock.", ".fixture.",
+            ".spec.",
+            ".test.",
+            "-spec.",
+            " spec.",
+            ".e2e.",
+            ".e2e-",
+            ".stories.",
+            ".story.",
+            ".bench.",
+            ".cy.",
+            "setuptests.",
+            "test-setup.",
+            "jest.setup",
+            "vitest.setup",
+            "test-utils.",
+            ".mock.",
+            ".fixture.",
         ];
-        if test_project || TEST_MARKERS.iter().any(|m| lower.contains(m)) || dirs.iter().any(|d| TEST_DIRS.contains(d)) {
+        if test_project
+            || TEST_MARKERS.iter().any(|m| lower.contains(m))
+            || dirs.iter().any(|d| TEST_DIRS.contains(d))
+        {
             return SourceClass::Test;
         }
-        const CONFIG_DIRS: &[&str] = &["storybook", "husky", "github", "changeset", "vitepress", "docusaurus"];
+        const CONFIG_DIRS: &[&str] = &[
+            "storybook",
+            "husky",
+            "github",
+            "changeset",
+            "vitepress",
+            "docusaurus",
+        ];
         let stem = lower.rsplit_once('.').map_or(lower.as_str(), |(s, _)| s);
         let is_config = stem.ends_with(".config")
             || stem.ends_with(".conf")
             || stem.contains(".config.")
             || (lower.starts_with('.') && stem.ends_with("rc"))
             || stem.starts_with("webpack.")
-            || matches!(stem, "gulpfile" | "gruntfile" | "knexfile" | "jakefile" | "ecosystem.config" | "config-overrides")
+            || matches!(
+                stem,
+                "gulpfile"
+                    | "gruntfile"
+                    | "knexfile"
+                    | "jakefile"
+                    | "ecosystem.config"
+                    | "config-overrides"
+            )
             || dirs.iter().any(|d| CONFIG_DIRS.contains(d));
         if is_config {
             return SourceClass::DevConfig;
         }
-        const SCRIPT_DIRS: &[&str] = &["scripts", "script", "tools", "tooling", "benchmarks", "bench"];
+        const SCRIPT_DIRS: &[&str] = &[
+            "scripts",
+            "script",
+            "tools",
+            "tooling",
+            "benchmarks",
+            "bench",
+        ];
         // `scripts/`, and also `migration-scripts/`, `build_tools/`.
-        if dirs.iter().any(|d| SCRIPT_DIRS.contains(d) || d.split(['-', '_']).any(|t| SCRIPT_DIRS.contains(&t))) {
+        if dirs.iter().any(|d| {
+            SCRIPT_DIRS.contains(d) || d.split(['-', '_']).any(|t| SCRIPT_DIRS.contains(&t))
+        }) {
             return SourceClass::Script;
         }
         SourceClass::Runtime
@@ -138,31 +205,83 @@ pub fn resolve_all(model: &Model, sources: Vec<SourceFile>) -> Vec<Source> {
                         file.facts.is_elided(import, metadata, is_typescript)
                     };
                     // Declaration files never run; their imports only tell what is used.
-                    let runtime = !elided && !is_declaration && import.kind != ImportKind::TypesReference;
-                    ResolvedImport { import: import.clone(), target, runtime }
+                    let runtime =
+                        !elided && !is_declaration && import.kind != ImportKind::TypesReference;
+                    ResolvedImport {
+                        import: import.clone(),
+                        target,
+                        runtime,
+                    }
                 })
                 .collect();
-            Source { class: SourceClass::of(&file.path), path: file.path, package, imports }
+            Source {
+                class: SourceClass::of(&file.path),
+                path: file.path,
+                package,
+                imports,
+            }
         })
         .collect()
 }
 
 fn is_declaration_file(path: &str) -> bool {
     let name = paths::file_name(path);
-    [".d.ts", ".d.mts", ".d.cts"].iter().any(|e| name.ends_with(e)) || name.contains(".d.")
+    [".d.ts", ".d.mts", ".d.cts"]
+        .iter()
+        .any(|e| name.ends_with(e))
+        || name.contains(".d.")
 }
 
 fn is_typescript(path: &str) -> bool {
-    [".ts", ".tsx", ".mts", ".cts"].iter().any(|e| path.ends_with(e))
+    [".ts", ".tsx", ".mts", ".cts"]
+        .iter()
+        .any(|e| path.ends_with(e))
 }
 
 /// Node's builtin modules (`node:`-only ones such as `node:test` need the prefix).
 const BUILTINS: &[&str] = &[
-    "assert", "async_hooks", "buffer", "child_process", "cluster", "console", "constants", "crypto",
-    "dgram", "diagnostics_channel", "dns", "domain", "events", "fs", "http", "http2", "https", "inspector",
-    "module", "net", "os", "path", "perf_hooks", "process", "punycode", "querystring", "readline", "repl",
-    "stream", "string_decoder", "sys", "timers", "tls", "trace_events", "tty", "url", "util", "v8", "vm",
-    "wasi", "worker_threads", "zlib",
+    "assert",
+    "async_hooks",
+    "buffer",
+    "child_process",
+    "cluster",
+    "console",
+    "constants",
+    "crypto",
+    "dgram",
+    "diagnostics_channel",
+    "dns",
+    "domain",
+    "events",
+    "fs",
+    "http",
+    "http2",
+    "https",
+    "inspector",
+    "module",
+    "net",
+    "os",
+    "path",
+    "perf_hooks",
+    "process",
+    "punycode",
+    "querystring",
+    "readline",
+    "repl",
+    "stream",
+    "string_decoder",
+    "sys",
+    "timers",
+    "tls",
+    "trace_events",
+    "tty",
+    "url",
+    "util",
+    "v8",
+    "vm",
+    "wasi",
+    "worker_threads",
+    "zlib",
 ];
 
 pub fn is_builtin(specifier: &str) -> bool {
@@ -174,8 +293,10 @@ pub fn is_builtin(specifier: &str) -> bool {
 }
 
 /// Extensions TypeScript and Node try, in TypeScript's order.
-const EXTENSIONS: &[&str] =
-    &[".ts", ".tsx", ".d.ts", ".js", ".jsx", ".mts", ".cts", ".mjs", ".cjs", ".json", ".node", ".vue", ".svelte"];
+const EXTENSIONS: &[&str] = &[
+    ".ts", ".tsx", ".d.ts", ".js", ".jsx", ".mts", ".cts", ".mjs", ".cjs", ".json", ".node",
+    ".vue", ".svelte",
+];
 
 /// TypeScript's output-to-source substitutions (`./x.js` is `./x.ts` before compilation).
 const SUBSTITUTIONS: &[(&str, &[&str])] = &[
@@ -187,40 +308,57 @@ const SUBSTITUTIONS: &[(&str, &[&str])] = &[
 
 /// A file path as Node/TypeScript would find it from `base` (already joined, repository-relative).
 pub fn resolve_file(model: &Model, base: &str) -> Option<String> {
+    // Nothing under this prefix: no candidate below can exist (the common case for bare
+    // specifiers tried against `baseUrl`).
+    let stem = SUBSTITUTIONS
+        .iter()
+        .find_map(|(ext, _)| base.strip_suffix(ext))
+        .unwrap_or(base);
+    if !model.files.has_prefix(stem) {
+        return None;
+    }
     if model.files.is_file(base) {
         return Some(base.to_string());
     }
+    // One buffer for every candidate: this runs for every import of every file.
+    let mut candidate = String::with_capacity(base.len() + 16);
+    let mut try_path = |stem: &str, suffix: &str| {
+        candidate.clear();
+        candidate.push_str(stem);
+        candidate.push_str(suffix);
+        model.files.is_file(&candidate).then(|| candidate.clone())
+    };
     for (ext, replacements) in SUBSTITUTIONS {
         if let Some(stem) = base.strip_suffix(ext) {
-            for r in *replacements {
-                let candidate = format!("{stem}{r}");
-                if model.files.is_file(&candidate) {
-                    return Some(candidate);
-                }
+            if let Some(found) = replacements.iter().find_map(|r| try_path(stem, r)) {
+                return Some(found);
             }
         }
     }
-    for ext in EXTENSIONS {
-        let candidate = format!("{base}{ext}");
-        if model.files.is_file(&candidate) {
-            return Some(candidate);
-        }
+    if let Some(found) = EXTENSIONS.iter().find_map(|ext| try_path(base, ext)) {
+        return Some(found);
     }
     if model.files.is_dir(base) {
         if let Some(package) = model.package_at(base) {
-            let entries = [&package.manifest.types, &package.manifest.main, &package.manifest.module];
+            let entries = [
+                &package.manifest.types,
+                &package.manifest.main,
+                &package.manifest.module,
+            ];
             for entry in entries.into_iter().flatten() {
-                if let Some(found) = paths::join(base, &entry.value).and_then(|p| resolve_file_shallow(model, &p)) {
+                if let Some(found) =
+                    paths::join(base, &entry.value).and_then(|p| resolve_file_shallow(model, &p))
+                {
                     return Some(found);
                 }
             }
         }
-        for ext in EXTENSIONS {
-            let candidate = if base.is_empty() { format!("index{ext}") } else { format!("{base}/index{ext}") };
-            if model.files.is_file(&candidate) {
-                return Some(candidate);
-            }
-        }
+        let index = if base.is_empty() {
+            "index".to_string()
+        } else {
+            format!("{base}/index")
+        };
+        return EXTENSIONS.iter().find_map(|ext| try_path(&index, ext));
     }
     None
 }
@@ -229,7 +367,10 @@ fn resolve_file_shallow(model: &Model, base: &str) -> Option<String> {
     if model.files.is_file(base) {
         return Some(base.to_string());
     }
-    EXTENSIONS.iter().map(|ext| format!("{base}{ext}")).find(|c| model.files.is_file(c))
+    EXTENSIONS
+        .iter()
+        .map(|ext| format!("{base}{ext}"))
+        .find(|c| model.files.is_file(c))
 }
 
 /// Specifiers that never name a package: URLs, virtual modules, loader strings, framework
@@ -248,15 +389,27 @@ fn is_opaque(specifier: &str) -> bool {
         || specifier.contains('*')
 }
 
-pub fn resolve(model: &Model, from: &str, package: Option<usize>, tsconfig: Option<&TsConfig>, specifier: &str) -> Target {
+pub fn resolve(
+    model: &Model,
+    from: &str,
+    package: Option<usize>,
+    tsconfig: Option<&TsConfig>,
+    specifier: &str,
+) -> Target {
     // Loader queries (`./a.svg?raw`, `./w.js?worker`) do not change which file is meant.
     let specifier = specifier.split_once('?').map_or(specifier, |(s, _)| s);
     let dir = paths::parent(from);
-    if specifier.starts_with("./") || specifier.starts_with("../") || specifier == "." || specifier == ".." {
+    if specifier.starts_with("./")
+        || specifier.starts_with("../")
+        || specifier == "."
+        || specifier == ".."
+    {
         let Some(base) = paths::join(dir, specifier) else {
             return Target::Unresolved("points above the repository root".to_string());
         };
-        return file_or_unresolved(model, &base, || format!("`{specifier}` resolves to no file"));
+        return file_or_unresolved(model, &base, || {
+            format!("`{specifier}` resolves to no file")
+        });
     }
     if specifier.starts_with('/') {
         return Target::Opaque;
@@ -277,13 +430,20 @@ pub fn resolve(model: &Model, from: &str, package: Option<usize>, tsconfig: Opti
     }
     let target = resolve_bare(model, package, tsconfig, specifier);
     match (target, alias_failure) {
-        (Target::Package(name), Some(reason)) if !model.is_declared_anywhere(&name) => Target::Unresolved(reason),
+        (Target::Package(name), Some(reason)) if !model.is_declared_anywhere(&name) => {
+            Target::Unresolved(reason)
+        }
         (Target::Opaque, Some(reason)) => Target::Unresolved(reason),
         (target, _) => target,
     }
 }
 
-fn resolve_bare(model: &Model, package: Option<usize>, tsconfig: Option<&TsConfig>, specifier: &str) -> Target {
+fn resolve_bare(
+    model: &Model,
+    package: Option<usize>,
+    tsconfig: Option<&TsConfig>,
+    specifier: &str,
+) -> Target {
     if let Some(base_url) = tsconfig.and_then(|t| t.base_url.as_deref())
         && let Some(base) = paths::join(base_url, specifier)
         && let Some(file) = resolve_file(model, &base)
@@ -327,7 +487,11 @@ fn file_or_unresolved(model: &Model, base: &str, reason: impl FnOnce() -> String
 /// A file inside another workspace package counts as an import of that package.
 fn classify_file(model: &Model, package: Option<usize>, file: String) -> Target {
     match model.owner_of(&file) {
-        Some(owner) if Some(owner) != package && model.packages[owner].workspace.is_some() && !model.packages[owner].dir.is_empty() => {
+        Some(owner)
+            if Some(owner) != package
+                && model.packages[owner].workspace.is_some()
+                && !model.packages[owner].dir.is_empty() =>
+        {
             Target::Workspace(owner)
         }
         _ => Target::File(file),
@@ -335,27 +499,21 @@ fn classify_file(model: &Model, package: Option<usize>, file: String) -> Target 
 }
 
 /// tsconfig `paths`: the pattern with the longest prefix wins, as in TypeScript.
-fn path_alias(model: &Model, package: Option<usize>, tsconfig: &TsConfig, specifier: &str) -> Option<Target> {
-    let mut best: Option<(usize, &crate::model::tsconfig::PathAlias, &str)> = None;
-    for alias in &tsconfig.paths {
-        let captured = match alias.pattern.split_once('*') {
-            Some((prefix, suffix)) => specifier
-                .strip_prefix(prefix)
-                .and_then(|rest| rest.strip_suffix(suffix))
-                .map(|c| (prefix.len(), c)),
-            None => (alias.pattern == specifier).then_some((usize::MAX, "")),
-        };
-        let Some((rank, captured)) = captured else { continue };
-        if best.is_none_or(|(r, _, _)| rank > r) {
-            best = Some((rank, alias, captured));
-        }
-    }
-    let (_, alias, captured) = best?;
+fn path_alias(
+    model: &Model,
+    package: Option<usize>,
+    tsconfig: &TsConfig,
+    specifier: &str,
+) -> Option<Target> {
+    let (alias, captured) = tsconfig.paths.matching(specifier)?;
     let mut any_generated = false;
     for target in &alias.targets {
-        let Some(path) = paths::join("", &target.replacen('*', captured, 1)) else { continue };
+        let Some(path) = paths::join("", &target.replacen('*', captured, 1)) else {
+            continue;
+        };
         if path.split('/').any(|s| s == "node_modules") {
-            let (name, _) = split_package_specifier(path.rsplit("node_modules/").next().unwrap_or_default());
+            let (name, _) =
+                split_package_specifier(path.rsplit("node_modules/").next().unwrap_or_default());
             return Some(Target::Package(name.to_string()));
         }
         if let Some(file) = resolve_file(model, &path) {
@@ -375,9 +533,13 @@ fn path_alias(model: &Model, package: Option<usize>, tsconfig: &TsConfig, specif
 /// package.json `imports` (`#x`): resolved when the nearest package defines a matching key.
 fn subpath_import(model: &Model, package: Option<usize>, specifier: &str) -> Target {
     let Some(imports) = package.and_then(|i| model.packages[i].manifest.imports.as_ref()) else {
-        return Target::Unresolved(format!("`{specifier}` needs an `imports` entry in package.json"));
+        return Target::Unresolved(format!(
+            "`{specifier}` needs an `imports` entry in package.json"
+        ));
     };
-    let Some(map) = imports.as_object() else { return Target::Opaque };
+    let Some(map) = imports.as_object() else {
+        return Target::Opaque;
+    };
     let matched = map.keys().any(|key| match key.split_once('*') {
         Some((prefix, suffix)) => specifier.starts_with(prefix) && specifier.ends_with(suffix),
         None => key == specifier,
@@ -385,13 +547,20 @@ fn subpath_import(model: &Model, package: Option<usize>, specifier: &str) -> Tar
     if matched {
         Target::Opaque
     } else {
-        Target::Unresolved(format!("no `imports` entry of package.json matches `{specifier}`"))
+        Target::Unresolved(format!(
+            "no `imports` entry of package.json matches `{specifier}`"
+        ))
     }
 }
 
 /// `import x from 'components/Button'` works through a bundler's or Jest's module directories
 /// when a local folder has that name; no package.json in the repository declares such a name.
-fn looks_like_local_alias(model: &Model, package_dir: Option<&str>, tsconfig: Option<&TsConfig>, name: &str) -> bool {
+fn looks_like_local_alias(
+    model: &Model,
+    package_dir: Option<&str>,
+    tsconfig: Option<&TsConfig>,
+    name: &str,
+) -> bool {
     if name.starts_with('@') || model.is_declared_anywhere(name) {
         return false;
     }
@@ -404,7 +573,8 @@ fn looks_like_local_alias(model: &Model, package_dir: Option<&str>, tsconfig: Op
         roots.push(base);
     }
     let local = roots.iter().any(|r| {
-        paths::join(r, name).is_some_and(|p| model.files.is_dir(&p) || resolve_file(model, &p).is_some())
+        paths::join(r, name)
+            .is_some_and(|p| model.files.is_dir(&p) || resolve_file(model, &p).is_some())
     });
     local
 }
@@ -415,5 +585,8 @@ fn is_generated(model: &Model, base: &str) -> bool {
     model.is_gitignored(base)
         || [".ts", ".tsx", ".js", ".mjs", ".cjs", ".json", ".d.ts"]
             .iter()
-            .any(|ext| model.is_gitignored(&format!("{base}{ext}")) || model.is_gitignored(&format!("{base}/index{ext}")))
+            .any(|ext| {
+                model.is_gitignored(&format!("{base}{ext}"))
+                    || model.is_gitignored(&format!("{base}/index{ext}"))
+            })
 }

@@ -52,6 +52,14 @@ impl FileIndex {
         path.is_empty() || self.dirs.contains(path)
     }
 
+    /// Whether any walked file path starts with `prefix` (one binary search).
+    pub fn has_prefix(&self, prefix: &str) -> bool {
+        let i = self.files.partition_point(|f| f.path.as_str() < prefix);
+        self.files
+            .get(i)
+            .is_some_and(|f| f.path.starts_with(prefix))
+    }
+
     pub fn exists(&self, path: &str) -> bool {
         self.is_file(path) || self.is_dir(path)
     }
@@ -171,7 +179,11 @@ impl Model {
             dockerfiles: loaded.dockerfiles,
             compose_files: loaded.compose_files,
             lockfiles: loaded.lockfiles,
-            locks: loaded.parsed_lockfiles.into_iter().map(lockfile::Lock::new).collect(),
+            locks: loaded
+                .parsed_lockfiles
+                .into_iter()
+                .map(lockfile::Lock::new)
+                .collect(),
             npmrcs: loaded.npmrcs,
             services: Vec::new(),
             errors: Vec::new(),
@@ -212,7 +224,9 @@ impl Model {
     pub fn owner_of(&self, path: &str) -> Option<usize> {
         let mut nearest = None;
         for dir in paths::ancestors(path) {
-            let Some(index) = self.package_index_at(dir) else { continue };
+            let Some(index) = self.package_index_at(dir) else {
+                continue;
+            };
             let package = &self.packages[index];
             let Some(first) = nearest else {
                 if package.workspace.is_some() {
@@ -222,7 +236,10 @@ impl Model {
                 continue;
             };
             let Some(w) = package.workspace else { continue };
-            let is_member = self.workspaces.get(w).is_some_and(|ws| ws.dir != package.dir);
+            let is_member = self
+                .workspaces
+                .get(w)
+                .is_some_and(|ws| ws.dir != package.dir);
             return Some(if is_member { index } else { first });
         }
         nearest
@@ -288,7 +305,9 @@ impl Model {
         let target = self.root.join(path);
         // Deeper .gitignore files take precedence, as in git.
         for dir in paths::ancestors(path) {
-            let Some(matcher) = self.gitignores.get(dir) else { continue };
+            let Some(matcher) = self.gitignores.get(dir) else {
+                continue;
+            };
             match matcher.matched_path_or_any_parents(&target, true) {
                 ignore::Match::Ignore(_) => return true,
                 ignore::Match::Whitelist(_) => return false,
@@ -316,9 +335,21 @@ impl Model {
 
 /// Bundler configs that can alias module names (`resolve.alias`, virtual modules).
 const BUNDLER_CONFIGS: &[&str] = &[
-    "vite.config", "vitest.config", "webpack.config", "next.config", "nuxt.config", "svelte.config",
-    "astro.config", "rollup.config", "quasar.config", "vue.config", "craco.config", "rsbuild.config",
-    "electron.vite.config", "remix.config", "app.config",
+    "vite.config",
+    "vitest.config",
+    "webpack.config",
+    "next.config",
+    "nuxt.config",
+    "svelte.config",
+    "astro.config",
+    "rollup.config",
+    "quasar.config",
+    "vue.config",
+    "craco.config",
+    "rsbuild.config",
+    "electron.vite.config",
+    "remix.config",
+    "app.config",
 ];
 
 fn bundler_configs(model: &Model) -> BTreeSet<usize> {
@@ -328,7 +359,9 @@ fn bundler_configs(model: &Model) -> BTreeSet<usize> {
         .iter()
         .filter(|f| {
             let name = paths::file_name(&f.path);
-            BUNDLER_CONFIGS.iter().any(|c| name.starts_with(c) && name[c.len()..].starts_with('.'))
+            BUNDLER_CONFIGS
+                .iter()
+                .any(|c| name.starts_with(c) && name[c.len()..].starts_with('.'))
         })
         .filter_map(|f| model.package_index_at(paths::parent(&f.path)))
         .collect()

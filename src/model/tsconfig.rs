@@ -2,7 +2,8 @@
 //! arrays), with `baseUrl` and `paths` anchored where TypeScript anchors them: `baseUrl` at the
 //! config that set it, `paths` at the effective `baseUrl` or else at the config that set `paths`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use super::{Model, paths};
 use crate::discover::FileKind;
@@ -17,13 +18,78 @@ pub struct PathAlias {
     pub targets: Vec<String>,
 }
 
+/// A config's `paths`, resolved and indexed: exact patterns by name, wildcard patterns by the
+/// text before their `*`. Configs that inherit the same `paths` from the same anchor share one
+/// table (a monorepo's base config is inherited by every package).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct PathAliases {
+    aliases: Vec<PathAlias>,
+    exact: HashMap<String, usize>,
+    by_prefix: HashMap<String, Vec<usize>>,
+}
+
+impl PathAliases {
+    fn new(aliases: Vec<PathAlias>) -> Self {
+        let mut exact = HashMap::new();
+        let mut by_prefix: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, alias) in aliases.iter().enumerate() {
+            match alias.pattern.split_once('*') {
+                Some((prefix, _)) => by_prefix.entry(prefix.to_string()).or_default().push(i),
+                None => {
+                    exact.entry(alias.pattern.clone()).or_insert(i);
+                }
+            }
+        }
+        PathAliases {
+            aliases,
+            exact,
+            by_prefix,
+        }
+    }
+
+    /// The pattern TypeScript picks for `specifier` (an exact match, else the wildcard with
+    /// the longest prefix) and the text its `*` captures.
+    pub fn matching<'s>(&self, specifier: &'s str) -> Option<(&PathAlias, &'s str)> {
+        if let Some(&i) = self.exact.get(specifier) {
+            return Some((&self.aliases[i], ""));
+        }
+        let boundaries = specifier
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([specifier.len()]);
+        let mut prefixes: Vec<usize> = boundaries.collect();
+        prefixes.reverse();
+        for end in prefixes {
+            let Some(candidates) = self.by_prefix.get(&specifier[..end]) else {
+                continue;
+            };
+            for &i in candidates {
+                let alias = &self.aliases[i];
+                let suffix = alias.pattern.split_once('*').map_or("", |(_, s)| s);
+                if let Some(captured) = specifier[end..].strip_suffix(suffix) {
+                    return Some((alias, captured));
+                }
+            }
+        }
+        None
+    }
+}
+
+impl std::ops::Deref for PathAliases {
+    type Target = [PathAlias];
+
+    fn deref(&self) -> &[PathAlias] {
+        &self.aliases
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TsConfig {
     pub path: String,
     pub dir: String,
     /// Repository-relative `baseUrl` directory.
     pub base_url: Option<String>,
-    pub paths: Vec<PathAlias>,
+    pub paths: Arc<PathAliases>,
     pub types: Option<Vec<String>>,
     pub module: Option<String>,
     pub module_resolution: Option<String>,
@@ -72,7 +138,14 @@ impl Effective {
         macro_rules! inherit {
             ($($field:ident),*) => { $( if o.$field.is_some() { self.$field = o.$field.clone(); } )* };
         }
-        inherit!(types, module, module_resolution, composite, emit_decorator_metadata, verbatim_module_syntax);
+        inherit!(
+            types,
+            module,
+            module_resolution,
+            composite,
+            emit_decorator_metadata,
+            verbatim_module_syntax
+        );
     }
 }
 
@@ -83,13 +156,14 @@ pub fn resolve_all(
 ) -> Vec<TsConfig> {
     load_extended(model, &mut raw, errors);
     let by_path: BTreeMap<&str, &RawTsConfig> = raw.iter().map(|c| (c.path.as_str(), c)).collect();
+    let mut shared: HashMap<(String, String), Arc<PathAliases>> = HashMap::new();
     let mut out: Vec<TsConfig> = raw
         .iter()
         .map(|config| {
             let mut unresolved = Vec::new();
             let mut stack = Vec::new();
             let effective = effective(model, &by_path, config, &mut stack, &mut unresolved);
-            finish(model, config, effective, unresolved)
+            finish(model, config, effective, unresolved, &mut shared)
         })
         .collect();
     out.sort_by(|a, b| a.path.cmp(&b.path));
@@ -219,24 +293,30 @@ fn finish(
     config: &RawTsConfig,
     e: Effective,
     unresolved_extends: Vec<String>,
+    shared: &mut HashMap<(String, String), Arc<PathAliases>>,
 ) -> TsConfig {
     let dir = paths::parent(&config.path).to_string();
-    let aliases = e
-        .paths
-        .map(|(defined_in, entries)| {
-            let anchor = e.base_url.clone().unwrap_or(defined_in);
-            entries
-                .into_iter()
-                .map(|(pattern, targets)| PathAlias {
-                    pattern,
-                    targets: targets
-                        .iter()
-                        .filter_map(|t| paths::join(&anchor, t))
+    let aliases = match e.paths {
+        Some((defined_in, entries)) => {
+            let anchor = e.base_url.clone().unwrap_or_else(|| defined_in.clone());
+            let key = (anchor.clone(), defined_in);
+            Arc::clone(shared.entry(key).or_insert_with(|| {
+                Arc::new(PathAliases::new(
+                    entries
+                        .into_iter()
+                        .map(|(pattern, targets)| PathAlias {
+                            pattern,
+                            targets: targets
+                                .iter()
+                                .filter_map(|t| paths::join(&anchor, t))
+                                .collect(),
+                        })
                         .collect(),
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+                ))
+            }))
+        }
+        None => Arc::default(),
+    };
     let references = config
         .references
         .iter()

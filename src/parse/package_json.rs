@@ -139,7 +139,9 @@ pub fn parse(path: &str, text: &str) -> Result<PackageJson, ParseError> {
     pkg.pnpm = located_value("pnpm");
     pkg.resolutions = located_value("resolutions");
     pkg.overrides = located_value("overrides");
-    pkg.dependencies_meta = object.get("dependenciesMeta").map(|p| json::to_serde(&p.value));
+    pkg.dependencies_meta = object
+        .get("dependenciesMeta")
+        .map(|p| json::to_serde(&p.value));
     pkg.publish_directory = object
         .get_object("publishConfig")
         .and_then(|c| c.get("directory"))

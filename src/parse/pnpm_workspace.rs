@@ -45,8 +45,13 @@ pub fn parse(path: &str, text: &str) -> Result<PnpmWorkspace, ParseError> {
         ws.overrides = Some(catalog(overrides));
     }
     if let Some(patches) = root.get("patchedDependencies") {
-        ws.patched_dependencies =
-            Some(patches.entries().iter().map(|(k, _, _)| k.clone()).collect());
+        ws.patched_dependencies = Some(
+            patches
+                .entries()
+                .iter()
+                .map(|(k, _, _)| k.clone())
+                .collect(),
+        );
     }
     if let Some(ignored) = root.get("ignoredOptionalDependencies") {
         ws.ignored_optional_dependencies = Some(

@@ -85,7 +85,9 @@ pub fn parse(path: &str, text: &str) -> Result<RawTsConfig, ParseError> {
         o.out_dir = string("outDir");
         o.root_dir = string("rootDir");
         o.composite = options.get_boolean("composite").map(|b| b.value);
-        o.emit_decorator_metadata = options.get_boolean("emitDecoratorMetadata").map(|b| b.value);
+        o.emit_decorator_metadata = options
+            .get_boolean("emitDecoratorMetadata")
+            .map(|b| b.value);
         o.verbatim_module_syntax = options.get_boolean("verbatimModuleSyntax").map(|b| b.value);
         o.types = options.get_array("types").map(|a| {
             a.elements

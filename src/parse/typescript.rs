@@ -65,15 +65,24 @@ pub struct SourceFacts {
 impl SourceFacts {
     /// Whether an import survives compilation: TypeScript (and Babel, SWC, esbuild) drop an
     /// import whose bindings are only used as types, unless `verbatimModuleSyntax` is on.
-    pub fn is_elided(&self, import: &Import, emit_decorator_metadata: bool, is_typescript: bool) -> bool {
+    pub fn is_elided(
+        &self,
+        import: &Import,
+        emit_decorator_metadata: bool,
+        is_typescript: bool,
+    ) -> bool {
         if import.explicit_type {
             return true;
         }
-        if !is_typescript || import.bindings.is_empty() || !matches!(import.kind, ImportKind::Static | ImportKind::ImportEquals) {
+        if !is_typescript
+            || import.bindings.is_empty()
+            || !matches!(import.kind, ImportKind::Static | ImportKind::ImportEquals)
+        {
             return false;
         }
         !import.bindings.iter().any(|b| {
-            self.value_refs.contains(b) || (emit_decorator_metadata && self.metadata_refs.contains(b))
+            self.value_refs.contains(b)
+                || (emit_decorator_metadata && self.metadata_refs.contains(b))
         })
     }
 }
@@ -88,7 +97,11 @@ pub enum Dialect {
 impl Dialect {
     pub fn for_path(path: &str) -> Dialect {
         let ext = path.rsplit('.').next().unwrap_or_default();
-        if matches!(ext, "ts" | "mts" | "cts") { Dialect::TypeScript } else { Dialect::Tsx }
+        if matches!(ext, "ts" | "mts" | "cts") {
+            Dialect::TypeScript
+        } else {
+            Dialect::Tsx
+        }
     }
 }
 
@@ -109,15 +122,25 @@ fn parse_tree(text: &str, dialect: Dialect) -> Result<Tree, ParseError> {
                 .map_err(|e| ParseError::new(format!("TSX grammar: {e}")))?;
             *slot = Some((ts, tsx));
         }
-        let Some((ts, tsx)) = slot.as_mut() else { return Err(ParseError::new("no parser")) };
-        let parser = if dialect == Dialect::TypeScript { ts } else { tsx };
-        parser.parse(text, None).ok_or_else(|| ParseError::new("the parser gave up on this file"))
+        let Some((ts, tsx)) = slot.as_mut() else {
+            return Err(ParseError::new("no parser"));
+        };
+        let parser = if dialect == Dialect::TypeScript {
+            ts
+        } else {
+            tsx
+        };
+        parser
+            .parse(text, None)
+            .ok_or_else(|| ParseError::new("the parser gave up on this file"))
     })
 }
 
 pub fn parse(path: &str, text: &str) -> Result<SourceFacts, ParseError> {
-    let tree = parse_tree(text, Dialect::for_path(path))?;
+    let dialect = Dialect::for_path(path);
+    let tree = parse_tree(text, dialect)?;
     let mut walker = Walker {
+        roles: roles(dialect),
         text,
         lines: LineIndex::new(text),
         facts: SourceFacts::default(),
@@ -126,11 +149,98 @@ pub fn parse(path: &str, text: &str) -> Result<SourceFacts, ParseError> {
     };
     walker.facts.has_errors = tree.root_node().has_error();
     walker.walk(tree.root_node());
-    let Walker { mut facts, values, metadata, .. } = walker;
-    let bindings: HashSet<&str> = facts.imports.iter().flat_map(|i| i.bindings.iter().map(String::as_str)).collect();
-    facts.value_refs = bindings.iter().filter(|b| values.contains(*b)).map(|b| (*b).to_string()).collect();
-    facts.metadata_refs = bindings.iter().filter(|b| metadata.contains(*b)).map(|b| (*b).to_string()).collect();
+    let Walker {
+        mut facts,
+        values,
+        metadata,
+        ..
+    } = walker;
+    let bindings: HashSet<&str> = facts
+        .imports
+        .iter()
+        .flat_map(|i| i.bindings.iter().map(String::as_str))
+        .collect();
+    facts.value_refs = bindings
+        .iter()
+        .filter(|b| values.contains(*b))
+        .map(|b| (*b).to_string())
+        .collect();
+    facts.metadata_refs = bindings
+        .iter()
+        .filter(|b| metadata.contains(*b))
+        .map(|b| (*b).to_string())
+        .collect();
     Ok(facts)
+}
+
+/// What a node kind means to the walk. Looked up by `kind_id()` in a per-grammar table, so
+/// the hot loop compares small integers instead of kind strings (`kind()` costs a `strlen`
+/// and a UTF-8 check per node).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Other,
+    ImportStatement,
+    ExportStatement,
+    CallExpression,
+    Comment,
+    Identifier,
+    ShorthandProperty,
+    TypeIdentifier,
+    JsxElement,
+    ClassBody,
+    Class,
+    TryStatement,
+    /// `type_annotation`: a type node that may be a constructor parameter's type.
+    TypeAnnotation,
+    /// Any other node whose subtree is a type.
+    Type,
+}
+
+fn role_of(kind: &str) -> Role {
+    match kind {
+        "import_statement" => Role::ImportStatement,
+        "export_statement" => Role::ExportStatement,
+        "call_expression" => Role::CallExpression,
+        "comment" => Role::Comment,
+        "identifier" => Role::Identifier,
+        "shorthand_property_identifier" => Role::ShorthandProperty,
+        "type_identifier" => Role::TypeIdentifier,
+        "jsx_opening_element" | "jsx_self_closing_element" => Role::JsxElement,
+        "class_body" => Role::ClassBody,
+        "class_declaration" | "class" | "abstract_class_declaration" => Role::Class,
+        "try_statement" => Role::TryStatement,
+        "type_annotation" => Role::TypeAnnotation,
+        k if is_type_node(k) => Role::Type,
+        _ => Role::Other,
+    }
+}
+
+/// The role of every named kind id of a grammar (aliases share names, so every id is mapped).
+fn roles_for(language: &tree_sitter::Language) -> Vec<Role> {
+    (0..language.node_kind_count())
+        .map(|id| {
+            let id = u16::try_from(id).unwrap_or(u16::MAX);
+            match language.node_kind_for_id(id) {
+                Some(kind) if language.node_kind_is_named(id) => role_of(kind),
+                _ => Role::Other,
+            }
+        })
+        .collect()
+}
+
+fn roles(dialect: Dialect) -> &'static [Role] {
+    static TABLES: std::sync::OnceLock<(Vec<Role>, Vec<Role>)> = std::sync::OnceLock::new();
+    let (ts, tsx) = TABLES.get_or_init(|| {
+        (
+            roles_for(&tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into()),
+            roles_for(&tree_sitter_typescript::LANGUAGE_TSX.into()),
+        )
+    });
+    if dialect == Dialect::TypeScript {
+        ts
+    } else {
+        tsx
+    }
 }
 
 /// Node kinds whose subtree is a type (its identifiers are not runtime references).
@@ -150,11 +260,28 @@ fn is_type_node(kind: &str) -> bool {
             | "opting_type_annotation"
             | "omitting_type_annotation"
             | "adding_type_annotation"
-            | "satisfies_expression_type"
+            | "nested_type_identifier"
+            | "generic_type"
+            | "predefined_type"
+            | "object_type"
+            | "union_type"
+            | "intersection_type"
+            | "function_type"
+            | "constructor_type"
+            | "array_type"
+            | "tuple_type"
+            | "lookup_type"
+            | "conditional_type"
+            | "literal_type"
+            | "index_type_query"
+            | "type_query"
+            | "readonly_type"
+            | "template_literal_type"
     )
 }
 
 struct Walker<'a> {
+    roles: &'static [Role],
     text: &'a str,
     lines: LineIndex<'a>,
     facts: SourceFacts,
@@ -175,6 +302,13 @@ struct State {
 }
 
 impl<'a> Walker<'a> {
+    fn role(&self, node: Node<'_>) -> Role {
+        self.roles
+            .get(usize::from(node.kind_id()))
+            .copied()
+            .unwrap_or(Role::Other)
+    }
+
     fn text_of(&self, node: Node<'_>) -> &'a str {
         self.text.get(node.byte_range()).unwrap_or_default()
     }
@@ -193,14 +327,23 @@ impl<'a> Walker<'a> {
         loop {
             let node = cursor.node();
             let visited = self.visit(node, incoming);
-            if cursor.goto_first_child() {
+            // Nothing below a type (outside constructor parameters) or an import statement
+            // (already read whole) can change the facts: skip those subtrees.
+            // (A type that contains `import('m')` is still walked: it references a module.)
+            let barren = visited.in_import
+                || (visited.in_type
+                    && !visited.metadata_position
+                    && !self.text_of(node).contains("import("));
+            if !barren && cursor.goto_first_child() {
                 stack.push((node, visited));
                 incoming = self.child_state(node, cursor.node(), visited);
                 continue;
             }
             loop {
                 if cursor.goto_next_sibling() {
-                    let Some(&(parent, parent_state)) = stack.last() else { return };
+                    let Some(&(parent, parent_state)) = stack.last() else {
+                        return;
+                    };
                     incoming = self.child_state(parent, cursor.node(), parent_state);
                     break;
                 }
@@ -213,23 +356,24 @@ impl<'a> Walker<'a> {
     }
 
     fn child_state(&self, parent: Node<'_>, child: Node<'_>, mut state: State) -> State {
-        let kind = child.kind();
-        if is_type_node(kind) {
-            state.in_type = true;
-            // With emitDecoratorMetadata, parameter and field types of decorated classes
-            // become runtime references (Nest's constructor injection relies on it).
-            if kind == "type_annotation" && self.emits_metadata(parent, state) {
-                state.metadata_position = true;
+        match self.role(child) {
+            Role::Type => state.in_type = true,
+            Role::TypeAnnotation => {
+                state.in_type = true;
+                // With emitDecoratorMetadata, constructor parameter types of decorated
+                // classes become runtime references (Nest's constructor injection).
+                if self.emits_metadata(parent, state) {
+                    state.metadata_position = true;
+                }
             }
+            Role::ClassBody if is_decorated_class(parent) => state.decorated_class = true,
+            Role::Class if !is_decorated_class(child) => state.decorated_class = false,
+            _ => {}
         }
-        if parent.kind() == "try_statement" && parent.child_by_field_name("body") == Some(child) {
+        if self.role(parent) == Role::TryStatement
+            && parent.child_by_field_name("body") == Some(child)
+        {
             state.in_try = true;
-        }
-        if kind == "class_body" && is_decorated_class(parent) {
-            state.decorated_class = true;
-        }
-        if matches!(kind, "class_declaration" | "class" | "abstract_class_declaration") && !is_decorated_class(child) {
-            state.decorated_class = false;
         }
         state
     }
@@ -239,31 +383,37 @@ impl<'a> Walker<'a> {
     /// injects providers. (Decorated methods and fields emit metadata too, but their types are
     /// mostly interfaces such as express's `Request`, which TypeScript erases to `Object`.)
     fn emits_metadata(&self, owner: Node<'_>, state: State) -> bool {
-        if !state.decorated_class || !matches!(owner.kind(), "required_parameter" | "optional_parameter") {
+        if !state.decorated_class
+            || !matches!(owner.kind(), "required_parameter" | "optional_parameter")
+        {
             return false;
         }
-        let Some(method) = owner.parent().and_then(|p| p.parent()) else { return false };
+        let Some(method) = owner.parent().and_then(|p| p.parent()) else {
+            return false;
+        };
         method.kind() == "method_definition"
-            && method.child_by_field_name("name").is_some_and(|n| self.text_of(n) == "constructor")
+            && method
+                .child_by_field_name("name")
+                .is_some_and(|n| self.text_of(n) == "constructor")
     }
 
     fn visit(&mut self, node: Node<'_>, mut state: State) -> State {
-        match node.kind() {
-            "import_statement" => {
+        match self.role(node) {
+            Role::ImportStatement => {
                 self.import_statement(node, state);
                 state.in_import = true;
             }
-            "export_statement" => self.export_statement(node),
-            "call_expression" => self.call(node, state),
-            "comment" => self.triple_slash(node),
+            Role::ExportStatement => self.export_statement(node),
+            Role::CallExpression => self.call(node, state),
+            Role::Comment => self.triple_slash(node),
             // The classic JSX transform compiles `<div/>` to `React.createElement`.
-            "jsx_opening_element" | "jsx_self_closing_element" => {
+            Role::JsxElement => {
                 self.values.insert("React");
             }
-            "identifier" | "shorthand_property_identifier" if !state.in_type && !state.in_import => {
+            Role::Identifier | Role::ShorthandProperty if !state.in_type && !state.in_import => {
                 self.values.insert(self.text_of(node));
             }
-            "type_identifier" | "identifier" if state.metadata_position => {
+            Role::TypeIdentifier | Role::Identifier if state.metadata_position => {
                 // `Foo` in `x: Foo` and `ns` in `x: ns.Foo`.
                 self.metadata.insert(self.text_of(node));
             }
@@ -272,7 +422,14 @@ impl<'a> Walker<'a> {
         state
     }
 
-    fn push(&mut self, node: Node<'_>, source: Node<'_>, kind: ImportKind, explicit_type: bool, bindings: Vec<String>) {
+    fn push(
+        &mut self,
+        node: Node<'_>,
+        source: Node<'_>,
+        kind: ImportKind,
+        explicit_type: bool,
+        bindings: Vec<String>,
+    ) {
         self.push_guarded(node, source, kind, explicit_type, bindings, false);
     }
 
@@ -285,9 +442,18 @@ impl<'a> Walker<'a> {
         bindings: Vec<String>,
         guarded: bool,
     ) {
-        let Some(specifier) = string_value(source, self.text) else { return };
+        let Some(specifier) = string_value(source, self.text) else {
+            return;
+        };
         let span = self.span(node);
-        self.facts.imports.push(Import { specifier, kind, explicit_type, bindings, guarded, span });
+        self.facts.imports.push(Import {
+            specifier,
+            kind,
+            explicit_type,
+            bindings,
+            guarded,
+            span,
+        });
     }
 
     fn import_statement(&mut self, node: Node<'_>, state: State) {
@@ -295,18 +461,30 @@ impl<'a> Walker<'a> {
         let mut cursor = node.walk();
         for child in node.named_children(&mut cursor) {
             if child.kind() == "import_require_clause" {
-                let Some(source) = child.child_by_field_name("source") else { continue };
+                let Some(source) = child.child_by_field_name("source") else {
+                    continue;
+                };
                 let bindings = first_identifier(child, self.text).into_iter().collect();
-                self.push(node, source, ImportKind::ImportEquals, statement_type || state.in_type, bindings);
+                self.push(
+                    node,
+                    source,
+                    ImportKind::ImportEquals,
+                    statement_type || state.in_type,
+                    bindings,
+                );
                 return;
             }
         }
-        let Some(source) = node.child_by_field_name("source") else { return };
+        let Some(source) = node.child_by_field_name("source") else {
+            return;
+        };
         let mut bindings = Vec::new();
         let mut specifiers = 0;
         let mut type_specifiers = 0;
         let mut cursor = node.walk();
-        let clause = node.named_children(&mut cursor).find(|c| c.kind() == "import_clause");
+        let clause = node
+            .named_children(&mut cursor)
+            .find(|c| c.kind() == "import_clause");
         if let Some(clause) = clause {
             let mut cursor = clause.walk();
             for part in clause.named_children(&mut cursor) {
@@ -321,13 +499,18 @@ impl<'a> Walker<'a> {
                     }
                     "named_imports" => {
                         let mut c = part.walk();
-                        for spec in part.named_children(&mut c).filter(|s| s.kind() == "import_specifier") {
+                        for spec in part
+                            .named_children(&mut c)
+                            .filter(|s| s.kind() == "import_specifier")
+                        {
                             specifiers += 1;
                             if has_keyword_child(spec, "type") {
                                 type_specifiers += 1;
                                 continue;
                             }
-                            let local = spec.child_by_field_name("alias").or_else(|| spec.child_by_field_name("name"));
+                            let local = spec
+                                .child_by_field_name("alias")
+                                .or_else(|| spec.child_by_field_name("name"));
                             if let Some(local) = local {
                                 bindings.push(self.text_of(local).to_string());
                             }
@@ -337,53 +520,87 @@ impl<'a> Walker<'a> {
                 }
             }
         }
-        let kind = if clause.is_none() { ImportKind::SideEffect } else { ImportKind::Static };
+        let kind = if clause.is_none() {
+            ImportKind::SideEffect
+        } else {
+            ImportKind::Static
+        };
         // `import { type A, type B } from 'm'` is elided like `import type`.
         let explicit_type = statement_type || (specifiers > 0 && specifiers == type_specifiers);
         self.push(node, source, kind, explicit_type, bindings);
     }
 
     fn export_statement(&mut self, node: Node<'_>) {
-        let Some(source) = node.child_by_field_name("source") else { return };
+        let Some(source) = node.child_by_field_name("source") else {
+            return;
+        };
         let mut explicit_type = has_keyword_child(node, "type");
         // `export { type A } from 'm'`: every specifier a type.
         let mut cursor = node.walk();
-        if let Some(clause) = node.named_children(&mut cursor).find(|c| c.kind() == "export_clause") {
+        if let Some(clause) = node
+            .named_children(&mut cursor)
+            .find(|c| c.kind() == "export_clause")
+        {
             let mut c = clause.walk();
-            let specs: Vec<Node<'_>> = clause.named_children(&mut c).filter(|s| s.kind() == "export_specifier").collect();
+            let specs: Vec<Node<'_>> = clause
+                .named_children(&mut c)
+                .filter(|s| s.kind() == "export_specifier")
+                .collect();
             if !specs.is_empty() && specs.iter().all(|s| has_keyword_child(*s, "type")) {
                 explicit_type = true;
             }
         }
-        self.push(node, source, ImportKind::ReExport, explicit_type, Vec::new());
+        self.push(
+            node,
+            source,
+            ImportKind::ReExport,
+            explicit_type,
+            Vec::new(),
+        );
     }
 
     fn call(&mut self, node: Node<'_>, state: State) {
-        let Some(function) = node.child_by_field_name("function") else { return };
+        let Some(function) = node.child_by_field_name("function") else {
+            return;
+        };
         let kind = match function.kind() {
             "import" => ImportKind::Dynamic,
             "identifier" if self.text_of(function) == "require" => ImportKind::Require,
-            "member_expression" if self.text_of(function) == "require.resolve" => ImportKind::RequireResolve,
+            "member_expression" if self.text_of(function) == "require.resolve" => {
+                ImportKind::RequireResolve
+            }
             _ => return,
         };
-        let Some(arguments) = node.child_by_field_name("arguments") else { return };
+        let Some(arguments) = node.child_by_field_name("arguments") else {
+            return;
+        };
         let mut cursor = arguments.walk();
-        let Some(first) = arguments.named_children(&mut cursor).next() else { return };
+        let Some(first) = arguments.named_children(&mut cursor).next() else {
+            return;
+        };
         // Only literal specifiers; a variable or an interpolated template is not guessed.
         self.push_guarded(node, first, kind, state.in_type, Vec::new(), state.in_try);
     }
 
     fn triple_slash(&mut self, node: Node<'_>) {
         let text = self.text_of(node);
-        let Some(rest) = text.strip_prefix("///") else { return };
+        let Some(rest) = text.strip_prefix("///") else {
+            return;
+        };
         let rest = rest.trim_start();
         if !rest.starts_with("<reference") {
             return;
         }
-        let Some(start) = rest.find("types=") else { return };
+        let Some(start) = rest.find("types=") else {
+            return;
+        };
         let value = &rest[start + "types=".len()..];
-        let Some(quote) = value.chars().next().filter(|c| *c == '"' || *c == '\'') else { return };
-        let Some(end) = value[1..].find(quote) else { return };
+        let Some(quote) = value.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+            return;
+        };
+        let Some(end) = value[1..].find(quote) else {
+            return;
+        };
         self.facts.imports.push(Import {
             specifier: value[1..=end].to_string(),
             kind: ImportKind::TypesReference,
@@ -401,15 +618,22 @@ pub(crate) fn has_decorator_child(node: Node<'_>) -> bool {
 }
 
 fn is_decorated_class(node: Node<'_>) -> bool {
-    if !matches!(node.kind(), "class_declaration" | "class" | "abstract_class_declaration") {
+    if !matches!(
+        node.kind(),
+        "class_declaration" | "class" | "abstract_class_declaration"
+    ) {
         return false;
     }
-    has_decorator_child(node) || node.parent().is_some_and(|p| p.kind() == "export_statement" && has_decorator_child(p))
+    has_decorator_child(node)
+        || node
+            .parent()
+            .is_some_and(|p| p.kind() == "export_statement" && has_decorator_child(p))
 }
 
 fn has_keyword_child(node: Node<'_>, keyword: &str) -> bool {
     let mut cursor = node.walk();
-    node.children(&mut cursor).any(|c| !c.is_named() && c.kind() == keyword)
+    node.children(&mut cursor)
+        .any(|c| !c.is_named() && c.kind() == keyword)
 }
 
 fn first_identifier(node: Node<'_>, text: &str) -> Option<String> {
@@ -431,7 +655,10 @@ fn string_value(node: Node<'_>, text: &str) -> Option<String> {
         }
         "template_string" => {
             let mut cursor = node.walk();
-            if node.named_children(&mut cursor).any(|c| c.kind() == "template_substitution") {
+            if node
+                .named_children(&mut cursor)
+                .any(|c| c.kind() == "template_substitution")
+            {
                 return None;
             }
             let raw = text.get(node.byte_range())?;
@@ -448,7 +675,11 @@ mod tests {
     fn specs(path: &str, text: &str) -> Vec<(String, ImportKind, bool)> {
         let facts = parse(path, text).unwrap();
         let ts = Dialect::for_path(path) == Dialect::TypeScript || path.ends_with(".tsx");
-        facts.imports.iter().map(|i| (i.specifier.clone(), i.kind, facts.is_elided(i, false, ts))).collect()
+        facts
+            .imports
+            .iter()
+            .map(|i| (i.specifier.clone(), i.kind, facts.is_elided(i, false, ts)))
+            .collect()
     }
 
     #[test]
@@ -492,8 +723,10 @@ use(def, b1, c, m);
             ("n", ImportKind::Require, false),
             ("o", ImportKind::Dynamic, true),
         ];
-        let expected: Vec<(String, ImportKind, bool)> =
-            expected.into_iter().map(|(s, k, t)| (s.to_string(), k, t)).collect();
+        let expected: Vec<(String, ImportKind, bool)> = expected
+            .into_iter()
+            .map(|(s, k, t)| (s.to_string(), k, t))
+            .collect();
         assert_eq!(got, expected);
     }
 
@@ -510,17 +743,29 @@ export class S {
 "#;
         let facts = parse("s.ts", text).unwrap();
         let by = |name: &str| facts.imports.iter().find(|i| i.specifier == name).unwrap();
-        assert!(facts.is_elided(by("express"), true, true), "Request is a type in a method parameter");
+        assert!(
+            facts.is_elided(by("express"), true, true),
+            "Request is a type in a method parameter"
+        );
         assert!(facts.is_elided(by("@nestjs/config"), false, true));
-        assert!(!facts.is_elided(by("@nestjs/config"), true, true), "constructor parameter types are emitted");
-        assert!(!facts.is_elided(by("@nestjs/common"), true, true), "decorators are values");
+        assert!(
+            !facts.is_elided(by("@nestjs/config"), true, true),
+            "constructor parameter types are emitted"
+        );
+        assert!(
+            !facts.is_elided(by("@nestjs/common"), true, true),
+            "decorators are values"
+        );
         // JavaScript never elides.
         assert!(!facts.is_elided(by("express"), true, false));
     }
 
     #[test]
     fn jsx_and_javascript_parse_with_the_tsx_grammar() {
-        let got = specs("App.jsx", "import React from 'react';\nexport const A = () => <div/>;\n");
+        let got = specs(
+            "App.jsx",
+            "import React from 'react';\nexport const A = () => <div/>;\n",
+        );
         assert_eq!(got, vec![("react".to_string(), ImportKind::Static, false)]);
         let got = specs("a.cjs", "module.exports = require('./b.cjs');\n");
         assert_eq!(got[0].0, "./b.cjs");

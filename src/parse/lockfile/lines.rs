@@ -138,8 +138,7 @@ pub(crate) fn yaml(text: &str) -> Result<Vec<Line<'_>>, Unsupported> {
             if looks_like_mapping(rest) {
                 return Err(unsupported("a mapping inside a sequence"));
             }
-            let value = scalar_value(rest, &mut out, depth + 1, number)
-                .map_err(unsupported)?;
+            let value = scalar_value(rest, &mut out, depth + 1, number).map_err(unsupported)?;
             out.insert(
                 start,
                 Line {
@@ -151,8 +150,7 @@ pub(crate) fn yaml(text: &str) -> Result<Vec<Line<'_>>, Unsupported> {
             );
         } else {
             let (key, rest) = split_key(content).map_err(unsupported)?;
-            let value = scalar_value(rest, &mut out, depth + 1, number)
-                .map_err(unsupported)?;
+            let value = scalar_value(rest, &mut out, depth + 1, number).map_err(unsupported)?;
             out.insert(
                 start,
                 Line {

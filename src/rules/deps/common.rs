@@ -13,7 +13,11 @@ pub fn declaration<'a>(package: &'a Package, name: &str) -> Option<&'a Dependenc
 }
 
 /// The nearest ancestor package.json (above `package`) that declares `name`.
-pub fn ancestor_declaring<'a>(model: &'a Model, package: &Package, name: &str) -> Option<(&'a Package, &'a Dependency)> {
+pub fn ancestor_declaring<'a>(
+    model: &'a Model,
+    package: &Package,
+    name: &str,
+) -> Option<(&'a Package, &'a Dependency)> {
     if package.dir.is_empty() {
         return None;
     }
@@ -31,7 +35,10 @@ pub fn sibling_range(model: &Model, package: &Package, name: &str) -> Option<Str
             *counts.entry(dep.spec.as_str()).or_default() += 1;
         }
     }
-    counts.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0))).map(|(s, _)| s.to_string())
+    counts
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))
+        .map(|(s, _)| s.to_string())
 }
 
 /// The version of `name` the package's lockfile already holds (the highest, if several):
@@ -41,7 +48,12 @@ pub fn locked_version(model: &Model, package: &Package, name: &str) -> Option<(S
     lock.nodes()
         .iter()
         .filter(|n| n.name == name)
-        .filter_map(|n| Some((nodejs_semver::Version::parse(&n.version).ok()?, n.version.clone())))
+        .filter_map(|n| {
+            Some((
+                nodejs_semver::Version::parse(&n.version).ok()?,
+                n.version.clone(),
+            ))
+        })
         .max_by(|a, b| a.0.cmp(&b.0))
         .map(|(_, v)| (v, lock.path().to_string()))
 }
@@ -57,31 +69,82 @@ pub fn add_dependency_help(model: &Model, package: &Package, name: &str, field: 
         );
     }
     if let Some(range) = sibling_range(model, package, name) {
-        return format!("add \"{name}\": \"{range}\" to {} {}", package.manifest.path, field.field());
+        return format!(
+            "add \"{name}\": \"{range}\" to {} {}",
+            package.manifest.path,
+            field.field()
+        );
     }
     let dev = field == DepKind::Dev;
-    let manager = package.workspace.and_then(|w| model.workspaces[w].package_manager);
-    let is_member = package.workspace.is_some_and(|w| model.workspaces[w].dir != package.dir);
+    let manager = package
+        .workspace
+        .and_then(|w| model.workspaces[w].package_manager);
+    let is_member = package
+        .workspace
+        .is_some_and(|w| model.workspaces[w].dir != package.dir);
     let dir = paths::display_dir(&package.dir);
     let pkg_name = package.name();
     let command = match (manager, is_member) {
-        (Some(PackageManager::Pnpm), true) => format!("pnpm add {}{name} --filter {pkg_name}", if dev { "-D " } else { "" }),
-        (Some(PackageManager::Yarn), true) => format!("yarn workspace {pkg_name} add {}{name}", if dev { "-D " } else { "" }),
-        (Some(PackageManager::Pnpm), false) => format!("pnpm add {}{name}", if dev { "-D " } else { "" }),
-        (Some(PackageManager::Yarn), false) => format!("yarn add {}{name}", if dev { "-D " } else { "" }),
-        (Some(PackageManager::Bun), _) => format!("cd {dir} && bun add {}{name}", if dev { "-d " } else { "" }),
-        (_, true) => format!("npm install {name} -w {dir}{}", if dev { " --save-dev" } else { "" }),
+        (Some(PackageManager::Pnpm), true) => format!(
+            "pnpm add {}{name} --filter {pkg_name}",
+            if dev { "-D " } else { "" }
+        ),
+        (Some(PackageManager::Yarn), true) => format!(
+            "yarn workspace {pkg_name} add {}{name}",
+            if dev { "-D " } else { "" }
+        ),
+        (Some(PackageManager::Pnpm), false) => {
+            format!("pnpm add {}{name}", if dev { "-D " } else { "" })
+        }
+        (Some(PackageManager::Yarn), false) => {
+            format!("yarn add {}{name}", if dev { "-D " } else { "" })
+        }
+        (Some(PackageManager::Bun), _) => {
+            format!("cd {dir} && bun add {}{name}", if dev { "-d " } else { "" })
+        }
+        (_, true) => format!(
+            "npm install {name} -w {dir}{}",
+            if dev { " --save-dev" } else { "" }
+        ),
         (_, false) => format!("npm install {name}{}", if dev { " --save-dev" } else { "" }),
     };
-    format!("add it to {} {}: `{command}`", package.manifest.path, field.field())
+    format!(
+        "add it to {} {}: `{command}`",
+        package.manifest.path,
+        field.field()
+    )
 }
 
 /// Build tools that inline dependencies into their output, so what is declared where matters
 /// for the build, not for the running process.
 const BUNDLERS: &[&str] = &[
-    "vite", "webpack", "next ", "next\"", "rollup", "esbuild", "tsup", "parcel", "nuxt", "astro", "ng build",
-    "react-scripts", "vue-cli-service", "rspack", "unbuild", "microbundle", "ncc ", "bun build", "expo",
-    "svelte-kit", "remix", "electron-builder", "electron-vite", "storybook", "plasmo", "vinxi", "tsdown",
+    "vite",
+    "webpack",
+    "next ",
+    "next\"",
+    "rollup",
+    "esbuild",
+    "tsup",
+    "parcel",
+    "nuxt",
+    "astro",
+    "ng build",
+    "react-scripts",
+    "vue-cli-service",
+    "rspack",
+    "unbuild",
+    "microbundle",
+    "ncc ",
+    "bun build",
+    "expo",
+    "svelte-kit",
+    "remix",
+    "electron-builder",
+    "electron-vite",
+    "storybook",
+    "plasmo",
+    "vinxi",
+    "tsdown",
 ];
 
 /// Whether a package's build bundles its dependencies (a frontend, a bundled service).
@@ -90,27 +153,58 @@ pub fn is_bundled(package: &Package) -> bool {
         .manifest
         .scripts
         .iter()
-        .filter(|s| ["build", "dev", "start", "serve", "preview"].iter().any(|p| s.name.starts_with(p)))
-        .any(|s| BUNDLERS.iter().any(|b| format!("{} ", s.command).contains(b)))
+        .filter(|s| {
+            ["build", "dev", "start", "serve", "preview"]
+                .iter()
+                .any(|p| s.name.starts_with(p))
+        })
+        .any(|s| {
+            BUNDLERS
+                .iter()
+                .any(|b| format!("{} ", s.command).contains(b))
+        })
 }
 
 /// Install commands that leave devDependencies out (rules.md, `deps/dev-only-at-runtime`).
 const PROD_ONLY_INSTALLS: &[&str] = &[
-    "--omit=dev", "--omit dev", "--production", "--prod", "NODE_ENV=production npm ci",
-    "NODE_ENV=production npm install", "yarn workspaces focus --production", "npm prune --omit=dev",
+    "--omit=dev",
+    "--omit dev",
+    "--production",
+    "--prod",
+    "NODE_ENV=production npm ci",
+    "NODE_ENV=production npm install",
+    "yarn workspaces focus --production",
+    "npm prune --omit=dev",
     "npm prune --production",
 ];
 
 /// Install commands that install one workspace in isolation (rules.md, `deps/relies-on-hoisting`).
-const ISOLATED_INSTALLS: &[&str] = &["pnpm deploy", "turbo prune", "yarn workspaces focus", "npx turbo prune"];
+const ISOLATED_INSTALLS: &[&str] = &[
+    "pnpm deploy",
+    "turbo prune",
+    "yarn workspaces focus",
+    "npx turbo prune",
+];
 
 /// The first RUN line of a Dockerfile building `package` that matches one of `needles`.
-fn dockerfile_run_matching(model: &Model, package: &Package, needles: &[&str]) -> Option<(String, u32)> {
+fn dockerfile_run_matching(
+    model: &Model,
+    package: &Package,
+    needles: &[&str],
+) -> Option<(String, u32)> {
     let index = model.package_index_at(&package.dir)?;
     for service in model.services.iter().filter(|s| s.package == Some(index)) {
-        let Some(path) = &service.dockerfile else { continue };
-        let Some(dockerfile) = model.dockerfiles.iter().find(|d| &d.path == path) else { continue };
-        for instruction in dockerfile.instructions.iter().filter(|i| i.keyword == "RUN") {
+        let Some(path) = &service.dockerfile else {
+            continue;
+        };
+        let Some(dockerfile) = model.dockerfiles.iter().find(|d| &d.path == path) else {
+            continue;
+        };
+        for instruction in dockerfile
+            .instructions
+            .iter()
+            .filter(|i| i.keyword == "RUN")
+        {
             if needles.iter().any(|n| instruction.args.contains(n)) {
                 return Some((path.clone(), instruction.line));
             }
@@ -137,12 +231,21 @@ pub fn group_sites<'a>(
 ) -> Sites<'a> {
     let mut sites: Sites<'a> = BTreeMap::new();
     // Templates, fixtures and examples import for the project they will be copied into.
-    for source in model.sources.iter().filter(|s| s.class != SourceClass::Fixture) {
-        let Some(package) = source.package else { continue };
+    for source in model
+        .sources
+        .iter()
+        .filter(|s| s.class != SourceClass::Fixture)
+    {
+        let Some(package) = source.package else {
+            continue;
+        };
         // A require()/import() in a try block is optional by design (enterprise modules).
         for import in source.imports.iter().filter(|i| !i.import.guarded) {
             if let Some(key) = select(source, import) {
-                sites.entry((package, key)).or_default().push((source, import));
+                sites
+                    .entry((package, key))
+                    .or_default()
+                    .push((source, import));
             }
         }
     }
@@ -151,10 +254,15 @@ pub fn group_sites<'a>(
 
 /// "and 3 more files" for a group of import sites.
 pub fn more_sites(sites: &[(&Source, &ResolvedImport)]) -> String {
-    let files: std::collections::BTreeSet<&str> = sites.iter().map(|(s, _)| s.path.as_str()).collect();
+    let files: std::collections::BTreeSet<&str> =
+        sites.iter().map(|(s, _)| s.path.as_str()).collect();
     match files.len() {
         0 | 1 => String::new(),
-        n => format!(" (and {} other file{})", n - 1, if n == 2 { "" } else { "s" }),
+        n => format!(
+            " (and {} other file{})",
+            n - 1,
+            if n == 2 { "" } else { "s" }
+        ),
     }
 }
 
@@ -178,8 +286,14 @@ pub fn class_label(class: SourceClass) -> &'static str {
 
 /// Packages the runtime itself provides although projects declare them as devDependencies.
 pub const PROVIDED_BY_RUNTIME: &[(&str, &str)] = &[
-    ("electron", "Electron apps run inside Electron; electron-builder requires it in devDependencies"),
-    ("vscode", "VS Code provides the `vscode` module to extensions"),
+    (
+        "electron",
+        "Electron apps run inside Electron; electron-builder requires it in devDependencies",
+    ),
+    (
+        "vscode",
+        "VS Code provides the `vscode` module to extensions",
+    ),
     ("@types/vscode", "types only"),
     ("obsidian", "Obsidian provides its API to plugins"),
 ];
@@ -191,10 +305,16 @@ pub fn provided_by_runtime(name: &str) -> bool {
 /// How `package` should declare the workspace package `target`: pnpm and bun understand the
 /// `workspace:` protocol; npm rejects it (EUNSUPPORTEDPROTOCOL), so name the version there.
 pub fn workspace_spec(model: &Model, package: &Package, target: &Package) -> String {
-    let manager = package.workspace.and_then(|w| model.workspaces[w].package_manager);
+    let manager = package
+        .workspace
+        .and_then(|w| model.workspaces[w].package_manager);
     match manager {
         Some(PackageManager::Pnpm | PackageManager::Bun) => "workspace:*".to_string(),
-        _ => target.manifest.version.as_ref().map_or_else(|| "*".to_string(), |v| format!("^{v}")),
+        _ => target
+            .manifest
+            .version
+            .as_ref()
+            .map_or_else(|| "*".to_string(), |v| format!("^{v}")),
     }
 }
 
@@ -202,7 +322,11 @@ pub fn workspace_spec(model: &Model, package: &Package, target: &Package) -> Str
 pub fn uses_nx(model: &Model, package: &Package) -> bool {
     package.workspace.is_some_and(|w| {
         let dir = &model.workspaces[w].dir;
-        model.files.is_file(&if dir.is_empty() { "nx.json".to_string() } else { format!("{dir}/nx.json") })
+        model.files.is_file(&if dir.is_empty() {
+            "nx.json".to_string()
+        } else {
+            format!("{dir}/nx.json")
+        })
     })
 }
 
@@ -210,16 +334,29 @@ pub fn uses_nx(model: &Model, package: &Package) -> bool {
 /// the package, and files at its top level only when `main`/`module`/`bin`/`exports` or a
 /// start script names them (a top-level `check-ee.mjs` or `type-check.mjs` is a dev script).
 pub fn is_shipped(package: &Package, path: &str) -> bool {
-    let Some(rel) = paths::strip_dir(path, &package.dir) else { return false };
+    let Some(rel) = paths::strip_dir(path, &package.dir) else {
+        return false;
+    };
     if rel.contains('/') {
         return true;
     }
     let stem = rel.rsplit_once('.').map_or(rel, |(s, _)| s);
     let m = &package.manifest;
-    let entries = [&m.main, &m.module].into_iter().flatten().map(|e| e.value.as_str());
-    let named = |text: &str| text.contains(rel) || text.split(['/', '.', ' ', '"']).any(|w| w == stem && !stem.is_empty());
+    let entries = [&m.main, &m.module]
+        .into_iter()
+        .flatten()
+        .map(|e| e.value.as_str());
+    let named = |text: &str| {
+        text.contains(rel)
+            || text
+                .split(['/', '.', ' ', '"'])
+                .any(|w| w == stem && !stem.is_empty())
+    };
     entries.clone().any(named)
         || m.exports.as_ref().is_some_and(|e| named(&e.to_string()))
-        || m.scripts.iter().filter(|s| s.name.starts_with("start") || s.name == "serve").any(|s| named(&s.command))
+        || m.scripts
+            .iter()
+            .filter(|s| s.name.starts_with("start") || s.name == "serve")
+            .any(|s| named(&s.command))
         || (m.main.is_none() && stem == "index")
 }

@@ -2,7 +2,10 @@ use crate::discover::FileKind;
 use crate::finding::{Finding, Severity};
 use crate::model::imports::{SourceClass, Target};
 use crate::parse::package_json::DepKind;
-use crate::rules::deps::common::{is_shipped, uses_nx, group_sites, is_bundled, more_sites, prod_only_install, provided_by_runtime};
+use crate::rules::deps::common::{
+    group_sites, is_bundled, is_shipped, more_sites, prod_only_install, provided_by_runtime,
+    uses_nx,
+};
 use crate::rules::{Context, FindingBuilder, Rule, RuleMeta, Subject, declare_rule};
 
 declare_rule! {
@@ -62,7 +65,12 @@ impl Rule for DevOnlyAtRuntime {
             if package.dir.is_empty() && uses_nx(model, package) {
                 return None;
             }
-            if !import.runtime || source.class != SourceClass::Runtime || !is_shipped(package, &source.path) || is_bundled(package) || provided_by_runtime(&name) {
+            if !import.runtime
+                || source.class != SourceClass::Runtime
+                || !is_shipped(package, &source.path)
+                || is_bundled(package)
+                || provided_by_runtime(&name)
+            {
                 return None;
             }
             let kinds: Vec<DepKind> = package.declared(&name).map(|d| d.kind).collect();
@@ -70,8 +78,12 @@ impl Rule for DevOnlyAtRuntime {
         });
         for ((index, name), sites) in groups {
             let package = &model.packages[index];
-            let Some((source, import)) = sites.first() else { continue };
-            let Some(dep) = package.declared(&name).next() else { continue };
+            let Some((source, import)) = sites.first() else {
+                continue;
+            };
+            let Some(dep) = package.declared(&name).next() else {
+                continue;
+            };
             let mut builder = FindingBuilder::new(
                 &Self::META,
                 &source.path,
@@ -87,9 +99,11 @@ impl Rule for DevOnlyAtRuntime {
             .related(&package.manifest.path, dep.span.line, format!("`{name}` is a devDependency here"))
             .package(package);
             if let Some((dockerfile, line)) = prod_only_install(model, package) {
-                builder = builder
-                    .severity(Severity::Error)
-                    .related(&dockerfile, line, "this install leaves devDependencies out");
+                builder = builder.severity(Severity::Error).related(
+                    &dockerfile,
+                    line,
+                    "this install leaves devDependencies out",
+                );
             }
             out.push(builder.build());
         }

@@ -3,8 +3,9 @@ use crate::finding::{Finding, Severity};
 use crate::model::imports::SourceClass;
 use crate::model::paths;
 use crate::parse::package_json::DepKind;
-use crate::rules::deps::common::{is_bundled, is_shipped, provided_by_runtime, 
-    ancestor_declaring, declaration, group_sites, isolated_install, more_sites, package_target,
+use crate::rules::deps::common::{
+    ancestor_declaring, declaration, group_sites, is_bundled, is_shipped, isolated_install,
+    more_sites, package_target, provided_by_runtime,
 };
 use crate::rules::{Context, FindingBuilder, Rule, RuleMeta, Subject, declare_rule};
 
@@ -58,12 +59,18 @@ impl Rule for ReliesOnHoisting {
         let groups = group_sites(model, |source, import| {
             let name = package_target(import)?;
             let package = &model.packages[source.package?];
-            if !import.runtime || source.class != SourceClass::Runtime || !is_shipped(package, &source.path) || declaration(package, name).is_some() {
+            if !import.runtime
+                || source.class != SourceClass::Runtime
+                || !is_shipped(package, &source.path)
+                || declaration(package, name).is_some()
+            {
                 return None;
             }
             // A bundler resolves hoisted packages at build time inside the monorepo; only an
             // isolated install breaks it, and that is checked below.
-            if provided_by_runtime(name) || (is_bundled(package) && isolated_install(model, package).is_none()) {
+            if provided_by_runtime(name)
+                || (is_bundled(package) && isolated_install(model, package).is_none())
+            {
                 return None;
             }
             ancestor_declaring(model, package, name)?;
@@ -71,9 +78,17 @@ impl Rule for ReliesOnHoisting {
         });
         for ((index, name), sites) in groups {
             let package = &model.packages[index];
-            let Some((ancestor, dep)) = ancestor_declaring(model, package, &name) else { continue };
-            let Some((source, import)) = sites.first() else { continue };
-            let field = if dep.kind == DepKind::Dev { DepKind::Dev } else { DepKind::Prod };
+            let Some((ancestor, dep)) = ancestor_declaring(model, package, &name) else {
+                continue;
+            };
+            let Some((source, import)) = sites.first() else {
+                continue;
+            };
+            let field = if dep.kind == DepKind::Dev {
+                DepKind::Dev
+            } else {
+                DepKind::Prod
+            };
             let mut builder = FindingBuilder::new(
                 &Self::META,
                 &source.path,
@@ -92,12 +107,18 @@ impl Rule for ReliesOnHoisting {
                 package.manifest.path,
                 field.field()
             ))
-            .related(&ancestor.manifest.path, dep.span.line, format!("`{name}` is declared here"))
+            .related(
+                &ancestor.manifest.path,
+                dep.span.line,
+                format!("`{name}` is declared here"),
+            )
             .package(package);
             if let Some((dockerfile, line)) = isolated_install(model, package) {
-                builder = builder
-                    .severity(Severity::Error)
-                    .related(&dockerfile, line, "this install includes only what the workspace declares");
+                builder = builder.severity(Severity::Error).related(
+                    &dockerfile,
+                    line,
+                    "this install includes only what the workspace declares",
+                );
             }
             out.push(builder.build());
         }

@@ -47,7 +47,9 @@ pub fn runtime_entry(package: &Package) -> Option<String> {
                 if let Some(root) = map.get(".") {
                     return pick(root);
                 }
-                ["node", "require", "import", "default"].iter().find_map(|k| map.get(*k).and_then(pick))
+                ["node", "require", "import", "default"]
+                    .iter()
+                    .find_map(|k| map.get(*k).and_then(pick))
             }
             serde_json::Value::Array(items) => items.iter().find_map(pick),
             _ => None,
@@ -56,15 +58,36 @@ pub fn runtime_entry(package: &Package) -> Option<String> {
     if let Some(exports) = &package.manifest.exports {
         return pick(exports);
     }
-    Some(package.manifest.main.as_ref().map_or_else(|| "index.js".to_string(), |m| m.value.clone()))
+    Some(
+        package
+            .manifest
+            .main
+            .as_ref()
+            .map_or_else(|| "index.js".to_string(), |m| m.value.clone()),
+    )
 }
 
 fn is_typescript_source(path: &str) -> bool {
-    let ts = [".ts", ".tsx", ".mts", ".cts"].iter().any(|e| path.ends_with(e));
+    let ts = [".ts", ".tsx", ".mts", ".cts"]
+        .iter()
+        .any(|e| path.ends_with(e));
     ts && !path.contains(".d.")
 }
 
-const TS_RUNNERS: &[&str] = &["ts-node", "tsx ", "tsx\"", "bun ", "ts-node-dev", "swc-node", "esno", "vite-node", "--loader", "--import", "--experimental-strip-types", "deno "];
+const TS_RUNNERS: &[&str] = &[
+    "ts-node",
+    "tsx ",
+    "tsx\"",
+    "bun ",
+    "ts-node-dev",
+    "swc-node",
+    "esno",
+    "vite-node",
+    "--loader",
+    "--import",
+    "--experimental-strip-types",
+    "deno ",
+];
 
 /// Built with tsc / nest build and started with node on the output.
 fn is_compiled_service(model: &Model, index: usize, package: &Package) -> bool {
@@ -72,24 +95,49 @@ fn is_compiled_service(model: &Model, index: usize, package: &Package) -> bool {
         return false;
     }
     let scripts = &package.manifest.scripts;
-    let start = scripts.iter().filter(|s| s.name == "start" || s.name == "start:prod").map(|s| s.command.as_str());
-    let runs_ts = start.clone().any(|c| TS_RUNNERS.iter().any(|r| format!("{c} ").contains(r)));
-    let compiles = scripts.iter().any(|s| s.name.starts_with("build") && (s.command.contains("tsc") || s.command.contains("nest build")));
+    let start = scripts
+        .iter()
+        .filter(|s| s.name == "start" || s.name == "start:prod")
+        .map(|s| s.command.as_str());
+    let runs_ts = start
+        .clone()
+        .any(|c| TS_RUNNERS.iter().any(|r| format!("{c} ").contains(r)));
+    let compiles = scripts.iter().any(|s| {
+        s.name.starts_with("build")
+            && (s.command.contains("tsc") || s.command.contains("nest build"))
+    });
     compiles && !runs_ts
 }
 
 fn has_build(model: &Model, service: &Package, target: &Package) -> bool {
     let scripts = &target.manifest.scripts;
-    if scripts.iter().any(|s| s.name.starts_with("build") || s.name == "prepare" || s.name == "prepack" || s.name == "compile") {
+    if scripts.iter().any(|s| {
+        s.name.starts_with("build")
+            || s.name == "prepare"
+            || s.name == "prepack"
+            || s.name == "compile"
+    }) {
         return true;
     }
-    let project_json = if target.dir.is_empty() { "project.json".to_string() } else { format!("{}/project.json", target.dir) };
+    let project_json = if target.dir.is_empty() {
+        "project.json".to_string()
+    } else {
+        format!("{}/project.json", target.dir)
+    };
     if model.files.is_file(&project_json) {
         return true;
     }
     // `tsc -b` in the service follows project references into the package.
-    let service_tsconfig = model.tsconfig(&format!("{}/tsconfig.json", service.dir).trim_start_matches('/').to_string());
-    service_tsconfig.is_some_and(|t| t.references.iter().any(|r| paths::is_within(r, &target.dir)))
+    let service_tsconfig = model.tsconfig(
+        &format!("{}/tsconfig.json", service.dir)
+            .trim_start_matches('/')
+            .to_string(),
+    );
+    service_tsconfig.is_some_and(|t| {
+        t.references
+            .iter()
+            .any(|r| paths::is_within(r, &target.dir))
+    })
 }
 
 impl Rule for UnbuiltWorkspaceEntry {
@@ -107,26 +155,46 @@ impl Rule for UnbuiltWorkspaceEntry {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let model = cx.model;
         let groups = group_sites(model, |source, import| {
-            let Target::Workspace(target) = import.target else { return None };
+            let Target::Workspace(target) = import.target else {
+                return None;
+            };
             let importer = source.package?;
             let ok = import.runtime && source.class == SourceClass::Runtime && target != importer;
-            (ok && is_compiled_service(model, importer, &model.packages[importer])).then(|| target.to_string())
+            (ok && is_compiled_service(model, importer, &model.packages[importer]))
+                .then(|| target.to_string())
         });
         for ((index, target), sites) in groups {
-            let Ok(target) = target.parse::<usize>() else { continue };
+            let Ok(target) = target.parse::<usize>() else {
+                continue;
+            };
             let (service, package) = (&model.packages[index], &model.packages[target]);
-            let Some(entry) = runtime_entry(package) else { continue };
-            let Some(entry_path) = paths::join(&package.dir, &entry) else { continue };
+            let Some(entry) = runtime_entry(package) else {
+                continue;
+            };
+            let Some(entry_path) = paths::join(&package.dir, &entry) else {
+                continue;
+            };
             let problem = if is_typescript_source(&entry) {
                 format!("its entry `{entry}` is TypeScript source, which Node cannot load")
             } else if !model.files.is_file(&entry_path) && !has_build(model, service, package) {
-                format!("its entry `{entry}` is build output, but {} has no build script", package.manifest.path)
+                format!(
+                    "its entry `{entry}` is build output, but {} has no build script",
+                    package.manifest.path
+                )
             } else {
                 continue;
             };
-            let Some((source, import)) = sites.first() else { continue };
+            let Some((source, import)) = sites.first() else {
+                continue;
+            };
             let line = package.manifest.exports.as_ref().map_or_else(
-                || package.manifest.main.as_ref().map_or(package.manifest.top.line, |m| m.span.line),
+                || {
+                    package
+                        .manifest
+                        .main
+                        .as_ref()
+                        .map_or(package.manifest.top.line, |m| m.span.line)
+                },
                 |_| package.manifest.top.line,
             );
             out.push(

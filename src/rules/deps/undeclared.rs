@@ -3,7 +3,8 @@ use crate::finding::{Finding, Severity};
 use crate::model::imports::SourceClass;
 use crate::parse::package_json::DepKind;
 use crate::rules::deps::common::{
-    add_dependency_help, ancestor_declaring, class_label, declaration, group_sites, more_sites, package_target,
+    add_dependency_help, ancestor_declaring, class_label, declaration, group_sites, more_sites,
+    package_target,
 };
 use crate::rules::{Context, FindingBuilder, Rule, RuleMeta, Subject, declare_rule};
 
@@ -58,21 +59,34 @@ impl Rule for Undeclared {
         let groups = group_sites(model, |source, import| {
             let name = package_target(import)?;
             let package = &model.packages[source.package?];
-            if !import.runtime || declaration(package, name).is_some() || ancestor_declaring(model, package, name).is_some() {
+            if !import.runtime
+                || declaration(package, name).is_some()
+                || ancestor_declaring(model, package, name).is_some()
+            {
                 return None;
             }
             Some(name.to_string())
         });
         for ((index, name), sites) in groups {
             let package = &model.packages[index];
-            let runtime: Vec<_> = sites.iter().copied().filter(|(s, _)| s.class == SourceClass::Runtime).collect();
+            let runtime: Vec<_> = sites
+                .iter()
+                .copied()
+                .filter(|(s, _)| s.class == SourceClass::Runtime)
+                .collect();
             let (severity, chosen, field) = if runtime.is_empty() {
                 (Severity::Warning, sites.clone(), DepKind::Dev)
             } else {
                 (Severity::Error, runtime, DepKind::Prod)
             };
-            let Some((source, import)) = chosen.first() else { continue };
-            let where_ = if severity == Severity::Warning { format!(" (imported from {})", class_label(source.class)) } else { String::new() };
+            let Some((source, import)) = chosen.first() else {
+                continue;
+            };
+            let where_ = if severity == Severity::Warning {
+                format!(" (imported from {})", class_label(source.class))
+            } else {
+                String::new()
+            };
             let mut builder = FindingBuilder::new(
                 &Self::META,
                 &source.path,
@@ -88,7 +102,11 @@ impl Rule for Undeclared {
             .help(add_dependency_help(model, package, &name, field))
             .package(package);
             for (other, other_import) in chosen.iter().skip(1).take(5) {
-                builder = builder.related(&other.path, other_import.import.span.line, format!("also imports `{name}`"));
+                builder = builder.related(
+                    &other.path,
+                    other_import.import.span.line,
+                    format!("also imports `{name}`"),
+                );
             }
             out.push(builder.build());
         }

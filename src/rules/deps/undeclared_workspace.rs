@@ -2,7 +2,9 @@ use crate::discover::FileKind;
 use crate::finding::Finding;
 use crate::model::imports::{SourceClass, Target};
 use crate::model::paths;
-use crate::rules::deps::common::{declaration, group_sites, is_bundled, more_sites, uses_nx, workspace_spec};
+use crate::rules::deps::common::{
+    declaration, group_sites, is_bundled, more_sites, uses_nx, workspace_spec,
+};
 use crate::rules::{Context, FindingBuilder, Rule, RuleMeta, Subject, declare_rule};
 
 declare_rule! {
@@ -53,12 +55,20 @@ impl Rule for UndeclaredWorkspace {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let model = cx.model;
         let groups = group_sites(model, |source, import| {
-            let Target::Workspace(target) = import.target else { return None };
+            let Target::Workspace(target) = import.target else {
+                return None;
+            };
             let importer = source.package?;
             let name = model.packages[target].manifest.name.as_ref()?;
             let package = &model.packages[importer];
-            let related = target != importer && package.workspace.is_some() && package.workspace == model.packages[target].workspace;
-            if !import.runtime || source.class != SourceClass::Runtime || !related || declaration(package, &name.value).is_some() {
+            let related = target != importer
+                && package.workspace.is_some()
+                && package.workspace == model.packages[target].workspace;
+            if !import.runtime
+                || source.class != SourceClass::Runtime
+                || !related
+                || declaration(package, &name.value).is_some()
+            {
                 return None;
             }
             // Bundlers resolve the import themselves, and Nx orders builds by the imports it
@@ -70,8 +80,12 @@ impl Rule for UndeclaredWorkspace {
         });
         for ((index, name), sites) in groups {
             let package = &model.packages[index];
-            let Some((source, import)) = sites.first() else { continue };
-            let Some(target) = model.package_named(&name) else { continue };
+            let Some((source, import)) = sites.first() else {
+                continue;
+            };
+            let Some(target) = model.package_named(&name) else {
+                continue;
+            };
             let via = if import.import.specifier.starts_with(&name) {
                 String::new()
             } else {

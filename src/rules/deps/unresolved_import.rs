@@ -48,9 +48,16 @@ impl Rule for UnresolvedImport {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for source in cx.model.sources.iter().filter(|s| s.class != SourceClass::Fixture) {
+        for source in cx
+            .model
+            .sources
+            .iter()
+            .filter(|s| s.class != SourceClass::Fixture)
+        {
             for import in source.imports.iter().filter(|i| !i.import.guarded) {
-                let Target::Unresolved(reason) = &import.target else { continue };
+                let Target::Unresolved(reason) = &import.target else {
+                    continue;
+                };
                 // Only an import that survives compilation breaks the running service; a
                 // type-only one breaks the type check.
                 let severity = if source.class == SourceClass::Runtime && import.runtime {

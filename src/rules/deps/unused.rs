@@ -42,20 +42,96 @@ declare_rule! {
 
 /// Prefixes and names of tooling that configuration files reference by name, not by import.
 const CONFIG_REFERENCED: &[&str] = &[
-    "eslint", "@eslint/", "@typescript-eslint/", "prettier", "@prettier/", "stylelint", "babel", "@babel/", "jest",
-    "@jest/", "ts-jest", "vitest", "@vitest/", "mocha", "chai", "nyc", "c8", "karma", "jasmine", "@swc/", "swc-",
-    "typescript", "tslib", "ts-node", "tsx", "tsconfig-paths", "@tsconfig/", "husky", "lint-staged", "@commitlint/",
-    "commitizen", "cz-", "nodemon", "rimraf", "cross-env", "dotenv-cli", "concurrently", "npm-run-all", "turbo", "nx",
-    "@nx/", "@nrwl/", "lerna", "@changesets/", "webpack", "@webpack-cli/", "postcss", "autoprefixer", "tailwindcss",
-    "@tailwindcss/", "sass", "less", "vite", "@vitejs/", "rollup", "@rollup/", "esbuild", "tsup", "@nestjs/cli",
-    "@nestjs/schematics", "@angular-devkit/", "@angular/cli", "@angular/compiler-cli", "source-map-support",
-    "pino-pretty", "@playwright/", "playwright", "cypress", "storybook", "@storybook/", "@types/", "reflect-metadata",
-    "pg", "mysql2", "sqlite3", "better-sqlite3", "tedious", "oracledb", "@prisma/", "prisma",
+    "eslint",
+    "@eslint/",
+    "@typescript-eslint/",
+    "prettier",
+    "@prettier/",
+    "stylelint",
+    "babel",
+    "@babel/",
+    "jest",
+    "@jest/",
+    "ts-jest",
+    "vitest",
+    "@vitest/",
+    "mocha",
+    "chai",
+    "nyc",
+    "c8",
+    "karma",
+    "jasmine",
+    "@swc/",
+    "swc-",
+    "typescript",
+    "tslib",
+    "ts-node",
+    "tsx",
+    "tsconfig-paths",
+    "@tsconfig/",
+    "husky",
+    "lint-staged",
+    "@commitlint/",
+    "commitizen",
+    "cz-",
+    "nodemon",
+    "rimraf",
+    "cross-env",
+    "dotenv-cli",
+    "concurrently",
+    "npm-run-all",
+    "turbo",
+    "nx",
+    "@nx/",
+    "@nrwl/",
+    "lerna",
+    "@changesets/",
+    "webpack",
+    "@webpack-cli/",
+    "postcss",
+    "autoprefixer",
+    "tailwindcss",
+    "@tailwindcss/",
+    "sass",
+    "less",
+    "vite",
+    "@vitejs/",
+    "rollup",
+    "@rollup/",
+    "esbuild",
+    "tsup",
+    "@nestjs/cli",
+    "@nestjs/schematics",
+    "@angular-devkit/",
+    "@angular/cli",
+    "@angular/compiler-cli",
+    "source-map-support",
+    "pino-pretty",
+    "@playwright/",
+    "playwright",
+    "cypress",
+    "storybook",
+    "@storybook/",
+    "@types/",
+    "reflect-metadata",
+    "pg",
+    "mysql2",
+    "sqlite3",
+    "better-sqlite3",
+    "tedious",
+    "oracledb",
+    "@prisma/",
+    "prisma",
 ];
 
 fn config_referenced(name: &str) -> bool {
-    CONFIG_REFERENCED.iter().any(|p| if p.ends_with('/') || p.ends_with('-') { name.starts_with(p) } else { name == *p || name.starts_with(&format!("{p}-")) })
-        || name.contains("plugin")
+    CONFIG_REFERENCED.iter().any(|p| {
+        if p.ends_with('/') || p.ends_with('-') {
+            name.starts_with(p)
+        } else {
+            name == *p || name.starts_with(&format!("{p}-"))
+        }
+    }) || name.contains("plugin")
         || name.contains("preset")
         || name.contains("config")
         || name.ends_with("-loader")
@@ -80,24 +156,44 @@ impl Rule for Unused {
             .workspaces
             .iter()
             .filter_map(|w| w.package)
-            .flat_map(|i| model.packages[i].manifest.scripts.iter().map(|s| s.command.as_str()))
+            .flat_map(|i| {
+                model.packages[i]
+                    .manifest
+                    .scripts
+                    .iter()
+                    .map(|s| s.command.as_str())
+            })
             .collect();
         for (index, package) in model.packages.iter().enumerate() {
-            let is_root = model.workspaces.iter().any(|w| w.package == Some(index) && w.members.len() > 1);
+            let is_root = model
+                .workspaces
+                .iter()
+                .any(|w| w.package == Some(index) && w.members.len() > 1);
             // Without any source file the package's code is not in the repository to judge.
-            let Some(used) = imported.get(index).filter(|u| !u.is_empty()) else { continue };
+            let Some(used) = imported.get(index).filter(|u| !u.is_empty()) else {
+                continue;
+            };
             if is_root {
                 continue;
             }
-            let restricted_types = model.tsconfig_for(&format!("{}/index.ts", package.dir)).and_then(|t| t.types.clone());
-            for dep in package.manifest.dependencies.iter().filter(|d| d.kind != DepKind::Peer) {
+            let restricted_types = model
+                .tsconfig_for(&format!("{}/index.ts", package.dir))
+                .and_then(|t| t.types.clone());
+            for dep in package
+                .manifest
+                .dependencies
+                .iter()
+                .filter(|d| d.kind != DepKind::Peer)
+            {
                 let name = dep.name.as_str();
                 if used.contains(name) || config_referenced(name) && !name.starts_with("@types/") {
                     continue;
                 }
                 if let Some(base) = name.strip_prefix("@types/") {
                     let base_name = types_package_base(base);
-                    let listed = restricted_types.as_ref().is_none_or(|t| t.iter().any(|x| x == base));
+                    let listed = restricted_types
+                        .as_ref()
+                        .is_none_or(|t| t.iter().any(|x| x == base));
                     if listed || used.contains(&base_name) {
                         continue;
                     }
@@ -111,9 +207,17 @@ impl Rule for Unused {
                         &package.manifest.path,
                         dep.span,
                         format!("{}:{name}", package.dir),
-                        format!("`{name}` is declared in {} but nothing in {} uses it", dep.kind.field(), paths::display_dir(&package.dir)),
+                        format!(
+                            "`{name}` is declared in {} but nothing in {} uses it",
+                            dep.kind.field(),
+                            paths::display_dir(&package.dir)
+                        ),
                     )
-                    .help(format!("remove \"{name}\" from {} {}", package.manifest.path, dep.kind.field()))
+                    .help(format!(
+                        "remove \"{name}\" from {} {}",
+                        package.manifest.path,
+                        dep.kind.field()
+                    ))
                     .package(package)
                     .build(),
                 );
@@ -134,7 +238,9 @@ fn types_package_base(base: &str) -> String {
 fn imported_by_package(model: &Model) -> Vec<BTreeSet<String>> {
     let mut used = vec![BTreeSet::new(); model.packages.len()];
     for source in &model.sources {
-        let Some(index) = source.package else { continue };
+        let Some(index) = source.package else {
+            continue;
+        };
         for import in &source.imports {
             let name = match &import.target {
                 Target::Package(name) => name.clone(),
@@ -142,7 +248,9 @@ fn imported_by_package(model: &Model) -> Vec<BTreeSet<String>> {
                     Some(n) => n.value.clone(),
                     None => continue,
                 },
-                _ => crate::model::tsconfig::split_package_specifier(&import.import.specifier).0.to_string(),
+                _ => crate::model::tsconfig::split_package_specifier(&import.import.specifier)
+                    .0
+                    .to_string(),
             };
             used[index].insert(name);
         }
@@ -153,8 +261,15 @@ fn imported_by_package(model: &Model) -> Vec<BTreeSet<String>> {
 /// Named in a script (as the package or its likely binary), or in a Dockerfile of the package.
 fn mentioned(model: &Model, package: &Package, name: &str, root_scripts: &[&str]) -> bool {
     let short = name.rsplit('/').next().unwrap_or(name);
-    let in_text = |text: &str| text.contains(name) || text.split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_' || c == '.')).any(|w| w == short);
-    if package.manifest.scripts.iter().any(|s| in_text(&s.command)) || root_scripts.iter().any(|s| in_text(s)) {
+    let in_text = |text: &str| {
+        text.contains(name)
+            || text
+                .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_' || c == '.'))
+                .any(|w| w == short)
+    };
+    if package.manifest.scripts.iter().any(|s| in_text(&s.command))
+        || root_scripts.iter().any(|s| in_text(s))
+    {
         return true;
     }
     model

@@ -345,7 +345,8 @@ pub(crate) fn entry_problems(
         // replacing an edge of the same name (ajv-formats lists `ajv` as both a dependency and
         // an optional peer: the dependency edge is the one npm checks).
         let in_deps = |name: &String| entry.dependencies.iter().any(|(n, _)| n == name);
-        let in_optional = |name: &String| entry.optional_dependencies.iter().any(|(n, _)| n == name);
+        let in_optional =
+            |name: &String| entry.optional_dependencies.iter().any(|(n, _)| n == name);
         let edges = entry
             .dependencies
             .iter()
