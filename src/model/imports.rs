@@ -329,10 +329,10 @@ pub fn resolve_file(model: &Model, base: &str) -> Option<String> {
         model.files.is_file(&candidate).then(|| candidate.clone())
     };
     for (ext, replacements) in SUBSTITUTIONS {
-        if let Some(stem) = base.strip_suffix(ext) {
-            if let Some(found) = replacements.iter().find_map(|r| try_path(stem, r)) {
-                return Some(found);
-            }
+        if let Some(stem) = base.strip_suffix(ext)
+            && let Some(found) = replacements.iter().find_map(|r| try_path(stem, r))
+        {
+            return Some(found);
         }
     }
     if let Some(found) = EXTENSIONS.iter().find_map(|ext| try_path(base, ext)) {
@@ -572,11 +572,10 @@ fn looks_like_local_alias(
     if let Some(base) = tsconfig.and_then(|t| t.base_url.clone()) {
         roots.push(base);
     }
-    let local = roots.iter().any(|r| {
+    roots.iter().any(|r| {
         paths::join(r, name)
             .is_some_and(|p| model.files.is_dir(&p) || resolve_file(model, &p).is_some())
-    });
-    local
+    })
 }
 
 /// Whether a missing import target is gitignored output: the path itself, or the path with one

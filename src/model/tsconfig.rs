@@ -105,11 +105,14 @@ pub struct TsConfig {
     pub unresolved_extends: Vec<String>,
 }
 
+/// `paths` as written (pattern → targets), with the directory of the config that set them.
+type RawPaths = (String, Vec<(String, Vec<String>)>);
+
 /// Options after inheritance, each with the directory it is relative to.
 #[derive(Clone, Default)]
 struct Effective {
     base_url: Option<String>,
-    paths: Option<(String, Vec<(String, Vec<String>)>)>,
+    paths: Option<RawPaths>,
     types: Option<Vec<String>>,
     module: Option<String>,
     module_resolution: Option<String>,

@@ -115,11 +115,8 @@ pub fn parse(path: &str, text: &str) -> Result<Dockerfile, ParseError> {
         }
         let start = i;
         let mut logical = String::new();
-        loop {
-            let Some(line) = lines.get(i) else {
-                // BuildKit accepts a continuation at end of file; so do we.
-                break;
-            };
+        // BuildKit accepts a continuation at end of file; so do we.
+        while let Some(line) = lines.get(i) {
             i += 1;
             let t = line.trim_start();
             // Comment lines and blank lines inside a continuation are skipped by BuildKit.

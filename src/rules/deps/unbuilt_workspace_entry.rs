@@ -128,11 +128,8 @@ fn has_build(model: &Model, service: &Package, target: &Package) -> bool {
         return true;
     }
     // `tsc -b` in the service follows project references into the package.
-    let service_tsconfig = model.tsconfig(
-        &format!("{}/tsconfig.json", service.dir)
-            .trim_start_matches('/')
-            .to_string(),
-    );
+    let service_tsconfig =
+        model.tsconfig(format!("{}/tsconfig.json", service.dir).trim_start_matches('/'));
     service_tsconfig.is_some_and(|t| {
         t.references
             .iter()

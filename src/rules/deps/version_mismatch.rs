@@ -40,6 +40,9 @@ declare_rule! {
     }
 }
 
+/// Declarations of one package name, grouped by the specifier they use.
+type BySpec<'a> = BTreeMap<&'a str, Vec<(&'a Package, &'a Dependency)>>;
+
 /// A specifier that names a version range on the registry, so two of them can be compared.
 fn is_registry_range(spec: &str) -> bool {
     const NOT_RANGES: &[&str] = &[
@@ -83,8 +86,7 @@ impl Rule for VersionMismatch {
                 .map(|&i| &model.packages[i])
                 .collect();
             // name → spec → declarations (package, dependency)
-            let mut by_name: BTreeMap<&str, BTreeMap<&str, Vec<(&Package, &Dependency)>>> =
-                BTreeMap::new();
+            let mut by_name: BTreeMap<&str, BySpec<'_>> = BTreeMap::new();
             for package in &members {
                 let mut seen_in_package = std::collections::BTreeSet::new();
                 for dep in &package.manifest.dependencies {
