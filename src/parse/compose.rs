@@ -81,9 +81,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reads_build_in_both_forms() {
+    fn reads_build_in_both_forms() -> Result<(), Box<dyn std::error::Error>> {
         let text = "services:\n  api:\n    build:\n      context: ./apps/api\n      dockerfile: Dockerfile.prod\n  web:\n    build: ./apps/web\n  db:\n    image: postgres:16\n";
-        let compose = parse("docker-compose.yml", text).unwrap();
+        let compose = parse("docker-compose.yml", text)?;
         let api = &compose.services[0];
         assert_eq!(api.build_context.as_deref(), Some("./apps/api"));
         assert_eq!(api.build_dockerfile.as_deref(), Some("Dockerfile.prod"));
@@ -94,5 +94,6 @@ mod tests {
         assert_eq!(compose.services[2].image.as_deref(), Some("postgres:16"));
         assert_eq!(compose.services[2].span.line, 8);
         assert!(parse("x.yml", "services: [").is_err());
+        Ok(())
     }
 }

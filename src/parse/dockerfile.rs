@@ -287,9 +287,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn joins_continuations_and_finds_stages() {
+    fn joins_continuations_and_finds_stages() -> Result<(), Box<dyn std::error::Error>> {
         let text = "# syntax=docker/dockerfile:1\nARG NODE=20\nFROM node:${NODE}-slim AS Build\nRUN apt-get update \\\n  # comment inside\n  && apt-get install -y python3\nCOPY <<EOF /app/x\nhello\nEOF\nFROM gcr.io/distroless/nodejs20\nCOPY --from=build /app /app\n";
-        let df = parse("Dockerfile", text).unwrap();
+        let df = parse("Dockerfile", text)?;
         assert_eq!(df.syntax.as_deref(), Some("docker/dockerfile:1"));
         assert_eq!(df.stages.len(), 2);
         assert_eq!(df.stages[0].name.as_deref(), Some("build"));
@@ -299,6 +299,7 @@ mod tests {
         assert_eq!((run.line, run.end_line), (4, 6));
         assert_eq!(df.instructions[3].heredocs[0].body, "hello\n");
         assert_eq!(df.stage_instructions(&df.stages[1]).len(), 2);
+        Ok(())
     }
 
     #[test]

@@ -234,16 +234,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reads_dependencies_with_their_lines() {
+    fn reads_dependencies_with_their_lines() -> Result<(), Box<dyn std::error::Error>> {
         let text = "{\n  \"name\": \"@acme/auth\",\n  \"workspaces\": {\"packages\": [\"a/*\"]},\n  \"dependencies\": {\n    \"prom-client\": \"^15.1.0\"\n  },\n  \"devDependencies\": {\"jest\": \"29\"}\n}\n";
-        let pkg = parse("services/auth/package.json", text).unwrap();
+        let pkg = parse("services/auth/package.json", text)?;
         assert_eq!(pkg.display_name(), "@acme/auth");
         assert_eq!(pkg.dependencies.len(), 2);
         assert_eq!(pkg.dependencies[0].name, "prom-client");
         assert_eq!(pkg.dependencies[0].span.line, 5);
         assert_eq!(pkg.dependencies[0].span.column, 5);
         assert_eq!(pkg.dependencies[1].kind, DepKind::Dev);
-        assert_eq!(pkg.workspaces.unwrap().value, vec!["a/*"]);
+        assert_eq!(pkg.workspaces.ok_or("missing value")?.value, vec!["a/*"]);
+        Ok(())
     }
 
     #[test]

@@ -123,7 +123,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn accepts_comments_and_trailing_commas() {
+    fn accepts_comments_and_trailing_commas() -> Result<(), Box<dyn std::error::Error>> {
         let text = r#"{
   // base config
   "extends": ["./base.json", "@acme/tsconfig/node.json"],
@@ -134,7 +134,7 @@ mod tests {
   },
   "references": [{ "path": "../shared" }],
 }"#;
-        let config = parse("apps/api/tsconfig.json", text).unwrap();
+        let config = parse("apps/api/tsconfig.json", text)?;
         assert_eq!(config.extends.len(), 2);
         assert_eq!(config.compiler_options.base_url.as_deref(), Some("."));
         assert_eq!(
@@ -146,5 +146,6 @@ mod tests {
             Some(vec![("@app/*".to_string(), vec!["src/app/*".to_string()])])
         );
         assert_eq!(config.references[0].value, "../shared");
+        Ok(())
     }
 }

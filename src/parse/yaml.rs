@@ -123,9 +123,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn keeps_positions_and_order() {
-        let node = parse("packages:\n  - 'apps/*'\n  - '!apps/legacy'\n").unwrap();
-        let packages = node.get("packages").unwrap();
+    fn keeps_positions_and_order() -> Result<(), Box<dyn std::error::Error>> {
+        let node = parse("packages:\n  - 'apps/*'\n  - '!apps/legacy'\n")?;
+        let packages = node.get("packages").ok_or("missing value")?;
         let items: Vec<_> = packages
             .items()
             .iter()
@@ -133,12 +133,14 @@ mod tests {
             .collect();
         assert_eq!(items, ["apps/*", "!apps/legacy"]);
         assert_eq!(packages.items()[1].span.line, 3);
+        Ok(())
     }
 
     #[test]
-    fn reports_errors_with_position() {
+    fn reports_errors_with_position() -> Result<(), Box<dyn std::error::Error>> {
         let err = parse("a: [1, 2\nb: c").unwrap_err();
         assert!(err.0.contains("line"), "{err}");
-        assert_eq!(parse("").unwrap().value, YamlValue::Null);
+        assert_eq!(parse("")?.value, YamlValue::Null);
+        Ok(())
     }
 }

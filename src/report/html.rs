@@ -1054,15 +1054,17 @@ mod tests {
     }
 
     #[test]
-    fn script_json_escapes_what_could_end_the_script_element() {
-        let json = serde_json::to_string("</script><!-- & \u{2028}\u{2029}").unwrap();
+    fn script_json_escapes_what_could_end_the_script_element()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let json = serde_json::to_string("</script><!-- & \u{2028}\u{2029}")?;
         let escaped = script_json(&json);
         assert!(!escaped.contains('<') && !escaped.contains('>') && !escaped.contains('&'));
         assert!(!escaped.contains('\u{2028}') && !escaped.contains('\u{2029}'));
         assert_eq!(
-            serde_json::from_str::<String>(&escaped).unwrap(),
+            serde_json::from_str::<String>(&escaped)?,
             "</script><!-- & \u{2028}\u{2029}"
         );
+        Ok(())
     }
 
     #[test]
@@ -1121,9 +1123,10 @@ mod view_tests {
     }
 
     #[test]
-    fn baseline_suppressions_and_services_are_shown_and_escaped() {
+    fn baseline_suppressions_and_services_are_shown_and_escaped()
+    -> Result<(), Box<dyn std::error::Error>> {
         let analysis = analysis();
-        let html = render(&analysis).unwrap();
+        let html = render(&analysis)?;
         assert!(
             html.contains(r#"<input type="checkbox" name="new" value="1">"#),
             "new-only filter"
@@ -1147,5 +1150,6 @@ mod view_tests {
             1
         );
         assert!(html.contains(r#"Findings <span class="n">2</span>"#));
+        Ok(())
     }
 }

@@ -593,9 +593,9 @@ mod tests {
     }
 
     #[test]
-    fn reads_pnpm_shapes_with_depths_and_lines() {
+    fn reads_pnpm_shapes_with_depths_and_lines() -> Result<(), Box<dyn std::error::Error>> {
         let text = "lockfileVersion: '9.0'\n\nimporters:\n\n  .:\n    dependencies:\n      '@scope/a':\n        specifier: ^1.0.0 # why\n        version: 1.2.0(b@2.0.0)\npackages:\n  ms@2.1.3:\n    resolution: {integrity: 'sha512-x', tarball: \"a\\u0041\"}\n    cpu: [x64, arm64]\n    deprecated: |\n      long\n      text\n    hasBin: true\n";
-        let lines = yaml(text).unwrap();
+        let lines = yaml(text).map_err(|e| format!("{e:?}"))?;
         assert_eq!(
             shape(&lines),
             vec![
@@ -618,11 +618,13 @@ mod tests {
                 (2, "hasBin", Some("true"), 17),
             ]
         );
+        Ok(())
     }
 
     #[test]
-    fn sequences_at_the_key_indentation_and_unsupported_input() {
-        let lines = yaml("a:\n- x\n- 'y'\nb: 1\n").unwrap();
+    fn sequences_at_the_key_indentation_and_unsupported_input()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let lines = yaml("a:\n- x\n- 'y'\nb: 1\n").map_err(|e| format!("{e:?}"))?;
         assert_eq!(
             shape(&lines),
             vec![
@@ -635,21 +637,23 @@ mod tests {
         assert!(yaml("a: &x 1\nb: *x\n").is_err());
         assert!(yaml("a: {b: 1,\n  c: 2}\n").is_err());
         assert!(yaml("a:\n    b: 1\n  c: 2\n").is_err());
+        Ok(())
     }
 
     #[test]
-    fn the_tree_fallback_yields_the_same_lines() {
+    fn the_tree_fallback_yields_the_same_lines() -> Result<(), Box<dyn std::error::Error>> {
         let text = "importers:\n  .:\n    dependencies:\n      ms:\n        specifier: ^2.1.0\n        version: 2.1.3\npackages:\n  ms@2.1.3:\n    resolution: {integrity: sha512-x}\n";
-        let fast = yaml(text).unwrap();
-        let tree = crate::parse::yaml::parse(text).unwrap();
+        let fast = yaml(text).map_err(|e| format!("{e:?}"))?;
+        let tree = crate::parse::yaml::parse(text)?;
         let slow = from_tree(&tree);
         assert_eq!(shape(&fast), shape(&slow));
+        Ok(())
     }
 
     #[test]
-    fn reads_yarn_v1() {
+    fn reads_yarn_v1() -> Result<(), Box<dyn std::error::Error>> {
         let text = "# yarn lockfile v1\n\n\n\"@a/b@^1.0.0\", \"@a/b@^1.1.0\":\n  version \"1.2.0\"\n  resolved \"https://r/b.tgz#abc\"\n  dependencies:\n    ms \"^2.0.0\"\n    left-pad 1.3.0\n\nms@^2.0.0:\n  version \"2.1.3\"\n";
-        let lines = yarn_v1(text).unwrap();
+        let lines = yarn_v1(text).map_err(|e| format!("{e:?}"))?;
         assert_eq!(
             shape(&lines),
             vec![
@@ -671,5 +675,6 @@ mod tests {
             split_yarn_keys("a@npm:^1.0.0, a@npm:^1.2.0"),
             vec!["a@npm:^1.0.0", "a@npm:^1.2.0"]
         );
+        Ok(())
     }
 }

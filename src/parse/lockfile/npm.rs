@@ -300,23 +300,24 @@ mod tests {
 "#;
 
     #[test]
-    fn reads_entries_with_lines_and_flags() {
-        let lock = parse("package-lock.json", LOCK).unwrap();
+    fn reads_entries_with_lines_and_flags() -> Result<(), Box<dyn std::error::Error>> {
+        let lock = parse("package-lock.json", LOCK)?;
         assert_eq!(lock.lockfile_version, 3);
         assert_eq!(lock.version_line, 3);
-        let x = lock.entry("node_modules/x").unwrap();
+        let x = lock.entry("node_modules/x").ok_or("missing value")?;
         assert_eq!(x.line, 19);
         assert_eq!(x.name(), "y");
         assert_eq!(x.folder_name(), "x");
         assert!(x.has_install_script && x.dev);
         assert_eq!(x.optional_peers, vec!["z".to_string()]);
-        let link = lock.entry("node_modules/api").unwrap();
+        let link = lock.entry("node_modules/api").ok_or("missing value")?;
         assert_eq!(lock.target(link).location, "packages/api");
+        Ok(())
     }
 
     #[test]
-    fn resolves_by_walking_up_node_modules() {
-        let lock = parse("package-lock.json", LOCK).unwrap();
+    fn resolves_by_walking_up_node_modules() -> Result<(), Box<dyn std::error::Error>> {
+        let lock = parse("package-lock.json", LOCK)?;
         let at = |from, name| lock.resolve(from, name).map(|e| e.location.as_str());
         assert_eq!(
             at("node_modules/x", "ms"),
@@ -332,17 +333,18 @@ mod tests {
             Some("node_modules/x")
         );
         assert_eq!(at("node_modules/x/node_modules/ms", "nope"), None);
+        Ok(())
     }
 
     #[test]
-    fn v1_lockfiles_have_no_entries() {
+    fn v1_lockfiles_have_no_entries() -> Result<(), Box<dyn std::error::Error>> {
         let lock = parse(
             "package-lock.json",
             "{\"lockfileVersion\": 1, \"dependencies\": {}}",
-        )
-        .unwrap();
+        )?;
         assert_eq!(lock.lockfile_version, 1);
         assert!(lock.entries.is_empty());
         assert!(parse("package-lock.json", "[").is_err());
+        Ok(())
     }
 }

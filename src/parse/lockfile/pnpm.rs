@@ -492,23 +492,29 @@ snapshots:
 ";
 
     #[test]
-    fn reads_v9_importers_snapshots_and_settings() {
-        let lock = parse("pnpm-lock.yaml", V9).unwrap();
+    fn reads_v9_importers_snapshots_and_settings() -> Result<(), Box<dyn std::error::Error>> {
+        let lock = parse("pnpm-lock.yaml", V9)?;
         assert_eq!(lock.version, "9.0");
         assert_eq!(lock.major(), Some(9));
         assert_eq!(lock.settings.auto_install_peers, Some(true));
-        let (overrides, line) = lock.overrides.clone().unwrap();
+        let (overrides, line) = lock.overrides.clone().ok_or("missing value")?;
         assert_eq!(overrides.get("ms@<2").map(String::as_str), Some("^2.1.0"));
         assert_eq!(line, 7);
         assert_eq!(lock.catalogs["default"]["zod"].specifier, "^3.23.8");
-        let api = lock.importer("apps/api").unwrap();
+        let api = lock.importer("apps/api").ok_or("missing value")?;
         assert_eq!(api.line, 24);
-        let debug = api.deps.iter().find(|d| d.name == "debug").unwrap();
+        let debug = api
+            .deps
+            .iter()
+            .find(|d| d.name == "debug")
+            .ok_or("missing value")?;
         assert_eq!(debug.specifier.as_deref(), Some("^4.3.0"));
         assert_eq!(debug.version, "4.3.7(supports-color@8.1.1)");
         assert_eq!(debug.line, 29);
         assert_eq!(api.dependencies_meta["@acme/shared"]["injected"], "true");
-        let snap = lock.package("debug@4.3.7(supports-color@8.1.1)").unwrap();
+        let snap = lock
+            .package("debug@4.3.7(supports-color@8.1.1)")
+            .ok_or("missing value")?;
         assert_eq!(snap.name, "debug");
         assert_eq!(snap.version, "4.3.7");
         assert_eq!(
@@ -520,29 +526,31 @@ snapshots:
             vec![("supports-color".to_string(), "*".to_string())]
         );
         assert!(lock.package("ms@2.1.3").is_some());
+        Ok(())
     }
 
     #[test]
-    fn reads_v6_and_v5_single_project_lockfiles() {
+    fn reads_v6_and_v5_single_project_lockfiles() -> Result<(), Box<dyn std::error::Error>> {
         let v6 = "lockfileVersion: '6.0'\n\ndependencies:\n  ms:\n    specifier: ^2.1.0\n    version: 2.1.3\n\npackages:\n\n  /ms@2.1.3:\n    resolution: {integrity: sha512-y}\n    dev: false\n    requiresBuild: true\n";
-        let lock = parse("pnpm-lock.yaml", v6).unwrap();
+        let lock = parse("pnpm-lock.yaml", v6)?;
         assert_eq!(lock.importers.len(), 1);
         assert_eq!(
             lock.importers[0].deps[0].specifier.as_deref(),
             Some("^2.1.0")
         );
-        let ms = lock.package("ms@2.1.3").unwrap();
+        let ms = lock.package("ms@2.1.3").ok_or("missing value")?;
         assert!(ms.requires_build);
         assert_eq!(ms.dev, Some(false));
 
         let v5 = "lockfileVersion: 5.4\n\nspecifiers:\n  ms: ^2.1.0\n\ndependencies:\n  ms: 2.1.3\n\npackages:\n\n  /ms/2.1.3:\n    resolution: {integrity: sha512-y}\n";
-        let lock = parse("pnpm-lock.yaml", v5).unwrap();
+        let lock = parse("pnpm-lock.yaml", v5)?;
         assert_eq!(lock.version, "5.4");
         assert_eq!(
             lock.importers[0].deps[0].specifier.as_deref(),
             Some("^2.1.0")
         );
         assert!(lock.package("ms@2.1.3").is_some());
+        Ok(())
     }
 
     #[test]
@@ -563,10 +571,11 @@ snapshots:
     }
 
     #[test]
-    fn falls_back_to_the_tree_for_hand_edited_yaml() {
+    fn falls_back_to_the_tree_for_hand_edited_yaml() -> Result<(), Box<dyn std::error::Error>> {
         let text = "lockfileVersion: '9.0'\nimporters:\n  .:\n    dependencies:\n      ms: {specifier: ^2.1.0,\n        version: 2.1.3}\n";
-        let lock = parse("pnpm-lock.yaml", text).unwrap();
+        let lock = parse("pnpm-lock.yaml", text)?;
         assert_eq!(lock.importers[0].deps[0].version, "2.1.3");
         assert!(parse("pnpm-lock.yaml", "a: [\n").is_err());
+        Ok(())
     }
 }
