@@ -21,6 +21,8 @@ pub enum SourceClass {
     DevConfig,
     /// Repository scripts (`scripts/`, `tools/`), run in development or CI only.
     Script,
+    /// Type declarations (`*.d.ts`): read by the type checker only.
+    Declaration,
     /// Code that is data for something else: scaffolding templates, test fixtures, examples.
     /// Its imports belong to the project it will be copied into, not to this package.
     Fixture,
@@ -29,6 +31,9 @@ pub enum SourceClass {
 impl SourceClass {
     pub fn of(path: &str) -> SourceClass {
         let name = paths::file_name(path);
+        if is_declaration_file(path) {
+            return SourceClass::Declaration;
+        }
         let lower = name.to_ascii_lowercase();
         // Folder names without a leading dot (`.scripts` is `scripts`), for the lists below.
         let dirs: Vec<&str> = path.split('/').map(|d| d.trim_start_matches('.')).collect();
@@ -190,7 +195,7 @@ pub fn resolve_all(model: &Model, sources: Vec<SourceFile>) -> Vec<Source> {
             let package = model.owner_of(&file.path);
             let tsconfig = model.tsconfig_for(&file.path);
             let is_typescript = is_typescript(&file.path);
-            let is_declaration = is_declaration_file(&file.path);
+            let class = SourceClass::of(&file.path);
             let keep_all = tsconfig.is_some_and(|t| t.verbatim_module_syntax);
             let metadata = tsconfig.is_some_and(|t| t.emit_decorator_metadata);
             let imports = file
@@ -205,8 +210,9 @@ pub fn resolve_all(model: &Model, sources: Vec<SourceFile>) -> Vec<Source> {
                         file.facts.is_elided(import, metadata, is_typescript)
                     };
                     // Declaration files never run; their imports only tell what is used.
-                    let runtime =
-                        !elided && !is_declaration && import.kind != ImportKind::TypesReference;
+                    let runtime = !elided
+                        && class != SourceClass::Declaration
+                        && import.kind != ImportKind::TypesReference;
                     ResolvedImport {
                         import: import.clone(),
                         target,
@@ -215,7 +221,7 @@ pub fn resolve_all(model: &Model, sources: Vec<SourceFile>) -> Vec<Source> {
                 })
                 .collect();
             Source {
-                class: SourceClass::of(&file.path),
+                class,
                 path: file.path,
                 package,
                 imports,

@@ -66,9 +66,14 @@ pub trait Rule: Send + Sync {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>);
 
     /// Whether the check applies to a subject; a check that does not apply is "not applicable"
-    /// and weighs nothing in the score.
-    fn applies(&self, _cx: &Context<'_>, _subject: Subject<'_>) -> bool {
-        true
+    /// and weighs nothing in the score. By default: a repository rule to the repository only;
+    /// a service rule to the repository and to every service that runs a package.
+    fn applies(&self, _cx: &Context<'_>, subject: Subject<'_>) -> bool {
+        match (self.meta().scope, subject) {
+            (_, Subject::Repository) => true,
+            (Scope::Repository, Subject::Service(_)) => false,
+            (Scope::Service, Subject::Service(service)) => service.package.is_some(),
+        }
     }
 }
 

@@ -280,6 +280,7 @@ pub fn class_label(class: SourceClass) -> &'static str {
         SourceClass::Test => "a test",
         SourceClass::DevConfig => "a dev-tool config",
         SourceClass::Script => "a script",
+        SourceClass::Declaration => "a type declaration",
         SourceClass::Fixture => "a template or fixture",
     }
 }

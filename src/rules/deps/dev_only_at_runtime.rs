@@ -6,7 +6,7 @@ use crate::rules::deps::common::{
     group_sites, is_bundled, is_shipped, more_sites, prod_only_install, provided_by_runtime,
     uses_nx,
 };
-use crate::rules::{Context, FindingBuilder, Rule, RuleMeta, Subject, declare_rule};
+use crate::rules::{Context, FindingBuilder, Rule, RuleMeta, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -42,13 +42,6 @@ declare_rule! {
 impl Rule for DevOnlyAtRuntime {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
-    }
-
-    fn applies(&self, _cx: &Context<'_>, subject: Subject<'_>) -> bool {
-        match subject {
-            Subject::Repository => true,
-            Subject::Service(service) => service.package.is_some(),
-        }
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {

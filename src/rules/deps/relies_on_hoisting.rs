@@ -7,7 +7,7 @@ use crate::rules::deps::common::{
     ancestor_declaring, declaration, group_sites, is_bundled, is_shipped, isolated_install,
     more_sites, package_target, provided_by_runtime,
 };
-use crate::rules::{Context, FindingBuilder, Rule, RuleMeta, Subject, declare_rule};
+use crate::rules::{Context, FindingBuilder, Rule, RuleMeta, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -45,13 +45,6 @@ declare_rule! {
 impl Rule for ReliesOnHoisting {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
-    }
-
-    fn applies(&self, _cx: &Context<'_>, subject: Subject<'_>) -> bool {
-        match subject {
-            Subject::Repository => true,
-            Subject::Service(service) => service.package.is_some(),
-        }
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {

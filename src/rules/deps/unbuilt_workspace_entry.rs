@@ -3,7 +3,7 @@ use crate::finding::Finding;
 use crate::model::imports::{SourceClass, Target};
 use crate::model::{Model, Package, paths};
 use crate::rules::deps::common::{group_sites, is_bundled, more_sites};
-use crate::rules::{Context, FindingBuilder, Rule, RuleMeta, Subject, declare_rule};
+use crate::rules::{Context, FindingBuilder, Rule, RuleMeta, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -140,13 +140,6 @@ fn has_build(model: &Model, service: &Package, target: &Package) -> bool {
 impl Rule for UnbuiltWorkspaceEntry {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
-    }
-
-    fn applies(&self, _cx: &Context<'_>, subject: Subject<'_>) -> bool {
-        match subject {
-            Subject::Repository => true,
-            Subject::Service(service) => service.package.is_some(),
-        }
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {

@@ -5,7 +5,7 @@ use crate::model::paths;
 use crate::rules::deps::common::{
     declaration, group_sites, is_bundled, more_sites, uses_nx, workspace_spec,
 };
-use crate::rules::{Context, FindingBuilder, Rule, RuleMeta, Subject, declare_rule};
+use crate::rules::{Context, FindingBuilder, Rule, RuleMeta, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -43,13 +43,6 @@ declare_rule! {
 impl Rule for UndeclaredWorkspace {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
-    }
-
-    fn applies(&self, _cx: &Context<'_>, subject: Subject<'_>) -> bool {
-        match subject {
-            Subject::Repository => true,
-            Subject::Service(service) => service.package.is_some(),
-        }
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {

@@ -1,7 +1,7 @@
 use crate::discover::FileKind;
 use crate::finding::{Finding, Severity};
 use crate::model::imports::{SourceClass, Target};
-use crate::rules::{Context, FindingBuilder, Rule, RuleMeta, Subject, declare_rule};
+use crate::rules::{Context, FindingBuilder, Rule, RuleMeta, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -38,13 +38,6 @@ declare_rule! {
 impl Rule for UnresolvedImport {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
-    }
-
-    fn applies(&self, _cx: &Context<'_>, subject: Subject<'_>) -> bool {
-        match subject {
-            Subject::Repository => true,
-            Subject::Service(service) => service.package.is_some(),
-        }
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {

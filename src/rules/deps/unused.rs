@@ -5,7 +5,7 @@ use crate::finding::Finding;
 use crate::model::imports::Target;
 use crate::model::{Model, Package, paths};
 use crate::parse::package_json::DepKind;
-use crate::rules::{Context, FindingBuilder, Rule, RuleMeta, Subject, declare_rule};
+use crate::rules::{Context, FindingBuilder, Rule, RuleMeta, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -140,13 +140,6 @@ fn config_referenced(name: &str) -> bool {
 impl Rule for Unused {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
-    }
-
-    fn applies(&self, _cx: &Context<'_>, subject: Subject<'_>) -> bool {
-        match subject {
-            Subject::Repository => true,
-            Subject::Service(service) => service.package.is_some(),
-        }
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {

@@ -3,7 +3,7 @@ use std::collections::BTreeMap;
 use crate::discover::FileKind;
 use crate::finding::Finding;
 use crate::model::{PackageManager, paths};
-use crate::rules::{Context, FindingBuilder, Rule, RuleMeta, Subject, declare_rule};
+use crate::rules::{Context, FindingBuilder, Rule, RuleMeta, declare_rule};
 use crate::source::Span;
 
 declare_rule! {
@@ -40,10 +40,6 @@ declare_rule! {
 impl Rule for MultipleManagers {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
-    }
-
-    fn applies(&self, _cx: &Context<'_>, subject: Subject<'_>) -> bool {
-        subject == Subject::Repository
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {

@@ -4,7 +4,7 @@ use crate::discover::FileKind;
 use crate::finding::Finding;
 use crate::model::{Model, PackageManager, Workspace, paths};
 use crate::parse::lockfile::Lockfile;
-use crate::rules::{Context, FindingBuilder, Rule, RuleMeta, Subject, declare_rule};
+use crate::rules::{Context, FindingBuilder, Rule, RuleMeta, declare_rule};
 use crate::source::Span;
 
 use super::frozen::{declared_major, semver_intersects, semver_satisfies};
@@ -134,10 +134,6 @@ fn major_of(version: &str) -> Option<u32> {
 impl Rule for PackageManagerDrift {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
-    }
-
-    fn applies(&self, _cx: &Context<'_>, subject: Subject<'_>) -> bool {
-        subject == Subject::Repository
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
