@@ -263,3 +263,66 @@ fn load_lockfile(root: &Path, file: &WalkedFile, kind: LockfileKind) -> Outcome 
 fn is_binary(bytes: &[u8]) -> bool {
     bytes.iter().take(8000).any(|b| *b == 0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file the walk saw but that cannot be read (removed meanwhile, or unreadable: root
+    /// ignores permissions, so a missing file stands in for it) is an error entry, not a stop.
+    #[test]
+    fn an_unreadable_file_is_an_error_entry() {
+        let root =
+            std::env::temp_dir().join(format!("seaworthy-unreadable-{}", std::process::id()));
+        let files = [
+            WalkedFile {
+                path: "gone/package.json".into(),
+                kind: Some(FileKind::PackageJson),
+                size: 10,
+            },
+            WalkedFile {
+                path: "gone/Dockerfile".into(),
+                kind: Some(FileKind::Dockerfile),
+                size: 10,
+            },
+        ];
+        let loaded = load(&root, &files, Limits::default());
+        let messages: Vec<(&str, &str)> = loaded
+            .errors
+            .iter()
+            .map(|e| (e.path.as_str(), e.message.as_str()))
+            .collect();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(
+            messages.iter().all(|(_, m)| m.starts_with("cannot read")),
+            "{messages:?}"
+        );
+        assert_eq!(loaded.stats.parsed, 0);
+    }
+
+    #[test]
+    fn oversized_and_binary_files_are_counted_not_parsed() {
+        let root = std::env::temp_dir().join(format!("seaworthy-limits-{}", std::process::id()));
+        std::fs::create_dir_all(&root)
+            .map_err(|e| e.to_string())
+            .ok();
+        std::fs::write(root.join("blob.js"), b"\x00\x01binary").ok();
+        let files = [
+            WalkedFile {
+                path: "big.ts".into(),
+                kind: Some(FileKind::Source { dts: false }),
+                size: 5_000_000,
+            },
+            WalkedFile {
+                path: "blob.js".into(),
+                kind: Some(FileKind::Source { dts: false }),
+                size: 8,
+            },
+        ];
+        let loaded = load(&root, &files, Limits::default());
+        assert_eq!(loaded.stats.skipped_too_large, 1);
+        assert_eq!(loaded.stats.skipped_binary, 1);
+        assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
+        std::fs::remove_dir_all(&root).ok();
+    }
+}
