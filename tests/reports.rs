@@ -55,3 +55,41 @@ fn output_is_byte_identical_across_runs_and_thread_counts() {
         assert_eq!(many, again, "{name}: output differs between runs");
     }
 }
+
+#[test]
+fn fingerprints_survive_moving_lines() {
+    let fingerprints = |root: &std::path::Path| -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = scan_path(root, "fixture", Some(2))
+            .report
+            .findings
+            .iter()
+            .map(|f| (f.rule.clone(), f.fingerprint.clone()))
+            .collect();
+        out.sort();
+        out
+    };
+    let root = common::copy_fixture("pnpm-undeclared-prom-client", "moved");
+    let before = fingerprints(&root);
+    assert!(!before.is_empty());
+    // Push every finding down: blank lines and a comment on top of the sources and manifests.
+    for file in [
+        "services/auth/package.json",
+        "services/auth/src/main.ts",
+        "services/auth/src/app.module.ts",
+        "services/auth/src/broken.ts",
+        "services/auth/src/modules/metrics/metrics.service.ts",
+        "services/billing/src/index.ts",
+    ] {
+        let path = root.join(file);
+        let text = std::fs::read_to_string(&path).expect("fixture file");
+        let prefix = if file.ends_with(".json") {
+            "\n\n\n"
+        } else {
+            "// moved\n\n"
+        };
+        std::fs::write(&path, format!("{prefix}{text}")).expect("rewrite");
+    }
+    let after = fingerprints(&root);
+    assert_eq!(before, after, "moving lines must not change fingerprints");
+    let _ = std::fs::remove_dir_all(&root);
+}
