@@ -4,17 +4,7 @@
 
 mod common;
 
-use common::{fixture, scan_fixture};
-
-fn findings(fixture: &str, rule: &str) -> Vec<(String, u32, String)> {
-    scan_fixture(fixture)
-        .report
-        .findings
-        .iter()
-        .filter(|f| f.rule == rule)
-        .map(|f| (f.location.path.clone(), f.location.line, f.message.clone()))
-        .collect()
-}
+use common::{findings, fixture, scan_fixture};
 
 fn lockfile_findings(fixture: &str) -> Vec<String> {
     scan_fixture(fixture)

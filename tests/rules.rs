@@ -2,17 +2,7 @@
 
 mod common;
 
-use common::scan_fixture;
-
-fn findings(fixture: &str, rule: &str) -> Vec<(String, u32, String)> {
-    scan_fixture(fixture)
-        .report
-        .findings
-        .iter()
-        .filter(|f| f.rule == rule)
-        .map(|f| (f.location.path.clone(), f.location.line, f.message.clone()))
-        .collect()
-}
+use common::{findings, scan_fixture};
 
 #[test]
 fn version_mismatch_flags_the_minority_range_only() {

@@ -429,17 +429,6 @@ impl<'a> Walker<'a> {
         kind: ImportKind,
         explicit_type: bool,
         bindings: Vec<String>,
-    ) {
-        self.push_guarded(node, source, kind, explicit_type, bindings, false);
-    }
-
-    fn push_guarded(
-        &mut self,
-        node: Node<'_>,
-        source: Node<'_>,
-        kind: ImportKind,
-        explicit_type: bool,
-        bindings: Vec<String>,
         guarded: bool,
     ) {
         let Some(specifier) = string_value(source, self.text) else {
@@ -471,6 +460,7 @@ impl<'a> Walker<'a> {
                     ImportKind::ImportEquals,
                     statement_type || state.in_type,
                     bindings,
+                    false,
                 );
                 return;
             }
@@ -527,7 +517,7 @@ impl<'a> Walker<'a> {
         };
         // `import { type A, type B } from 'm'` is elided like `import type`.
         let explicit_type = statement_type || (specifiers > 0 && specifiers == type_specifiers);
-        self.push(node, source, kind, explicit_type, bindings);
+        self.push(node, source, kind, explicit_type, bindings, false);
     }
 
     fn export_statement(&mut self, node: Node<'_>) {
@@ -556,6 +546,7 @@ impl<'a> Walker<'a> {
             ImportKind::ReExport,
             explicit_type,
             Vec::new(),
+            false,
         );
     }
 
@@ -579,7 +570,7 @@ impl<'a> Walker<'a> {
             return;
         };
         // Only literal specifiers; a variable or an interpolated template is not guessed.
-        self.push_guarded(node, first, kind, state.in_type, Vec::new(), state.in_try);
+        self.push(node, first, kind, state.in_type, Vec::new(), state.in_try);
     }
 
     fn triple_slash(&mut self, node: Node<'_>) {

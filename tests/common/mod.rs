@@ -72,3 +72,14 @@ pub fn snapshot_fixtures() -> Vec<String> {
     names.sort();
     names
 }
+
+/// (path, line, message) of a fixture's findings of one rule.
+pub fn findings(fixture: &str, rule: &str) -> Vec<(String, u32, String)> {
+    scan_fixture(fixture)
+        .report
+        .findings
+        .iter()
+        .filter(|f| f.rule == rule)
+        .map(|f| (f.location.path.clone(), f.location.line, f.message.clone()))
+        .collect()
+}
