@@ -97,8 +97,6 @@ pub fn prepare(options: &ScanOptions, progress: Progress<'_>) -> Result<Prepared
     progress("reading and parsing files");
     let loaded = load::load(&options.root, &discovered.files, options.limits);
     errors.extend(loaded.errors.iter().cloned());
-    errors.sort();
-    errors.dedup();
     let stats = RunStats {
         files_walked: discovered.files.len(),
         files_classified: discovered.files.iter().filter(|f| f.kind.is_some()).count(),

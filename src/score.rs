@@ -101,7 +101,14 @@ pub fn score(
 ) -> Scores {
     let model = cx.model;
     let mut by_rule_subject: BTreeMap<(&str, Option<usize>), Vec<&Finding>> = BTreeMap::new();
+    // Each finding is attributed once: to its services' counts, and (unless its rule is
+    // scored once for the repository) to those services' checks.
+    let mut service_counts = vec![Counts::default(); model.services.len()];
     for finding in findings.iter().filter(|f| f.suppressed.is_none()) {
+        let attributed = subjects_of(model, finding);
+        for i in attributed.iter().flatten() {
+            service_counts[*i].add(finding.severity);
+        }
         let scope = rules
             .iter()
             .find(|r| r.meta().id == finding.rule)
@@ -109,7 +116,7 @@ pub fn score(
         let subjects = if scope == Some(Scope::Repository) {
             vec![None]
         } else {
-            subjects_of(model, finding)
+            attributed
         };
         for subject in subjects {
             by_rule_subject
@@ -261,15 +268,11 @@ pub fn score(
             .then_with(|| (&a.rule, &a.service).cmp(&(&b.rule, &b.service)))
     });
 
-    let services = (0..model.services.len())
-        .map(|i| {
+    let services = service_counts
+        .into_iter()
+        .enumerate()
+        .map(|(i, counts)| {
             let mine: Vec<&Check> = checks.iter().filter(|c| c.service == Some(i)).collect();
-            let mut counts = Counts::default();
-            for finding in findings.iter().filter(|f| f.suppressed.is_none()) {
-                if subjects_of(model, finding).contains(&Some(i)) {
-                    counts.add(finding.severity);
-                }
-            }
             let total: u32 = mine.iter().map(|c| c.weight).sum();
             let score = if mine.iter().any(|c| c.score.is_none()) || total == 0 {
                 None
