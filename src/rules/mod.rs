@@ -60,9 +60,12 @@ pub struct Context<'a> {
     pub model: &'a Model,
 }
 
-pub trait Rule: Send + Sync {
+/// A rule's metadata; implemented by `declare_rule!`, so rule files only write the check.
+pub trait Described {
     fn meta(&self) -> &'static RuleMeta;
+}
 
+pub trait Rule: Described + Send + Sync {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>);
 
     /// Whether the check applies to a subject; a check that does not apply is "not applicable"
@@ -103,6 +106,12 @@ macro_rules! declare_rule {
                 scope: $crate::rules::Scope::$scope,
                 inputs: &[$($input),*],
             };
+        }
+
+        impl $crate::rules::Described for $name {
+            fn meta(&self) -> &'static $crate::rules::RuleMeta {
+                &Self::META
+            }
         }
     };
 }

@@ -6,7 +6,7 @@ use crate::rules::deps::common::{
     group_sites, is_bundled, is_shipped, more_sites, prod_only_install, provided_by_runtime,
     uses_nx,
 };
-use crate::rules::{Context, FindingBuilder, Rule, RuleMeta, declare_rule};
+use crate::rules::{Context, FindingBuilder, Rule, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -40,10 +40,6 @@ declare_rule! {
 }
 
 impl Rule for DevOnlyAtRuntime {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let model = cx.model;
         let groups = group_sites(model, |source, import| {

@@ -7,7 +7,7 @@ use crate::rules::deps::common::{
     ancestor_declaring, declaration, group_sites, is_bundled, is_shipped, isolated_install,
     more_sites, package_target, provided_by_runtime,
 };
-use crate::rules::{Context, FindingBuilder, Rule, RuleMeta, declare_rule};
+use crate::rules::{Context, FindingBuilder, Rule, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -43,10 +43,6 @@ declare_rule! {
 }
 
 impl Rule for ReliesOnHoisting {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let model = cx.model;
         let groups = group_sites(model, |source, import| {

@@ -3,7 +3,7 @@ use crate::finding::Finding;
 use crate::model::imports::{SourceClass, Target};
 use crate::model::{Model, Package, paths};
 use crate::rules::deps::common::{group_sites, is_bundled, more_sites};
-use crate::rules::{Context, FindingBuilder, Rule, RuleMeta, declare_rule};
+use crate::rules::{Context, FindingBuilder, Rule, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -138,10 +138,6 @@ fn has_build(model: &Model, service: &Package, target: &Package) -> bool {
 }
 
 impl Rule for UnbuiltWorkspaceEntry {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let model = cx.model;
         let groups = group_sites(model, |source, import| {

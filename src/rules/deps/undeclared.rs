@@ -6,7 +6,7 @@ use crate::rules::deps::common::{
     add_dependency_help, ancestor_declaring, class_label, declaration, group_sites, more_sites,
     package_target,
 };
-use crate::rules::{Context, FindingBuilder, Rule, RuleMeta, declare_rule};
+use crate::rules::{Context, FindingBuilder, Rule, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -43,10 +43,6 @@ declare_rule! {
 }
 
 impl Rule for Undeclared {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let model = cx.model;
         let groups = group_sites(model, |source, import| {

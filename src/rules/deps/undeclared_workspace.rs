@@ -5,7 +5,7 @@ use crate::model::paths;
 use crate::rules::deps::common::{
     declaration, group_sites, is_bundled, more_sites, uses_nx, workspace_spec,
 };
-use crate::rules::{Context, FindingBuilder, Rule, RuleMeta, declare_rule};
+use crate::rules::{Context, FindingBuilder, Rule, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -41,10 +41,6 @@ declare_rule! {
 }
 
 impl Rule for UndeclaredWorkspace {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let model = cx.model;
         let groups = group_sites(model, |source, import| {

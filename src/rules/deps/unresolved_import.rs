@@ -1,7 +1,7 @@
 use crate::discover::FileKind;
 use crate::finding::{Finding, Severity};
 use crate::model::imports::{SourceClass, Target};
-use crate::rules::{Context, FindingBuilder, Rule, RuleMeta, declare_rule};
+use crate::rules::{Context, FindingBuilder, Rule, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -36,10 +36,6 @@ declare_rule! {
 }
 
 impl Rule for UnresolvedImport {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for source in cx
             .model

@@ -5,7 +5,7 @@ use crate::finding::Finding;
 use crate::model::imports::Target;
 use crate::model::{Model, Package, paths};
 use crate::parse::package_json::DepKind;
-use crate::rules::{Context, FindingBuilder, Rule, RuleMeta, declare_rule};
+use crate::rules::{Context, FindingBuilder, Rule, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -138,10 +138,6 @@ fn config_referenced(name: &str) -> bool {
 }
 
 impl Rule for Unused {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let model = cx.model;
         let imported = imported_by_package(model);

@@ -4,7 +4,7 @@ use crate::discover::FileKind;
 use crate::finding::Finding;
 use crate::model::Package;
 use crate::parse::package_json::{DepKind, Dependency};
-use crate::rules::{Context, FindingBuilder, Rule, RuleMeta, Subject, declare_rule};
+use crate::rules::{Context, FindingBuilder, Rule, Subject, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -69,10 +69,6 @@ fn is_registry_range(spec: &str) -> bool {
 }
 
 impl Rule for VersionMismatch {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn applies(&self, cx: &Context<'_>, subject: Subject<'_>) -> bool {
         subject == Subject::Repository && cx.model.workspaces.iter().any(|w| w.members.len() > 1)
     }

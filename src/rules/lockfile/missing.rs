@@ -1,7 +1,7 @@
 use crate::discover::FileKind;
 use crate::finding::Finding;
 use crate::model::paths;
-use crate::rules::{Context, FindingBuilder, Rule, RuleMeta, Subject, declare_rule};
+use crate::rules::{Context, FindingBuilder, Rule, Subject, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -38,10 +38,6 @@ declare_rule! {
 }
 
 impl Rule for Missing {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn applies(&self, _cx: &Context<'_>, subject: Subject<'_>) -> bool {
         match subject {
             Subject::Repository => false,

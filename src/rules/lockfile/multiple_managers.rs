@@ -3,7 +3,7 @@ use std::collections::BTreeMap;
 use crate::discover::FileKind;
 use crate::finding::Finding;
 use crate::model::{PackageManager, paths};
-use crate::rules::{Context, FindingBuilder, Rule, RuleMeta, declare_rule};
+use crate::rules::{Context, FindingBuilder, Rule, declare_rule};
 use crate::source::Span;
 
 declare_rule! {
@@ -38,10 +38,6 @@ declare_rule! {
 }
 
 impl Rule for MultipleManagers {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let model = cx.model;
         let mut by_dir: BTreeMap<&str, Vec<&crate::load::LockfileRef>> = BTreeMap::new();

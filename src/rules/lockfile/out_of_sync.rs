@@ -1,7 +1,7 @@
 use crate::discover::{FileKind, LockfileKind};
 use crate::finding::Finding;
 use crate::model::paths;
-use crate::rules::{Context, FindingBuilder, Rule, RuleMeta, Subject, declare_rule};
+use crate::rules::{Context, FindingBuilder, Rule, Subject, declare_rule};
 
 use super::frozen;
 
@@ -57,10 +57,6 @@ declare_rule! {
 }
 
 impl Rule for OutOfSync {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn applies(&self, cx: &Context<'_>, subject: Subject<'_>) -> bool {
         match subject {
             Subject::Repository => true,

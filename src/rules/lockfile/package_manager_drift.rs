@@ -4,7 +4,7 @@ use crate::discover::FileKind;
 use crate::finding::Finding;
 use crate::model::{Model, PackageManager, Workspace, paths};
 use crate::parse::lockfile::Lockfile;
-use crate::rules::{Context, FindingBuilder, Rule, RuleMeta, declare_rule};
+use crate::rules::{Context, FindingBuilder, Rule, declare_rule};
 use crate::source::Span;
 
 use super::frozen::{declared_major, semver_intersects, semver_satisfies};
@@ -132,10 +132,6 @@ fn major_of(version: &str) -> Option<u32> {
 }
 
 impl Rule for PackageManagerDrift {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for workspace in &cx.model.workspaces {
             check_root(cx.model, workspace, out);

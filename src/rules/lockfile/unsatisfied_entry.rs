@@ -2,7 +2,7 @@ use crate::discover::{FileKind, LockfileKind};
 use crate::finding::Finding;
 use crate::model::PackageManager;
 use crate::parse::lockfile::Lockfile;
-use crate::rules::{Context, FindingBuilder, Rule, RuleMeta, Subject, declare_rule};
+use crate::rules::{Context, FindingBuilder, Rule, Subject, declare_rule};
 
 use super::frozen;
 
@@ -44,10 +44,6 @@ declare_rule! {
 }
 
 impl Rule for UnsatisfiedEntry {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn applies(&self, cx: &Context<'_>, subject: Subject<'_>) -> bool {
         subject == Subject::Repository
             && cx
