@@ -54,26 +54,36 @@ pub(crate) struct Unsupported {
     pub reason: &'static str,
 }
 
+/// The lines that carry content, as (1-based number, indentation in spaces, text after the
+/// indentation): a byte-order mark, `\r` line ends, blank lines and `#` comments are dropped.
+fn content_lines(text: &str) -> impl Iterator<Item = (u32, usize, &str)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    text.split('\n').enumerate().filter_map(|(i, raw)| {
+        let raw = raw.strip_suffix('\r').unwrap_or(raw);
+        let content = raw.trim_start_matches(' ');
+        if content.trim().is_empty() || content.starts_with('#') {
+            return None;
+        }
+        Some((
+            u32::try_from(i + 1).unwrap_or(u32::MAX),
+            raw.len() - content.len(),
+            content,
+        ))
+    })
+}
+
 /// Reads block-style YAML into lines.
 pub(crate) fn yaml(text: &str) -> Result<Vec<Line<'_>>, Unsupported> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut out: Vec<Line<'_>> = Vec::with_capacity(text.len() / 24);
     // Indentation widths of the open blocks; `indents[d]` is the indent of depth `d`.
     let mut indents: Vec<usize> = Vec::new();
     // Indentation of the block scalar being skipped, if any.
     let mut skipping: Option<usize> = None;
-    for (i, raw) in text.split('\n').enumerate() {
-        let number = u32::try_from(i + 1).unwrap_or(u32::MAX);
+    for (number, indent, content) in content_lines(text) {
         let unsupported = |reason| Unsupported {
             line: number,
             reason,
         };
-        let raw = raw.strip_suffix('\r').unwrap_or(raw);
-        let content = raw.trim_start_matches(' ');
-        let indent = raw.len() - content.len();
-        if content.is_empty() || content.starts_with('#') {
-            continue;
-        }
         if let Some(block) = skipping {
             if indent > block {
                 continue;
@@ -494,20 +504,12 @@ fn push_tree(
 /// may list several comma-separated keys (`"a@^1", "a@^1.2":`); it is kept raw for the caller
 /// to split with [`split_yarn_keys`].
 pub(crate) fn yarn_v1(text: &str) -> Result<Vec<Line<'_>>, Unsupported> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut out = Vec::with_capacity(text.len() / 32);
-    for (i, raw) in text.split('\n').enumerate() {
-        let number = u32::try_from(i + 1).unwrap_or(u32::MAX);
+    for (number, indent, content) in content_lines(text) {
         let unsupported = |reason| Unsupported {
             line: number,
             reason,
         };
-        let raw = raw.strip_suffix('\r').unwrap_or(raw);
-        let content = raw.trim_start_matches(' ');
-        if content.trim().is_empty() || content.starts_with('#') {
-            continue;
-        }
-        let indent = raw.len() - content.len();
         if indent % 2 != 0 {
             return Err(unsupported("odd indentation"));
         }
