@@ -176,6 +176,8 @@ pub fn resolve_all(
 /// `extends` may name a file of any name (`@acme/tsconfig/nest.json`), which discovery did not
 /// classify as a tsconfig. Such files are read here, once, if the walk saw them.
 fn load_extended(model: &Model, raw: &mut Vec<RawTsConfig>, errors: &mut Vec<ErrorEntry>) {
+    // Every config already read or tried, so each extended file is read at most once.
+    let mut seen: std::collections::HashSet<String> = raw.iter().map(|c| c.path.clone()).collect();
     let mut next = 0;
     while next < raw.len() {
         let dir = paths::parent(&raw[next].path).to_string();
@@ -186,7 +188,7 @@ fn load_extended(model: &Model, raw: &mut Vec<RawTsConfig>, errors: &mut Vec<Err
             .collect();
         next += 1;
         for target in targets {
-            if raw.iter().any(|c| c.path == target) {
+            if !seen.insert(target.clone()) {
                 continue;
             }
             let parsed = std::fs::read_to_string(model.root.join(&target))
