@@ -245,12 +245,6 @@ impl Model {
         nearest
     }
 
-    /// The package that owns a directory (the directory itself counts).
-    pub fn owner_of_dir(&self, dir: &str) -> Option<usize> {
-        self.package_index_at(dir)
-            .or_else(|| self.owner_of(&format!("{dir}/_")))
-    }
-
     /// Workspace packages by name (the first by directory order wins on duplicates).
     pub fn package_named(&self, name: &str) -> Option<&Package> {
         self.package_index_named(name).map(|i| &self.packages[i])
@@ -268,14 +262,6 @@ impl Model {
 
     pub fn package_index_named(&self, name: &str) -> Option<usize> {
         self.package_by_name.get(name).copied()
-    }
-
-    /// Packages that are installed from the same root as `package`, the root included.
-    pub fn siblings(&self, package: &Package) -> impl Iterator<Item = &Package> {
-        let ws = package.workspace;
-        self.packages
-            .iter()
-            .filter(move |p| ws.is_some() && p.workspace == ws)
     }
 
     /// The nearest `tsconfig.json` (or `jsconfig.json`) governing a file.
