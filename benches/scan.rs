@@ -169,7 +169,7 @@ fn stages(root: &Path, threads: usize) -> Vec<Stage<'_>> {
                 discovered
                     .files
                     .retain(|f| !matches!(f.kind, Some(FileKind::Source { .. })));
-                let loaded = seaworthy::load::load(root, &discovered.files, Limits::default());
+                let loaded = seaworthy::load::load(root, &discovered, Limits::default());
                 loaded.stats.parsed
             }),
         },
@@ -177,7 +177,7 @@ fn stages(root: &Path, threads: usize) -> Vec<Stage<'_>> {
             label: "discover + load",
             run: Box::new(move || {
                 let discovered = seaworthy::discover::discover(root, threads);
-                let loaded = seaworthy::load::load(root, &discovered.files, Limits::default());
+                let loaded = seaworthy::load::load(root, &discovered, Limits::default());
                 loaded.stats.parsed
             }),
         },

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use ignore::{DirEntry, WalkBuilder, WalkState};
 
-use crate::report::ErrorEntry;
+use crate::diagnostic::ErrorEntry;
 
 /// Lockfile flavours; Bun's is recognised only so that mixed managers can be reported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -27,9 +27,13 @@ pub enum FileKind {
     Lockfile(LockfileKind),
     PnpmWorkspace,
     TsConfig,
-    Source { dts: bool },
+    Source {
+        dts: bool,
+    },
     Dockerfile,
     DockerIgnore,
+    /// `.gitignore`: read by the model to tell build output (gitignored) from missing files.
+    GitIgnore,
     Compose,
     Env,
     NestCli,
@@ -71,6 +75,7 @@ pub fn classify(name: &str) -> Option<FileKind> {
         ".yarnrc.yml" | ".yarnrc.yaml" | ".yarnrc" => FileKind::YarnRc,
         ".npmrc" => FileKind::Npmrc,
         ".dockerignore" => FileKind::DockerIgnore,
+        ".gitignore" => FileKind::GitIgnore,
         ".env" => FileKind::Env,
         "Dockerfile" | "dockerfile" | "Containerfile" => FileKind::Dockerfile,
         _ => return classify_by_pattern(name),
@@ -253,11 +258,11 @@ fn record(root: &Path, entry: DirEntry, out: &mut Collected) {
         return;
     };
     let Some(path) = relative(root, entry.path()) else {
-        out.errors.push(ErrorEntry {
-            path: lossy(root, entry.path()),
-            message: "file name is not valid UTF-8; skipped".to_string(),
-            kind: None,
-        });
+        out.errors.push(ErrorEntry::new(
+            lossy(root, entry.path()),
+            "file name is not valid UTF-8; skipped",
+            None,
+        ));
         return;
     };
     if file_type.is_dir() {
@@ -302,11 +307,7 @@ fn walk_error(root: &Path, err: &ignore::Error) -> ErrorEntry {
     let path = path.map_or_else(String::new, |p| {
         relative(root, &p).unwrap_or_else(|| lossy(root, &p))
     });
-    ErrorEntry {
-        path,
-        message,
-        kind: None,
-    }
+    ErrorEntry::new(path, message, None)
 }
 
 fn describe(err: &ignore::Error) -> (Option<PathBuf>, String) {

@@ -13,11 +13,13 @@
 //! that cannot be read or parsed becomes an entry in the report's `errors`, never a crash.
 
 pub mod cli;
+pub mod diagnostic;
 pub mod discover;
 pub mod finding;
 pub mod load;
 pub mod model;
 pub mod parse;
+pub mod paths;
 pub mod report;
 pub mod rules;
 pub mod score;
@@ -72,7 +74,7 @@ pub type Progress<'a> = &'a (dyn Fn(&str) + Sync);
 /// The repository read and modelled, before any rule runs.
 pub struct Prepared {
     pub model: Model,
-    pub errors: Vec<report::ErrorEntry>,
+    pub errors: Vec<diagnostic::ErrorEntry>,
     pub stats: RunStats,
     pub files_scanned: usize,
 }
@@ -95,7 +97,7 @@ pub fn prepare(options: &ScanOptions, progress: Progress<'_>) -> Result<Prepared
     let mut errors = discovered.errors.clone();
 
     progress("reading and parsing files");
-    let loaded = load::load(&options.root, &discovered.files, options.limits);
+    let loaded = load::load(&options.root, &discovered, options.limits);
     errors.extend(loaded.errors.iter().cloned());
     let stats = RunStats {
         files_walked: discovered.files.len(),
@@ -108,7 +110,6 @@ pub fn prepare(options: &ScanOptions, progress: Progress<'_>) -> Result<Prepared
 
     progress("building the model and resolving imports");
     let model = Model::build(&options.root, discovered, loaded);
-    errors.extend(model.errors.iter().cloned());
     errors.sort();
     errors.dedup();
     Ok(Prepared {
@@ -180,7 +181,7 @@ pub fn scan(options: &ScanOptions, progress: Progress<'_>) -> Result<Analysis, S
             .map(|(s, (score, counts))| ServiceReport {
                 name: s.name.clone(),
                 kind: s.kind,
-                path: model::paths::display_dir(&s.path).to_string(),
+                path: crate::paths::display_dir(&s.path).to_string(),
                 package: s.package.map(|i| model.packages[i].name().to_string()),
                 dockerfile: s.dockerfile.clone(),
                 compose_file: s.compose_file.clone(),
@@ -194,7 +195,7 @@ pub fn scan(options: &ScanOptions, progress: Progress<'_>) -> Result<Analysis, S
             .iter()
             .map(|w| WorkspaceReport {
                 name: w.name.clone(),
-                path: model::paths::display_dir(&w.dir).to_string(),
+                path: crate::paths::display_dir(&w.dir).to_string(),
                 package_manager: w.package_manager,
                 package_manager_version: w.package_manager_version.clone(),
                 lockfile: w.lockfile.clone(),

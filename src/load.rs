@@ -1,17 +1,24 @@
 //! Reading and parsing: every classified file that seaworthy understands is read once and
 //! parsed in parallel into owned facts. A file that is binary, too large, not UTF-8, unreadable
 //! or malformed becomes an error entry (or a skip counted in the run stats); nothing stops.
+//!
+//! This is the only stage that reads file contents: the model is a pure function of what it
+//! loads. Besides the classified files, it reads what only the loaded facts can name, through
+//! the same guards: files that a tsconfig `extends` (any name, even inside a package), and
+//! whether `file:`/`link:` targets the walk did not see (gitignored build output) exist.
 
-use std::path::Path;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::discover::{FileKind, LockfileKind, WalkedFile};
+use crate::diagnostic::ErrorEntry;
+use crate::discover::{Discovered, FileKind, LockfileKind, WalkedFile};
 use crate::parse::{
     ParseError, compose::ComposeFile, dockerfile::Dockerfile, package_json::PackageJson,
     pnpm_workspace::PnpmWorkspace, tsconfig::RawTsConfig,
 };
-use crate::report::ErrorEntry;
+use crate::paths;
 
 /// Size limits. Lockfiles of large monorepos run to tens of megabytes, so they have their own.
 #[derive(Debug, Clone, Copy)]
@@ -63,8 +70,80 @@ pub struct Loaded {
     pub parsed_lockfiles: Vec<crate::parse::lockfile::Lockfile>,
     pub npmrcs: Vec<crate::parse::npmrc::Npmrc>,
     pub sources: Vec<SourceFile>,
+    /// `.gitignore` files: (path, text).
+    pub gitignores: Vec<(String, String)>,
+    /// Paths the walk did not see (it skips gitignored folders) that exist inside the root,
+    /// among those the facts point at (`file:`/`link:`/`portal:` targets).
+    pub present: BTreeSet<String>,
     pub errors: Vec<ErrorEntry>,
     pub stats: LoadStats,
+}
+
+/// Where file contents come from: the repository on disk, or memory in tests. Paths are
+/// repository-relative and `/`-separated.
+pub trait Files: Sync {
+    fn read(&self, path: &str) -> std::io::Result<Vec<u8>>;
+
+    /// Whether `path` exists inside the root, following links only while they stay inside.
+    fn exists(&self, path: &str) -> bool;
+}
+
+/// The repository on disk.
+pub struct Disk {
+    root: PathBuf,
+    canonical_root: Option<PathBuf>,
+}
+
+impl Disk {
+    pub fn new(root: &Path) -> Self {
+        Disk {
+            root: root.to_path_buf(),
+            canonical_root: root.canonicalize().ok(),
+        }
+    }
+}
+
+impl Files for Disk {
+    fn read(&self, path: &str) -> std::io::Result<Vec<u8>> {
+        std::fs::read(self.root.join(path))
+    }
+
+    fn exists(&self, path: &str) -> bool {
+        let Some(root) = &self.canonical_root else {
+            return false;
+        };
+        self.root
+            .join(path)
+            .canonicalize()
+            .is_ok_and(|target| target.starts_with(root))
+    }
+}
+
+/// Files held in memory, for tests: the model of a repository written inline.
+#[cfg(test)]
+#[derive(Debug, Default, Clone)]
+pub struct Memory {
+    pub files: BTreeMap<String, Vec<u8>>,
+}
+
+#[cfg(test)]
+impl Files for Memory {
+    fn read(&self, path: &str) -> std::io::Result<Vec<u8>> {
+        self.files
+            .get(path)
+            .cloned()
+            .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound))
+    }
+
+    fn exists(&self, path: &str) -> bool {
+        let prefix = format!("{path}/");
+        self.files.contains_key(path)
+            || self
+                .files
+                .range(prefix.clone()..)
+                .next()
+                .is_some_and(|(p, _)| p.starts_with(&prefix))
+    }
 }
 
 enum Parsed {
@@ -75,6 +154,7 @@ enum Parsed {
     Compose(ComposeFile),
     Npmrc(crate::parse::npmrc::Npmrc),
     Source(SourceFile),
+    GitIgnore(String, String),
     /// Read and checked for being text; its facts come with a later version.
     Checked,
 }
@@ -92,19 +172,34 @@ enum Outcome {
     Failed(ErrorEntry),
 }
 
-pub fn load(root: &Path, files: &[WalkedFile], limits: Limits) -> Loaded {
-    let outcomes: Vec<Outcome> = files
+/// Loads the repository at `root` from disk.
+pub fn load(root: &Path, discovered: &Discovered, limits: Limits) -> Loaded {
+    load_from(&Disk::new(root), discovered, limits)
+}
+
+/// Reads and parses every file the walk classified, then what the facts name (see the module
+/// docs). Lists are sorted by path.
+pub fn load_from(files: &dyn Files, discovered: &Discovered, limits: Limits) -> Loaded {
+    let outcomes: Vec<Outcome> = discovered
+        .files
         .par_iter()
         .filter_map(|file| {
             let kind = file.kind?;
             if !kind.is_parsed() {
                 return (file.size > limits.max_file_size).then_some(Outcome::TooLarge);
             }
-            Some(load_one(root, file, kind, limits))
+            Some(load_one(files, file, kind, limits))
         })
         .collect();
-
     let mut loaded = Loaded::default();
+    collect(&mut loaded, outcomes);
+    // `files` is sorted and par_iter().collect() keeps order, so the lists are sorted already.
+    load_extended_tsconfigs(files, discovered, limits, &mut loaded);
+    loaded.present = present_link_targets(files, discovered, &loaded.packages);
+    loaded
+}
+
+fn collect(loaded: &mut Loaded, outcomes: Vec<Outcome>) {
     for outcome in outcomes {
         match outcome {
             Outcome::Parsed(parsed) => {
@@ -117,6 +212,7 @@ pub fn load(root: &Path, files: &[WalkedFile], limits: Limits) -> Loaded {
                     Parsed::Compose(c) => loaded.compose_files.push(c),
                     Parsed::Npmrc(n) => loaded.npmrcs.push(n),
                     Parsed::Source(f) => loaded.sources.push(f),
+                    Parsed::GitIgnore(path, text) => loaded.gitignores.push((path, text)),
                     Parsed::Checked => {}
                 }
             }
@@ -131,18 +227,102 @@ pub fn load(root: &Path, files: &[WalkedFile], limits: Limits) -> Loaded {
             Outcome::Failed(e) => loaded.errors.push(e),
         }
     }
-    // `files` is sorted and par_iter().collect() keeps order, so the lists are sorted already.
-    loaded
 }
 
-fn load_one(root: &Path, file: &WalkedFile, kind: FileKind, limits: Limits) -> Outcome {
-    let fail = |message: String| {
-        Outcome::Failed(ErrorEntry {
-            path: file.path.clone(),
-            message,
-            kind: Some(kind),
-        })
+/// `extends` may name a file of any name (`@acme/tsconfig/nest.json`), which discovery did not
+/// classify as a tsconfig. Such files are loaded here, once each, if the walk saw them, and
+/// through the same guards as every other file.
+fn load_extended_tsconfigs(
+    files: &dyn Files,
+    discovered: &Discovered,
+    limits: Limits,
+    loaded: &mut Loaded,
+) {
+    let walked: BTreeMap<&str, &WalkedFile> = discovered
+        .files
+        .iter()
+        .map(|f| (f.path.as_str(), f))
+        .collect();
+    // Workspace packages by name, the first in directory order winning, as in the model.
+    let mut by_dir: Vec<(&str, &str)> = loaded
+        .packages
+        .iter()
+        .filter_map(|p| Some((paths::parent(&p.path), p.name.as_ref()?.value.as_str())))
+        .collect();
+    by_dir.sort_unstable();
+    let mut package_dirs: BTreeMap<String, String> = BTreeMap::new();
+    for (dir, name) in by_dir {
+        package_dirs
+            .entry(name.to_string())
+            .or_insert_with(|| dir.to_string());
+    }
+    let is_file = |path: &str| walked.contains_key(path);
+    let package_dir = |name: &str| package_dirs.get(name).map(String::as_str);
+    // Every config already read or tried, so each extended file is read at most once.
+    let failed = loaded
+        .errors
+        .iter()
+        .filter(|e| e.kind == Some(FileKind::TsConfig));
+    let mut seen: HashSet<String> = loaded
+        .tsconfigs
+        .iter()
+        .map(|c| c.path.clone())
+        .chain(failed.map(|e| e.path.clone()))
+        .collect();
+    let mut next = 0;
+    while next < loaded.tsconfigs.len() {
+        let config = &loaded.tsconfigs[next];
+        let dir = paths::parent(&config.path);
+        let targets: Vec<String> = config
+            .extends
+            .iter()
+            .filter_map(|e| {
+                crate::parse::tsconfig::locate_extends(dir, &e.value, is_file, package_dir)
+            })
+            .filter(|target| seen.insert(target.clone()))
+            .collect();
+        next += 1;
+        let outcomes = targets
+            .iter()
+            .filter_map(|target| walked.get(target.as_str()))
+            .map(|file| load_one(files, file, FileKind::TsConfig, limits))
+            .collect();
+        collect(loaded, outcomes);
+    }
+    loaded.tsconfigs.sort_by(|a, b| a.path.cmp(&b.path));
+    loaded.errors.sort();
+}
+
+/// Which `file:`/`link:`/`portal:` targets that the walk did not see exist inside the root.
+fn present_link_targets(
+    files: &dyn Files,
+    discovered: &Discovered,
+    packages: &[PackageJson],
+) -> BTreeSet<String> {
+    let walked = |path: &str| {
+        discovered
+            .files
+            .binary_search_by(|f| f.path.as_str().cmp(path))
+            .is_ok()
+            || discovered
+                .dirs
+                .binary_search_by(|d| d.as_str().cmp(path))
+                .is_ok()
     };
+    packages
+        .iter()
+        .flat_map(|p| {
+            let dir = paths::parent(&p.path);
+            p.dependencies
+                .iter()
+                .filter_map(move |d| paths::join(dir, d.local_target()?.1))
+        })
+        .filter(|path| !walked(path) && files.exists(path))
+        .collect()
+}
+
+fn load_one(files: &dyn Files, file: &WalkedFile, kind: FileKind, limits: Limits) -> Outcome {
+    let fail = |message: String| Outcome::Failed(ErrorEntry::new(&file.path, message, Some(kind)));
     let limit = if kind.is_lockfile() {
         limits.max_lockfile_size
     } else {
@@ -160,9 +340,9 @@ fn load_one(root: &Path, file: &WalkedFile, kind: FileKind, limits: Limits) -> O
         };
     }
     if let FileKind::Lockfile(lock) = kind {
-        return load_lockfile(root, file, lock);
+        return load_lockfile(files, file, lock);
     }
-    let bytes = match std::fs::read(root.join(&file.path)) {
+    let bytes = match files.read(&file.path) {
         Ok(bytes) => bytes,
         Err(err) => return fail(format!("cannot read: {err}")),
     };
@@ -208,6 +388,7 @@ fn load_one(root: &Path, file: &WalkedFile, kind: FileKind, limits: Limits) -> O
                 .map(|_| Parsed::Checked)
         }
         FileKind::Npmrc => Ok(Parsed::Npmrc(crate::parse::npmrc::parse(&file.path, &text))),
+        FileKind::GitIgnore => Ok(Parsed::GitIgnore(file.path.clone(), text)),
         FileKind::YarnRc if file.path.ends_with(".yml") || file.path.ends_with(".yaml") => {
             crate::parse::yaml::parse(&text).map(|_| Parsed::Checked)
         }
@@ -215,27 +396,27 @@ fn load_one(root: &Path, file: &WalkedFile, kind: FileKind, limits: Limits) -> O
     };
     match parsed {
         Ok(parsed) => Outcome::Parsed(parsed),
-        Err(err) => fail(err.0),
+        Err(err) => Outcome::Failed(ErrorEntry::parse(&file.path, err, kind)),
     }
 }
 
 /// Reads and parses a lockfile. Its presence is recorded whatever happens to its content.
-fn load_lockfile(root: &Path, file: &WalkedFile, kind: LockfileKind) -> Outcome {
+fn load_lockfile(files: &dyn Files, file: &WalkedFile, kind: LockfileKind) -> Outcome {
     let reference = LockfileRef {
         path: file.path.clone(),
         kind,
     };
     let error = |message: String| {
-        Some(ErrorEntry {
-            path: file.path.clone(),
+        Some(ErrorEntry::new(
+            &file.path,
             message,
-            kind: Some(FileKind::Lockfile(kind)),
-        })
+            Some(FileKind::Lockfile(kind)),
+        ))
     };
     if kind == LockfileKind::Bun {
         return Outcome::Lockfile(reference, None, None);
     }
-    let text = match std::fs::read(root.join(&file.path)) {
+    let text = match files.read(&file.path) {
         Err(err) => {
             return Outcome::Lockfile(reference, None, error(format!("cannot read: {err}")));
         }
@@ -254,7 +435,11 @@ fn load_lockfile(root: &Path, file: &WalkedFile, kind: LockfileKind) -> Outcome 
     };
     match crate::parse::lockfile::parse(&file.path, kind, &text) {
         Some(Ok(parsed)) => Outcome::Lockfile(reference, Some(parsed), None),
-        Some(Err(err)) => Outcome::Lockfile(reference, None, error(err.0)),
+        Some(Err(err)) => Outcome::Lockfile(
+            reference,
+            None,
+            Some(ErrorEntry::parse(&file.path, err, FileKind::Lockfile(kind))),
+        ),
         None => Outcome::Lockfile(reference, None, None),
     }
 }
@@ -286,7 +471,11 @@ mod tests {
                 size: 10,
             },
         ];
-        let loaded = load(&root, &files, Limits::default());
+        let discovered = Discovered {
+            files: files.to_vec(),
+            ..Discovered::default()
+        };
+        let loaded = load(&root, &discovered, Limits::default());
         let messages: Vec<(&str, &str)> = loaded
             .errors
             .iter()
@@ -319,7 +508,11 @@ mod tests {
                 size: 8,
             },
         ];
-        let loaded = load(&root, &files, Limits::default());
+        let discovered = Discovered {
+            files: files.to_vec(),
+            ..Discovered::default()
+        };
+        let loaded = load(&root, &discovered, Limits::default());
         assert_eq!(loaded.stats.skipped_too_large, 1);
         assert_eq!(loaded.stats.skipped_binary, 1);
         assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);

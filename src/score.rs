@@ -12,7 +12,8 @@
 use std::collections::BTreeMap;
 
 use crate::finding::{Category, Finding, Severity};
-use crate::model::{Model, Service, paths};
+use crate::model::{Model, Service};
+use crate::paths;
 use crate::report::{
     CategoryScore, CategoryStatus, CheckCounts, CheckResult, CheckStatus, Counts, ErrorEntry,
     Rating,

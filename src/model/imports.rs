@@ -5,10 +5,12 @@
 
 use rayon::prelude::*;
 
-use super::{Model, paths};
+use super::Model;
 use crate::load::SourceFile;
-use crate::model::tsconfig::{TsConfig, split_package_specifier};
+use crate::model::tsconfig::TsConfig;
+use crate::parse::tsconfig::split_package_specifier;
 use crate::parse::typescript::{Import, ImportKind};
+use crate::paths;
 
 /// What a file is for: it decides whether a bad import breaks production.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

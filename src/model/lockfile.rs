@@ -16,9 +16,10 @@
 use std::collections::BTreeSet;
 
 use super::native::{NativeReason, native_reason};
-use super::{Model, Package, Workspace, paths};
+use super::{Model, Package, Workspace};
 use crate::parse::lockfile::{Lockfile, npm::NpmLockfile, pnpm, yarn::YarnLockfile};
 use crate::parse::package_json::DepKind;
+use crate::paths;
 
 /// One resolved package instance in a lockfile.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,7 +4,6 @@
 pub mod imports;
 pub mod lockfile;
 pub mod native;
-pub mod paths;
 pub mod service;
 pub mod tsconfig;
 pub mod workspace;
@@ -18,6 +17,7 @@ use crate::parse::compose::ComposeFile;
 use crate::parse::dockerfile::Dockerfile;
 use crate::parse::package_json::{Dependency, PackageJson};
 use crate::parse::pnpm_workspace::PnpmWorkspace;
+use crate::paths;
 
 pub use service::{Service, ServiceKind};
 pub use tsconfig::TsConfig;
@@ -118,8 +118,6 @@ pub struct Model {
     /// `.npmrc` install settings, sorted by path.
     pub npmrcs: Vec<crate::parse::npmrc::Npmrc>,
     pub services: Vec<Service>,
-    /// Files the model had to read itself (an extended tsconfig) and could not.
-    pub errors: Vec<crate::report::ErrorEntry>,
     pub sources: Vec<imports::Source>,
     package_by_dir: BTreeMap<String, usize>,
     package_by_name: BTreeMap<String, usize>,
@@ -128,9 +126,13 @@ pub struct Model {
     bundler_configs: BTreeSet<usize>,
     /// Every `.gitignore` of the walk, by directory, parsed once.
     gitignores: BTreeMap<String, ignore::gitignore::Gitignore>,
+    /// Paths outside the walk (gitignored) that `load` found inside the root.
+    present: BTreeSet<String>,
 }
 
 impl Model {
+    /// Builds the model from what `load` read: a pure function, no file is touched here.
+    /// `root` anchors `.gitignore` matching and is kept for renderers that show snippets.
     pub fn build(root: &Path, discovered: Discovered, loaded: Loaded) -> Model {
         let files = FileIndex::new(discovered.files, discovered.dirs);
         let mut packages: Vec<Package> = loaded
@@ -159,13 +161,12 @@ impl Model {
             .iter()
             .flat_map(|p| p.manifest.dependencies.iter().map(|d| d.name.clone()))
             .collect();
-        let gitignores = files
-            .files()
+        let gitignores = loaded
+            .gitignores
             .iter()
-            .filter(|f| paths::file_name(&f.path) == ".gitignore")
-            .map(|f| {
-                let (matcher, _) = ignore::gitignore::Gitignore::new(root.join(&f.path));
-                (paths::parent(&f.path).to_string(), matcher)
+            .map(|(path, text)| {
+                let dir = paths::parent(path);
+                (dir.to_string(), gitignore(root, dir, text))
             })
             .collect();
 
@@ -186,13 +187,13 @@ impl Model {
                 .collect(),
             npmrcs: loaded.npmrcs,
             services: Vec::new(),
-            errors: Vec::new(),
             sources: Vec::new(),
             package_by_dir,
             package_by_name,
             gitignores,
             declared_names,
             bundler_configs: BTreeSet::new(),
+            present: loaded.present,
         };
         model.bundler_configs = bundler_configs(&model);
         model.workspaces = workspace::assign(&mut model);
@@ -200,9 +201,7 @@ impl Model {
             let links = resolve_local_links(&model, &model.packages[i]);
             model.packages[i].local_links = links;
         }
-        let mut errors = Vec::new();
-        model.tsconfigs = tsconfig::resolve_all(&model, loaded.tsconfigs, &mut errors);
-        model.errors = errors;
+        model.tsconfigs = tsconfig::resolve_all(&model, &loaded.tsconfigs);
         model.services = service::derive(&model);
         model.sources = imports::resolve_all(&model, loaded.sources);
         model
@@ -303,19 +302,10 @@ impl Model {
         false
     }
 
-    /// Whether a repository-relative path exists in the walk, or on disk inside the root (a
-    /// gitignored build output, say). Links are resolved and must stay inside the root.
+    /// Whether a repository-relative path exists in the walk, or inside the root outside the
+    /// walk (a gitignored build output, say), for the paths `load` was asked to probe.
     pub fn exists_on_disk(&self, path: &str) -> bool {
-        if self.files.exists(path) {
-            return true;
-        }
-        let Ok(root) = self.root.canonicalize() else {
-            return false;
-        };
-        match self.root.join(path).canonicalize() {
-            Ok(target) => target.starts_with(&root),
-            Err(_) => false,
-        }
+        self.files.exists(path) || self.present.contains(path)
     }
 }
 
@@ -353,15 +343,27 @@ fn bundler_configs(model: &Model) -> BTreeSet<usize> {
         .collect()
 }
 
-const LOCAL_PROTOCOLS: &[&str] = &["file:", "link:", "portal:"];
+/// A `.gitignore`'s matcher, built from its text as git reads it (a byte-order mark on the
+/// first line is dropped; a line that is not a valid glob is skipped, the rest still apply).
+pub(crate) fn gitignore(root: &Path, dir: &str, text: &str) -> ignore::gitignore::Gitignore {
+    let base = root.join(dir);
+    let mut builder = ignore::gitignore::GitignoreBuilder::new(&base);
+    let origin = base.join(".gitignore");
+    for line in text.strip_prefix('\u{feff}').unwrap_or(text).lines() {
+        let _ = builder.add_line(Some(origin.clone()), line);
+    }
+    builder
+        .build()
+        .unwrap_or_else(|_| ignore::gitignore::Gitignore::empty())
+}
 
 fn resolve_local_links(model: &Model, package: &Package) -> Vec<LocalLink> {
     let mut links = Vec::new();
     for (i, dep) in package.manifest.dependencies.iter().enumerate() {
-        let Some(protocol) = LOCAL_PROTOCOLS.iter().find(|p| dep.spec.starts_with(**p)) else {
+        let Some((protocol, target)) = dep.local() else {
             continue;
         };
-        let target = dep.spec[protocol.len()..].to_string();
+        let target = target.to_string();
         // `file:` also accepts URLs of the form file:///abs/path; those point outside.
         let resolved = if target.starts_with("//") {
             None

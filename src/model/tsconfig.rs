@@ -5,10 +5,9 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use super::{Model, paths};
-use crate::discover::FileKind;
+use super::Model;
 use crate::parse::tsconfig::{CompilerOptions, RawTsConfig};
-use crate::report::ErrorEntry;
+use crate::paths;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PathAlias {
@@ -152,12 +151,8 @@ impl Effective {
     }
 }
 
-pub fn resolve_all(
-    model: &Model,
-    mut raw: Vec<RawTsConfig>,
-    errors: &mut Vec<ErrorEntry>,
-) -> Vec<TsConfig> {
-    load_extended(model, &mut raw, errors);
+/// Resolves every loaded config (extended files included: `load` read them).
+pub fn resolve_all(model: &Model, raw: &[RawTsConfig]) -> Vec<TsConfig> {
     let by_path: BTreeMap<&str, &RawTsConfig> = raw.iter().map(|c| (c.path.as_str(), c)).collect();
     let mut shared: HashMap<(String, String), Arc<PathAliases>> = HashMap::new();
     let mut out: Vec<TsConfig> = raw
@@ -171,39 +166,6 @@ pub fn resolve_all(
         .collect();
     out.sort_by(|a, b| a.path.cmp(&b.path));
     out
-}
-
-/// `extends` may name a file of any name (`@acme/tsconfig/nest.json`), which discovery did not
-/// classify as a tsconfig. Such files are read here, once, if the walk saw them.
-fn load_extended(model: &Model, raw: &mut Vec<RawTsConfig>, errors: &mut Vec<ErrorEntry>) {
-    // Every config already read or tried, so each extended file is read at most once.
-    let mut seen: std::collections::HashSet<String> = raw.iter().map(|c| c.path.clone()).collect();
-    let mut next = 0;
-    while next < raw.len() {
-        let dir = paths::parent(&raw[next].path).to_string();
-        let targets: Vec<String> = raw[next]
-            .extends
-            .iter()
-            .filter_map(|e| locate_extends(model, &dir, &e.value))
-            .collect();
-        next += 1;
-        for target in targets {
-            if !seen.insert(target.clone()) {
-                continue;
-            }
-            let parsed = std::fs::read_to_string(model.root.join(&target))
-                .map_err(|e| format!("cannot read: {e}"))
-                .and_then(|text| crate::parse::tsconfig::parse(&target, &text).map_err(|e| e.0));
-            match parsed {
-                Ok(config) => raw.push(config),
-                Err(message) => errors.push(ErrorEntry {
-                    path: target,
-                    message,
-                    kind: Some(FileKind::TsConfig),
-                }),
-            }
-        }
-    }
 }
 
 /// Maximum `extends` depth; TypeScript has none, but a cycle must end somewhere.
@@ -252,45 +214,15 @@ fn merge(into: &mut Effective, from: Effective) {
     );
 }
 
-/// Where an `extends` value points: a relative file, or a file inside a workspace package.
+/// Where an `extends` value points, among the configs the walk saw (see
+/// [`crate::parse::tsconfig::locate_extends`]).
 fn locate_extends(model: &Model, dir: &str, spec: &str) -> Option<String> {
-    let candidates = |base: String| -> Vec<String> {
-        vec![
-            base.clone(),
-            format!("{base}.json"),
-            format!("{base}/tsconfig.json"),
-        ]
-    };
-    if spec.starts_with('.') || spec.starts_with('/') {
-        let base = paths::join(dir, spec)?;
-        return candidates(base)
-            .into_iter()
-            .find(|c| model.files.is_file(c));
-    }
-    let (name, subpath) = split_package_specifier(spec);
-    let package = model.package_named(name)?;
-    let base = if subpath.is_empty() {
-        paths::join(&package.dir, "tsconfig.json")?
-    } else {
-        paths::join(&package.dir, subpath)?
-    };
-    candidates(base)
-        .into_iter()
-        .find(|c| model.files.is_file(c))
-}
-
-/// `@scope/name/sub/path` → (`@scope/name`, `sub/path`); `name/sub` → (`name`, `sub`).
-pub fn split_package_specifier(spec: &str) -> (&str, &str) {
-    let mut slashes = spec.match_indices('/').map(|(i, _)| i);
-    let cut = if spec.starts_with('@') {
-        slashes.nth(1)
-    } else {
-        slashes.next()
-    };
-    match cut {
-        Some(i) => (&spec[..i], &spec[i + 1..]),
-        None => (spec, ""),
-    }
+    crate::parse::tsconfig::locate_extends(
+        dir,
+        spec,
+        |p| model.files.is_file(p),
+        |name| model.package_named(name).map(|p| p.dir.as_str()),
+    )
 }
 
 fn finish(
@@ -349,18 +281,5 @@ fn finish(
         verbatim_module_syntax: e.verbatim_module_syntax.unwrap_or(false),
         references,
         unresolved_extends,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::split_package_specifier;
-
-    #[test]
-    fn splits_scoped_and_plain_specifiers() {
-        assert_eq!(split_package_specifier("@a/b/c/d"), ("@a/b", "c/d"));
-        assert_eq!(split_package_specifier("@a/b"), ("@a/b", ""));
-        assert_eq!(split_package_specifier("lodash/fp"), ("lodash", "fp"));
-        assert_eq!(split_package_specifier("lodash"), ("lodash", ""));
     }
 }

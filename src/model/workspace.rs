@@ -7,8 +7,9 @@ use std::ops::Not;
 use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::{Deserialize, Serialize};
 
-use super::{Model, paths};
+use super::Model;
 use crate::discover::LockfileKind;
+use crate::paths;
 
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,

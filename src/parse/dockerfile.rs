@@ -139,15 +139,17 @@ pub fn parse(path: &str, text: &str) -> Result<Dockerfile, ParseError> {
         let keyword = keyword.to_ascii_uppercase();
         let line = crate::source::to_u32(start + 1);
         if !KNOWN.contains(&keyword.as_str()) {
-            return Err(ParseError::new(format!(
-                "unknown instruction `{keyword}` at line {line}"
-            )));
+            return Err(
+                ParseError::new(format!("unknown instruction `{keyword}` at line {line}"))
+                    .at(line, 1),
+            );
         }
         let args = args.trim().to_string();
         if args.is_empty() && NEED_ARGS.contains(&keyword.as_str()) {
             return Err(ParseError::new(format!(
                 "{keyword} at line {line} requires at least one argument"
-            )));
+            ))
+            .at(line, 1));
         }
         let mut heredocs = Vec::new();
         if matches!(keyword.as_str(), "RUN" | "COPY" | "ADD") {
@@ -157,7 +159,8 @@ pub fn parse(path: &str, text: &str) -> Result<Dockerfile, ParseError> {
                     let Some(line) = lines.get(i) else {
                         return Err(ParseError::new(format!(
                             "heredoc `{delimiter}` opened at line {line} is never closed (truncated file?)"
-                        )));
+                        ))
+                        .at(line, 1));
                     };
                     i += 1;
                     let candidate = if strip_tabs {
@@ -267,7 +270,8 @@ fn build_stages(df: &mut Dockerfile) -> Result<(), ParseError> {
             return Err(ParseError::new(format!(
                 "`{}` at line {} comes before any FROM",
                 instruction.keyword, instruction.line
-            )));
+            ))
+            .at(instruction.line, 1));
         }
     }
     let count = df.instructions.len();

@@ -33,9 +33,12 @@ pub fn parse(text: &str, dialect: Dialect) -> Result<Value<'_>, ParseError> {
         tokens: false,
     };
     // A leading byte-order mark is legal for tsconfig and tolerated by npm.
+    let original = text;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let result = jsonc_parser::parse_to_ast(text, &collect, &options)
-        .map_err(|e| ParseError::new(format!("invalid JSON: {e}")))?;
+    let result = jsonc_parser::parse_to_ast(text, &collect, &options).map_err(|e| {
+        let span = Spans::new(original).of(e.range());
+        ParseError::new(format!("invalid JSON: {e}")).at(span.line, span.column)
+    })?;
     result
         .value
         .ok_or_else(|| ParseError::new("empty file: expected a JSON value"))

@@ -12,13 +12,4 @@ pub mod tsconfig;
 pub mod typescript;
 pub mod yaml;
 
-/// Why a file could not be turned into facts. Becomes an entry in the report's `errors`.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct ParseError(pub String);
-
-impl ParseError {
-    pub fn new(message: impl Into<String>) -> Self {
-        ParseError(message.into())
-    }
-}
+pub use crate::diagnostic::ParseError;

@@ -45,6 +45,26 @@ pub struct Dependency {
     pub span: Span,
 }
 
+/// Protocols of dependencies that point at a folder or file instead of a registry.
+const LOCAL_PROTOCOLS: &[&str] = &["file:", "link:", "portal:"];
+
+impl Dependency {
+    /// `(protocol, target)` of a `file:`/`link:`/`portal:` dependency. A `file://` URL
+    /// (`file:///abs/path`) is local too, but points outside the repository: its target
+    /// starts with `//`.
+    pub fn local(&self) -> Option<(&'static str, &str)> {
+        let protocol = LOCAL_PROTOCOLS
+            .iter()
+            .find(|p| self.spec.starts_with(**p))?;
+        Some((protocol, &self.spec[protocol.len()..]))
+    }
+
+    /// The target of a local dependency that can lie inside the repository.
+    pub fn local_target(&self) -> Option<(&'static str, &str)> {
+        self.local().filter(|(_, target)| !target.starts_with("//"))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Script {
     pub name: String,

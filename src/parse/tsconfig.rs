@@ -33,6 +33,53 @@ pub struct CompilerOptions {
     pub verbatim_module_syntax: Option<bool>,
 }
 
+/// Where an `extends` value written in a config of `dir` points: a relative file, or a file
+/// inside a workspace package (`package_dir` maps a package name to its directory). `is_file`
+/// says whether the walk saw a path. TypeScript tries the path, `.json` added, and a folder's
+/// `tsconfig.json`.
+pub fn locate_extends<'a>(
+    dir: &str,
+    spec: &str,
+    is_file: impl Fn(&str) -> bool,
+    package_dir: impl Fn(&str) -> Option<&'a str>,
+) -> Option<String> {
+    let base = if spec.starts_with('.') || spec.starts_with('/') {
+        crate::paths::join(dir, spec)?
+    } else {
+        let (name, subpath) = split_package_specifier(spec);
+        let package = package_dir(name)?;
+        crate::paths::join(
+            package,
+            if subpath.is_empty() {
+                "tsconfig.json"
+            } else {
+                subpath
+            },
+        )?
+    };
+    [
+        base.clone(),
+        format!("{base}.json"),
+        format!("{base}/tsconfig.json"),
+    ]
+    .into_iter()
+    .find(|c| is_file(c))
+}
+
+/// `@scope/name/sub/path` → (`@scope/name`, `sub/path`); `name/sub` → (`name`, `sub`).
+pub fn split_package_specifier(spec: &str) -> (&str, &str) {
+    let mut slashes = spec.match_indices('/').map(|(i, _)| i);
+    let cut = if spec.starts_with('@') {
+        slashes.nth(1)
+    } else {
+        slashes.next()
+    };
+    match cut {
+        Some(i) => (&spec[..i], &spec[i + 1..]),
+        None => (spec, ""),
+    }
+}
+
 pub fn parse(path: &str, text: &str) -> Result<RawTsConfig, ParseError> {
     let root = json::parse(text, Dialect::Jsonc)?;
     let Value::Object(object) = &root else {
@@ -147,5 +194,13 @@ mod tests {
         );
         assert_eq!(config.references[0].value, "../shared");
         Ok(())
+    }
+
+    #[test]
+    fn splits_scoped_and_plain_specifiers() {
+        assert_eq!(split_package_specifier("@a/b/c/d"), ("@a/b", "c/d"));
+        assert_eq!(split_package_specifier("@a/b"), ("@a/b", ""));
+        assert_eq!(split_package_specifier("lodash/fp"), ("lodash", "fp"));
+        assert_eq!(split_package_specifier("lodash"), ("lodash", ""));
     }
 }

@@ -56,12 +56,13 @@ impl YamlNode {
 pub fn parse(text: &str) -> Result<YamlNode, ParseError> {
     let docs = MarkedYaml::load_from_str(text).map_err(|e| {
         let m = e.marker();
+        let line = u32::try_from(m.line()).unwrap_or(u32::MAX);
+        let column = u32::try_from(m.col() + 1).unwrap_or(u32::MAX);
         ParseError::new(format!(
-            "invalid YAML at line {}, column {}: {}",
-            m.line(),
-            m.col() + 1,
+            "invalid YAML at line {line}, column {column}: {}",
             e.info()
         ))
+        .at(line, column)
     })?;
     Ok(docs.first().map_or(
         YamlNode {
@@ -139,7 +140,8 @@ mod tests {
     #[test]
     fn reports_errors_with_position() -> Result<(), Box<dyn std::error::Error>> {
         let err = parse("a: [1, 2\nb: c").unwrap_err();
-        assert!(err.0.contains("line"), "{err}");
+        assert!(err.message.contains("line"), "{err}");
+        assert!(err.at.is_some(), "{err:?}");
         assert_eq!(parse("")?.value, YamlValue::Null);
         Ok(())
     }

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::discover::FileKind;
+pub use crate::diagnostic::ErrorEntry;
 use crate::finding::{Category, Finding, Severity};
 use crate::model::{PackageManager, ServiceKind};
 
@@ -228,16 +228,6 @@ pub struct RuleInfo {
     pub category: Category,
     pub summary: String,
     pub help: String,
-}
-
-/// A file that could not be read or parsed, and why.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
-pub struct ErrorEntry {
-    pub path: String,
-    pub message: String,
-    #[serde(skip)]
-    #[schemars(skip)]
-    pub kind: Option<FileKind>,
 }
 
 /// Source lines that findings point at, for the terminal and HTML renderers. Not part of the

@@ -159,7 +159,9 @@ pub fn render(analysis: &Analysis, options: &Options) -> String {
         );
         let limit = if options.verbose { usize::MAX } else { 5 };
         for e in report.errors.iter().take(limit) {
-            let _ = writeln!(out, "  {}: {}", e.path, e.message);
+            let at =
+                e.at.map_or_else(String::new, |at| format!(":{}:{}", at.line, at.column));
+            let _ = writeln!(out, "  {}{at}: {}", e.path, e.message);
         }
         if report.errors.len() > limit {
             let _ = writeln!(

@@ -137,8 +137,15 @@ impl NpmLockfile {
 
 pub fn parse(path: &str, text: &str) -> Result<NpmLockfile, ParseError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let root: Value =
-        serde_json::from_str(text).map_err(|e| ParseError::new(format!("invalid JSON: {e}")))?;
+    let root: Value = serde_json::from_str(text).map_err(|e| {
+        let (line, column) = (e.line(), e.column());
+        let error = ParseError::new(format!("invalid JSON: {e}"));
+        // serde_json counts lines from 1 and columns from 1 (0 when the error is at a line end).
+        match (u32::try_from(line), u32::try_from(column.max(1))) {
+            (Ok(line), Ok(column)) if line > 0 => error.at(line, column),
+            _ => error,
+        }
+    })?;
     let Value::Object(root) = root else {
         return Err(ParseError::new("a lockfile must contain a JSON object"));
     };

@@ -119,6 +119,7 @@ pub fn parse(path: &str, text: &str) -> Result<YarnLockfile, ParseError> {
                 "invalid yarn.lock at line {}: {}",
                 e.line, e.reason
             ))
+            .at(e.line, 1)
         })?;
         read(&mut lock, &lines);
     }

@@ -1,6 +1,6 @@
 use crate::discover::FileKind;
 use crate::finding::Finding;
-use crate::model::paths;
+use crate::paths;
 use crate::rules::{Context, FindingBuilder, Rule, declare_rule};
 
 declare_rule! {

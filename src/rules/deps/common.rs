@@ -4,8 +4,9 @@
 use std::collections::BTreeMap;
 
 use crate::model::imports::{ResolvedImport, Source, SourceClass, Target};
-use crate::model::{Model, Package, PackageManager, paths};
+use crate::model::{Model, Package, PackageManager};
 use crate::parse::package_json::{DepKind, Dependency};
+use crate::paths;
 
 /// Every declaration of `name` in `package` (any field; an npm alias is declared by its key).
 pub fn declaration<'a>(package: &'a Package, name: &str) -> Option<&'a Dependency> {

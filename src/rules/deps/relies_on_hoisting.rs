@@ -1,8 +1,8 @@
 use crate::discover::FileKind;
 use crate::finding::{Finding, Severity};
 use crate::model::imports::SourceClass;
-use crate::model::paths;
 use crate::parse::package_json::DepKind;
+use crate::paths;
 use crate::rules::deps::common::{
     ancestor_declaring, declaration, group_sites, is_bundled, is_shipped, isolated_install,
     more_sites, package_target, provided_by_runtime,

@@ -1,7 +1,8 @@
 use crate::discover::FileKind;
 use crate::finding::Finding;
 use crate::model::imports::{SourceClass, Target};
-use crate::model::{Model, Package, paths};
+use crate::model::{Model, Package};
+use crate::paths;
 use crate::rules::deps::common::{group_sites, is_bundled, more_sites};
 use crate::rules::{Context, FindingBuilder, Rule, declare_rule};
 

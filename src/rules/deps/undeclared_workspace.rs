@@ -1,7 +1,7 @@
 use crate::discover::FileKind;
 use crate::finding::Finding;
 use crate::model::imports::{SourceClass, Target};
-use crate::model::paths;
+use crate::paths;
 use crate::rules::deps::common::{
     declaration, group_sites, is_bundled, more_sites, uses_nx, workspace_spec,
 };

@@ -3,8 +3,9 @@ use std::collections::BTreeSet;
 use crate::discover::FileKind;
 use crate::finding::Finding;
 use crate::model::imports::Target;
-use crate::model::{Model, Package, paths};
+use crate::model::{Model, Package};
 use crate::parse::package_json::DepKind;
+use crate::paths;
 use crate::rules::{Context, FindingBuilder, Rule, declare_rule};
 
 declare_rule! {
@@ -237,7 +238,7 @@ fn imported_by_package(model: &Model) -> Vec<BTreeSet<String>> {
                     Some(n) => n.value.clone(),
                     None => continue,
                 },
-                _ => crate::model::tsconfig::split_package_specifier(&import.import.specifier)
+                _ => crate::parse::tsconfig::split_package_specifier(&import.import.specifier)
                     .0
                     .to_string(),
             };

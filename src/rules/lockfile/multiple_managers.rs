@@ -2,7 +2,8 @@ use std::collections::BTreeMap;
 
 use crate::discover::FileKind;
 use crate::finding::Finding;
-use crate::model::{PackageManager, paths};
+use crate::model::PackageManager;
+use crate::paths;
 use crate::rules::{Context, FindingBuilder, Rule, declare_rule};
 use crate::source::Span;
 

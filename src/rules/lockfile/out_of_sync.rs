@@ -1,6 +1,6 @@
 use crate::discover::{FileKind, LockfileKind};
 use crate::finding::Finding;
-use crate::model::paths;
+use crate::paths;
 use crate::rules::{Context, FindingBuilder, Rule, Subject, declare_rule};
 
 use super::frozen;

@@ -2,8 +2,9 @@ use std::ops::RangeInclusive;
 
 use crate::discover::FileKind;
 use crate::finding::Finding;
-use crate::model::{Model, PackageManager, Workspace, paths};
+use crate::model::{Model, PackageManager, Workspace};
 use crate::parse::lockfile::Lockfile;
+use crate::paths;
 use crate::rules::{Context, FindingBuilder, Rule, declare_rule};
 use crate::source::Span;
 

@@ -91,6 +91,6 @@ pub fn declared_major(workspace: &Workspace) -> Option<u32> {
 
 /// `path` relative to the lockfile's directory, as importers and workspace entries name it.
 fn relative(dir: &str, lock_dir: &str) -> Option<String> {
-    let rel = crate::model::paths::strip_dir(dir, lock_dir)?;
+    let rel = crate::paths::strip_dir(dir, lock_dir)?;
     Some(rel.to_string())
 }
