@@ -13,6 +13,7 @@
 //! that cannot be read or parsed becomes an entry in the report's `errors`, never a crash.
 
 pub mod cli;
+pub(crate) mod data;
 pub mod diagnostic;
 pub mod discover;
 pub mod finding;
@@ -23,6 +24,7 @@ pub mod paths;
 pub mod report;
 pub mod rules;
 pub mod score;
+pub mod semver;
 pub mod source;
 
 use std::path::PathBuf;

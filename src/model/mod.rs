@@ -1,16 +1,19 @@
 //! The repository model: what the rules see. Built once from the parsed facts, immutable
 //! afterwards, `Send + Sync`, and free of parser types so tests can build one cheaply.
 
-pub mod imports;
+pub mod frozen;
 pub mod lockfile;
 pub mod native;
+pub mod resolve;
 pub mod service;
+pub mod source_class;
 pub mod tsconfig;
 pub mod workspace;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use crate::data::{self, bundler_configs::BUNDLER_CONFIGS};
 use crate::discover::{Discovered, WalkedFile};
 use crate::load::{Loaded, LockfileRef};
 use crate::parse::compose::ComposeFile;
@@ -19,7 +22,9 @@ use crate::parse::package_json::{Dependency, PackageJson};
 use crate::parse::pnpm_workspace::PnpmWorkspace;
 use crate::paths;
 
+pub use resolve::{ResolvedImport, Source, Target};
 pub use service::{Service, ServiceKind};
+pub use source_class::SourceClass;
 pub use tsconfig::TsConfig;
 pub use workspace::{PackageManager, Workspace};
 
@@ -118,7 +123,7 @@ pub struct Model {
     /// `.npmrc` install settings, sorted by path.
     pub npmrcs: Vec<crate::parse::npmrc::Npmrc>,
     pub services: Vec<Service>,
-    pub sources: Vec<imports::Source>,
+    pub sources: Vec<Source>,
     package_by_dir: BTreeMap<String, usize>,
     package_by_name: BTreeMap<String, usize>,
     declared_names: BTreeSet<String>,
@@ -203,7 +208,7 @@ impl Model {
         }
         model.tsconfigs = tsconfig::resolve_all(&model, &loaded.tsconfigs);
         model.services = service::derive(&model);
-        model.sources = imports::resolve_all(&model, loaded.sources);
+        model.sources = resolve::resolve_all(&model, loaded.sources);
         model
     }
 
@@ -309,25 +314,6 @@ impl Model {
     }
 }
 
-/// Bundler configs that can alias module names (`resolve.alias`, virtual modules).
-const BUNDLER_CONFIGS: &[&str] = &[
-    "vite.config",
-    "vitest.config",
-    "webpack.config",
-    "next.config",
-    "nuxt.config",
-    "svelte.config",
-    "astro.config",
-    "rollup.config",
-    "quasar.config",
-    "vue.config",
-    "craco.config",
-    "rsbuild.config",
-    "electron.vite.config",
-    "remix.config",
-    "app.config",
-];
-
 fn bundler_configs(model: &Model) -> BTreeSet<usize> {
     model
         .files
@@ -335,8 +321,7 @@ fn bundler_configs(model: &Model) -> BTreeSet<usize> {
         .iter()
         .filter(|f| {
             let name = paths::file_name(&f.path);
-            BUNDLER_CONFIGS
-                .iter()
+            data::names(BUNDLER_CONFIGS)
                 .any(|c| name.starts_with(c) && name[c.len()..].starts_with('.'))
         })
         .filter_map(|f| model.package_index_at(paths::parent(&f.path)))

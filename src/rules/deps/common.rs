@@ -3,8 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::imports::{ResolvedImport, Source, SourceClass, Target};
+use crate::data::{
+    self, Entry, bundlers::BUNDLERS, isolated_installs::ISOLATED_INSTALLS,
+    prod_only_installs::PROD_ONLY_INSTALLS, provided_by_runtime::PROVIDED_BY_RUNTIME,
+};
 use crate::model::{Model, Package, PackageManager};
+use crate::model::{ResolvedImport, Source, SourceClass, Target};
 use crate::parse::package_json::{DepKind, Dependency};
 use crate::paths;
 
@@ -49,12 +53,7 @@ pub fn locked_version(model: &Model, package: &Package, name: &str) -> Option<(S
     lock.nodes()
         .iter()
         .filter(|n| n.name == name)
-        .filter_map(|n| {
-            Some((
-                nodejs_semver::Version::parse(&n.version).ok()?,
-                n.version.clone(),
-            ))
-        })
+        .filter_map(|n| Some((crate::semver::version(&n.version)?, n.version.clone())))
         .max_by(|a, b| a.0.cmp(&b.0))
         .map(|(_, v)| (v, lock.path().to_string()))
 }
@@ -116,38 +115,6 @@ pub fn add_dependency_help(model: &Model, package: &Package, name: &str, field: 
     )
 }
 
-/// Build tools that inline dependencies into their output, so what is declared where matters
-/// for the build, not for the running process.
-const BUNDLERS: &[&str] = &[
-    "vite",
-    "webpack",
-    "next ",
-    "next\"",
-    "rollup",
-    "esbuild",
-    "tsup",
-    "parcel",
-    "nuxt",
-    "astro",
-    "ng build",
-    "react-scripts",
-    "vue-cli-service",
-    "rspack",
-    "unbuild",
-    "microbundle",
-    "ncc ",
-    "bun build",
-    "expo",
-    "svelte-kit",
-    "remix",
-    "electron-builder",
-    "electron-vite",
-    "storybook",
-    "plasmo",
-    "vinxi",
-    "tsdown",
-];
-
 /// Whether a package's build bundles its dependencies (a frontend, a bundled service).
 pub fn is_bundled(package: &Package) -> bool {
     package
@@ -159,39 +126,14 @@ pub fn is_bundled(package: &Package) -> bool {
                 .iter()
                 .any(|p| s.name.starts_with(p))
         })
-        .any(|s| {
-            BUNDLERS
-                .iter()
-                .any(|b| format!("{} ", s.command).contains(b))
-        })
+        .any(|s| data::names(BUNDLERS).any(|b| format!("{} ", s.command).contains(b)))
 }
-
-/// Install commands that leave devDependencies out (rules.md, `deps/dev-only-at-runtime`).
-const PROD_ONLY_INSTALLS: &[&str] = &[
-    "--omit=dev",
-    "--omit dev",
-    "--production",
-    "--prod",
-    "NODE_ENV=production npm ci",
-    "NODE_ENV=production npm install",
-    "yarn workspaces focus --production",
-    "npm prune --omit=dev",
-    "npm prune --production",
-];
-
-/// Install commands that install one workspace in isolation (rules.md, `deps/relies-on-hoisting`).
-const ISOLATED_INSTALLS: &[&str] = &[
-    "pnpm deploy",
-    "turbo prune",
-    "yarn workspaces focus",
-    "npx turbo prune",
-];
 
 /// The first RUN line of a Dockerfile building `package` that matches one of `needles`.
 fn dockerfile_run_matching(
     model: &Model,
     package: &Package,
-    needles: &[&str],
+    needles: &'static [Entry],
 ) -> Option<(String, u32)> {
     let index = model.package_index_at(&package.dir)?;
     for service in model.services.iter().filter(|s| s.package == Some(index)) {
@@ -206,7 +148,7 @@ fn dockerfile_run_matching(
             .iter()
             .filter(|i| i.keyword == "RUN")
         {
-            if needles.iter().any(|n| instruction.args.contains(n)) {
+            if data::names(needles).any(|n| instruction.args.contains(n)) {
                 return Some((path.clone(), instruction.line));
             }
         }
@@ -286,22 +228,8 @@ pub fn class_label(class: SourceClass) -> &'static str {
     }
 }
 
-/// Packages the runtime itself provides although projects declare them as devDependencies.
-pub const PROVIDED_BY_RUNTIME: &[(&str, &str)] = &[
-    (
-        "electron",
-        "Electron apps run inside Electron; electron-builder requires it in devDependencies",
-    ),
-    (
-        "vscode",
-        "VS Code provides the `vscode` module to extensions",
-    ),
-    ("@types/vscode", "types only"),
-    ("obsidian", "Obsidian provides its API to plugins"),
-];
-
 pub fn provided_by_runtime(name: &str) -> bool {
-    PROVIDED_BY_RUNTIME.iter().any(|(n, _)| *n == name)
+    data::contains(PROVIDED_BY_RUNTIME, name)
 }
 
 /// How `package` should declare the workspace package `target`: pnpm and bun understand the

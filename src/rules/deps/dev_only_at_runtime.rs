@@ -1,6 +1,6 @@
 use crate::discover::FileKind;
 use crate::finding::{Finding, Severity};
-use crate::model::imports::{SourceClass, Target};
+use crate::model::{SourceClass, Target};
 use crate::parse::package_json::DepKind;
 use crate::rules::deps::common::{
     group_sites, is_bundled, is_shipped, more_sites, prod_only_install, provided_by_runtime,

@@ -1,7 +1,8 @@
+use crate::data::{self, ts_runners::TS_RUNNERS};
 use crate::discover::FileKind;
 use crate::finding::Finding;
-use crate::model::imports::{SourceClass, Target};
 use crate::model::{Model, Package};
+use crate::model::{SourceClass, Target};
 use crate::paths;
 use crate::rules::deps::common::{group_sites, is_bundled, more_sites};
 use crate::rules::{Context, FindingBuilder, Rule, declare_rule};
@@ -75,21 +76,6 @@ fn is_typescript_source(path: &str) -> bool {
     ts && !path.contains(".d.")
 }
 
-const TS_RUNNERS: &[&str] = &[
-    "ts-node",
-    "tsx ",
-    "tsx\"",
-    "bun ",
-    "ts-node-dev",
-    "swc-node",
-    "esno",
-    "vite-node",
-    "--loader",
-    "--import",
-    "--experimental-strip-types",
-    "deno ",
-];
-
 /// Built with tsc / nest build and started with node on the output.
 fn is_compiled_service(model: &Model, index: usize, package: &Package) -> bool {
     if !model.services.iter().any(|s| s.package == Some(index)) || is_bundled(package) {
@@ -102,7 +88,7 @@ fn is_compiled_service(model: &Model, index: usize, package: &Package) -> bool {
         .map(|s| s.command.as_str());
     let runs_ts = start
         .clone()
-        .any(|c| TS_RUNNERS.iter().any(|r| format!("{c} ").contains(r)));
+        .any(|c| data::names(TS_RUNNERS).any(|r| format!("{c} ").contains(r)));
     let compiles = scripts.iter().any(|s| {
         s.name.starts_with("build")
             && (s.command.contains("tsc") || s.command.contains("nest build"))

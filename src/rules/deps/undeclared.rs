@@ -1,6 +1,6 @@
 use crate::discover::FileKind;
 use crate::finding::{Finding, Severity};
-use crate::model::imports::SourceClass;
+use crate::model::SourceClass;
 use crate::parse::package_json::DepKind;
 use crate::rules::deps::common::{
     add_dependency_help, ancestor_declaring, class_label, declaration, group_sites, more_sites,

@@ -1,6 +1,6 @@
 use crate::discover::FileKind;
 use crate::finding::Finding;
-use crate::model::imports::{SourceClass, Target};
+use crate::model::{SourceClass, Target};
 use crate::paths;
 use crate::rules::deps::common::{
     declaration, group_sites, is_bundled, more_sites, uses_nx, workspace_spec,

@@ -1,6 +1,6 @@
 use crate::discover::FileKind;
 use crate::finding::{Finding, Severity};
-use crate::model::imports::{SourceClass, Target};
+use crate::model::{SourceClass, Target};
 use crate::rules::{Context, FindingBuilder, Rule, declare_rule};
 
 declare_rule! {

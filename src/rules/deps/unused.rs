@@ -1,8 +1,9 @@
 use std::collections::BTreeSet;
 
+use crate::data::{self, config_referenced::CONFIG_REFERENCED};
 use crate::discover::FileKind;
 use crate::finding::Finding;
-use crate::model::imports::Target;
+use crate::model::Target;
 use crate::model::{Model, Package};
 use crate::parse::package_json::DepKind;
 use crate::paths;
@@ -41,96 +42,12 @@ declare_rule! {
     }
 }
 
-/// Prefixes and names of tooling that configuration files reference by name, not by import.
-const CONFIG_REFERENCED: &[&str] = &[
-    "eslint",
-    "@eslint/",
-    "@typescript-eslint/",
-    "prettier",
-    "@prettier/",
-    "stylelint",
-    "babel",
-    "@babel/",
-    "jest",
-    "@jest/",
-    "ts-jest",
-    "vitest",
-    "@vitest/",
-    "mocha",
-    "chai",
-    "nyc",
-    "c8",
-    "karma",
-    "jasmine",
-    "@swc/",
-    "swc-",
-    "typescript",
-    "tslib",
-    "ts-node",
-    "tsx",
-    "tsconfig-paths",
-    "@tsconfig/",
-    "husky",
-    "lint-staged",
-    "@commitlint/",
-    "commitizen",
-    "cz-",
-    "nodemon",
-    "rimraf",
-    "cross-env",
-    "dotenv-cli",
-    "concurrently",
-    "npm-run-all",
-    "turbo",
-    "nx",
-    "@nx/",
-    "@nrwl/",
-    "lerna",
-    "@changesets/",
-    "webpack",
-    "@webpack-cli/",
-    "postcss",
-    "autoprefixer",
-    "tailwindcss",
-    "@tailwindcss/",
-    "sass",
-    "less",
-    "vite",
-    "@vitejs/",
-    "rollup",
-    "@rollup/",
-    "esbuild",
-    "tsup",
-    "@nestjs/cli",
-    "@nestjs/schematics",
-    "@angular-devkit/",
-    "@angular/cli",
-    "@angular/compiler-cli",
-    "source-map-support",
-    "pino-pretty",
-    "@playwright/",
-    "playwright",
-    "cypress",
-    "storybook",
-    "@storybook/",
-    "@types/",
-    "reflect-metadata",
-    "pg",
-    "mysql2",
-    "sqlite3",
-    "better-sqlite3",
-    "tedious",
-    "oracledb",
-    "@prisma/",
-    "prisma",
-];
-
 fn config_referenced(name: &str) -> bool {
-    CONFIG_REFERENCED.iter().any(|p| {
+    data::names(CONFIG_REFERENCED).any(|p| {
         if p.ends_with('/') || p.ends_with('-') {
             name.starts_with(p)
         } else {
-            name == *p || name.starts_with(&format!("{p}-"))
+            name == p || name.starts_with(&format!("{p}-"))
         }
     }) || name.contains("plugin")
         || name.contains("preset")

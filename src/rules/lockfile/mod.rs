@@ -1,14 +1,13 @@
 //! `lockfile/`: package.json against the lockfile, judged the way each package manager's
-//! frozen install judges it (see [`frozen`]).
+//! frozen install judges it (see [`crate::model::frozen`]).
 
-pub mod frozen;
 pub mod missing;
 pub mod multiple_managers;
 pub mod out_of_sync;
 pub mod package_manager_drift;
 pub mod unsatisfied_entry;
 
-use crate::model::{Model, Workspace};
+use crate::model::{Model, Workspace, frozen};
 
 /// The command that rewrites the lockfile of an install root, run where it must be run.
 pub(crate) fn regenerate(model: &Model, workspace: &Workspace) -> String {

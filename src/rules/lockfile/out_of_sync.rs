@@ -3,7 +3,7 @@ use crate::finding::Finding;
 use crate::paths;
 use crate::rules::{Context, FindingBuilder, Rule, Subject, declare_rule};
 
-use super::frozen;
+use crate::model::frozen;
 
 declare_rule! {
     /// ## What it does

@@ -8,7 +8,8 @@ use crate::paths;
 use crate::rules::{Context, FindingBuilder, Rule, declare_rule};
 use crate::source::Span;
 
-use super::frozen::{declared_major, semver_intersects, semver_satisfies};
+use crate::model::frozen::declared_major;
+use crate::semver::{intersects as semver_intersects, satisfies as semver_satisfies};
 
 declare_rule! {
     /// ## What it does

@@ -4,7 +4,7 @@ use crate::model::PackageManager;
 use crate::parse::lockfile::Lockfile;
 use crate::rules::{Context, FindingBuilder, Rule, Subject, declare_rule};
 
-use super::frozen;
+use crate::model::frozen;
 
 declare_rule! {
     /// ## What it does

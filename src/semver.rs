@@ -1,4 +1,4 @@
-//! npm-compatible semver through `nodejs-semver` (a port of node-semver): range satisfaction
+//! npm-compatible semver, shared by the frozen-install replay and the rules, through `nodejs-semver` (a port of node-semver): range satisfaction
 //! and intersection, answering `None` when a string is not a range node-semver would accept, so
 //! callers can stay silent rather than guess.
 

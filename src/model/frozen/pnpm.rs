@@ -22,11 +22,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::{Drift, declared_major, relative, semver};
+use super::{Drift, declared_major, relative};
 use crate::model::{Model, Package, Workspace};
 use crate::parse::lockfile::pnpm::{PnpmImporter, PnpmLockfile, ref_version};
 use crate::parse::package_json::{DepKind, Dependency};
 use crate::paths;
+use crate::semver;
 use crate::source::Span;
 
 /// The install settings pnpm would run with, from the repository's files.

@@ -15,11 +15,12 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::{Drift, semver};
+use super::Drift;
 use crate::model::{Model, Package, Workspace};
 use crate::parse::lockfile::npm::{NpmEntry, NpmLockfile};
 use crate::parse::package_json::DepKind;
 use crate::paths;
+use crate::semver;
 use crate::source::Span;
 
 #[derive(Debug, PartialEq, Eq)]

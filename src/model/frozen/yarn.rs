@@ -16,11 +16,12 @@
 
 use std::collections::BTreeMap;
 
-use super::{Drift, semver};
+use super::Drift;
 use crate::model::{Model, Workspace};
 use crate::parse::lockfile::yarn::YarnLockfile;
 use crate::parse::package_json::DepKind;
 use crate::paths;
+use crate::semver;
 use crate::source::Span;
 
 pub fn check(model: &Model, workspace: &Workspace, lock: &YarnLockfile) -> Vec<Drift> {

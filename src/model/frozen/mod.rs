@@ -11,20 +11,9 @@
 
 mod npm;
 mod pnpm;
-mod semver;
 mod yarn;
 
 pub(crate) use npm::entry_problems;
-
-/// node-semver satisfaction, for rules outside the frozen-install checks.
-pub(crate) fn semver_satisfies(version: &str, range: &str) -> Option<bool> {
-    semver::satisfies(version, range)
-}
-
-/// node-semver range intersection, for rules outside the frozen-install checks.
-pub(crate) fn semver_intersects(a: &str, b: &str) -> Option<bool> {
-    semver::intersects(a, b)
-}
 
 use crate::model::{Model, PackageManager, Workspace};
 use crate::parse::lockfile::Lockfile;

@@ -6,153 +6,13 @@
 use rayon::prelude::*;
 
 use super::Model;
+use super::source_class::SourceClass;
+use crate::data::{self, node_builtins::NODE_BUILTINS};
 use crate::load::SourceFile;
 use crate::model::tsconfig::TsConfig;
 use crate::parse::tsconfig::split_package_specifier;
 use crate::parse::typescript::{Import, ImportKind};
 use crate::paths;
-
-/// What a file is for: it decides whether a bad import breaks production.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum SourceClass {
-    /// Shipped and executed.
-    Runtime,
-    /// `*.spec.*`, `*.test.*`, `__tests__/`, `test/`, `e2e/`, stories, mocks, fixtures.
-    Test,
-    /// The config of a dev tool (`jest.config.*`, `vite.config.*`, `.eslintrc.js`, …).
-    DevConfig,
-    /// Repository scripts (`scripts/`, `tools/`), run in development or CI only.
-    Script,
-    /// Type declarations (`*.d.ts`): read by the type checker only.
-    Declaration,
-    /// Code that is data for something else: scaffolding templates, test fixtures, examples.
-    /// Its imports belong to the project it will be copied into, not to this package.
-    Fixture,
-}
-
-impl SourceClass {
-    pub fn of(path: &str) -> SourceClass {
-        let name = paths::file_name(path);
-        if is_declaration_file(path) {
-            return SourceClass::Declaration;
-        }
-        let lower = name.to_ascii_lowercase();
-        // Folder names without a leading dot (`.scripts` is `scripts`), for the lists below.
-        let dirs: Vec<&str> = path.split('/').map(|d| d.trim_start_matches('.')).collect();
-        let dirs = &dirs[..dirs.len().saturating_sub(1)];
-        // `apps/web-e2e`, `api-tests`: whole projects of tests.
-        let test_project = dirs.iter().any(|d| {
-            d.split(['-', '_'])
-                .skip(1)
-                .any(|t| matches!(t, "e2e" | "test" | "tests" | "spec" | "specs"))
-        });
-        const FIXTURE_DIRS: &[&str] = &[
-            "fixtures",
-            "__fixtures__",
-            "__snapshots__",
-            "templates",
-            "template",
-            "boilerplate",
-            "boilerplates",
-            "scaffold",
-            "scaffolds",
-            "examples",
-            "example",
-            "playground",
-            "sandbox",
-            "static",
-        ];
-        if dirs.iter().any(|d| FIXTURE_DIRS.contains(d)) || lower.contains(".template.") {
-            return SourceClass::Fixture;
-        }
-        const TEST_DIRS: &[&str] = &[
-            "test",
-            "tests",
-            "__tests__",
-            "__mocks__",
-            "e2e",
-            "cypress",
-            "playwright",
-            "test-utils",
-            "testing-utils",
-            "testing",
-            "mocks",
-            "stories",
-            "__stories__",
-        ];
-        const TEST_MARKERS: &[&str] = &[
-            ".spec.",
-            ".test.",
-            "-spec.",
-            " spec.",
-            ".e2e.",
-            ".e2e-",
-            ".stories.",
-            ".story.",
-            ".bench.",
-            ".cy.",
-            "setuptests.",
-            "test-setup.",
-            "jest.setup",
-            "vitest.setup",
-            "test-utils.",
-            ".mock.",
-            ".fixture.",
-        ];
-        if test_project
-            || TEST_MARKERS.iter().any(|m| lower.contains(m))
-            || dirs.iter().any(|d| TEST_DIRS.contains(d))
-        {
-            return SourceClass::Test;
-        }
-        const CONFIG_DIRS: &[&str] = &[
-            "storybook",
-            "husky",
-            "github",
-            "changeset",
-            "vitepress",
-            "docusaurus",
-        ];
-        let stem = lower.rsplit_once('.').map_or(lower.as_str(), |(s, _)| s);
-        let is_config = stem.ends_with(".config")
-            || stem.ends_with(".conf")
-            || stem.contains(".config.")
-            || (lower.starts_with('.') && stem.ends_with("rc"))
-            || stem.starts_with("webpack.")
-            || matches!(
-                stem,
-                "gulpfile"
-                    | "gruntfile"
-                    | "knexfile"
-                    | "jakefile"
-                    | "ecosystem.config"
-                    | "config-overrides"
-            )
-            || dirs.iter().any(|d| CONFIG_DIRS.contains(d));
-        if is_config {
-            return SourceClass::DevConfig;
-        }
-        const SCRIPT_DIRS: &[&str] = &[
-            "scripts",
-            "script",
-            "tools",
-            "tooling",
-            "benchmarks",
-            "bench",
-        ];
-        // `scripts/`, and also `migration-scripts/`, `build_tools/`.
-        if dirs.iter().any(|d| {
-            SCRIPT_DIRS.contains(d) || d.split(['-', '_']).any(|t| SCRIPT_DIRS.contains(&t))
-        }) {
-            return SourceClass::Script;
-        }
-        SourceClass::Runtime
-    }
-
-    pub fn is_runtime(self) -> bool {
-        self == SourceClass::Runtime
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
@@ -232,72 +92,18 @@ pub fn resolve_all(model: &Model, sources: Vec<SourceFile>) -> Vec<Source> {
         .collect()
 }
 
-fn is_declaration_file(path: &str) -> bool {
-    let name = paths::file_name(path);
-    [".d.ts", ".d.mts", ".d.cts"]
-        .iter()
-        .any(|e| name.ends_with(e))
-        || name.contains(".d.")
-}
-
 fn is_typescript(path: &str) -> bool {
     [".ts", ".tsx", ".mts", ".cts"]
         .iter()
         .any(|e| path.ends_with(e))
 }
 
-/// Node's builtin modules (`node:`-only ones such as `node:test` need the prefix).
-const BUILTINS: &[&str] = &[
-    "assert",
-    "async_hooks",
-    "buffer",
-    "child_process",
-    "cluster",
-    "console",
-    "constants",
-    "crypto",
-    "dgram",
-    "diagnostics_channel",
-    "dns",
-    "domain",
-    "events",
-    "fs",
-    "http",
-    "http2",
-    "https",
-    "inspector",
-    "module",
-    "net",
-    "os",
-    "path",
-    "perf_hooks",
-    "process",
-    "punycode",
-    "querystring",
-    "readline",
-    "repl",
-    "stream",
-    "string_decoder",
-    "sys",
-    "timers",
-    "tls",
-    "trace_events",
-    "tty",
-    "url",
-    "util",
-    "v8",
-    "vm",
-    "wasi",
-    "worker_threads",
-    "zlib",
-];
-
 pub fn is_builtin(specifier: &str) -> bool {
     if specifier.starts_with("node:") {
         return true;
     }
     let first = specifier.split('/').next().unwrap_or(specifier);
-    BUILTINS.contains(&first)
+    data::contains(NODE_BUILTINS, first)
 }
 
 /// Extensions TypeScript and Node try, in TypeScript's order.

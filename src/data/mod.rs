@@ -1,0 +1,111 @@
+//! Domain facts as data: the names of the Node.js ecosystem that seaworthy recognises (builtin
+//! modules, bundlers, test folders, install commands, native build helpers, ...), one table per
+//! file, each entry with a name, a reason and a source. Rules and the model read these tables
+//! through the helpers below; they never hold `if` chains or inline lists of names. How a table
+//! is matched (exactly, as a prefix, as a substring) is the reader's business and is stated in
+//! the table's own module comment; names are kept byte for byte, trailing spaces and quotes
+//! included.
+
+pub(crate) mod bundler_configs;
+pub(crate) mod bundlers;
+pub(crate) mod config_dirs;
+pub(crate) mod config_referenced;
+pub(crate) mod fixture_dirs;
+pub(crate) mod isolated_installs;
+pub(crate) mod known_native;
+pub(crate) mod native_build_helpers;
+pub(crate) mod node_builtins;
+pub(crate) mod prod_only_installs;
+pub(crate) mod provided_by_runtime;
+pub(crate) mod script_dirs;
+pub(crate) mod test_dirs;
+pub(crate) mod test_markers;
+pub(crate) mod ts_runners;
+
+/// One fact of a domain table: the name matched, why it is in the table, and where that is documented or was seen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Entry {
+    pub(crate) name: &'static str,
+    pub(crate) reason: &'static str,
+    pub(crate) source: &'static str,
+}
+
+/// The names of a table, in table order.
+pub(crate) fn names(table: &'static [Entry]) -> impl Iterator<Item = &'static str> {
+    table.iter().map(|e| e.name)
+}
+
+/// Whether `name` is exactly one of the table's names.
+pub(crate) fn contains(table: &[Entry], name: &str) -> bool {
+    table.iter().any(|e| e.name == name)
+}
+
+/// The entry whose name is exactly `name`.
+pub(crate) fn find(table: &'static [Entry], name: &str) -> Option<&'static Entry> {
+    table.iter().find(|e| e.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    /// Every table of the layer, by its constant's name.
+    const TABLES: &[(&str, &[Entry])] = &[
+        ("BUNDLER_CONFIGS", bundler_configs::BUNDLER_CONFIGS),
+        ("BUNDLERS", bundlers::BUNDLERS),
+        ("CONFIG_DIRS", config_dirs::CONFIG_DIRS),
+        ("CONFIG_REFERENCED", config_referenced::CONFIG_REFERENCED),
+        ("FIXTURE_DIRS", fixture_dirs::FIXTURE_DIRS),
+        ("ISOLATED_INSTALLS", isolated_installs::ISOLATED_INSTALLS),
+        ("KNOWN_NATIVE", known_native::KNOWN_NATIVE),
+        ("BUILD_HELPERS", native_build_helpers::BUILD_HELPERS),
+        ("NODE_BUILTINS", node_builtins::NODE_BUILTINS),
+        ("PROD_ONLY_INSTALLS", prod_only_installs::PROD_ONLY_INSTALLS),
+        (
+            "PROVIDED_BY_RUNTIME",
+            provided_by_runtime::PROVIDED_BY_RUNTIME,
+        ),
+        ("SCRIPT_DIRS", script_dirs::SCRIPT_DIRS),
+        ("TEST_DIRS", test_dirs::TEST_DIRS),
+        ("TEST_MARKERS", test_markers::TEST_MARKERS),
+        ("TS_RUNNERS", ts_runners::TS_RUNNERS),
+    ];
+
+    #[test]
+    fn every_table_has_unique_non_empty_names_and_says_why_and_where() {
+        for (table, entries) in TABLES {
+            assert!(!entries.is_empty(), "{table} is empty");
+            let mut seen = BTreeSet::new();
+            for entry in *entries {
+                assert!(!entry.name.is_empty(), "{table}: an entry has no name");
+                assert!(
+                    seen.insert(entry.name),
+                    "{table}: {:?} is listed twice",
+                    entry.name
+                );
+                assert!(
+                    !entry.reason.trim().is_empty(),
+                    "{table}: {:?} has no reason",
+                    entry.name
+                );
+                assert!(
+                    !entry.source.trim().is_empty(),
+                    "{table}: {:?} has no source",
+                    entry.name
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn helpers_match_names_exactly() {
+        let table = bundlers::BUNDLERS;
+        assert!(contains(table, "next "));
+        assert!(!contains(table, "next"));
+        assert_eq!(find(table, "next\"").map(|e| e.name), Some("next\""));
+        assert_eq!(find(table, "nex"), None);
+        assert_eq!(names(table).count(), table.len());
+        assert_eq!(names(table).next(), table.first().map(|e| e.name));
+    }
+}
