@@ -7,6 +7,8 @@
 
 pub mod deps;
 pub mod lockfile;
+#[cfg(test)]
+pub mod testing;
 
 use crate::discover::FileKind;
 use crate::finding::{Category, Finding, Location, Related, Severity};
@@ -63,6 +65,10 @@ pub struct Context<'a> {
 /// A rule's metadata; implemented by `declare_rule!`, so rule files only write the check.
 pub trait Described {
     fn meta(&self) -> &'static RuleMeta;
+
+    /// The rule's must-fire and must-not-fire vectors: `tests::vectors()` in its own file.
+    #[cfg(test)]
+    fn vectors(&self) -> testing::Vectors;
 }
 
 pub trait Rule: Described + Send + Sync {
@@ -111,6 +117,11 @@ macro_rules! declare_rule {
         impl $crate::rules::Described for $name {
             fn meta(&self) -> &'static $crate::rules::RuleMeta {
                 &Self::META
+            }
+
+            #[cfg(test)]
+            fn vectors(&self) -> $crate::rules::testing::Vectors {
+                tests::vectors()
             }
         }
     };
@@ -232,6 +243,55 @@ mod tests {
             ] {
                 assert!(help.contains(section), "{} lacks {section}", rule.meta().id);
             }
+        }
+    }
+
+    /// Every rule carries vectors of both kinds in its own file, and they hold: each `fires`
+    /// repository gets at least one finding of the rule, each `quiet` one none. The rule's
+    /// findings on its `fires` vectors, alone, are its snapshot.
+    #[test]
+    fn every_rule_has_vectors_that_hold() {
+        let mut failures = Vec::new();
+        let mut snapshots = Vec::new();
+        for rule in REGISTRY {
+            let id = rule.meta().id;
+            let vectors = rule.vectors();
+            if vectors.fires.is_empty() || vectors.quiet.is_empty() {
+                failures.push(format!(
+                    "{id}: needs `fires` and `quiet` vectors ({} and {})",
+                    vectors.fires.len(),
+                    vectors.quiet.len()
+                ));
+            }
+            let mut snapshot = String::new();
+            for case in &vectors.fires {
+                let found = case.repo.check(*rule);
+                if found.is_empty() {
+                    failures.push(format!("{id}: fires `{}` found nothing", case.name));
+                }
+                if found.iter().any(|f| f.rule != id) {
+                    failures.push(format!(
+                        "{id}: `{}` pushed another rule's findings",
+                        case.name
+                    ));
+                }
+                snapshot.push_str(&format!("## {}\n{}\n", case.name, testing::render(&found)));
+            }
+            for case in &vectors.quiet {
+                let found = case.repo.check(*rule);
+                if !found.is_empty() {
+                    failures.push(format!(
+                        "{id}: quiet `{}` flagged:\n{}",
+                        case.name,
+                        testing::render(&found)
+                    ));
+                }
+            }
+            snapshots.push((id.replace('/', "__"), snapshot));
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+        for (name, snapshot) in snapshots {
+            insta::assert_snapshot!(name, snapshot);
         }
     }
 }

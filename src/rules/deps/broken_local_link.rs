@@ -97,3 +97,15 @@ fn is_tarball(path: &str) -> bool {
         .iter()
         .any(|ext| path.ends_with(ext))
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::Vectors;
+
+    pub(super) fn vectors() -> Vectors {
+        Vectors {
+            fires: vec![],
+            quiet: vec![],
+        }
+    }
+}

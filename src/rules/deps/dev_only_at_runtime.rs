@@ -98,3 +98,15 @@ impl Rule for DevOnlyAtRuntime {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::Vectors;
+
+    pub(super) fn vectors() -> Vectors {
+        Vectors {
+            fires: vec![],
+            quiet: vec![],
+        }
+    }
+}

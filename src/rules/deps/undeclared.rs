@@ -101,3 +101,108 @@ impl Rule for Undeclared {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Undeclared;
+    use crate::rules::testing::{Repo, Vectors, case, places};
+
+    fn service(main: &str) -> Repo {
+        Repo::new()
+            .file(
+                "package.json",
+                r#"{ "name": "root", "private": true, "workspaces": ["services/*"] }"#,
+            )
+            .file(
+                "services/auth/package.json",
+                r#"{ "name": "auth", "scripts": { "start": "node dist/main.js" },
+                     "dependencies": { "express": "^4.19.2" } }"#,
+            )
+            .file("services/auth/src/main.ts", main)
+    }
+
+    pub(super) fn vectors() -> Vectors {
+        Vectors {
+            fires: vec![
+                case(
+                    "runtime import of an undeclared package",
+                    service("import { Registry } from 'prom-client';\nexport const r = new Registry();\n"),
+                ),
+                case(
+                    "require() and a subpath",
+                    service("const fp = require('lodash/fp');\nmodule.exports = fp;\n"),
+                ),
+                case(
+                    "undeclared in a test is a warning",
+                    service("export {};\n").file(
+                        "services/auth/src/metrics.spec.ts",
+                        "import { Registry } from 'prom-client';\nnew Registry();\n",
+                    ),
+                ),
+                case(
+                    "the prom-client incident",
+                    Repo::fixture("pnpm-undeclared-prom-client"),
+                ),
+            ],
+            quiet: vec![
+                case(
+                    "declared, builtins, relative files",
+                    service(
+                        "import express from 'express';\nimport fs from 'node:fs';\nimport path from 'path';\nimport { x } from './x';\nexpress(); fs; path; x;\n",
+                    )
+                    .file("services/auth/src/x.ts", "export const x = 1;\n"),
+                ),
+                case(
+                    "type-only imports are erased",
+                    service("import type { Registry } from 'prom-client';\nexport type R = Registry;\n"),
+                ),
+                case(
+                    "declared by the root package.json",
+                    service("import { Registry } from 'prom-client';\nnew Registry();\n").file(
+                        "package.json",
+                        r#"{ "name": "root", "private": true, "workspaces": ["services/*"],
+                             "dependencies": { "prom-client": "^15.1.0" } }"#,
+                    ),
+                ),
+                case(
+                    "a require() in try/catch is optional by design",
+                    service("let ee;\ntry { ee = require('@novu/ee-auth'); } catch { ee = null; }\nexport { ee };\n"),
+                ),
+                case(
+                    "a single-package repository",
+                    Repo::fixture("single-package-express"),
+                ),
+                case(
+                    "Nx integrated repository declaring everything at the root",
+                    Repo::fixture("nx-integrated-root-deps"),
+                ),
+            ],
+        }
+    }
+
+    #[test]
+    fn the_incident_is_an_error_and_the_test_import_a_warning() {
+        let found = Repo::fixture("pnpm-undeclared-prom-client").check(&Undeclared);
+        let at: Vec<(String, &str)> = found
+            .iter()
+            .map(|f| {
+                (
+                    format!("{}:{}", f.location.path, f.location.line),
+                    f.severity.as_str(),
+                )
+            })
+            .collect();
+        assert!(
+            at.contains(&(
+                "services/auth/src/modules/metrics/metrics.service.ts:2".to_string(),
+                "error"
+            )),
+            "{at:?}"
+        );
+        assert!(
+            at.contains(&("services/auth/src/metrics.spec.ts:1".to_string(), "warning")),
+            "{at:?}"
+        );
+        assert!(places(&found).iter().all(|(_, m)| !m.contains("`express`")));
+    }
+}

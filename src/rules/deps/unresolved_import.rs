@@ -71,3 +71,15 @@ impl Rule for UnresolvedImport {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::Vectors;
+
+    pub(super) fn vectors() -> Vectors {
+        Vectors {
+            fires: vec![],
+            quiet: vec![],
+        }
+    }
+}

@@ -185,3 +185,15 @@ fn mentioned(model: &Model, package: &Package, name: &str, root_scripts: &[&str]
         .filter(|d| paths::is_within(&d.path, &package.dir))
         .any(|d| d.instructions.iter().any(|i| in_text(&i.args)))
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::Vectors;
+
+    pub(super) fn vectors() -> Vectors {
+        Vectors {
+            fires: vec![],
+            quiet: vec![],
+        }
+    }
+}

@@ -157,6 +157,14 @@ impl Rule for VersionMismatch {
 #[cfg(test)]
 mod tests {
     use super::is_registry_range;
+    use crate::rules::testing::Vectors;
+
+    pub(super) fn vectors() -> Vectors {
+        Vectors {
+            fires: vec![],
+            quiet: vec![],
+        }
+    }
 
     #[test]
     fn only_registry_ranges_are_compared() {

@@ -91,3 +91,15 @@ impl Rule for Missing {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::Vectors;
+
+    pub(super) fn vectors() -> Vectors {
+        Vectors {
+            fires: vec![],
+            quiet: vec![],
+        }
+    }
+}

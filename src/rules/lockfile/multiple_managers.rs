@@ -129,3 +129,15 @@ impl Rule for MultipleManagers {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::Vectors;
+
+    pub(super) fn vectors() -> Vectors {
+        Vectors {
+            fires: vec![],
+            quiet: vec![],
+        }
+    }
+}

@@ -96,3 +96,15 @@ impl Rule for OutOfSync {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::Vectors;
+
+    pub(super) fn vectors() -> Vectors {
+        Vectors {
+            fires: vec![],
+            quiet: vec![],
+        }
+    }
+}

@@ -298,6 +298,14 @@ fn check_root(model: &Model, workspace: &Workspace, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::testing::Vectors;
+
+    pub(super) fn vectors() -> Vectors {
+        Vectors {
+            fires: vec![],
+            quiet: vec![],
+        }
+    }
 
     #[test]
     fn reads_activations_from_run_lines() {
