@@ -1,4 +1,8 @@
-//! The README's rule table is generated from the rule registry; this test fails when it drifts.
+//! The README's rule table is generated from the rule registry; this test fails when it drifts,
+//! and `SEAWORTHY_UPDATE_README=1` rewrites it, as `SEAWORTHY_UPDATE_SCHEMA=1` does the schema.
+
+const START: &str = "<!-- rules:start -->\n";
+const END: &str = "<!-- rules:end -->";
 
 #[test]
 fn readme_rule_table_matches_the_registry() {
@@ -13,14 +17,17 @@ fn readme_rule_table_matches_the_registry() {
             m.summary
         ));
     }
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
-        .expect("README.md");
-    let start = readme.find("<!-- rules:start -->\n").expect("start marker")
-        + "<!-- rules:start -->\n".len();
-    let end = readme.find("<!-- rules:end -->").expect("end marker");
-    assert_eq!(
-        &readme[start..end],
-        table,
-        "README.md's rule table is stale; replace the lines between the rules markers with the expected text above"
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
+    let readme = std::fs::read_to_string(path).expect("README.md");
+    let start = readme.find(START).expect("start marker") + START.len();
+    let end = readme.find(END).expect("end marker");
+    if std::env::var_os("SEAWORTHY_UPDATE_README").is_some() {
+        let updated = format!("{}{table}{}", &readme[..start], &readme[end..]);
+        std::fs::write(path, updated).expect("write README.md");
+        return;
+    }
+    assert!(
+        readme[start..end] == table,
+        "README.md's rule table is stale; regenerate it with\n  SEAWORTHY_UPDATE_README=1 cargo test --test readme\n\nexpected:\n{table}"
     );
 }

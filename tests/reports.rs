@@ -1,16 +1,37 @@
-//! Every fixture's JSON report: snapshotted, valid against the committed JSON Schema, and
-//! byte-identical across runs and thread counts. The schema itself must match the report type.
+//! Every fixture's JSON report: its scenario snapshotted, the whole report valid against the
+//! committed JSON Schema and byte-identical across runs and thread counts. The schema itself
+//! must match the report type, and the rule list has one snapshot of its own.
 
 mod common;
 
-use common::{fixture, scan_fixture, scan_path, snapshot_fixtures, stable_json};
+use common::{fixture, scan_fixture, scan_path, scenario_json, snapshot_fixtures, stable_json};
 
 #[test]
 fn json_reports_match_snapshots() {
     for name in snapshot_fixtures() {
         let analysis = scan_fixture(&name);
-        insta::assert_snapshot!(name.clone(), stable_json(&analysis.report));
+        insta::assert_snapshot!(name.clone(), scenario_json(&analysis.report));
     }
+}
+
+/// The rules every report lists, with their metadata: it changes when a rule is added.
+#[test]
+fn rule_list() {
+    let report = scan_fixture("single-package-express").report;
+    let rules: Vec<String> = report
+        .rules
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {} {} {}",
+                r.id,
+                r.severity.as_str(),
+                r.category.id(),
+                r.summary
+            )
+        })
+        .collect();
+    insta::assert_snapshot!("rules", rules.join("\n") + "\n");
 }
 
 #[test]

@@ -5,6 +5,7 @@
 //! and a `check` that reads the model and pushes findings. Rules do no I/O and print nothing.
 //! Adding a rule touches its file, one `mod` line and one line of `REGISTRY`.
 
+pub mod compose;
 pub mod deps;
 pub mod lockfile;
 #[cfg(test)]
@@ -130,6 +131,7 @@ pub(crate) use declare_rule;
 
 /// Every rule, in ID order.
 pub static REGISTRY: &[&dyn Rule] = &[
+    &compose::obsolete_version::ObsoleteVersion,
     &deps::broken_local_link::BrokenLocalLink,
     &deps::dev_only_at_runtime::DevOnlyAtRuntime,
     &deps::relies_on_hoisting::ReliesOnHoisting,

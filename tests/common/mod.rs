@@ -39,6 +39,27 @@ pub fn stable_json(report: &Report) -> String {
     seaworthy::report::json::render(&report)
 }
 
+/// What a fixture's scenario is about, for its snapshot: findings, errors, scores and services
+/// (and the install roots found). The rule list and the counts of passing and inapplicable
+/// checks are left out, so that adding a rule does not rewrite every fixture's snapshot; the
+/// rule list has a snapshot of its own.
+pub fn scenario_json(report: &Report) -> String {
+    let mut value = serde_json::to_value(report).expect("report serializes");
+    let object = value.as_object_mut().expect("report is an object");
+    for key in ["schemaVersion", "tool", "run", "rules"] {
+        object.remove(key);
+    }
+    if let Some(summary) = object.get_mut("summary").and_then(|s| s.as_object_mut()) {
+        summary.remove("scoring");
+    }
+    if let Some(categories) = object.get_mut("categories").and_then(|c| c.as_array_mut()) {
+        for category in categories.iter_mut().filter_map(|c| c.as_object_mut()) {
+            category.remove("checks");
+        }
+    }
+    serde_json::to_string_pretty(&value).expect("value serializes") + "\n"
+}
+
 /// Copies a fixture into a fresh temporary directory (for tests that add links or odd names).
 pub fn copy_fixture(name: &str, tag: &str) -> PathBuf {
     let dest = std::env::temp_dir().join(format!("seaworthy-test-{tag}-{}", std::process::id()));
