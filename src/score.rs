@@ -171,7 +171,8 @@ pub fn score(
     let mut categories = Vec::new();
     let mut category_totals: BTreeMap<Category, (f64, u32, bool)> = BTreeMap::new();
     for category in Category::ALL {
-        let in_category: Vec<&Check> = checks.iter().filter(|c| c.category == category).collect();
+        let in_category: Vec<&Check<'_>> =
+            checks.iter().filter(|c| c.category == category).collect();
         let mut counts = CheckCounts {
             not_applicable: not_applicable.get(&category).copied().unwrap_or(0),
             ..CheckCounts::default()
@@ -273,7 +274,7 @@ pub fn score(
         .into_iter()
         .enumerate()
         .map(|(i, counts)| {
-            let mine: Vec<&Check> = checks.iter().filter(|c| c.service == Some(i)).collect();
+            let mine: Vec<&Check<'_>> = checks.iter().filter(|c| c.service == Some(i)).collect();
             let total: u32 = mine.iter().map(|c| c.weight).sum();
             let score = if mine.iter().any(|c| c.score.is_none()) || total == 0 {
                 None

@@ -30,20 +30,20 @@ impl TempDir {
     fn new(name: &str) -> TempDir {
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
+            .expect("clock after 1970")
             .as_nanos();
         let dir = std::env::temp_dir().join(format!(
             "seaworthy-html-{name}-{}-{nanos}",
             std::process::id()
         ));
-        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::create_dir_all(&dir).expect("create temp dir");
         TempDir(dir)
     }
 
     fn write(&self, path: &str, text: &str) {
         let path = self.0.join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
+        std::fs::create_dir_all(path.parent().expect("a file path")).expect("create dir");
+        std::fs::write(path, text).expect("write file");
     }
 }
 

@@ -9,12 +9,12 @@ use crate::source::{LineIndex, Span};
 
 /// How lenient to be: package.json must be strict JSON (npm rejects comments), tsconfig is JSONC.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Dialect {
+pub(crate) enum Dialect {
     Json,
     Jsonc,
 }
 
-pub fn parse(text: &str, dialect: Dialect) -> Result<Value<'_>, ParseError> {
+pub(crate) fn parse(text: &str, dialect: Dialect) -> Result<Value<'_>, ParseError> {
     let strict = dialect == Dialect::Json;
     let options = ParseOptions {
         allow_comments: !strict,
@@ -45,7 +45,7 @@ pub fn parse(text: &str, dialect: Dialect) -> Result<Value<'_>, ParseError> {
 }
 
 /// Byte offset of the BOM-stripped text inside the original (ranges are relative to it).
-pub fn bom_offset(text: &str) -> usize {
+pub(crate) fn bom_offset(text: &str) -> usize {
     if text.starts_with('\u{feff}') {
         '\u{feff}'.len_utf8()
     } else {
@@ -53,39 +53,39 @@ pub fn bom_offset(text: &str) -> usize {
     }
 }
 
-pub struct Spans<'a> {
+pub(crate) struct Spans<'a> {
     index: LineIndex<'a>,
     offset: usize,
 }
 
 impl<'a> Spans<'a> {
-    pub fn new(text: &'a str) -> Self {
+    pub(crate) fn new(text: &'a str) -> Self {
         Spans {
             index: LineIndex::new(text),
             offset: bom_offset(text),
         }
     }
 
-    pub fn of(&self, range: jsonc_parser::common::Range) -> Span {
+    pub(crate) fn of(&self, range: jsonc_parser::common::Range) -> Span {
         self.index
             .span(range.start + self.offset, range.end + self.offset)
     }
 }
 
-pub fn as_str<'v>(value: &'v Value<'_>) -> Option<&'v str> {
+pub(crate) fn as_str<'v>(value: &'v Value<'_>) -> Option<&'v str> {
     match value {
         Value::StringLit(s) => Some(&s.value),
         _ => None,
     }
 }
 
-pub fn range_of(value: &Value<'_>) -> jsonc_parser::common::Range {
+pub(crate) fn range_of(value: &Value<'_>) -> jsonc_parser::common::Range {
     use jsonc_parser::common::Ranged;
     value.range()
 }
 
 /// String members of an object, in file order.
-pub fn string_entries<'v>(
+pub(crate) fn string_entries<'v>(
     object: &'v Object<'_>,
 ) -> impl Iterator<Item = (&'v str, &'v Value<'v>)> + 'v {
     object
@@ -95,7 +95,7 @@ pub fn string_entries<'v>(
 }
 
 /// Converts a subtree to `serde_json::Value` for facts kept as data (e.g. `exports`).
-pub fn to_serde(value: &Value<'_>) -> serde_json::Value {
+pub(crate) fn to_serde(value: &Value<'_>) -> serde_json::Value {
     match value {
         Value::StringLit(s) => serde_json::Value::String(s.value.to_string()),
         Value::NumberLit(n) => n

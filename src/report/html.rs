@@ -677,7 +677,7 @@ impl<'a> Page<'a> {
         let groups = rule_groups(analysis, &by_rule, &impact_by_rule);
         let passed = passed_rules(report, &by_rule);
 
-        let mut checks: Vec<CheckView> = report
+        let mut checks: Vec<CheckView<'_>> = report
             .checks
             .iter()
             .map(|c| CheckView {
@@ -701,7 +701,7 @@ impl<'a> Page<'a> {
             Vec::new()
         };
         let checks_left_out = rest.len().saturating_sub(MAX_LIST_ROWS);
-        let more_checks: Vec<CheckView> = rest.into_iter().take(MAX_LIST_ROWS).collect();
+        let more_checks: Vec<CheckView<'_>> = rest.into_iter().take(MAX_LIST_ROWS).collect();
 
         let suppressed_all: Vec<&Finding> = report
             .findings
@@ -710,7 +710,7 @@ impl<'a> Page<'a> {
             .collect();
         let fixed_all = report.fixed.as_deref().unwrap_or_default();
 
-        let mut services: Vec<ServiceView> = report
+        let mut services: Vec<ServiceView<'_>> = report
             .services
             .iter()
             .map(|s| ServiceView {
@@ -799,7 +799,7 @@ fn rule_groups<'a>(
     impact_by_rule: &BTreeMap<&str, f64>,
 ) -> Vec<RuleGroup<'a>> {
     let report = &analysis.report;
-    let mut groups: Vec<(f64, Severity, RuleGroup)> = by_rule
+    let mut groups: Vec<(f64, Severity, RuleGroup<'_>)> = by_rule
         .iter()
         .map(|(&id, findings)| {
             let info = report.rules.iter().find(|r| r.id == id);
@@ -853,7 +853,7 @@ fn passed_rules<'a>(
         .filter(|c| c.status == CategoryStatus::NotApplicable)
         .map(|c| c.id)
         .collect();
-    let mut passed: Vec<PassedRule> = report
+    let mut passed: Vec<PassedRule<'_>> = report
         .rules
         .iter()
         .filter(|r| !by_rule.contains_key(r.id.as_str()))

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use seaworthy::report::{Analysis, Report};
 
-pub fn fixture(name: &str) -> PathBuf {
+pub(crate) fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(name)
@@ -13,11 +13,11 @@ pub fn fixture(name: &str) -> PathBuf {
 
 /// Scans a fixture, showing its root as `tests/fixtures/<name>` so reports do not depend on
 /// where the repository is checked out.
-pub fn scan_fixture(name: &str) -> Analysis {
+pub(crate) fn scan_fixture(name: &str) -> Analysis {
     scan_path(&fixture(name), &format!("tests/fixtures/{name}"), None)
 }
 
-pub fn scan_path(path: &Path, display: &str, threads: Option<usize>) -> Analysis {
+pub(crate) fn scan_path(path: &Path, display: &str, threads: Option<usize>) -> Analysis {
     let mut options = seaworthy::ScanOptions::new(path);
     options.root_display = display.to_string();
     if let Some(t) = threads {
@@ -29,7 +29,7 @@ pub fn scan_path(path: &Path, display: &str, threads: Option<usize>) -> Analysis
 /// The JSON report with the only run-dependent fields (time and duration) fixed, and the
 /// rules' help text left out (it is the rules' doc comments, tested on its own), so that
 /// snapshots show what a scan found.
-pub fn stable_json(report: &Report) -> String {
+pub(crate) fn stable_json(report: &Report) -> String {
     let mut report = report.clone();
     report.run.started_at = "1970-01-01T00:00:00Z".to_string();
     report.run.duration_ms = 0;
@@ -43,7 +43,7 @@ pub fn stable_json(report: &Report) -> String {
 /// (and the install roots found). The rule list and the counts of passing and inapplicable
 /// checks are left out, so that adding a rule does not rewrite every fixture's snapshot; the
 /// rule list has a snapshot of its own.
-pub fn scenario_json(report: &Report) -> String {
+pub(crate) fn scenario_json(report: &Report) -> String {
     let mut value = serde_json::to_value(report).expect("report serializes");
     let object = value.as_object_mut().expect("report is an object");
     for key in ["schemaVersion", "tool", "run", "rules"] {
@@ -61,7 +61,7 @@ pub fn scenario_json(report: &Report) -> String {
 }
 
 /// Copies a fixture into a fresh temporary directory (for tests that add links or odd names).
-pub fn copy_fixture(name: &str, tag: &str) -> PathBuf {
+pub(crate) fn copy_fixture(name: &str, tag: &str) -> PathBuf {
     let dest = std::env::temp_dir().join(format!("seaworthy-test-{tag}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dest);
     copy_dir(&fixture(name), &dest);
@@ -82,7 +82,7 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// Fixtures that scan as they are committed (some need set-up and have their own tests).
-pub fn snapshot_fixtures() -> Vec<String> {
+pub(crate) fn snapshot_fixtures() -> Vec<String> {
     let mut names: Vec<String> =
         std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"))
             .expect("fixtures dir")
@@ -95,7 +95,7 @@ pub fn snapshot_fixtures() -> Vec<String> {
 }
 
 /// (path, line, message) of a fixture's findings of one rule.
-pub fn findings(fixture: &str, rule: &str) -> Vec<(String, u32, String)> {
+pub(crate) fn findings(fixture: &str, rule: &str) -> Vec<(String, u32, String)> {
     scan_fixture(fixture)
         .report
         .findings

@@ -215,7 +215,7 @@ fn projects<'m>(model: &'m Model, workspace: &Workspace) -> Vec<(usize, &'m Pack
         .collect()
 }
 
-pub fn check(model: &Model, workspace: &Workspace, lock: &NpmLockfile) -> Vec<Drift> {
+pub(super) fn check(model: &Model, workspace: &Workspace, lock: &NpmLockfile) -> Vec<Drift> {
     // v1 lockfiles are rebuilt from the registry by npm 7+: nothing exact to compare.
     if lock.lockfile_version < 2 {
         return Vec::new();

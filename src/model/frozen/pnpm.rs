@@ -47,7 +47,7 @@ struct Config {
     catalogs: BTreeMap<String, BTreeMap<String, String>>,
 }
 
-pub fn check(model: &Model, workspace: &Workspace, lock: &PnpmLockfile) -> Vec<Drift> {
+pub(super) fn check(model: &Model, workspace: &Workspace, lock: &PnpmLockfile) -> Vec<Drift> {
     // pnpm 9 and 10 read lockfile v9 and v6 (`LOCKFILE_VERSION_V6`); older ones need a full
     // resolution, which a frozen install refuses: that is `lockfile/package-manager-drift`.
     if !(lock.major() == Some(9) || lock.version == "6.0") {

@@ -24,7 +24,7 @@ use crate::paths;
 use crate::semver;
 use crate::source::Span;
 
-pub fn check(model: &Model, workspace: &Workspace, lock: &YarnLockfile) -> Vec<Drift> {
+pub(super) fn check(model: &Model, workspace: &Workspace, lock: &YarnLockfile) -> Vec<Drift> {
     if lock.berry {
         berry(model, workspace, lock)
     } else {

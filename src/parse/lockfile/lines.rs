@@ -35,11 +35,11 @@ pub(crate) struct Line<'a> {
 }
 
 impl Line<'_> {
-    pub fn key(&self) -> &str {
+    pub(crate) fn key(&self) -> &str {
         self.key.as_deref().unwrap_or("")
     }
 
-    pub fn scalar(&self) -> Option<&str> {
+    pub(crate) fn scalar(&self) -> Option<&str> {
         match &self.value {
             Value::Scalar(s) => Some(s),
             _ => None,

@@ -13,12 +13,12 @@ use crate::parse::package_json::{DepKind, Dependency};
 use crate::paths;
 
 /// Every declaration of `name` in `package` (any field; an npm alias is declared by its key).
-pub fn declaration<'a>(package: &'a Package, name: &str) -> Option<&'a Dependency> {
+pub(crate) fn declaration<'a>(package: &'a Package, name: &str) -> Option<&'a Dependency> {
     package.declared(name).next()
 }
 
 /// The nearest ancestor package.json (above `package`) that declares `name`.
-pub fn ancestor_declaring<'a>(
+pub(crate) fn ancestor_declaring<'a>(
     model: &'a Model,
     package: &Package,
     name: &str,
@@ -33,7 +33,7 @@ pub fn ancestor_declaring<'a>(
 }
 
 /// A range another workspace already uses for `name`, so the fix keeps them aligned.
-pub fn sibling_range(model: &Model, package: &Package, name: &str) -> Option<String> {
+pub(crate) fn sibling_range(model: &Model, package: &Package, name: &str) -> Option<String> {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for other in model.packages.iter().filter(|p| p.dir != package.dir) {
         for dep in other.declared(name).filter(|d| d.kind != DepKind::Peer) {
@@ -48,7 +48,11 @@ pub fn sibling_range(model: &Model, package: &Package, name: &str) -> Option<Str
 
 /// The version of `name` the package's lockfile already holds (the highest, if several):
 /// what the import resolves to today through hoisting.
-pub fn locked_version(model: &Model, package: &Package, name: &str) -> Option<(String, String)> {
+pub(crate) fn locked_version(
+    model: &Model,
+    package: &Package,
+    name: &str,
+) -> Option<(String, String)> {
     let lock = model.lock_of(package)?;
     lock.nodes()
         .iter()
@@ -60,7 +64,12 @@ pub fn locked_version(model: &Model, package: &Package, name: &str) -> Option<(S
 
 /// The fix for a missing declaration: the exact line with a version from the lockfile, else
 /// with the range a sibling workspace uses, else the package manager's command.
-pub fn add_dependency_help(model: &Model, package: &Package, name: &str, field: DepKind) -> String {
+pub(crate) fn add_dependency_help(
+    model: &Model,
+    package: &Package,
+    name: &str,
+    field: DepKind,
+) -> String {
     if let Some((version, lockfile)) = locked_version(model, package, name) {
         return format!(
             "add \"{name}\": \"^{version}\" to {} {} ({version} is the version {lockfile} holds)",
@@ -116,7 +125,7 @@ pub fn add_dependency_help(model: &Model, package: &Package, name: &str, field: 
 }
 
 /// Whether a package's build bundles its dependencies (a frontend, a bundled service).
-pub fn is_bundled(package: &Package) -> bool {
+pub(crate) fn is_bundled(package: &Package) -> bool {
     package
         .manifest
         .scripts
@@ -156,19 +165,19 @@ fn dockerfile_run_matching(
     None
 }
 
-pub fn prod_only_install(model: &Model, package: &Package) -> Option<(String, u32)> {
+pub(crate) fn prod_only_install(model: &Model, package: &Package) -> Option<(String, u32)> {
     dockerfile_run_matching(model, package, PROD_ONLY_INSTALLS)
 }
 
-pub fn isolated_install(model: &Model, package: &Package) -> Option<(String, u32)> {
+pub(crate) fn isolated_install(model: &Model, package: &Package) -> Option<(String, u32)> {
     dockerfile_run_matching(model, package, ISOLATED_INSTALLS)
 }
 
 /// Import sites grouped by (package index, key), in path order, so a rule reports once per
 /// package and dependency with the other sites as related locations.
-pub type Sites<'a> = BTreeMap<(usize, String), Vec<(&'a Source, &'a ResolvedImport)>>;
+pub(crate) type Sites<'a> = BTreeMap<(usize, String), Vec<(&'a Source, &'a ResolvedImport)>>;
 
-pub fn group_sites<'a>(
+pub(crate) fn group_sites<'a>(
     model: &'a Model,
     mut select: impl FnMut(&'a Source, &'a ResolvedImport) -> Option<String>,
 ) -> Sites<'a> {
@@ -196,7 +205,7 @@ pub fn group_sites<'a>(
 }
 
 /// "and 3 more files" for a group of import sites.
-pub fn more_sites(sites: &[(&Source, &ResolvedImport)]) -> String {
+pub(crate) fn more_sites(sites: &[(&Source, &ResolvedImport)]) -> String {
     let files: std::collections::BTreeSet<&str> =
         sites.iter().map(|(s, _)| s.path.as_str()).collect();
     match files.len() {
@@ -210,14 +219,14 @@ pub fn more_sites(sites: &[(&Source, &ResolvedImport)]) -> String {
 }
 
 /// Is this a package import from a file whose class matters at `runtime_only`?
-pub fn package_target(import: &ResolvedImport) -> Option<&str> {
+pub(crate) fn package_target(import: &ResolvedImport) -> Option<&str> {
     match &import.target {
         Target::Package(name) => Some(name),
         _ => None,
     }
 }
 
-pub fn class_label(class: SourceClass) -> &'static str {
+pub(crate) fn class_label(class: SourceClass) -> &'static str {
     match class {
         SourceClass::Runtime => "runtime code",
         SourceClass::Test => "a test",
@@ -228,13 +237,13 @@ pub fn class_label(class: SourceClass) -> &'static str {
     }
 }
 
-pub fn provided_by_runtime(name: &str) -> bool {
+pub(crate) fn provided_by_runtime(name: &str) -> bool {
     data::contains(PROVIDED_BY_RUNTIME, name)
 }
 
 /// How `package` should declare the workspace package `target`: pnpm and bun understand the
 /// `workspace:` protocol; npm rejects it (EUNSUPPORTEDPROTOCOL), so name the version there.
-pub fn workspace_spec(model: &Model, package: &Package, target: &Package) -> String {
+pub(crate) fn workspace_spec(model: &Model, package: &Package, target: &Package) -> String {
     let manager = package
         .workspace
         .and_then(|w| model.workspaces[w].package_manager);
@@ -249,7 +258,7 @@ pub fn workspace_spec(model: &Model, package: &Package, target: &Package) -> Str
 }
 
 /// Whether the package's install root is an Nx workspace (`nx.json` beside its package.json).
-pub fn uses_nx(model: &Model, package: &Package) -> bool {
+pub(crate) fn uses_nx(model: &Model, package: &Package) -> bool {
     package.workspace.is_some_and(|w| {
         let dir = &model.workspaces[w].dir;
         model.files.is_file(&if dir.is_empty() {
@@ -263,7 +272,7 @@ pub fn uses_nx(model: &Model, package: &Package) -> bool {
 /// Whether a runtime-class file is part of what the package ships: anything in a folder of
 /// the package, and files at its top level only when `main`/`module`/`bin`/`exports` or a
 /// start script names them (a top-level `check-ee.mjs` or `type-check.mjs` is a dev script).
-pub fn is_shipped(package: &Package, path: &str) -> bool {
+pub(crate) fn is_shipped(package: &Package, path: &str) -> bool {
     let Some(rel) = paths::strip_dir(path, &package.dir) else {
         return false;
     };
