@@ -20,11 +20,11 @@ pub mod finding;
 pub mod load;
 pub mod model;
 pub mod parse;
-pub mod paths;
+pub(crate) mod paths;
 pub mod report;
 pub mod rules;
-pub mod score;
-pub mod semver;
+pub(crate) mod score;
+pub(crate) mod semver;
 pub mod source;
 
 use std::path::PathBuf;

@@ -2,7 +2,7 @@
 //! `""` for the root itself. Anything that would climb above the root yields `None`.
 
 /// Joins `rel` (as written in a file: `./x`, `../y`, `z/`) onto the directory `dir`.
-pub fn join(dir: &str, rel: &str) -> Option<String> {
+pub(crate) fn join(dir: &str, rel: &str) -> Option<String> {
     let mut parts: Vec<&str> = if rel.starts_with('/') {
         // An absolute path inside a repository file points at the machine, not the repository.
         return None;
@@ -22,16 +22,16 @@ pub fn join(dir: &str, rel: &str) -> Option<String> {
 }
 
 /// The directory holding `path` (`""` for top-level files).
-pub fn parent(path: &str) -> &str {
+pub(crate) fn parent(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(dir, _)| dir)
 }
 
-pub fn file_name(path: &str) -> &str {
+pub(crate) fn file_name(path: &str) -> &str {
     path.rsplit_once('/').map_or(path, |(_, name)| name)
 }
 
 /// `path` relative to `dir`, when it lies inside it.
-pub fn strip_dir<'a>(path: &'a str, dir: &str) -> Option<&'a str> {
+pub(crate) fn strip_dir<'a>(path: &'a str, dir: &str) -> Option<&'a str> {
     if dir.is_empty() {
         return Some(path);
     }
@@ -43,12 +43,12 @@ pub fn strip_dir<'a>(path: &'a str, dir: &str) -> Option<&'a str> {
     }
 }
 
-pub fn is_within(path: &str, dir: &str) -> bool {
+pub(crate) fn is_within(path: &str, dir: &str) -> bool {
     strip_dir(path, dir).is_some()
 }
 
 /// Ancestor directories of a file path, nearest first, ending with the root `""`.
-pub fn ancestors(path: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn ancestors(path: &str) -> impl Iterator<Item = &str> {
     let mut current = Some(parent(path));
     std::iter::from_fn(move || {
         let dir = current?;
@@ -62,7 +62,7 @@ pub fn ancestors(path: &str) -> impl Iterator<Item = &str> {
 }
 
 /// How a directory is shown to users: the root is `.`.
-pub fn display_dir(dir: &str) -> &str {
+pub(crate) fn display_dir(dir: &str) -> &str {
     if dir.is_empty() { "." } else { dir }
 }
 

@@ -20,9 +20,9 @@ use crate::report::{
 };
 use crate::rules::{Context, Rule, Scope, Subject};
 
-pub const EXPLANATION: &str = "Each rule is a check, made per service or once for the repository. A check that applies scores 1 without findings and loses 1 per error, 0.5 per warning and 0.25 per info finding (never below 0); it weighs 10, 5 or 1 by the rule's severity, and checks that do not apply weigh nothing. A category scores the weighted mean of its checks x 100; the overall score is the mean of category scores weighted dependencies 25, container 20, lockfile 15, nestjs 15, security 15, orchestration 10. A check whose input failed to parse makes its category unknown (null), never 0. Scores are rounded down: >= 90 pass, >= 50 average, below fail.";
+pub(crate) const EXPLANATION: &str = "Each rule is a check, made per service or once for the repository. A check that applies scores 1 without findings and loses 1 per error, 0.5 per warning and 0.25 per info finding (never below 0); it weighs 10, 5 or 1 by the rule's severity, and checks that do not apply weigh nothing. A category scores the weighted mean of its checks x 100; the overall score is the mean of category scores weighted dependencies 25, container 20, lockfile 15, nestjs 15, security 15, orchestration 10. A check whose input failed to parse makes its category unknown (null), never 0. Scores are rounded down: >= 90 pass, >= 50 average, below fail.";
 
-pub fn category_weight(category: Category) -> u32 {
+pub(crate) fn category_weight(category: Category) -> u32 {
     match category {
         Category::Dependencies => 25,
         Category::Container => 20,
@@ -31,7 +31,7 @@ pub fn category_weight(category: Category) -> u32 {
     }
 }
 
-pub fn severity_weight(severity: Severity) -> u32 {
+pub(crate) fn severity_weight(severity: Severity) -> u32 {
     match severity {
         Severity::Error => 10,
         Severity::Warning => 5,
@@ -47,7 +47,7 @@ fn penalty(severity: Severity) -> f64 {
     }
 }
 
-pub struct Scores {
+pub(crate) struct Scores {
     pub overall: Option<u32>,
     pub categories: Vec<CategoryScore>,
     pub checks: Vec<CheckResult>,
@@ -94,7 +94,7 @@ fn error_belongs_to(service: &Service, error: &ErrorEntry) -> bool {
         || service.compose_file.as_deref() == Some(error.path.as_str())
 }
 
-pub fn score(
+pub(crate) fn score(
     cx: &Context<'_>,
     rules: &[&dyn Rule],
     findings: &[Finding],
@@ -306,6 +306,6 @@ fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-pub fn rating(score: Option<u32>) -> Option<Rating> {
+pub(crate) fn rating(score: Option<u32>) -> Option<Rating> {
     score.map(Rating::of)
 }

@@ -5,27 +5,27 @@
 use nodejs_semver::{Range, Version};
 
 /// A range as node-semver's `validRange` reads it; `""` means `*` as in npm.
-pub fn range(spec: &str) -> Option<Range> {
+pub(crate) fn range(spec: &str) -> Option<Range> {
     let spec = spec.trim();
     let spec = if spec.is_empty() { "*" } else { spec };
     // node-semver accepts `x`, `X` and `*` alike.
     Range::parse(spec).ok()
 }
 
-pub fn version(text: &str) -> Option<Version> {
+pub(crate) fn version(text: &str) -> Option<Version> {
     Version::parse(text.trim()).ok()
 }
 
 /// Whether `version` satisfies `spec` (prereleases only for ranges that name one), or `None`
 /// when either does not parse.
-pub fn satisfies(version_text: &str, spec: &str) -> Option<bool> {
+pub(crate) fn satisfies(version_text: &str, spec: &str) -> Option<bool> {
     let range = range(spec)?;
     let version = version(version_text)?;
     Some(range.satisfies(&version))
 }
 
 /// node-semver's `intersects` on two ranges, `None` when either does not parse.
-pub fn intersects(a: &str, b: &str) -> Option<bool> {
+pub(crate) fn intersects(a: &str, b: &str) -> Option<bool> {
     Some(range(a)?.allows_any(&range(b)?))
 }
 

@@ -1,9 +1,9 @@
 //! The repository model: what the rules see. Built once from the parsed facts, immutable
 //! afterwards, `Send + Sync`, and free of parser types so tests can build one cheaply.
 
-pub mod frozen;
+pub(crate) mod frozen;
 pub mod lockfile;
-pub mod native;
+pub(crate) mod native;
 pub mod resolve;
 pub mod service;
 pub mod source_class;

@@ -26,7 +26,7 @@ impl NativeReason {
 }
 
 /// Decides from a package's name and the names it depends on.
-pub fn native_reason<'a>(
+pub(crate) fn native_reason<'a>(
     name: &str,
     mut dependencies: impl Iterator<Item = &'a str>,
 ) -> Option<NativeReason> {

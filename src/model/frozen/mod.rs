@@ -21,7 +21,7 @@ use crate::source::Span;
 
 /// One reason a frozen install of a workspace fails.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Drift {
+pub(crate) struct Drift {
     /// The package whose manifest disagrees, when it is one package's (not a lockfile setting).
     pub package: Option<usize>,
     /// Where to point: the package.json line that changed, or the lockfile line that is stale.
@@ -35,7 +35,10 @@ pub struct Drift {
 }
 
 /// The command that rewrites the lockfile, and the flag of the frozen install that fails.
-pub fn fix_command(workspace: &Workspace, lockfile: &Lockfile) -> (&'static str, &'static str) {
+pub(crate) fn fix_command(
+    workspace: &Workspace,
+    lockfile: &Lockfile,
+) -> (&'static str, &'static str) {
     match lockfile {
         Lockfile::Pnpm(_) => ("pnpm install", "pnpm install --frozen-lockfile"),
         Lockfile::Npm(_) => ("npm install", "npm ci"),
@@ -49,7 +52,7 @@ pub fn fix_command(workspace: &Workspace, lockfile: &Lockfile) -> (&'static str,
 
 /// The drifts of one install root against its lockfile. A root whose lockfile belongs to
 /// another manager than the one it declares is left to `lockfile/multiple-managers`.
-pub fn check(model: &Model, workspace: &Workspace) -> Vec<Drift> {
+pub(crate) fn check(model: &Model, workspace: &Workspace) -> Vec<Drift> {
     let Some(lock) = model.lock_for(workspace) else {
         return Vec::new();
     };
@@ -67,7 +70,7 @@ pub fn check(model: &Model, workspace: &Workspace) -> Vec<Drift> {
 }
 
 /// The major version a root declares in `packageManager` (`pnpm@9.12.0` → 9).
-pub fn declared_major(workspace: &Workspace) -> Option<u32> {
+pub(crate) fn declared_major(workspace: &Workspace) -> Option<u32> {
     let declared = workspace.package_manager_version.as_deref()?;
     let (_, version) = declared.split_once('@')?;
     version
