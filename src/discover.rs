@@ -2,10 +2,18 @@
 //! `.gitignore` files a fresh clone would honour (not the user's global excludes), never entering
 //! `node_modules` or `.git`, and never following a link out of the root. Every file is classified
 //! once here; later stages only look at the kinds they need.
+//!
+//! The `ignore` crate would read `.gitignore` files itself, outside seaworthy's guards (a FIFO
+//! hangs it, a link to `/dev/zero` reads without end, a link out of the root decides what is
+//! scanned). So its own ignore handling is off, and [`Ignores`] reads each `.gitignore` once,
+//! as a regular file inside the root under a size limit, and applies it in the walk's filter.
 
+use std::collections::HashMap;
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ignore::{DirEntry, WalkBuilder, WalkState};
 
 use crate::diagnostic::ErrorEntry;
@@ -130,6 +138,10 @@ pub struct Discovered {
     /// Symbolic links not followed: dangling (an uninitialised submodule, say) or pointing
     /// outside the repository. Counted, not reported as errors: the files are not malformed.
     pub skipped_links: usize,
+    /// FIFOs, sockets and devices: never read, whatever their name.
+    pub skipped_special: usize,
+    /// The `.gitignore` files applied, `(path, text)`, sorted by path: read once, here.
+    pub gitignores: Vec<(String, String)>,
 }
 
 #[derive(Default)]
@@ -138,6 +150,7 @@ struct Collected {
     dirs: Vec<String>,
     errors: Vec<ErrorEntry>,
     skipped_links: usize,
+    skipped_special: usize,
 }
 
 /// Per-thread buffer, merged into the shared result when the walker drops it.
@@ -154,7 +167,158 @@ impl Drop for Sink {
         shared.dirs.extend(local.dirs);
         shared.errors.extend(local.errors);
         shared.skipped_links += local.skipped_links;
+        shared.skipped_special += local.skipped_special;
     }
+}
+
+/// Ignore files larger than this are not read: real ones are a few kilobytes, and the `ignore`
+/// crate's matcher grows with every pattern (a 200,000-line file took over 30 s to apply).
+pub const MAX_IGNORE_FILE_SIZE: u64 = 256 * 1024;
+
+/// The `.gitignore` matchers of the walk, each file read once through the guards, and the
+/// chain of matchers that applies in each directory (nearest first), built on first use.
+struct Ignores {
+    root: PathBuf,
+    canonical_root: PathBuf,
+    chains: Mutex<HashMap<PathBuf, Arc<Vec<Arc<Gitignore>>>>>,
+    read: Mutex<Vec<(String, String)>>,
+    errors: Mutex<Vec<ErrorEntry>>,
+}
+
+impl Ignores {
+    fn new(root: &Path, canonical_root: &Path) -> Self {
+        Ignores {
+            root: root.to_path_buf(),
+            canonical_root: canonical_root.to_path_buf(),
+            chains: Mutex::new(HashMap::new()),
+            read: Mutex::new(Vec::new()),
+            errors: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Whether the `.gitignore` files of `path`'s directory and its ancestors (inside the root)
+    /// ignore it; the nearest file with a matching pattern decides, as in git.
+    fn is_ignored(&self, path: &Path, is_dir: bool) -> bool {
+        let Some(dir) = path.parent() else {
+            return false;
+        };
+        for matcher in self.chain(dir).iter() {
+            match matcher.matched(path, is_dir) {
+                ignore::Match::Ignore(_) => return true,
+                ignore::Match::Whitelist(_) => return false,
+                ignore::Match::None => {}
+            }
+        }
+        false
+    }
+
+    /// The matchers that apply in `dir`, nearest first. Parents are walked before their
+    /// children, so a parent's chain is normally cached; missing ones are built top down.
+    fn chain(&self, dir: &Path) -> Arc<Vec<Arc<Gitignore>>> {
+        let lock = || self.chains.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(chain) = lock().get(dir) {
+            return Arc::clone(chain);
+        }
+        // The directories from `dir` up to the first cached one (or the root), built downwards.
+        let mut missing = Vec::new();
+        let mut current = Some(dir);
+        let mut base: Arc<Vec<Arc<Gitignore>>> = Arc::default();
+        while let Some(d) = current {
+            if let Some(chain) = lock().get(d) {
+                base = Arc::clone(chain);
+                break;
+            }
+            missing.push(d.to_path_buf());
+            current = if d == self.root { None } else { d.parent() };
+            if !d.starts_with(&self.root) {
+                break;
+            }
+        }
+        for d in missing.into_iter().rev() {
+            let mut chain: Vec<Arc<Gitignore>> = Vec::with_capacity(base.len() + 1);
+            if let Some(own) = self.read_gitignore(&d) {
+                chain.push(Arc::new(own));
+            }
+            chain.extend(base.iter().cloned());
+            base = Arc::new(chain);
+            lock().insert(d, Arc::clone(&base));
+        }
+        base
+    }
+
+    /// Reads `dir/.gitignore` if it is a regular file inside the root and under the size limit;
+    /// one that fails a guard is an error entry, and the walk goes on without it.
+    fn read_gitignore(&self, dir: &Path) -> Option<Gitignore> {
+        let path = dir.join(".gitignore");
+        let meta = std::fs::symlink_metadata(&path).ok()?;
+        let rel = relative(&self.root, &path).unwrap_or_else(|| lossy(&self.root, &path));
+        let fail = |message: String| {
+            self.errors
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(ErrorEntry::new(&rel, message, Some(FileKind::GitIgnore)));
+            None
+        };
+        let meta = if meta.file_type().is_symlink() {
+            match path.canonicalize() {
+                Ok(target) if target.starts_with(&self.canonical_root) => {
+                    match std::fs::metadata(&target) {
+                        Ok(meta) => meta,
+                        Err(err) => return fail(format!("cannot read: {err}")),
+                    }
+                }
+                Ok(_) => {
+                    return fail(
+                        "a link out of the repository; not read, its patterns do not apply"
+                            .to_string(),
+                    );
+                }
+                // A dangling link: no ignore file here, as in git.
+                Err(_) => return None,
+            }
+        } else {
+            meta
+        };
+        if !meta.is_file() {
+            return fail("not a regular file; not read, its patterns do not apply".to_string());
+        }
+        if meta.len() > MAX_IGNORE_FILE_SIZE {
+            return fail(format!(
+                "{} bytes is over the {MAX_IGNORE_FILE_SIZE}-byte limit for ignore files; not read, its patterns do not apply",
+                meta.len()
+            ));
+        }
+        let mut bytes = Vec::new();
+        let read = std::fs::File::open(&path)
+            .and_then(|f| f.take(MAX_IGNORE_FILE_SIZE + 1).read_to_end(&mut bytes));
+        if let Err(err) = read {
+            return fail(format!("cannot read: {err}"));
+        }
+        // The file changed between the stat and the read: the same limit applies.
+        if bytes.len() as u64 > MAX_IGNORE_FILE_SIZE {
+            return fail(format!(
+                "over the {MAX_IGNORE_FILE_SIZE}-byte limit for ignore files; not read, its patterns do not apply"
+            ));
+        }
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let matcher = gitignore_matcher(dir, &text);
+        self.read
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((relative(&self.root, &path)?, text));
+        Some(matcher)
+    }
+}
+
+/// A `.gitignore`'s matcher, built from its text as git reads it: a byte-order mark on the
+/// first line is dropped, and a line that is not a valid glob is skipped while the rest apply.
+pub fn gitignore_matcher(dir: &Path, text: &str) -> Gitignore {
+    let mut builder = GitignoreBuilder::new(dir);
+    let origin = dir.join(".gitignore");
+    for line in text.strip_prefix('\u{feff}').unwrap_or(text).lines() {
+        let _ = builder.add_line(Some(origin.clone()), line);
+    }
+    builder.build().unwrap_or_else(|_| Gitignore::empty())
 }
 
 /// Walks `root` in parallel. Never fails: what cannot be walked becomes an error entry.
@@ -162,18 +326,17 @@ pub fn discover(root: &Path, threads: usize) -> Discovered {
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let shared = Arc::new(Mutex::new(Collected::default()));
     let filter_shared = Arc::clone(&shared);
+    let ignores = Arc::new(Ignores::new(root, &canonical_root));
+    let filter_ignores = Arc::clone(&ignores);
 
+    // Every ignore source of the crate is off: `.gitignore` files are read by `Ignores`.
     let walker = WalkBuilder::new(root)
-        .hidden(false)
-        .parents(false)
-        .ignore(false)
-        .git_global(false)
-        .git_exclude(false)
-        .git_ignore(true)
-        .require_git(false)
+        .standard_filters(false)
         .follow_links(true)
         .threads(threads)
-        .filter_entry(move |entry| keep_entry(entry, &canonical_root, &filter_shared))
+        .filter_entry(move |entry| {
+            keep_entry(entry, &canonical_root, &filter_shared, &filter_ignores)
+        })
         .build_parallel();
 
     walker.run(|| {
@@ -193,11 +356,18 @@ pub fn discover(root: &Path, threads: usize) -> Discovered {
     });
 
     let collected = std::mem::take(&mut *shared.lock().unwrap_or_else(|e| e.into_inner()));
+    let mut errors = collected.errors;
+    errors.append(&mut ignores.errors.lock().unwrap_or_else(|e| e.into_inner()));
+    let mut gitignores =
+        std::mem::take(&mut *ignores.read.lock().unwrap_or_else(|e| e.into_inner()));
+    gitignores.sort();
     let mut discovered = Discovered {
         files: collected.files,
         dirs: collected.dirs,
-        errors: collected.errors,
+        errors,
         skipped_links: collected.skipped_links,
+        skipped_special: collected.skipped_special,
+        gitignores,
     };
     discovered.files.sort_by(|a, b| a.path.cmp(&b.path));
     discovered.files.dedup_by(|a, b| a.path == b.path);
@@ -208,10 +378,18 @@ pub fn discover(root: &Path, threads: usize) -> Discovered {
     discovered
 }
 
-fn keep_entry(entry: &DirEntry, canonical_root: &Path, shared: &Mutex<Collected>) -> bool {
+fn keep_entry(
+    entry: &DirEntry,
+    canonical_root: &Path,
+    shared: &Mutex<Collected>,
+    ignores: &Ignores,
+) -> bool {
     let name = entry.file_name();
     let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
     if is_dir && (name == "node_modules" || name == ".git") {
+        return false;
+    }
+    if entry.depth() > 0 && ignores.is_ignored(entry.path(), is_dir) {
         return false;
     }
     if !entry.path_is_symlink() {
@@ -270,6 +448,8 @@ fn record(root: &Path, entry: DirEntry, out: &mut Collected) {
         return;
     }
     if !file_type.is_file() {
+        // FIFOs, sockets and devices: reading one could block or never end.
+        out.skipped_special += 1;
         return;
     }
     let name = path.rsplit('/').next().unwrap_or(&path);

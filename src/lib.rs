@@ -107,6 +107,7 @@ pub fn prepare(options: &ScanOptions, progress: Progress<'_>) -> Result<Prepared
         skipped_binary: loaded.stats.skipped_binary,
         skipped_too_large: loaded.stats.skipped_too_large,
         skipped_links: discovered.skipped_links,
+        skipped_special: discovered.skipped_special,
     };
     let files_scanned = loaded.stats.parsed;
 

@@ -70,7 +70,7 @@ pub struct Loaded {
     pub parsed_lockfiles: Vec<crate::parse::lockfile::Lockfile>,
     pub npmrcs: Vec<crate::parse::npmrc::Npmrc>,
     pub sources: Vec<SourceFile>,
-    /// `.gitignore` files: (path, text).
+    /// `.gitignore` files: (path, text), as discovery read them.
     pub gitignores: Vec<(String, String)>,
     /// Paths the walk did not see (it skips gitignored folders) that exist inside the root,
     /// among those the facts point at (`file:`/`link:`/`portal:` targets).
@@ -154,7 +154,6 @@ enum Parsed {
     Compose(ComposeFile),
     Npmrc(crate::parse::npmrc::Npmrc),
     Source(SourceFile),
-    GitIgnore(String, String),
     /// Read and checked for being text; its facts come with a later version.
     Checked,
 }
@@ -185,13 +184,20 @@ pub fn load_from(files: &dyn Files, discovered: &Discovered, limits: Limits) -> 
         .par_iter()
         .filter_map(|file| {
             let kind = file.kind?;
+            // Discovery read the ignore files it applied, through the same guards.
+            if kind == FileKind::GitIgnore {
+                return None;
+            }
             if !kind.is_parsed() {
                 return (file.size > limits.max_file_size).then_some(Outcome::TooLarge);
             }
             Some(load_one(files, file, kind, limits))
         })
         .collect();
-    let mut loaded = Loaded::default();
+    let mut loaded = Loaded {
+        gitignores: discovered.gitignores.clone(),
+        ..Loaded::default()
+    };
     collect(&mut loaded, outcomes);
     // `files` is sorted and par_iter().collect() keeps order, so the lists are sorted already.
     load_extended_tsconfigs(files, discovered, limits, &mut loaded);
@@ -212,7 +218,6 @@ fn collect(loaded: &mut Loaded, outcomes: Vec<Outcome>) {
                     Parsed::Compose(c) => loaded.compose_files.push(c),
                     Parsed::Npmrc(n) => loaded.npmrcs.push(n),
                     Parsed::Source(f) => loaded.sources.push(f),
-                    Parsed::GitIgnore(path, text) => loaded.gitignores.push((path, text)),
                     Parsed::Checked => {}
                 }
             }
@@ -388,7 +393,6 @@ fn load_one(files: &dyn Files, file: &WalkedFile, kind: FileKind, limits: Limits
                 .map(|_| Parsed::Checked)
         }
         FileKind::Npmrc => Ok(Parsed::Npmrc(crate::parse::npmrc::parse(&file.path, &text))),
-        FileKind::GitIgnore => Ok(Parsed::GitIgnore(file.path.clone(), text)),
         FileKind::YarnRc if file.path.ends_with(".yml") || file.path.ends_with(".yaml") => {
             crate::parse::yaml::parse(&text).map(|_| Parsed::Checked)
         }

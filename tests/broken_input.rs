@@ -100,3 +100,67 @@ fn malformed_files_become_errors_and_the_scan_goes_on() {
     assert_eq!(deps.score, None);
     let _ = std::fs::remove_dir_all(&root);
 }
+
+/// Ignore files go through the same guards as every other file: a FIFO, a link to `/dev/zero`,
+/// a link out of the root and an oversized file are error entries whose patterns do not apply,
+/// and the walk goes on. Before, the FIFO hung the scan, `/dev/zero` read until the allocation
+/// failed, and an outside file containing `*` hid the whole repository.
+#[test]
+fn hostile_ignore_files_are_guarded_and_special_files_counted() {
+    let root = copy_fixture("single-package-express", "ignores");
+    let outside = std::env::temp_dir().join(format!("seaworthy-outside-{}", std::process::id()));
+    std::fs::write(&outside, "*\n").expect("outside ignore file");
+    std::fs::create_dir_all(root.join("fifo")).expect("dir");
+    std::fs::create_dir_all(root.join("zero")).expect("dir");
+    std::fs::create_dir_all(root.join("big")).expect("dir");
+    // The test makes FIFOs with coreutils' mkfifo (seaworthy itself never runs a program).
+    for name in ["fifo/.gitignore", "fifo/package.json"] {
+        let made = std::process::Command::new("mkfifo")
+            .arg(root.join(name))
+            .status()
+            .expect("mkfifo runs");
+        assert!(made.success(), "mkfifo {name}");
+    }
+    std::os::unix::fs::symlink("/dev/zero", root.join("zero/.gitignore")).expect("zero link");
+    std::os::unix::fs::symlink(&outside, root.join(".gitignore")).expect("outside link");
+    std::fs::write(
+        root.join("big/.gitignore"),
+        "*.generated.ts\n".repeat(200_000),
+    )
+    .expect("big ignore file");
+    std::fs::write(root.join("big/keep.generated.ts"), "export {};\n").expect("file");
+
+    let report = scan_path(&root, "ignores", Some(2)).report;
+    let errors: Vec<(String, String)> = report
+        .errors
+        .iter()
+        .map(|e| (e.path.clone(), e.message.clone()))
+        .collect();
+    let has =
+        |path: &str, needle: &str| errors.iter().any(|(p, m)| p == path && m.contains(needle));
+    assert!(has("fifo/.gitignore", "not a regular file"), "{errors:#?}");
+    assert!(
+        has("zero/.gitignore", "out of the repository"),
+        "{errors:#?}"
+    );
+    assert!(has(".gitignore", "out of the repository"), "{errors:#?}");
+    assert!(has("big/.gitignore", "limit"), "{errors:#?}");
+    // The outside `*` did not apply: the repository was walked, and so was what the oversized
+    // file would have ignored.
+    assert!(report.run.stats.files_walked >= 3, "{:?}", report.run.stats);
+    assert!(
+        report
+            .findings
+            .iter()
+            .all(|f| !f.location.path.starts_with("fifo/")),
+        "nothing is read from a FIFO"
+    );
+    // The FIFO named package.json (and the one named .gitignore) are counted, not read.
+    assert_eq!(
+        report.run.stats.skipped_special, 2,
+        "{:?}",
+        report.run.stats
+    );
+    let _ = std::fs::remove_file(&outside);
+    let _ = std::fs::remove_dir_all(&root);
+}

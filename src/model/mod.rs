@@ -328,18 +328,9 @@ fn bundler_configs(model: &Model) -> BTreeSet<usize> {
         .collect()
 }
 
-/// A `.gitignore`'s matcher, built from its text as git reads it (a byte-order mark on the
-/// first line is dropped; a line that is not a valid glob is skipped, the rest still apply).
+/// A `.gitignore`'s matcher, anchored at its directory under `root`.
 pub(crate) fn gitignore(root: &Path, dir: &str, text: &str) -> ignore::gitignore::Gitignore {
-    let base = root.join(dir);
-    let mut builder = ignore::gitignore::GitignoreBuilder::new(&base);
-    let origin = base.join(".gitignore");
-    for line in text.strip_prefix('\u{feff}').unwrap_or(text).lines() {
-        let _ = builder.add_line(Some(origin.clone()), line);
-    }
-    builder
-        .build()
-        .unwrap_or_else(|_| ignore::gitignore::Gitignore::empty())
+    crate::discover::gitignore_matcher(&root.join(dir), text)
 }
 
 fn resolve_local_links(model: &Model, package: &Package) -> Vec<LocalLink> {

@@ -66,6 +66,8 @@ pub struct RunStats {
     pub skipped_too_large: usize,
     /// Symbolic links not followed: dangling, or pointing outside the repository.
     pub skipped_links: usize,
+    /// FIFOs, sockets and devices, never read whatever their name.
+    pub skipped_special: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

@@ -127,6 +127,13 @@ impl Repo {
             });
         }
         discovered.dirs = dirs.into_iter().collect();
+        discovered.gitignores = self
+            .files
+            .files
+            .iter()
+            .filter(|(p, _)| paths::file_name(p) == ".gitignore" && !ignored(p))
+            .map(|(p, text)| (p.clone(), String::from_utf8_lossy(text).into_owned()))
+            .collect();
         discovered
     }
 
