@@ -69,6 +69,16 @@ impl ErrorEntry {
         }
     }
 
+    /// The same entry, pointing at where a span starts.
+    #[must_use]
+    pub fn at(mut self, span: crate::source::Span) -> Self {
+        self.at = Some(Position {
+            line: span.line,
+            column: span.column,
+        });
+        self
+    }
+
     /// The entry for a file whose parser failed.
     pub fn parse(path: impl Into<String>, error: ParseError, kind: FileKind) -> Self {
         ErrorEntry {

@@ -262,7 +262,6 @@ fn load_extended_tsconfigs(
             .or_insert_with(|| dir.to_string());
     }
     let is_file = |path: &str| walked.contains_key(path);
-    let package_dir = |name: &str| package_dirs.get(name).map(String::as_str);
     // Every config already read or tried, so each extended file is read at most once.
     let failed = loaded
         .errors
@@ -274,28 +273,187 @@ fn load_extended_tsconfigs(
         .map(|c| c.path.clone())
         .chain(failed.map(|e| e.path.clone()))
         .collect();
+    let ignored = GitignoredLookup::new(&discovered.gitignores);
+    // config → the configs it extends, for the cycle check below.
+    let mut edges: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut problems = Vec::new();
     let mut next = 0;
     while next < loaded.tsconfigs.len() {
         let config = &loaded.tsconfigs[next];
         let dir = paths::parent(&config.path);
-        let targets: Vec<String> = config
-            .extends
-            .iter()
-            .filter_map(|e| {
-                crate::parse::tsconfig::locate_extends(dir, &e.value, is_file, package_dir)
-            })
-            .filter(|target| seen.insert(target.clone()))
-            .collect();
+        let mut targets = Vec::new();
+        for extends in &config.extends {
+            let spec = extends.value.as_str();
+            match locate(dir, spec, &is_file, &package_dirs) {
+                Extends::Found(target) => targets.push(target),
+                // Not a file of the repository: a package from node_modules, not followed.
+                Extends::Installed => {}
+                // Build output that a build step generates (`.nuxt/tsconfig.json`).
+                Extends::Missing(base) if ignored.is_ignored(&base) => {}
+                Extends::Missing(_) => problems.push(
+                    ErrorEntry::new(
+                        &config.path,
+                        format!(
+                            "`extends` names `{spec}`, which is not in the repository (tsc fails: File '{spec}' not found)"
+                        ),
+                        Some(FileKind::TsConfig),
+                    )
+                    .at(extends.span),
+                ),
+                Extends::Outside => problems.push(
+                    ErrorEntry::new(
+                        &config.path,
+                        format!("`extends` names `{spec}`, outside the repository; not followed"),
+                        None,
+                    )
+                    .at(extends.span),
+                ),
+            }
+        }
+        let path = config.path.clone();
         next += 1;
         let outcomes = targets
             .iter()
+            .filter(|target| seen.insert((*target).clone()))
             .filter_map(|target| walked.get(target.as_str()))
             .map(|file| load_one(files, file, FileKind::TsConfig, limits))
             .collect();
+        edges.insert(path, targets);
         collect(loaded, outcomes);
     }
+    for cycle in extends_cycles(&edges) {
+        problems.push(ErrorEntry::new(
+            &cycle[0],
+            format!(
+                "`extends` cycle: {} (tsc fails: Circularity detected)",
+                cycle.join(" → ")
+            ),
+            Some(FileKind::TsConfig),
+        ));
+    }
+    loaded.errors.extend(problems);
     loaded.tsconfigs.sort_by(|a, b| a.path.cmp(&b.path));
     loaded.errors.sort();
+}
+
+/// Where an `extends` value points.
+enum Extends {
+    Found(String),
+    /// A relative path, or a path inside a workspace package, that the walk did not see.
+    Missing(String),
+    /// A package that is not a workspace package: it comes from `node_modules`.
+    Installed,
+    Outside,
+}
+
+fn locate(
+    dir: &str,
+    spec: &str,
+    is_file: &impl Fn(&str) -> bool,
+    package_dirs: &BTreeMap<String, String>,
+) -> Extends {
+    let package_dir = |name: &str| package_dirs.get(name).map(String::as_str);
+    if let Some(found) = crate::parse::tsconfig::locate_extends(dir, spec, is_file, package_dir) {
+        return Extends::Found(found);
+    }
+    if spec.starts_with('/') {
+        return Extends::Outside;
+    }
+    let base = if spec.starts_with('.') {
+        match paths::join(dir, spec) {
+            Some(base) => base,
+            None => return Extends::Outside,
+        }
+    } else {
+        let (name, subpath) = crate::parse::tsconfig::split_package_specifier(spec);
+        match package_dir(name).and_then(|d| paths::join(d, subpath)) {
+            Some(base) => base,
+            None => return Extends::Installed,
+        }
+    };
+    if base.split('/').any(|part| part == "node_modules") {
+        return Extends::Installed;
+    }
+    Extends::Missing(base)
+}
+
+/// The `extends` cycles among the loaded configs, each starting at its smallest path, once.
+fn extends_cycles(edges: &BTreeMap<String, Vec<String>>) -> Vec<Vec<String>> {
+    let mut cycles = std::collections::BTreeSet::new();
+    let mut done: HashSet<&str> = HashSet::new();
+    for start in edges.keys() {
+        if done.contains(start.as_str()) {
+            continue;
+        }
+        // Iterative depth-first search: (node, index of the next edge to follow).
+        let mut stack: Vec<(&str, usize)> = vec![(start.as_str(), 0)];
+        while let Some(&mut (node, ref mut i)) = stack.last_mut() {
+            let targets = edges.get(node).map_or(&[][..], Vec::as_slice);
+            let Some(target) = targets.get(*i) else {
+                done.insert(node);
+                stack.pop();
+                continue;
+            };
+            *i += 1;
+            if let Some(at) = stack.iter().position(|(n, _)| *n == target.as_str()) {
+                let mut cycle: Vec<String> =
+                    stack[at..].iter().map(|(n, _)| (*n).to_string()).collect();
+                let smallest = cycle
+                    .iter()
+                    .enumerate()
+                    .min_by(|a, b| a.1.cmp(b.1))
+                    .map_or(0, |(i, _)| i);
+                cycle.rotate_left(smallest);
+                let first = cycle[0].clone();
+                cycle.push(first);
+                cycles.insert(cycle);
+            } else if !done.contains(target.as_str()) {
+                stack.push((target.as_str(), 0));
+            }
+        }
+    }
+    cycles.into_iter().collect()
+}
+
+/// Whether a path the walk did not see is gitignored (generated by a build), from the
+/// `.gitignore` texts discovery read; matchers are built only when first asked.
+struct GitignoredLookup<'a> {
+    texts: &'a [(String, String)],
+    matchers: std::cell::OnceCell<Vec<(String, ignore::gitignore::Gitignore)>>,
+}
+
+impl<'a> GitignoredLookup<'a> {
+    fn new(texts: &'a [(String, String)]) -> Self {
+        GitignoredLookup {
+            texts,
+            matchers: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn is_ignored(&self, path: &str) -> bool {
+        let root = Path::new("/");
+        let matchers = self.matchers.get_or_init(|| {
+            self.texts
+                .iter()
+                .map(|(p, text)| {
+                    let dir = paths::parent(p);
+                    let matcher = crate::discover::gitignore_matcher(&root.join(dir), text);
+                    (dir.to_string(), matcher)
+                })
+                .collect()
+        });
+        for dir in paths::ancestors(path) {
+            let Some((_, matcher)) = matchers.iter().find(|(d, _)| d == dir) else {
+                continue;
+            };
+            match matcher.matched_path_or_any_parents(root.join(path), false) {
+                ignore::Match::Ignore(_) => return true,
+                ignore::Match::Whitelist(_) => return false,
+                ignore::Match::None => {}
+            }
+        }
+        false
+    }
 }
 
 /// Which `file:`/`link:`/`portal:` targets that the walk did not see exist inside the root.
@@ -521,5 +679,98 @@ mod tests {
         assert_eq!(loaded.stats.skipped_binary, 1);
         assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
         std::fs::remove_dir_all(&root).ok();
+    }
+
+    fn errors(repo: &crate::rules::testing::Repo) -> Vec<(String, String, Option<FileKind>)> {
+        let (_, loaded) = repo.load();
+        loaded
+            .errors
+            .into_iter()
+            .map(|e| (e.path, e.message, e.kind))
+            .collect()
+    }
+
+    /// tsc fails on an `extends` it cannot find and on a cycle; both are error entries. A
+    /// target outside the root is named as not followed; a package from node_modules and
+    /// gitignored build output are neither.
+    #[test]
+    fn extends_problems_are_error_entries() {
+        use crate::rules::testing::Repo;
+        let repo = Repo::new()
+            .file(
+                "package.json",
+                r#"{ "name": "root", "workspaces": ["packages/*"] }"#,
+            )
+            .file(
+                "packages/config/package.json",
+                r#"{ "name": "@acme/config" }"#,
+            )
+            .file(".gitignore", ".nuxt/\n")
+            .file("a/tsconfig.json", r#"{ "extends": "./missing.json" }"#)
+            .file(
+                "b/tsconfig.json",
+                r#"{ "extends": "../../../outside.json" }"#,
+            )
+            .file("c/tsconfig.json", r#"{ "extends": "./tsconfig.json" }"#)
+            .file(
+                "d/tsconfig.json",
+                r#"{ "extends": "./tsconfig.base.json" }"#,
+            )
+            .file(
+                "d/tsconfig.base.json",
+                r#"{ "extends": "../d/tsconfig.json" }"#,
+            )
+            .file(
+                "e/tsconfig.json",
+                r#"{ "extends": "@tsconfig/node20/tsconfig.json" }"#,
+            )
+            .file(
+                "f/tsconfig.json",
+                r#"{ "extends": "./.nuxt/tsconfig.json" }"#,
+            )
+            .file(
+                "g/tsconfig.json",
+                r#"{ "extends": "@acme/config/nope.json" }"#,
+            )
+            .file(
+                "h/tsconfig.json",
+                r#"{ "extends": "@acme/config/base.json" }"#,
+            )
+            .file("packages/config/base.json", r#"{ "compilerOptions": {} }"#);
+        let found = errors(&repo);
+        let summary: Vec<(&str, &str)> = found
+            .iter()
+            .map(|(p, m, _)| (p.as_str(), m.as_str()))
+            .collect();
+        assert_eq!(found.len(), 5, "{summary:#?}");
+        let has = |path: &str, needle: &str| {
+            found
+                .iter()
+                .any(|(p, m, _)| p == path && m.contains(needle))
+        };
+        assert!(has(
+            "a/tsconfig.json",
+            "`./missing.json`, which is not in the repository"
+        ));
+        assert!(has(
+            "b/tsconfig.json",
+            "outside the repository; not followed"
+        ));
+        assert!(has(
+            "c/tsconfig.json",
+            "cycle: c/tsconfig.json → c/tsconfig.json"
+        ));
+        assert!(has(
+            "d/tsconfig.base.json",
+            "cycle: d/tsconfig.base.json → d/tsconfig.json → d/tsconfig.base.json"
+        ));
+        assert!(has("g/tsconfig.json", "`@acme/config/nope.json`"));
+        // Only the cycle and missing files leave the config's options unknown.
+        assert!(
+            found
+                .iter()
+                .filter(|(p, _, _)| p == "b/tsconfig.json")
+                .all(|(_, _, kind)| kind.is_none())
+        );
     }
 }

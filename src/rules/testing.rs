@@ -137,10 +137,16 @@ impl Repo {
         discovered
     }
 
-    /// The model, built exactly as a scan builds it.
-    pub fn model(&self) -> Model {
+    /// What `load` makes of the files, with the walk it was given.
+    pub fn load(&self) -> (Discovered, crate::load::Loaded) {
         let discovered = self.discover();
         let loaded = crate::load::load_from(&self.files, &discovered, Limits::default());
+        (discovered, loaded)
+    }
+
+    /// The model, built exactly as a scan builds it.
+    pub fn model(&self) -> Model {
+        let (discovered, loaded) = self.load();
         assert!(
             loaded.errors.is_empty(),
             "the vector's files must parse: {:?}",
