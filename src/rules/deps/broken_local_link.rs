@@ -100,12 +100,139 @@ fn is_tarball(path: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testing::Vectors;
+    use super::BrokenLocalLink;
+    use crate::rules::testing::{Repo, Vectors, case, places};
+
+    /// A yarn workspace whose `apps/web` declares `deps` (the body of its `dependencies`).
+    fn web(deps: &str) -> Repo {
+        Repo::new()
+            .file(
+                "package.json",
+                r#"{ "name": "links", "private": true, "workspaces": ["apps/*", "packages/*"] }"#,
+            )
+            .file(
+                "apps/web/package.json",
+                &format!(
+                    "{{\n  \"name\": \"web\",\n  \"scripts\": {{ \"start\": \"node server.js\" }},\n  \"dependencies\": {{\n    {deps}\n  }}\n}}\n"
+                ),
+            )
+            .file("apps/web/server.js", "module.exports = {};\n")
+    }
+
+    /// `packages/ui`, a workspace package the links can point at.
+    fn with_ui(repo: Repo) -> Repo {
+        repo.file(
+            "packages/ui/package.json",
+            r#"{ "name": "ui", "version": "0.0.1", "main": "index.js" }"#,
+        )
+        .file("packages/ui/index.js", "module.exports = {};\n")
+    }
 
     pub(super) fn vectors() -> Vectors {
         Vectors {
-            fires: vec![],
-            quiet: vec![],
+            fires: vec![
+                case(
+                    "a link: to a folder the repository does not have",
+                    web(r#""theme": "link:../../packages/theme""#),
+                ),
+                case(
+                    "a portal: that climbs out of the repository",
+                    web(r#""vendored": "portal:../../../outside-the-repo/vendored""#),
+                ),
+                case(
+                    "a file: tarball that was never committed",
+                    web(r#""tool": "file:../../vendor/tool-1.0.0.tgz""#),
+                ),
+                case(
+                    "a file:// URL to an absolute path",
+                    web(r#""shared": "file:///opt/packages/shared""#),
+                ),
+                case(
+                    "a devDependency link is as broken",
+                    web(r#""ui": "workspace:*""#).file(
+                        "apps/web/package.json",
+                        r#"{
+  "name": "web",
+  "devDependencies": {
+    "@acme/eslint-config": "file:../../tools/eslint-config"
+  }
+}"#,
+                    ),
+                ),
+                case(
+                    "yarn-local-links: missing, escaping and uncommitted targets",
+                    Repo::fixture("yarn-local-links"),
+                ),
+            ],
+            quiet: vec![
+                case(
+                    "a file: link to a workspace folder that exists",
+                    with_ui(web(r#""ui": "file:../../packages/ui""#)),
+                ),
+                case(
+                    "link: and portal: to folders that exist",
+                    with_ui(web(
+                        r#""ui": "link:../../packages/ui", "ui-portal": "portal:../../packages/ui""#,
+                    )),
+                ),
+                case(
+                    "a gitignored build-output target",
+                    web(r#""icons": "file:../../dist/packages/icons""#)
+                        .file(".gitignore", "node_modules\ndist\n"),
+                ),
+                case(
+                    "a committed tarball",
+                    web(r#""tool": "file:../../vendor/tool-1.0.0.tgz""#)
+                        .file("vendor/tool-1.0.0.tgz", "not really gzip, but committed\n"),
+                ),
+                case(
+                    "workspace:, registry, git and npm: specifiers are not local links",
+                    with_ui(web(
+                        r#""ui": "workspace:*", "lodash": "^4.17.21", "left-pad": "github:stevemao/left-pad", "utils": "npm:lodash@^4.17.21""#,
+                    )),
+                ),
+                case(
+                    "the prom-client incident has no local links",
+                    Repo::fixture("pnpm-undeclared-prom-client"),
+                ),
+                case(
+                    "a single-package repository",
+                    Repo::fixture("single-package-express"),
+                ),
+                case(
+                    "Nx integrated repository declaring everything at the root",
+                    Repo::fixture("nx-integrated-root-deps"),
+                ),
+            ],
         }
+    }
+
+    #[test]
+    fn flags_missing_and_escaping_targets() {
+        let found = places(&Repo::fixture("yarn-local-links").check(&BrokenLocalLink));
+        assert_eq!(found.len(), 3, "{found:#?}");
+        assert!(
+            found
+                .iter()
+                .any(|(_, m)| m.contains("`theme` points at `link:../../packages/theme`")),
+            "{found:#?}"
+        );
+        assert!(
+            found
+                .iter()
+                .any(|(_, m)| m.contains("`vendored`") && m.contains("outside the repository")),
+            "{found:#?}"
+        );
+        assert!(
+            found.iter().any(|(_, m)| m.contains("`tarball`")),
+            "{found:#?}"
+        );
+        // Not flagged: an existing workspace folder (ui) and gitignored build output (icons).
+        assert!(
+            !found
+                .iter()
+                .any(|(_, m)| m.contains("`ui`") || m.contains("`icons`")),
+            "{found:#?}"
+        );
     }
 }

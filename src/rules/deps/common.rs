@@ -299,3 +299,58 @@ pub(crate) fn is_shipped(package: &Package, path: &str) -> bool {
             .any(|s| named(&s.command))
         || (m.main.is_none() && stem == "index")
 }
+
+/// The fixture `pnpm-undeclared-prom-client` as every `deps/` rule's tests read it.
+#[cfg(test)]
+pub(crate) mod incident {
+    use crate::finding::Finding;
+    use crate::rules::Rule;
+    use crate::rules::testing::Repo;
+
+    /// Import lines of the fixture that rules.md's precision contract says no `deps/` rule may
+    /// flag.
+    pub(crate) const NEVER_FLAGGED: &[&str] = &[
+        // builtins with and without node:, `.js` → `.ts`, JSON imports, `import x = require()`,
+        // tsconfig paths, `#imports`, gitignored generated code, npm aliases, a dynamic import
+        // with a variable, type-only and type-position-only imports of devDependencies.
+        "services/auth/src/main.ts:2",
+        "services/auth/src/main.ts:3",
+        "services/auth/src/main.ts:4",
+        "services/auth/src/main.ts:5",
+        "services/auth/src/main.ts:6",
+        "services/auth/src/main.ts:7",
+        "services/auth/src/main.ts:8",
+        "services/auth/src/main.ts:9",
+        "services/auth/src/main.ts:11",
+        "services/auth/src/main.ts:13",
+        "services/auth/src/main.ts:16",
+        "services/auth/src/app.module.ts:2",
+        "services/auth/src/app.module.ts:3",
+        // a require() in try/catch is optional by design
+        "services/auth/src/optional.ts:3",
+        // `@/x` and `~/x` tsconfig aliases
+        "services/auth/src/aliases.ts:1",
+        "services/auth/src/aliases.ts:2",
+        // tests and dev-tool configs importing devDependencies
+        "services/auth/test/app.e2e.ts:1",
+        "services/auth/jest.config.ts:1",
+    ];
+
+    /// The rule's findings on the fixture as (severity, path:line), after checking that none
+    /// of them is on a line of `NEVER_FLAGGED`.
+    pub(crate) fn check(rule: &dyn Rule) -> Vec<(String, String)> {
+        let found = Repo::fixture("pnpm-undeclared-prom-client").check(rule);
+        let at = |f: &Finding| format!("{}:{}", f.location.path, f.location.line);
+        for line in NEVER_FLAGGED {
+            assert!(
+                !found.iter().any(|f| at(f) == *line),
+                "{line} must not be flagged by {}: {found:#?}",
+                rule.meta().id
+            );
+        }
+        found
+            .iter()
+            .map(|f| (f.severity.as_str().to_string(), at(f)))
+            .collect()
+    }
+}

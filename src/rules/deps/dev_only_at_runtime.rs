@@ -101,12 +101,155 @@ impl Rule for DevOnlyAtRuntime {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testing::Vectors;
+    use super::DevOnlyAtRuntime;
+    use crate::rules::deps::common::incident;
+    use crate::rules::testing::{Repo, Vectors, case};
+
+    const MANIFEST: &str = r#"{
+  "name": "api",
+  "scripts": { "build": "tsc", "start": "node dist/main.js" },
+  "dependencies": {
+    "express": "^4.19.2"
+  },
+  "devDependencies": {
+    "class-transformer": "^0.5.1",
+    "supertest": "^7.0.0",
+    "jest": "^29.7.0"
+  }
+}"#;
+
+    /// An npm workspace whose deployable `apps/api` declares `class-transformer` as a
+    /// devDependency, with `main` as its `src/main.ts`.
+    fn api(main: &str) -> Repo {
+        Repo::new()
+            .file(
+                "package.json",
+                r#"{ "name": "acme", "private": true, "workspaces": ["apps/*", "packages/*"] }"#,
+            )
+            .file("apps/api/package.json", MANIFEST)
+            .file("apps/api/src/main.ts", main)
+    }
+
+    const RUNTIME_IMPORT: &str = "import { plainToInstance } from 'class-transformer';\nexport const dto = plainToInstance(Object, {});\n";
 
     pub(super) fn vectors() -> Vectors {
         Vectors {
-            fires: vec![],
-            quiet: vec![],
+            fires: vec![
+                case("runtime import of a devDependency", api(RUNTIME_IMPORT)),
+                case(
+                    "a production-only install in the Dockerfile makes it an error",
+                    api(RUNTIME_IMPORT).file(
+                        "apps/api/Dockerfile",
+                        "FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci --omit=dev\nCMD [\"node\", \"dist/main.js\"]\n",
+                    ),
+                ),
+                case(
+                    "require() in a JavaScript service",
+                    api("export {};\n").file(
+                        "apps/api/src/dto.js",
+                        "const { plainToInstance } = require('class-transformer');\nmodule.exports = plainToInstance;\n",
+                    ),
+                ),
+                case(
+                    "a workspace package declared only in devDependencies",
+                    api("import { money } from '@acme/shared';\nexport const m = money;\n")
+                        .file(
+                            "apps/api/package.json",
+                            &MANIFEST.replace(
+                                r#""jest": "^29.7.0""#,
+                                r#""jest": "^29.7.0",
+    "@acme/shared": "^1.0.0""#,
+                            ),
+                        )
+                        .file(
+                            "packages/shared/package.json",
+                            r#"{ "name": "@acme/shared", "version": "1.0.0", "main": "dist/index.js", "scripts": { "build": "tsc" } }"#,
+                        )
+                        .file("packages/shared/src/index.ts", "export const money = 100;\n"),
+                ),
+                case(
+                    "the prom-client incident: pnpm install --prod",
+                    Repo::fixture("pnpm-undeclared-prom-client"),
+                ),
+            ],
+            quiet: vec![
+                case(
+                    "declared in dependencies",
+                    api(RUNTIME_IMPORT).file(
+                        "apps/api/package.json",
+                        &MANIFEST.replace(
+                            r#""express": "^4.19.2""#,
+                            r#""express": "^4.19.2",
+    "class-transformer": "^0.5.1""#,
+                        ),
+                    ),
+                ),
+                case(
+                    "type-only and type-position-only imports are erased",
+                    api(
+                        "import type { ClassConstructor } from 'class-transformer';\nimport { TransformFnParams } from 'class-transformer';\nexport type C = ClassConstructor<object>;\nexport type P = TransformFnParams;\n",
+                    ),
+                ),
+                case(
+                    "tests, dev-tool configs and scripts import devDependencies",
+                    api("export {};\n")
+                        .file(
+                            "apps/api/src/app.spec.ts",
+                            "import request from 'supertest';\nimport { plainToInstance } from 'class-transformer';\nit('runs', () => request(plainToInstance));\n",
+                        )
+                        .file(
+                            "apps/api/test/app.e2e.ts",
+                            "import request from 'supertest';\nexport const agent = request('http://localhost:3000');\n",
+                        )
+                        .file(
+                            "apps/api/jest.config.ts",
+                            "import { defaults } from 'jest';\nexport default defaults;\n",
+                        )
+                        .file(
+                            "apps/api/scripts/seed.ts",
+                            "import { plainToInstance } from 'class-transformer';\nplainToInstance(Object, {});\n",
+                        ),
+                ),
+                case(
+                    "a top-level dev script the package does not ship",
+                    api("export {};\n").file(
+                        "apps/api/check-dto.mjs",
+                        "import { plainToInstance } from 'class-transformer';\nplainToInstance(Object, {});\n",
+                    ),
+                ),
+                case(
+                    "a bundled app carries its devDependencies in the bundle",
+                    api(RUNTIME_IMPORT).file(
+                        "apps/api/package.json",
+                        &MANIFEST.replace(r#""build": "tsc""#, r#""build": "vite build""#),
+                    ),
+                ),
+                case(
+                    "a require() in try/catch is optional by design",
+                    api(
+                        "let ct;\ntry { ct = require('class-transformer'); } catch { ct = null; }\nexport { ct };\n",
+                    ),
+                ),
+                case("a single-package repository", Repo::fixture("single-package-express")),
+                case(
+                    "Nx integrated repository declaring everything at the root",
+                    Repo::fixture("nx-integrated-root-deps"),
+                ),
+            ],
         }
+    }
+
+    #[test]
+    fn on_the_prom_client_incident_the_prod_install_makes_it_an_error() {
+        // `class-transformer` is a devDependency imported by runtime code, and the service's
+        // Dockerfile runs `pnpm install --prod`; the type-only imports of `express` (a
+        // devDependency) and the tests importing `supertest` stay quiet.
+        assert_eq!(
+            incident::check(&DevOnlyAtRuntime),
+            [(
+                "error".to_string(),
+                "services/auth/src/app.module.ts:4".to_string()
+            )]
+        );
     }
 }

@@ -116,12 +116,149 @@ impl Rule for ReliesOnHoisting {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testing::Vectors;
+    use super::ReliesOnHoisting;
+    use crate::rules::deps::common::incident;
+    use crate::rules::testing::{Repo, Vectors, case};
+
+    const API: &str = r#"{
+  "name": "@acme/api",
+  "scripts": { "build": "tsc", "start": "node dist/main.js" },
+  "dependencies": {
+    "express": "^4.19.2"
+  }
+}"#;
+
+    /// A pnpm workspace whose root declares `ioredis` (and `vitest` for development), and
+    /// whose deployable `apps/api` declares neither; `main` is its `src/main.ts`.
+    fn api(main: &str) -> Repo {
+        Repo::new()
+            .file(
+                "package.json",
+                r#"{
+  "name": "acme",
+  "private": true,
+  "dependencies": {
+    "ioredis": "^5.4.1"
+  },
+  "devDependencies": {
+    "vitest": "^1.6.0"
+  }
+}"#,
+            )
+            .file("pnpm-workspace.yaml", "packages:\n  - 'apps/*'\n")
+            .file("apps/api/package.json", API)
+            .file("apps/api/src/main.ts", main)
+    }
+
+    const RUNTIME_IMPORT: &str =
+        "import Redis from 'ioredis';\nexport const redis = new Redis();\n";
 
     pub(super) fn vectors() -> Vectors {
         Vectors {
-            fires: vec![],
-            quiet: vec![],
+            fires: vec![
+                case("a runtime import declared only at the root", api(RUNTIME_IMPORT)),
+                case(
+                    "pnpm deploy in the Dockerfile makes it an error",
+                    api(RUNTIME_IMPORT).file(
+                        "apps/api/Dockerfile",
+                        "FROM node:20-slim AS build\nWORKDIR /repo\nCOPY . .\nRUN corepack enable && pnpm install --frozen-lockfile && pnpm --filter @acme/api build\nRUN pnpm deploy --filter @acme/api --prod /out\n\nFROM node:20-slim\nCOPY --from=build /out /app\nCMD [\"node\", \"/app/dist/main.js\"]\n",
+                    ),
+                ),
+                case(
+                    "a require() from a subpath, in several files",
+                    api("export {};\n")
+                        .file(
+                            "apps/api/src/cache.js",
+                            "const Redis = require('ioredis/built/Redis');\nmodule.exports = new Redis();\n",
+                        )
+                        .file(
+                            "apps/api/src/queue.ts",
+                            "import Redis from 'ioredis';\nexport const queue = new Redis();\n",
+                        ),
+                ),
+                case(
+                    "the prom-client incident: hoisted ioredis, and pnpm deploy for billing",
+                    Repo::fixture("pnpm-undeclared-prom-client"),
+                ),
+            ],
+            quiet: vec![
+                case(
+                    "declared by the importing workspace too",
+                    api(RUNTIME_IMPORT).file(
+                        "apps/api/package.json",
+                        &API.replace(
+                            r#""express": "^4.19.2""#,
+                            r#""express": "^4.19.2",
+    "ioredis": "^5.4.1""#,
+                        ),
+                    ),
+                ),
+                case(
+                    "declared nowhere is deps/undeclared's finding",
+                    api("import { Registry } from 'prom-client';\nexport const r = new Registry();\n"),
+                ),
+                case(
+                    "type-only imports are erased",
+                    api("import type { RedisOptions } from 'ioredis';\nexport const options: RedisOptions = {};\n"),
+                ),
+                case(
+                    "tests and dev-tool configs use the root's devDependencies",
+                    api("export {};\n")
+                        .file(
+                            "apps/api/src/main.spec.ts",
+                            "import { it } from 'vitest';\nimport Redis from 'ioredis';\nit('connects', () => void new Redis());\n",
+                        )
+                        .file(
+                            "apps/api/vitest.config.ts",
+                            "import { defineConfig } from 'vitest/config';\nexport default defineConfig({});\n",
+                        ),
+                ),
+                case(
+                    "a top-level dev script the package does not ship",
+                    api("export {};\n").file(
+                        "apps/api/flush-cache.mjs",
+                        "import Redis from 'ioredis';\nawait new Redis().flushall();\n",
+                    ),
+                ),
+                case(
+                    "a bundled app resolves hoisted packages at build time",
+                    api(RUNTIME_IMPORT).file(
+                        "apps/api/package.json",
+                        &API.replace(
+                            r#""build": "tsc""#,
+                            r#""build": "esbuild src/main.ts --bundle --platform=node --outfile=dist/main.js""#,
+                        ),
+                    ),
+                ),
+                case(
+                    "the root package importing its own dependency",
+                    api("export {};\n").file("src/index.ts", RUNTIME_IMPORT),
+                ),
+                case("a single-package repository", Repo::fixture("single-package-express")),
+                case(
+                    "Nx integrated repository declaring everything at the root",
+                    Repo::fixture("nx-integrated-root-deps"),
+                ),
+            ],
         }
+    }
+
+    #[test]
+    fn on_the_prom_client_incident_pnpm_deploy_makes_it_an_error() {
+        // Root-only `ioredis`: a warning in auth, an error in billing, whose Dockerfile
+        // installs it in isolation with `pnpm deploy`.
+        assert_eq!(
+            incident::check(&ReliesOnHoisting),
+            [
+                (
+                    "warning".to_string(),
+                    "services/auth/src/main.ts:10".to_string()
+                ),
+                (
+                    "error".to_string(),
+                    "services/billing/src/index.ts:1".to_string()
+                ),
+            ]
+        );
     }
 }

@@ -197,12 +197,157 @@ impl Rule for UnbuiltWorkspaceEntry {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testing::Vectors;
+    use super::UnbuiltWorkspaceEntry;
+    use crate::rules::deps::common::incident;
+    use crate::rules::testing::{Repo, Vectors, case};
+
+    const API: &str = r#"{
+  "name": "@acme/api",
+  "scripts": { "build": "tsc -p tsconfig.json", "start": "node dist/main.js" },
+  "dependencies": {
+    "@acme/shared": "workspace:*"
+  }
+}"#;
+
+    /// A pnpm workspace whose compiled service `apps/api` imports `@acme/shared`, described by
+    /// `shared` (its package.json).
+    fn api(shared: &str) -> Repo {
+        Repo::new()
+            .file("package.json", r#"{ "name": "acme", "private": true }"#)
+            .file(
+                "pnpm-workspace.yaml",
+                "packages:\n  - 'apps/*'\n  - 'packages/*'\n",
+            )
+            .file("apps/api/package.json", API)
+            .file(
+                "apps/api/src/main.ts",
+                "import { money } from '@acme/shared';\nconsole.log(money);\n",
+            )
+            .file("packages/shared/package.json", shared)
+            .file(
+                "packages/shared/src/index.ts",
+                "export const money = 100;\n",
+            )
+    }
+
+    const TS_MAIN: &str = r#"{
+  "name": "@acme/shared",
+  "version": "1.0.0",
+  "main": "src/index.ts"
+}"#;
+
+    const DIST_MAIN: &str = r#"{
+  "name": "@acme/shared",
+  "version": "1.0.0",
+  "main": "dist/index.js"
+}"#;
+
+    /// `apps/api` with `from` in its package.json replaced by `to`.
+    fn api_with(shared: &str, from: &str, to: &str) -> Repo {
+        api(shared).file("apps/api/package.json", &API.replace(from, to))
+    }
 
     pub(super) fn vectors() -> Vectors {
         Vectors {
-            fires: vec![],
-            quiet: vec![],
+            fires: vec![
+                case("main points at TypeScript source", api(TS_MAIN)),
+                case(
+                    "exports point at TypeScript source",
+                    api(r#"{
+  "name": "@acme/shared",
+  "version": "1.0.0",
+  "exports": { ".": { "types": "./src/index.ts", "import": "./src/index.ts" } }
+}"#),
+                ),
+                case(
+                    "main points at build output nothing builds",
+                    api(DIST_MAIN),
+                ),
+                case(
+                    "the prom-client incident: @acme/shared ships src/index.ts",
+                    Repo::fixture("pnpm-undeclared-prom-client"),
+                ),
+            ],
+            quiet: vec![
+                case(
+                    "build output with a build script",
+                    api(&DIST_MAIN.replace(
+                        r#""main": "dist/index.js""#,
+                        r#""main": "dist/index.js",
+  "scripts": { "build": "tsc" }"#,
+                    )),
+                ),
+                case(
+                    "committed build output",
+                    api(DIST_MAIN).file("packages/shared/dist/index.js", "exports.money = 100;\n"),
+                ),
+                case(
+                    "an Nx project.json builds the package",
+                    api(DIST_MAIN).file(
+                        "packages/shared/project.json",
+                        r#"{ "name": "shared", "targets": { "build": { "executor": "@nx/js:tsc" } } }"#,
+                    ),
+                ),
+                case(
+                    "the service's tsc -b follows project references into the package",
+                    api(DIST_MAIN).file(
+                        "apps/api/tsconfig.json",
+                        r#"{ "compilerOptions": { "outDir": "dist" }, "references": [{ "path": "../../packages/shared" }] }"#,
+                    ),
+                ),
+                case(
+                    "a service that runs TypeScript directly (tsx)",
+                    api_with(TS_MAIN, r#""start": "node dist/main.js""#, r#""start": "tsx src/main.ts""#),
+                ),
+                case(
+                    "a bundled service (esbuild) carries the source in its bundle",
+                    api_with(
+                        TS_MAIN,
+                        r#""build": "tsc -p tsconfig.json""#,
+                        r#""build": "tsc --noEmit && esbuild src/main.ts --bundle --platform=node --outfile=dist/main.js""#,
+                    ),
+                ),
+                case(
+                    "a library is no compiled service",
+                    api_with(TS_MAIN, r#", "start": "node dist/main.js""#, ""),
+                ),
+                case(
+                    "type-only imports and tests are not run by the service",
+                    api(TS_MAIN)
+                        .file(
+                            "apps/api/src/main.ts",
+                            "import type { money } from '@acme/shared';\nexport type Money = typeof money;\n",
+                        )
+                        .file(
+                            "apps/api/src/main.spec.ts",
+                            "import { money } from '@acme/shared';\nit('is 100', () => expect(money).toBe(100));\n",
+                        ),
+                ),
+                case("a single-package repository", Repo::fixture("single-package-express")),
+                case(
+                    "Nx integrated repository declaring everything at the root",
+                    Repo::fixture("nx-integrated-root-deps"),
+                ),
+            ],
         }
+    }
+
+    #[test]
+    fn on_the_prom_client_incident_both_services_import_typescript_source() {
+        // `@acme/shared` has `"main": "src/index.ts"`; `@acme/lib-built` points at its
+        // gitignored `dist/` and has a build script, so importing it is fine.
+        assert_eq!(
+            incident::check(&UnbuiltWorkspaceEntry),
+            [
+                (
+                    "error".to_string(),
+                    "services/auth/src/main.ts:12".to_string()
+                ),
+                (
+                    "error".to_string(),
+                    "services/billing/src/index.ts:2".to_string()
+                ),
+            ]
+        );
     }
 }

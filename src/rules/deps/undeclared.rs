@@ -105,6 +105,7 @@ impl Rule for Undeclared {
 #[cfg(test)]
 mod tests {
     use super::Undeclared;
+    use crate::rules::deps::common::incident;
     use crate::rules::testing::{Repo, Vectors, case, places};
 
     fn service(main: &str) -> Repo {
@@ -204,5 +205,25 @@ mod tests {
             "{at:?}"
         );
         assert!(places(&found).iter().all(|(_, m)| !m.contains("`express`")));
+    }
+
+    #[test]
+    fn on_the_prom_client_incident_nothing_else_fires() {
+        // `jest-mock-extended` in the spec and `prom-client` in the metrics service; builtins,
+        // aliases, `#imports`, npm aliases, workspace packages and the optional require() stay
+        // quiet (the other deps/ rules' tests pin the rest of the fixture's findings).
+        assert_eq!(
+            incident::check(&Undeclared),
+            [
+                (
+                    "warning".to_string(),
+                    "services/auth/src/metrics.spec.ts:1".to_string()
+                ),
+                (
+                    "error".to_string(),
+                    "services/auth/src/modules/metrics/metrics.service.ts:2".to_string()
+                ),
+            ]
+        );
     }
 }

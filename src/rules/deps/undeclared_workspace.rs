@@ -107,12 +107,143 @@ impl Rule for UndeclaredWorkspace {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testing::Vectors;
+    use super::UndeclaredWorkspace;
+    use crate::rules::deps::common::incident;
+    use crate::rules::testing::{Repo, Vectors, case};
+
+    const FINANCE: &str = r#"{
+  "name": "@acme/finance",
+  "scripts": { "build": "tsc", "start": "node dist/main.js" },
+  "dependencies": {
+    "express": "^4.19.2"
+  }
+}"#;
+
+    /// A pnpm workspace with the shared package `@acme/shared` and the service `apps/finance`,
+    /// which does not declare it; `ledger` is the service's `src/ledger.ts`.
+    fn finance(ledger: &str) -> Repo {
+        Repo::new()
+            .file("package.json", r#"{ "name": "acme", "private": true }"#)
+            .file(
+                "pnpm-workspace.yaml",
+                "packages:\n  - 'apps/*'\n  - 'packages/*'\n",
+            )
+            .file(
+                "packages/shared/package.json",
+                r#"{ "name": "@acme/shared", "version": "1.0.0", "main": "dist/index.js", "scripts": { "build": "tsc" } }"#,
+            )
+            .file("packages/shared/src/index.ts", "export const money = 100;\n")
+            .file("packages/shared/src/money.ts", "export class Money {}\n")
+            .file("apps/finance/package.json", FINANCE)
+            .file("apps/finance/src/ledger.ts", ledger)
+    }
+
+    /// `finance` declaring `@acme/shared` as `spec`.
+    fn declaring(repo: Repo, spec: &str) -> Repo {
+        repo.file(
+            "apps/finance/package.json",
+            &FINANCE.replace(
+                r#""express": "^4.19.2""#,
+                &format!(
+                    r#""express": "^4.19.2",
+    "@acme/shared": "{spec}""#
+                ),
+            ),
+        )
+    }
+
+    /// The same repository installed by npm (`workspaces` in the root package.json).
+    fn with_npm(repo: Repo) -> Repo {
+        repo.without("pnpm-workspace.yaml").file(
+            "package.json",
+            r#"{ "name": "acme", "private": true, "workspaces": ["apps/*", "packages/*"] }"#,
+        )
+    }
+
+    const BY_NAME: &str = "import { money } from '@acme/shared';\nexport const total = money;\n";
 
     pub(super) fn vectors() -> Vectors {
         Vectors {
-            fires: vec![],
-            quiet: vec![],
+            fires: vec![
+                case("a sibling imported by name", finance(BY_NAME)),
+                case(
+                    "a tsconfig path alias that lands in another workspace",
+                    finance("import { Money } from '@shared/money';\nexport const m = new Money();\n")
+                        .file(
+                            "apps/finance/tsconfig.json",
+                            r#"{ "compilerOptions": { "baseUrl": ".", "paths": { "@shared/*": ["../../packages/shared/src/*"] } } }"#,
+                        ),
+                ),
+                case(
+                    "npm workspaces: the fix names the version, not workspace:",
+                    with_npm(finance(BY_NAME)),
+                ),
+                case(
+                    "the prom-client incident: billing imports @acme/shared",
+                    Repo::fixture("pnpm-undeclared-prom-client"),
+                ),
+            ],
+            quiet: vec![
+                case(
+                    "declared as workspace:*",
+                    declaring(finance(BY_NAME), "workspace:*"),
+                ),
+                case(
+                    "declared with a version (npm)",
+                    with_npm(declaring(finance(BY_NAME), "^1.0.0")),
+                ),
+                case(
+                    "type-only imports are erased",
+                    finance("import type { Money } from '@acme/shared';\nexport type M = Money;\n"),
+                ),
+                case(
+                    "tests and scripts may import siblings",
+                    finance("export {};\n")
+                        .file(
+                            "apps/finance/src/ledger.spec.ts",
+                            "import { money } from '@acme/shared';\nit('adds', () => expect(money).toBe(100));\n",
+                        )
+                        .file(
+                            "apps/finance/scripts/seed.ts",
+                            "import { money } from '@acme/shared';\nconsole.log(money);\n",
+                        ),
+                ),
+                case(
+                    "a package importing itself by name",
+                    finance("export {};\n").file(
+                        "packages/shared/src/re-export.ts",
+                        "export { money } from '@acme/shared';\n",
+                    ),
+                ),
+                case(
+                    "a bundled app: the bundler resolves the sibling",
+                    finance(BY_NAME).file(
+                        "apps/finance/package.json",
+                        &FINANCE.replace(r#""build": "tsc""#, r#""build": "vite build""#),
+                    ),
+                ),
+                case(
+                    "an Nx workspace orders builds by the imports",
+                    finance(BY_NAME).file("nx.json", "{}\n"),
+                ),
+                case("a single-package repository", Repo::fixture("single-package-express")),
+                case(
+                    "Nx integrated repository declaring everything at the root",
+                    Repo::fixture("nx-integrated-root-deps"),
+                ),
+            ],
         }
+    }
+
+    #[test]
+    fn on_the_prom_client_incident_billing_imports_an_undeclared_sibling() {
+        // auth declares `@acme/shared` (workspace:*); billing imports it without declaring it.
+        assert_eq!(
+            incident::check(&UndeclaredWorkspace),
+            [(
+                "error".to_string(),
+                "services/billing/src/index.ts:2".to_string()
+            )]
+        );
     }
 }

@@ -74,12 +74,153 @@ impl Rule for UnresolvedImport {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testing::Vectors;
+    use super::UnresolvedImport;
+    use crate::rules::deps::common::incident;
+    use crate::rules::testing::{Repo, Vectors, case};
+
+    /// A NodeNext service with tsconfig aliases (`@app/*`, `@/*`, `~/*`), a package.json
+    /// `imports` map (`#internal/*`) and `src/user.service.ts`; `main` is its `src/main.ts`.
+    fn api(main: &str) -> Repo {
+        Repo::new()
+            .file(
+                "package.json",
+                r##"{
+  "name": "api",
+  "type": "module",
+  "scripts": { "build": "tsc", "start": "node dist/main.js" },
+  "imports": { "#internal/*": "./src/internal/*.js" },
+  "dependencies": { "express": "^4.19.2" }
+}"##,
+            )
+            .file(
+                "tsconfig.json",
+                r#"{
+  "compilerOptions": {
+    "module": "NodeNext",
+    "moduleResolution": "NodeNext",
+    "baseUrl": ".",
+    "paths": { "@app/*": ["src/app/*"], "@/*": ["src/*"], "~/*": ["src/*"] },
+    "outDir": "dist"
+  }
+}"#,
+            )
+            .file("src/user.service.ts", "export class UserService {}\n")
+            .file("src/app/health.ts", "export const health = 'ok';\n")
+            .file("src/internal/helper.ts", "export const helper = 1;\n")
+            .file("src/main.ts", main)
+    }
 
     pub(super) fn vectors() -> Vectors {
         Vectors {
-            fires: vec![],
-            quiet: vec![],
+            fires: vec![
+                case(
+                    "a misspelled relative import",
+                    api("import { UserService } from './user.servce';\nnew UserService();\n"),
+                ),
+                case(
+                    "a letter-case difference only a case-insensitive disk forgives",
+                    api("import { UserService } from './User.service.js';\nnew UserService();\n"),
+                ),
+                case(
+                    "a tsconfig path alias whose targets do not exist",
+                    api("import { metrics } from '@app/metrics';\nconsole.log(metrics);\n"),
+                ),
+                case(
+                    "a #import that no imports entry matches",
+                    api("import { clock } from '#utils/clock';\nconsole.log(clock);\n"),
+                ),
+                case(
+                    "in a test it is a warning",
+                    api("export {};\n").file(
+                        "src/user.service.spec.ts",
+                        "import { UserService } from './user.servce';\nit('builds', () => new UserService());\n",
+                    ),
+                ),
+                case(
+                    "the prom-client incident: a missing file and a dangling alias",
+                    Repo::fixture("pnpm-undeclared-prom-client"),
+                ),
+            ],
+            quiet: vec![
+                case(
+                    "`.js` resolves to `.ts` under NodeNext, folders to their index",
+                    api(
+                        "import { UserService } from './user.service.js';\nimport { a } from './lib/index.js';\nimport { b } from './lib';\nimport { c } from './mod.mjs';\nconsole.log(UserService, a, b, c);\n",
+                    )
+                    .file("src/lib/index.ts", "export const a = 1, b = 2;\n")
+                    .file("src/mod.mts", "export const c = 3;\n"),
+                ),
+                case(
+                    "JSON imports and import x = require()",
+                    api(
+                        "import config from './config.json';\nimport data = require('./data.json');\nconsole.log(config, data);\n",
+                    )
+                    .file("src/config.json", "{ \"port\": 3000 }\n")
+                    .file("src/data.json", "[1, 2, 3]\n"),
+                ),
+                case(
+                    "tsconfig aliases and #imports that exist",
+                    api(
+                        "import { health } from '@app/health';\nimport { UserService } from '@/user.service';\nimport { helper } from '~/internal/helper';\nimport { helper as h } from '#internal/helper';\nconsole.log(health, UserService, helper, h);\n",
+                    ),
+                ),
+                case(
+                    "a folder whose package.json names the entry",
+                    api("import { vendored } from './vendor/clock';\nconsole.log(vendored);\n")
+                        .file("src/vendor/clock/package.json", r#"{ "name": "clock", "main": "lib/clock.js" }"#)
+                        .file("src/vendor/clock/lib/clock.js", "export const vendored = 1;\n"),
+                ),
+                case(
+                    "gitignored generated code",
+                    api("import { PrismaClient } from './generated/client';\nnew PrismaClient();\n")
+                        .file(".gitignore", "src/generated/\ndist/\n"),
+                ),
+                case(
+                    "a require() in try/catch is optional by design",
+                    api("let ee;\ntry { ee = require('./ee/license'); } catch { ee = null; }\nexport { ee };\n"),
+                ),
+                case(
+                    "a dynamic import whose specifier is not a string literal",
+                    api("const plugin = process.env.PLUGIN ?? './plugins/none';\nvoid import(plugin);\n"),
+                ),
+                case(
+                    "templates are data for another project",
+                    api("export {};\n").file(
+                        "src/templates/controller.ts",
+                        "import { Service } from './service';\nexport class Controller { constructor(readonly s: Service) {} }\n",
+                    ),
+                ),
+                case(
+                    "builtins and packages are not files",
+                    api(
+                        "import { readFileSync } from 'node:fs';\nimport path from 'path';\nimport express from 'express';\nconsole.log(readFileSync, path, express);\n",
+                    ),
+                ),
+                case("a single-package repository", Repo::fixture("single-package-express")),
+                case(
+                    "Nx integrated repository declaring everything at the root",
+                    Repo::fixture("nx-integrated-root-deps"),
+                ),
+            ],
         }
+    }
+
+    #[test]
+    fn on_the_prom_client_incident_only_the_two_broken_imports() {
+        // `./does-not-exist` and `@app/missing`; the `.js` → `.ts`, JSON, alias, `#imports`,
+        // generated-code and try/catch imports around them resolve or are accepted.
+        assert_eq!(
+            incident::check(&UnresolvedImport),
+            [
+                (
+                    "error".to_string(),
+                    "services/auth/src/broken.ts:1".to_string()
+                ),
+                (
+                    "error".to_string(),
+                    "services/auth/src/broken.ts:2".to_string()
+                ),
+            ]
+        );
     }
 }

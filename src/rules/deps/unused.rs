@@ -188,12 +188,188 @@ fn mentioned(model: &Model, package: &Package, name: &str, root_scripts: &[&str]
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testing::Vectors;
+    use super::Unused;
+    use crate::rules::deps::common::incident;
+    use crate::rules::testing::{Repo, Vectors, case};
+
+    /// An npm workspace whose `apps/api` declares `manifest` (the body of its package.json
+    /// after the name and scripts) and whose `src/main.ts` imports `express`.
+    fn api(manifest: &str) -> Repo {
+        api_running(r#""build": "tsc", "start": "node dist/main.js""#, manifest)
+    }
+
+    /// `api` with `scripts` as the body of its `scripts`.
+    fn api_running(scripts: &str, manifest: &str) -> Repo {
+        Repo::new()
+            .file(
+                "package.json",
+                r#"{ "name": "acme", "private": true, "workspaces": ["apps/*"] }"#,
+            )
+            .file(
+                "apps/api/package.json",
+                &format!(
+                    "{{\n  \"name\": \"api\",\n  \"scripts\": {{ {scripts} }},\n{manifest}\n}}\n"
+                ),
+            )
+            .file(
+                "apps/api/src/main.ts",
+                "import express from 'express';\nexpress().listen(3000);\n",
+            )
+    }
 
     pub(super) fn vectors() -> Vectors {
         Vectors {
-            fires: vec![],
-            quiet: vec![],
+            fires: vec![
+                case(
+                    "a dependency nothing imports",
+                    api(r#"  "dependencies": {
+    "express": "^4.19.2",
+    "moment": "^2.30.1"
+  }"#),
+                ),
+                case(
+                    "a devDependency nothing uses",
+                    api(r#"  "dependencies": { "express": "^4.19.2" },
+  "devDependencies": {
+    "supertest": "^7.0.0"
+  }"#),
+                ),
+                case(
+                    "@types/x for an unused x, where tsconfig restricts types",
+                    api(r#"  "dependencies": { "express": "^4.19.2" },
+  "devDependencies": {
+    "@types/lodash": "^4.17.0"
+  }"#)
+                    .file(
+                        "apps/api/tsconfig.json",
+                        r#"{ "compilerOptions": { "types": ["node"] } }"#,
+                    ),
+                ),
+                case(
+                    "a standalone package",
+                    Repo::new()
+                        .file(
+                            "package.json",
+                            r#"{
+  "name": "worker",
+  "scripts": { "start": "node index.js" },
+  "dependencies": {
+    "axios": "^1.7.2"
+  }
+}"#,
+                        )
+                        .file("index.js", "const os = require('os');\nconsole.log(os.hostname());\n"),
+                ),
+                case(
+                    "the prom-client incident: moment",
+                    Repo::fixture("pnpm-undeclared-prom-client"),
+                ),
+            ],
+            quiet: vec![
+                case(
+                    "imported, type-only imports and npm aliases included",
+                    api(r#"  "dependencies": {
+    "express": "^4.19.2",
+    "utils": "npm:lodash@^4.17.21"
+  },
+  "devDependencies": { "class-validator": "^0.14.1" }"#)
+                    .file(
+                        "apps/api/src/dto.ts",
+                        "import type { ValidatorOptions } from 'class-validator';\nimport { chunk } from 'utils';\nexport const o: ValidatorOptions = {};\nexport const c = chunk;\n",
+                    ),
+                ),
+                case(
+                    "a binary named in the package's or the root's scripts",
+                    api_running(
+                        r#""start": "node dist/main.js", "migrate": "knex migrate:latest""#,
+                        r#"  "dependencies": { "express": "^4.19.2", "knex": "^3.1.0" },
+  "devDependencies": { "openapi-typescript": "^7.0.0" }"#,
+                    )
+                    .file(
+                        "package.json",
+                        r#"{ "name": "acme", "private": true, "workspaces": ["apps/*"],
+                             "scripts": { "gen": "openapi-typescript api.yaml -o apps/api/src/api.d.ts" } }"#,
+                    ),
+                ),
+                case(
+                    "a program the package's Dockerfile runs",
+                    api(r#"  "dependencies": {
+    "express": "^4.19.2",
+    "pm2": "^5.4.0"
+  }"#)
+                    .file(
+                        "apps/api/Dockerfile",
+                        "FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci --omit=dev\nCMD [\"pm2-runtime\", \"dist/main.js\"]\n",
+                    ),
+                ),
+                case(
+                    "@types/x for a used x, or listed in the tsconfig's types",
+                    api(r#"  "dependencies": { "express": "^4.19.2" },
+  "devDependencies": {
+    "@types/express": "^4.17.21",
+    "@types/jest": "^29.5.12"
+  }"#)
+                    .file(
+                        "apps/api/tsconfig.json",
+                        r#"{ "compilerOptions": { "types": ["node", "jest"] } }"#,
+                    ),
+                ),
+                case(
+                    "any @types package when the tsconfig does not restrict types",
+                    api(r#"  "dependencies": { "express": "^4.19.2" },
+  "devDependencies": {
+    "@types/jest": "^29.5.12"
+  }"#),
+                ),
+                case(
+                    "tooling referenced from configuration",
+                    api(r#"  "dependencies": { "express": "^4.19.2" },
+  "devDependencies": {
+    "eslint-plugin-import": "^2.29.1",
+    "@babel/preset-env": "^7.24.0",
+    "ts-jest": "^29.1.2",
+    "typescript": "^5.4.5"
+  }"#),
+                ),
+                case(
+                    "peer dependencies are the consumer's to install",
+                    api(r#"  "dependencies": { "express": "^4.19.2" },
+  "peerDependencies": { "reflect-metadata": "^0.2.0", "rxjs": "^7.8.1" }"#),
+                ),
+                case(
+                    "a workspace root's dependencies serve every member",
+                    api(r#"  "dependencies": { "express": "^4.19.2" }"#)
+                        .file(
+                            "package.json",
+                            r#"{ "name": "acme", "private": true, "workspaces": ["apps/*"],
+                                 "dependencies": { "moment": "^2.30.1" } }"#,
+                        )
+                        .file("index.ts", "import { readFileSync } from 'node:fs';\nreadFileSync('x');\n"),
+                ),
+                case(
+                    "a package whose code is not in the repository",
+                    api(r#"  "dependencies": { "express": "^4.19.2", "moment": "^2.30.1" }"#)
+                        .without("apps/api/src/main.ts"),
+                ),
+                case("a single-package repository", Repo::fixture("single-package-express")),
+                case(
+                    "Nx integrated repository declaring everything at the root",
+                    Repo::fixture("nx-integrated-root-deps"),
+                ),
+            ],
         }
+    }
+
+    #[test]
+    fn on_the_prom_client_incident_only_moment() {
+        // `utils-alias` is used through its npm alias, `@types/express` with `express`,
+        // `supertest` by the e2e test and `ts-jest` by the Jest preset.
+        assert_eq!(
+            incident::check(&Unused),
+            [(
+                "info".to_string(),
+                "services/auth/package.json:18".to_string()
+            )]
+        );
     }
 }

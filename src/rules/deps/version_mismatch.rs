@@ -156,14 +156,159 @@ impl Rule for VersionMismatch {
 
 #[cfg(test)]
 mod tests {
-    use super::is_registry_range;
-    use crate::rules::testing::Vectors;
+    use super::{VersionMismatch, is_registry_range};
+    use crate::rules::testing::{Repo, Vectors, case, places};
+
+    /// An npm workspace of `api`, `worker` and `shared`, each declaring `deps` (the body of
+    /// its `dependencies`) in the order given.
+    fn workspace(api: &str, worker: &str, shared: &str) -> Repo {
+        let manifest = |name: &str, deps: &str| {
+            format!(
+                "{{\n  \"name\": \"@acme/{name}\",\n  \"version\": \"1.0.0\",\n  \"dependencies\": {{\n    {deps}\n  }}\n}}\n"
+            )
+        };
+        Repo::new()
+            .file(
+                "package.json",
+                r#"{ "name": "acme", "private": true, "workspaces": ["apps/*", "packages/*"] }"#,
+            )
+            .file("apps/api/package.json", &manifest("api", api))
+            .file("apps/worker/package.json", &manifest("worker", worker))
+            .file("packages/shared/package.json", &manifest("shared", shared))
+    }
 
     pub(super) fn vectors() -> Vectors {
         Vectors {
-            fires: vec![],
-            quiet: vec![],
+            fires: vec![
+                case(
+                    "one workspace behind the other two",
+                    workspace(
+                        r#""zod": "^3.22.0""#,
+                        r#""zod": "^3.23.8""#,
+                        r#""zod": "^3.23.8""#,
+                    ),
+                ),
+                case(
+                    "a devDependency range differs from the root's",
+                    workspace(r#""zod": "^3.23.8""#, r#""zod": "^3.23.8""#, r#""zod": "^3.23.8""#)
+                        .file(
+                            "package.json",
+                            r#"{ "name": "acme", "private": true, "workspaces": ["apps/*", "packages/*"],
+                                 "devDependencies": { "typescript": "^5.4.5" } }"#,
+                        )
+                        .file(
+                            "apps/worker/package.json",
+                            r#"{
+  "name": "@acme/worker",
+  "dependencies": { "zod": "^3.23.8" },
+  "devDependencies": {
+    "typescript": "^5.2.0"
+  }
+}"#,
+                        ),
+                ),
+                case(
+                    "two workspaces, two ranges: the tie goes to the later range",
+                    workspace(
+                        r#""ioredis": "^5.3.2""#,
+                        r#""ioredis": "^5.4.1""#,
+                        r#""lodash": "^4.17.21""#,
+                    ),
+                ),
+                case(
+                    "npm-workspaces-version-mismatch: zod and typescript",
+                    Repo::fixture("npm-workspaces-version-mismatch"),
+                ),
+            ],
+            quiet: vec![
+                case(
+                    "one range everywhere",
+                    workspace(
+                        r#""zod": "^3.23.8", "lodash": "^4.17.21""#,
+                        r#""zod": "^3.23.8""#,
+                        r#""lodash": "^4.17.21""#,
+                    ),
+                ),
+                case(
+                    "peer ranges are not compared",
+                    workspace(r#""react": "^18.2.0""#, r#""react": "^18.2.0""#, "")
+                        .file(
+                            "packages/shared/package.json",
+                            r#"{ "name": "@acme/shared", "peerDependencies": { "react": "^17.0.0 || ^18.0.0" } }"#,
+                        ),
+                ),
+                case(
+                    "workspace packages are not external",
+                    workspace(r#""@acme/shared": "^1.0.0""#, r#""@acme/shared": "1.0.0""#, ""),
+                ),
+                case(
+                    "non-registry specifiers are not ranges",
+                    workspace(
+                        r#""left-pad": "github:stevemao/left-pad", "zod": "catalog:", "tool": "file:../../vendor/tool-1.0.0.tgz""#,
+                        r#""left-pad": "*", "zod": "^3.23.8", "tool": "latest""#,
+                        r#""left-pad": "^1.3.0", "zod": "npm:zod@^3.22.0""#,
+                    )
+                    .file("vendor/tool-1.0.0.tgz", "committed\n"),
+                ),
+                case(
+                    "separately installed roots (pnpm-nested-roots)",
+                    Repo::fixture("pnpm-nested-roots"),
+                ),
+                case(
+                    "one install root with one package",
+                    Repo::fixture("single-package-express"),
+                ),
+                case(
+                    "the prom-client incident declares each package once",
+                    Repo::fixture("pnpm-undeclared-prom-client"),
+                ),
+                case(
+                    "Nx integrated repository declaring everything at the root",
+                    Repo::fixture("nx-integrated-root-deps"),
+                ),
+            ],
         }
+    }
+
+    #[test]
+    fn flags_the_minority_range_only() {
+        let found =
+            places(&Repo::fixture("npm-workspaces-version-mismatch").check(&VersionMismatch));
+        let messages: Vec<&str> = found.iter().map(|(_, m)| m.as_str()).collect();
+        // zod: ^3.22.0 in api against ^3.23.8 in worker and shared. typescript: ^5.2.0 in worker
+        // against ^5.4.5 in the root and api.
+        assert_eq!(found.len(), 2, "{found:#?}");
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("`zod` is declared as `^3.22.0`")),
+            "{messages:#?}"
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("`typescript` is declared as `^5.2.0`")),
+            "{messages:#?}"
+        );
+        // Not flagged: peer ranges (react), `*` and git specifiers (left-pad), same ranges
+        // (lodash), and workspace packages (@acme/shared at `*` and `1.0.0`).
+        for quiet in ["react", "left-pad", "lodash", "@acme/shared"] {
+            assert!(
+                !messages.iter().any(|m| m.contains(&format!("`{quiet}`"))),
+                "{quiet} flagged: {messages:#?}"
+            );
+        }
+    }
+
+    #[test]
+    fn does_not_fire_across_separate_install_roots() {
+        // express differs between the pnpm workspace, the standalone billing service and the
+        // excluded legacy app, but they are installed separately.
+        assert!(
+            Repo::fixture("pnpm-nested-roots")
+                .check(&VersionMismatch)
+                .is_empty()
+        );
     }
 
     #[test]
