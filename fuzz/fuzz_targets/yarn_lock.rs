@@ -1,0 +1,10 @@
+//! Fuzzes the yarn.lock reader (v1 and berry): any bytes in, a result out, never a panic, a hang or an abort.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(text) = std::str::from_utf8(data) {
+        let _ = seaworthy::parse::lockfile::parse("yarn.lock", seaworthy::discover::LockfileKind::Yarn, text);
+    }
+});
