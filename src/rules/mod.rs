@@ -5,8 +5,8 @@
 //! and a `check` that reads the model and pushes findings. Rules do no I/O and print nothing.
 //! Adding a rule touches its file, one `mod` line and one line of `REGISTRY`.
 
-pub mod compose;
-pub mod deps;
+pub(crate) mod compose;
+pub(crate) mod deps;
 pub mod lockfile;
 #[cfg(test)]
 pub mod testing;
@@ -101,10 +101,10 @@ macro_rules! declare_rule {
         }
     ) => {
         $(#[doc = $doc])+
-        pub struct $name;
+        pub(crate) struct $name;
 
         impl $name {
-            pub const META: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
+            pub(crate) const META: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
                 id: $id,
                 category: $crate::finding::Category::$category,
                 severity: $crate::finding::Severity::$severity,

@@ -1,3 +1,3 @@
 //! `compose/`: docker-compose files against the repository and the code behind each service.
 
-pub mod obsolete_version;
+pub(crate) mod obsolete_version;

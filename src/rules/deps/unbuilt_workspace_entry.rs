@@ -41,7 +41,7 @@ declare_rule! {
 }
 
 /// The entry Node loads for `require`/`import` of the package root.
-pub fn runtime_entry(package: &Package) -> Option<String> {
+pub(crate) fn runtime_entry(package: &Package) -> Option<String> {
     fn pick(value: &serde_json::Value) -> Option<String> {
         match value {
             serde_json::Value::String(s) => Some(s.clone()),
