@@ -94,12 +94,97 @@ impl Rule for Missing {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testing::Vectors;
+    use super::Missing;
+    use crate::rules::testing::{Repo, Vectors, case, places};
+
+    /// An npm workspace root with one member; `scripts` is the member's scripts object.
+    fn npm_workspace(scripts: &str) -> Repo {
+        Repo::new()
+            .file(
+                "package.json",
+                r#"{ "name": "shop", "private": true, "workspaces": ["apps/*"] }"#,
+            )
+            .file(
+                "apps/api/package.json",
+                &format!(
+                    r#"{{ "name": "api", "version": "1.0.0", "scripts": {scripts},
+                         "dependencies": {{ "ms": "^2.1.0" }} }}"#
+                ),
+            )
+    }
 
     pub(super) fn vectors() -> Vectors {
         Vectors {
-            fires: vec![],
-            quiet: vec![],
+            fires: vec![
+                case(
+                    "a standalone service with a Dockerfile and no lockfile",
+                    Repo::fixture("npm-service-without-lockfile"),
+                ),
+                case(
+                    "a service folder built by its Dockerfile, in a repository without a root package.json",
+                    Repo::new()
+                        .file(
+                            "services/billing/package.json",
+                            r#"{ "name": "billing", "version": "1.0.0", "dependencies": { "ms": "^2.1.0" } }"#,
+                        )
+                        .file(
+                            "services/billing/Dockerfile",
+                            "FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm install\nCMD [\"node\", \"main.js\"]\n",
+                        ),
+                ),
+                case(
+                    "a workspace member with a start script, and no lockfile at the workspace root",
+                    npm_workspace(r#"{ "start": "node main.js" }"#),
+                ),
+                case(
+                    "a pnpm workspace whose pnpm-lock.yaml was deleted",
+                    Repo::fixture("pnpm-outdated-lockfile-prom-client").without("pnpm-lock.yaml"),
+                ),
+            ],
+            quiet: vec![
+                case(
+                    "a member service installed from the workspace root's pnpm-lock.yaml",
+                    Repo::fixture("pnpm-outdated-lockfile-prom-client"),
+                ),
+                case(
+                    "a service with its own package-lock.json inside a pnpm monorepo",
+                    Repo::fixture("pnpm-nested-roots").without("apps/legacy/package.json"),
+                ),
+                case(
+                    "members covered by the root's yarn.lock",
+                    Repo::fixture("yarn-v1-frozen-new-dependency"),
+                ),
+                case(
+                    "a workspace without a lockfile whose packages nothing deploys",
+                    npm_workspace(r#"{ "build": "tsc", "test": "node --test" }"#),
+                ),
+                case(
+                    // load records a bun.lockb without reading it: no content is made up here.
+                    "a Bun root: its binary bun.lockb is a lockfile, though not read",
+                    Repo::new()
+                        .file(
+                            "package.json",
+                            r#"{ "name": "api", "scripts": { "start": "bun run main.ts" }, "dependencies": { "ms": "^2.1.0" } }"#,
+                        )
+                        .file("bun.lockb", ""),
+                ),
+                case(
+                    "an npm workspace whose member is deployable, with its package-lock.json",
+                    Repo::fixture("npm-ci-range-still-satisfied"),
+                ),
+            ],
         }
+    }
+
+    #[test]
+    fn a_deployable_without_lockfile_is_named_and_one_under_a_root_lockfile_is_not() {
+        let found = places(&Repo::fixture("npm-service-without-lockfile").check(&Missing));
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(found[0].1.contains("`billing` is deployable"));
+        assert!(
+            Repo::fixture("pnpm-outdated-lockfile-prom-client")
+                .check(&Missing)
+                .is_empty()
+        );
     }
 }

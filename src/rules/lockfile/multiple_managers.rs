@@ -132,12 +132,87 @@ impl Rule for MultipleManagers {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testing::Vectors;
+    use super::MultipleManagers;
+    use crate::rules::lockfile::fixtures::derived;
+    use crate::rules::testing::{Repo, Vectors, case, places};
+
+    /// npm-ci-range-still-satisfied (package-lock.json by npm 11) declaring a `packageManager`.
+    fn npm_root_declaring(package_manager: &str) -> Repo {
+        derived(
+            "npm-ci-range-still-satisfied",
+            &[(
+                "package.json",
+                r#""private": true,"#,
+                &format!(
+                    r#""private": true,
+  "packageManager": "{package_manager}","#
+                ),
+            )],
+        )
+    }
 
     pub(super) fn vectors() -> Vectors {
         Vectors {
-            fires: vec![],
-            quiet: vec![],
+            fires: vec![
+                case(
+                    "a package-lock.json left next to pnpm-lock.yaml",
+                    Repo::fixture("pnpm-with-leftover-package-lock"),
+                ),
+                case(
+                    "`packageManager` names pnpm but the root's lockfile is package-lock.json",
+                    npm_root_declaring("pnpm@9.15.9"),
+                ),
+                case(
+                    "`packageManager` names yarn but the root's lockfile is pnpm-lock.yaml",
+                    derived(
+                        "pnpm-in-sync-catalog-overrides",
+                        &[("package.json", "pnpm@9.15.9", "yarn@4.9.1")],
+                    ),
+                ),
+            ],
+            quiet: vec![
+                case(
+                    "one pnpm-lock.yaml and `packageManager` pnpm",
+                    Repo::fixture("pnpm-outdated-lockfile-prom-client"),
+                ),
+                case(
+                    "`packageManager` npm and package-lock.json",
+                    npm_root_declaring("npm@11.0.0"),
+                ),
+                case(
+                    "package-lock.json without `packageManager`",
+                    Repo::fixture("npm-ci-range-still-satisfied"),
+                ),
+                case(
+                    "`packageManager` yarn 4 and a berry yarn.lock",
+                    Repo::fixture("yarn-berry-dependency-moved-to-dev"),
+                ),
+                case(
+                    "a standalone service's package-lock.json in a folder of a pnpm monorepo",
+                    Repo::fixture("pnpm-nested-roots"),
+                ),
+                case(
+                    "`packageManager` pnpm and no lockfile at all (lockfile/missing's business)",
+                    Repo::fixture("pnpm-outdated-lockfile-prom-client").without("pnpm-lock.yaml"),
+                ),
+                case(
+                    "a leftover package-lock.json that .gitignore keeps out of the repository",
+                    Repo::fixture("pnpm-with-leftover-package-lock")
+                        .file(".gitignore", "node_modules\npackage-lock.json\n"),
+                ),
+            ],
         }
+    }
+
+    #[test]
+    fn the_leftover_lockfile_is_the_one_reported() {
+        let found = Repo::fixture("pnpm-with-leftover-package-lock").check(&MultipleManagers);
+        assert_eq!(found.len(), 1, "{:#?}", places(&found));
+        assert_eq!(found[0].location.path, "package-lock.json");
+        assert!(
+            Repo::fixture("pnpm-outdated-lockfile-prom-client")
+                .check(&MultipleManagers)
+                .is_empty()
+        );
     }
 }

@@ -99,12 +99,238 @@ impl Rule for OutOfSync {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testing::Vectors;
+    use super::OutOfSync;
+    use crate::rules::lockfile::fixtures::{derived, lockfile_findings};
+    use crate::rules::testing::{Repo, Vectors, case, places};
+
+    /// A workspace the lockfile has never seen, as the differential script adds one.
+    const NEW_WORKSPACE: &str = "{\n  \"name\": \"newpkg\",\n  \"version\": \"1.0.0\"\n}\n";
+
+    /// npm-ci-range-still-satisfied with `overrides` for `ms` (locked at 2.1.3) in the root.
+    fn npm_overriding_ms(version: &str) -> Repo {
+        derived(
+            "npm-ci-range-still-satisfied",
+            &[(
+                "package.json",
+                r#""private": true,"#,
+                &format!(
+                    r#""private": true,
+  "overrides": {{ "ms": "{version}" }},"#
+                ),
+            )],
+        )
+    }
 
     pub(super) fn vectors() -> Vectors {
         Vectors {
-            fires: vec![],
-            quiet: vec![],
+            fires: vec![
+                case(
+                    "pnpm: a dependency added without `pnpm install`",
+                    Repo::fixture("pnpm-outdated-lockfile-prom-client"),
+                ),
+                case(
+                    "pnpm: a specifier changed, though the locked version still satisfies it",
+                    Repo::fixture("pnpm-specifier-changed-still-satisfied"),
+                ),
+                case(
+                    "pnpm: a dependency moved from devDependencies to dependencies",
+                    derived(
+                        "pnpm-in-sync-catalog-overrides",
+                        &[(
+                            "apps/api/package.json",
+                            "\"is-number\": \"^6.0.0\"\n  },\n  \"devDependencies\": {\n    \"left-pad\": \"1.3.0\"\n  }",
+                            "\"is-number\": \"^6.0.0\",\n    \"left-pad\": \"1.3.0\"\n  }",
+                        )],
+                    ),
+                ),
+                case(
+                    "pnpm: a dependency removed from a workspace",
+                    derived(
+                        "pnpm-in-sync-catalog-overrides",
+                        &[("apps/api/package.json", "\"left-pad\": \"1.3.0\"", "")],
+                    ),
+                ),
+                case(
+                    "pnpm: `pnpm.overrides` changed since the lockfile was written",
+                    Repo::fixture("pnpm-overrides-changed"),
+                ),
+                case(
+                    "npm: a dependency with no entry in package-lock.json",
+                    Repo::fixture("npm-ci-missing-prom-client"),
+                ),
+                case(
+                    "npm: a range the locked version does not satisfy",
+                    Repo::fixture("npm-ci-range-not-satisfied"),
+                ),
+                case(
+                    "npm: a workspace with no link in package-lock.json",
+                    Repo::fixture("npm-ci-range-still-satisfied")
+                        .file("packages/newpkg/package.json", NEW_WORKSPACE),
+                ),
+                case(
+                    "npm: an override the locked version does not satisfy",
+                    npm_overriding_ms("2.1.2"),
+                ),
+                case(
+                    "yarn v1: a root dependency whose `name@range` is no key of yarn.lock",
+                    Repo::fixture("yarn-v1-frozen-new-dependency"),
+                ),
+                case(
+                    "yarn berry: a dependency missing from the workspace entry",
+                    Repo::fixture("yarn-berry-immutable-new-dependency"),
+                ),
+                case(
+                    "yarn berry: a workspace with no entry in yarn.lock",
+                    Repo::fixture("yarn-berry-dependency-moved-to-dev")
+                        .file("packages/newpkg/package.json", NEW_WORKSPACE),
+                ),
+            ],
+            quiet: vec![
+                case(
+                    "pnpm: catalogs, overrides, auto-installed peers and `workspace:^`, in sync",
+                    Repo::fixture("pnpm-in-sync-catalog-overrides"),
+                ),
+                case(
+                    "pnpm: a new workspace without dependencies gets an empty importer",
+                    Repo::fixture("pnpm-in-sync-catalog-overrides")
+                        .file("packages/newpkg/package.json", NEW_WORKSPACE),
+                ),
+                case(
+                    "npm: a range the locked version still satisfies, and a removed dependency",
+                    Repo::fixture("npm-ci-range-still-satisfied"),
+                ),
+                case(
+                    "npm: an override the locked version satisfies",
+                    npm_overriding_ms("2.1.3"),
+                ),
+                case(
+                    "yarn v1: `--frozen-lockfile` does not read workspace manifests",
+                    Repo::fixture("yarn-v1-frozen-ignores-workspace-manifests"),
+                ),
+                case(
+                    "yarn berry: a dependency moved to devDependencies stays in the workspace entry",
+                    Repo::fixture("yarn-berry-dependency-moved-to-dev"),
+                ),
+                case(
+                    "a package-lock.json at a root whose `packageManager` is pnpm (lockfile/multiple-managers' business)",
+                    derived(
+                        "npm-ci-missing-prom-client",
+                        &[(
+                            "package.json",
+                            r#""private": true,"#,
+                            r#""private": true,
+  "packageManager": "pnpm@9.15.9","#,
+                        )],
+                    ),
+                ),
+                case(
+                    // load records a bun.lockb without reading it: no content is made up here.
+                    "a Bun root: its binary bun.lockb is not read, so not judged",
+                    Repo::new()
+                        .file(
+                            "package.json",
+                            r#"{ "name": "api", "scripts": { "start": "bun run main.ts" }, "dependencies": { "ms": "^2.1.0" } }"#,
+                        )
+                        .file("bun.lockb", ""),
+                ),
+            ],
         }
+    }
+
+    /// (path, line, message) of the rule's findings on a fixture, as the scan tests read them.
+    fn findings_of(fixture: &str) -> Vec<(String, u32, String)> {
+        Repo::fixture(fixture)
+            .check(&OutOfSync)
+            .into_iter()
+            .map(|f| (f.location.path, f.location.line, f.message))
+            .collect()
+    }
+
+    #[test]
+    fn pnpm_added_dependency_is_out_of_sync() {
+        // ERR_PNPM_OUTDATED_LOCKFILE: prom-client added to services/auth without `pnpm install`.
+        let findings = Repo::fixture("pnpm-outdated-lockfile-prom-client").check(&OutOfSync);
+        assert_eq!(findings.len(), 1, "{:#?}", places(&findings));
+        let finding = &findings[0];
+        assert_eq!(
+            (finding.location.path.as_str(), finding.location.line),
+            ("services/auth/package.json", 9)
+        );
+        let message = &finding.message;
+        assert!(
+            message.contains("`prom-client` (`^15.1.0`)")
+                && message.contains("importer `services/auth`"),
+            "{message}"
+        );
+        assert!(
+            finding
+                .help
+                .contains("`pnpm install` at the repository root"),
+            "{}",
+            finding.help
+        );
+    }
+
+    #[test]
+    fn pnpm_compares_specifiers_exactly_and_checks_overrides() {
+        // ^2.1.0 → ^2.1.1 still matches the locked 2.1.3, but pnpm compares strings.
+        let found = findings_of("pnpm-specifier-changed-still-satisfied");
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(found[0].2.contains("declared as `^2.1.1`") && found[0].2.contains("`^2.1.0`"));
+        // ERR_PNPM_LOCKFILE_CONFIG_MISMATCH for `overrides`.
+        let found = findings_of("pnpm-overrides-changed");
+        assert!(
+            found
+                .iter()
+                .any(|(p, _, m)| p == "pnpm-lock.yaml" && m.contains("`overrides` differ")),
+            "{found:#?}"
+        );
+    }
+
+    #[test]
+    fn pnpm_in_sync_workspace_with_catalogs_overrides_and_peers_is_quiet() {
+        // Catalog specifiers, an override rewriting a workspace's range, auto-installed peers,
+        // `workspace:^` and a project without dependencies: pnpm's frozen install accepts it.
+        assert_eq!(
+            lockfile_findings(&Repo::fixture("pnpm-in-sync-catalog-overrides")),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn npm_ci_is_semantic() {
+        // A range the locked version still satisfies, and a removed dependency: npm ci passes.
+        assert_eq!(
+            lockfile_findings(&Repo::fixture("npm-ci-range-still-satisfied")),
+            Vec::<String>::new()
+        );
+        let found = findings_of("npm-ci-missing-prom-client");
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(found[0].2.contains("`prom-client`") && found[0].2.contains("Missing"));
+        let found = findings_of("npm-ci-range-not-satisfied");
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(
+            found[0].2.contains("declared as `~2.0.0`") && found[0].2.contains("locks `2.1.3`")
+        );
+    }
+
+    #[test]
+    fn yarn_frozen_installs() {
+        let found = findings_of("yarn-v1-frozen-new-dependency");
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(found[0].2.contains("`is-odd@^3.0.1`"));
+        // yarn 1's --frozen-lockfile does not look at workspace manifests (yarnpkg/yarn#5840).
+        assert_eq!(
+            lockfile_findings(&Repo::fixture("yarn-v1-frozen-ignores-workspace-manifests")),
+            Vec::<String>::new()
+        );
+        let found = findings_of("yarn-berry-immutable-new-dependency");
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(found[0].2.contains("`is-odd`") && found[0].2.contains("--immutable"));
+        // Berry merges dependencies and devDependencies in the workspace entry: a move passes.
+        assert_eq!(
+            lockfile_findings(&Repo::fixture("yarn-berry-dependency-moved-to-dev")),
+            Vec::<String>::new()
+        );
     }
 }

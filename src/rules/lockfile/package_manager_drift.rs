@@ -298,13 +298,146 @@ fn check_root(model: &Model, workspace: &Workspace, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::testing::Vectors;
+    use crate::rules::lockfile::fixtures::derived;
+    use crate::rules::testing::{Repo, Vectors, case, places};
+
+    /// pnpm-docker-activates-pnpm8 with its Dockerfile's activation line replaced.
+    fn docker_activating(line: &str) -> Repo {
+        derived(
+            "pnpm-docker-activates-pnpm8",
+            &[(
+                "services/auth/Dockerfile",
+                "RUN corepack enable && corepack prepare pnpm@8.15.4 --activate",
+                line,
+            )],
+        )
+    }
+
+    /// pnpm-outdated-lockfile-prom-client (`packageManager` pnpm@9.15.9) with `engines`.
+    fn pnpm_engines(range: &str) -> Repo {
+        derived(
+            "pnpm-outdated-lockfile-prom-client",
+            &[(
+                "package.json",
+                r#""packageManager": "pnpm@9.15.9","#,
+                &format!(
+                    r#""packageManager": "pnpm@9.15.9",
+  "engines": {{ "pnpm": "{range}" }},"#
+                ),
+            )],
+        )
+    }
+
+    /// yarn-v1-frozen-new-dependency (yarn.lock by yarn 1.22.22) declaring a `packageManager`.
+    fn yarn_v1_declaring(package_manager: &str) -> Repo {
+        derived(
+            "yarn-v1-frozen-new-dependency",
+            &[(
+                "package.json",
+                r#""private": true,"#,
+                &format!(
+                    r#""private": true,
+  "packageManager": "{package_manager}","#
+                ),
+            )],
+        )
+    }
 
     pub(super) fn vectors() -> Vectors {
         Vectors {
-            fires: vec![],
-            quiet: vec![],
+            fires: vec![
+                case(
+                    "a Dockerfile activates pnpm 8 where `packageManager` is pnpm 9",
+                    Repo::fixture("pnpm-docker-activates-pnpm8"),
+                ),
+                case(
+                    "a Dockerfile installs pnpm 8 globally with npm, no lockfile yet",
+                    Repo::new()
+                        .file(
+                            "package.json",
+                            r#"{ "name": "acme", "private": true, "packageManager": "pnpm@9.12.0" }"#,
+                        )
+                        .file("pnpm-workspace.yaml", "packages:\n  - 'apps/*'\n")
+                        .file(
+                            "apps/api/package.json",
+                            r#"{ "name": "@acme/api", "version": "1.0.0", "scripts": { "start": "node main.js" } }"#,
+                        )
+                        .file(
+                            "apps/api/Dockerfile",
+                            "FROM node:20-bookworm\nWORKDIR /app\nRUN npm install -g pnpm@8.15.4\nCOPY . .\nRUN pnpm install --frozen-lockfile\nCMD [\"node\", \"apps/api/main.js\"]\n",
+                        ),
+                ),
+                case(
+                    "`packageManager` pnpm 8 over the lockfile v9.0 pnpm 9 wrote",
+                    derived(
+                        "pnpm-in-sync-catalog-overrides",
+                        &[("package.json", "pnpm@9.15.9", "pnpm@8.15.4")],
+                    ),
+                ),
+                case(
+                    "`packageManager` yarn 4 over the v1 yarn.lock yarn 1 wrote",
+                    yarn_v1_declaring("yarn@4.9.1"),
+                ),
+                case(
+                    "`engines.pnpm` excludes the `packageManager` version",
+                    pnpm_engines(">=10"),
+                ),
+            ],
+            quiet: vec![
+                case(
+                    "`corepack enable` alone follows `packageManager`",
+                    Repo::fixture("pnpm-outdated-lockfile-prom-client"),
+                ),
+                case(
+                    "a Dockerfile activates the major `packageManager` names",
+                    docker_activating("RUN corepack enable && corepack prepare pnpm@9.15.9 --activate"),
+                ),
+                case(
+                    "a version from a build argument is not judged",
+                    docker_activating(
+                        "ARG PNPM_VERSION\nRUN corepack enable && corepack prepare pnpm@$PNPM_VERSION --activate",
+                    ),
+                ),
+                case(
+                    "without `packageManager`, pnpm 10 reads the lockfile v9.0",
+                    derived(
+                        "pnpm-docker-activates-pnpm8",
+                        &[
+                            ("package.json", "\n  \"packageManager\": \"pnpm@9.15.9\",", ""),
+                            (
+                                "services/auth/Dockerfile",
+                                "corepack prepare pnpm@8.15.4",
+                                "corepack prepare pnpm@10.12.1",
+                            ),
+                        ],
+                    ),
+                ),
+                case("`engines.pnpm` admits the `packageManager` version", pnpm_engines(">=9")),
+                case(
+                    "`packageManager` yarn 1 over a v1 yarn.lock",
+                    yarn_v1_declaring("yarn@1.22.22"),
+                ),
+                case(
+                    "`packageManager` yarn 4 over the berry yarn.lock yarn 4 wrote",
+                    Repo::fixture("yarn-berry-dependency-moved-to-dev"),
+                ),
+            ],
         }
+    }
+
+    #[test]
+    fn the_dockerfile_line_that_activates_another_major_is_reported() {
+        let found =
+            places(&Repo::fixture("pnpm-docker-activates-pnpm8").check(&PackageManagerDrift));
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert_eq!(found[0].0, "services/auth/Dockerfile:4");
+        assert!(found[0].1.contains("pnpm 8") && found[0].1.contains("pnpm@9.15.9"));
+        // `corepack enable` alone follows packageManager.
+        assert!(
+            Repo::fixture("pnpm-outdated-lockfile-prom-client")
+                .check(&PackageManagerDrift)
+                .is_empty()
+        );
     }
 
     #[test]

@@ -86,12 +86,86 @@ impl Rule for UnsatisfiedEntry {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testing::Vectors;
+    use super::UnsatisfiedEntry;
+    use crate::rules::lockfile::fixtures::{derived, read, under};
+    use crate::rules::testing::{Repo, Vectors, case, places};
+
+    /// package-lock.json whose `node_modules/is-odd/node_modules/is-number` (6.0.0) was lost:
+    /// `is-odd@3.0.1` needs `is-number@^6.0.0` and finds the hoisted 7.0.0.
+    const LOST: &str = "npm-unsatisfied-entry-nested-copy-lost";
 
     pub(super) fn vectors() -> Vectors {
         Vectors {
-            fires: vec![],
-            quiet: vec![],
+            fires: vec![
+                case(
+                    "a nested copy lost from package-lock.json",
+                    Repo::fixture(LOST),
+                ),
+                case(
+                    "the same lockfile as npm-shrinkwrap.json (what `npm shrinkwrap` makes of it)",
+                    Repo::fixture(LOST)
+                        .without("package-lock.json")
+                        .file("npm-shrinkwrap.json", &read(LOST, "package-lock.json")),
+                ),
+                case(
+                    "the same project in a subfolder of the repository",
+                    under(LOST, "services/shop"),
+                ),
+            ],
+            quiet: vec![
+                case(
+                    "entries that satisfy each other, the nested copy in place",
+                    Repo::fixture("npm-ci-range-still-satisfied"),
+                ),
+                case(
+                    "a broken entry only a workspace reaches is installed as locked",
+                    derived(
+                        LOST,
+                        &[
+                            ("package.json", ",\n    \"is-odd\": \"^3.0.1\"", ""),
+                            (
+                                "apps/api/package.json",
+                                "\"ms\": \"^2.1.0\"",
+                                "\"ms\": \"^2.1.0\",\n    \"is-odd\": \"^3.0.1\"",
+                            ),
+                        ],
+                    ),
+                ),
+                case(
+                    "an override that the hoisted copy satisfies",
+                    derived(
+                        LOST,
+                        &[(
+                            "package.json",
+                            r#""private": true,"#,
+                            r#""private": true,
+  "overrides": { "is-number": "^7.0.0" },"#,
+                        )],
+                    ),
+                ),
+                case(
+                    "pnpm-lock.yaml is not judged",
+                    Repo::fixture("pnpm-in-sync-catalog-overrides"),
+                ),
+                case(
+                    "yarn.lock is not judged",
+                    Repo::fixture("yarn-v1-frozen-new-dependency"),
+                ),
+            ],
         }
+    }
+
+    #[test]
+    fn npm_entries_that_do_not_satisfy_each_other() {
+        let found = Repo::fixture(LOST).check(&UnsatisfiedEntry);
+        assert_eq!(found.len(), 1, "{:#?}", places(&found));
+        assert_eq!(found[0].location.path, "package-lock.json");
+        let message = &found[0].message;
+        assert!(message.contains("`is-odd@3.0.1`") && message.contains("`is-number@^6.0.0`"));
+        assert!(
+            Repo::fixture("npm-ci-range-still-satisfied")
+                .check(&UnsatisfiedEntry)
+                .is_empty()
+        );
     }
 }
