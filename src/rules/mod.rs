@@ -7,7 +7,7 @@
 
 pub(crate) mod compose;
 pub(crate) mod deps;
-pub mod lockfile;
+pub(crate) mod lockfile;
 #[cfg(test)]
 pub mod testing;
 

@@ -1,11 +1,11 @@
 //! `lockfile/`: package.json against the lockfile, judged the way each package manager's
 //! frozen install judges it (see [`crate::model::frozen`]).
 
-pub mod missing;
-pub mod multiple_managers;
-pub mod out_of_sync;
-pub mod package_manager_drift;
-pub mod unsatisfied_entry;
+pub(crate) mod missing;
+pub(crate) mod multiple_managers;
+pub(crate) mod out_of_sync;
+pub(crate) mod package_manager_drift;
+pub(crate) mod unsatisfied_entry;
 
 use crate::model::{Model, Workspace, frozen};
 
