@@ -310,6 +310,49 @@ impl Ignores {
     }
 }
 
+/// The `.gitignore` files of a repository, by directory, for asking whether a path the walk
+/// did not see (build output) is ignored. Paths are repository-relative; `root` only anchors
+/// the matchers and is never read.
+#[derive(Debug, Default)]
+pub(crate) struct GitignoreSet {
+    root: PathBuf,
+    by_dir: std::collections::BTreeMap<String, Gitignore>,
+}
+
+impl GitignoreSet {
+    /// From `(path, text)` pairs of `.gitignore` files.
+    pub(crate) fn new(root: &Path, files: &[(String, String)]) -> Self {
+        let by_dir = files
+            .iter()
+            .map(|(path, text)| {
+                let dir = crate::paths::parent(path);
+                (dir.to_string(), gitignore_matcher(&root.join(dir), text))
+            })
+            .collect();
+        GitignoreSet {
+            root: root.to_path_buf(),
+            by_dir,
+        }
+    }
+
+    /// Whether `path` (or a folder above it) is ignored; the nearest `.gitignore` with a
+    /// matching pattern decides, as in git.
+    pub(crate) fn is_ignored(&self, path: &str, is_dir: bool) -> bool {
+        let target = self.root.join(path);
+        for dir in crate::paths::ancestors(path) {
+            let Some(matcher) = self.by_dir.get(dir) else {
+                continue;
+            };
+            match matcher.matched_path_or_any_parents(&target, is_dir) {
+                ignore::Match::Ignore(_) => return true,
+                ignore::Match::Whitelist(_) => return false,
+                ignore::Match::None => {}
+            }
+        }
+        false
+    }
+}
+
 /// A `.gitignore`'s matcher, built from its text as git reads it: a byte-order mark on the
 /// first line is dropped, and a line that is not a valid glob is skipped while the rest apply.
 pub fn gitignore_matcher(dir: &Path, text: &str) -> Gitignore {

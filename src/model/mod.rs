@@ -130,7 +130,7 @@ pub struct Model {
     /// Packages with a vite/webpack/next/nuxt/… config at their root.
     bundler_configs: BTreeSet<usize>,
     /// Every `.gitignore` of the walk, by directory, parsed once.
-    gitignores: BTreeMap<String, ignore::gitignore::Gitignore>,
+    gitignores: crate::discover::GitignoreSet,
     /// Paths outside the walk (gitignored) that `load` found inside the root.
     present: BTreeSet<String>,
 }
@@ -166,14 +166,7 @@ impl Model {
             .iter()
             .flat_map(|p| p.manifest.dependencies.iter().map(|d| d.name.clone()))
             .collect();
-        let gitignores = loaded
-            .gitignores
-            .iter()
-            .map(|(path, text)| {
-                let dir = paths::parent(path);
-                (dir.to_string(), gitignore(root, dir, text))
-            })
-            .collect();
+        let gitignores = crate::discover::GitignoreSet::new(root, &loaded.gitignores);
 
         let mut model = Model {
             root: root.to_path_buf(),
@@ -292,19 +285,7 @@ impl Model {
     /// Whether `.gitignore` files of the repository exclude `path` (or a parent of it): a
     /// build output such as `dist/`, which a fresh clone lacks and a build creates.
     pub fn is_gitignored(&self, path: &str) -> bool {
-        let target = self.root.join(path);
-        // Deeper .gitignore files take precedence, as in git.
-        for dir in paths::ancestors(path) {
-            let Some(matcher) = self.gitignores.get(dir) else {
-                continue;
-            };
-            match matcher.matched_path_or_any_parents(&target, true) {
-                ignore::Match::Ignore(_) => return true,
-                ignore::Match::Whitelist(_) => return false,
-                ignore::Match::None => {}
-            }
-        }
-        false
+        self.gitignores.is_ignored(path, true)
     }
 
     /// Whether a repository-relative path exists in the walk, or inside the root outside the
@@ -326,11 +307,6 @@ fn bundler_configs(model: &Model) -> BTreeSet<usize> {
         })
         .filter_map(|f| model.package_index_at(paths::parent(&f.path)))
         .collect()
-}
-
-/// A `.gitignore`'s matcher, anchored at its directory under `root`.
-pub(crate) fn gitignore(root: &Path, dir: &str, text: &str) -> ignore::gitignore::Gitignore {
-    crate::discover::gitignore_matcher(&root.join(dir), text)
 }
 
 fn resolve_local_links(model: &Model, package: &Package) -> Vec<LocalLink> {

@@ -86,30 +86,15 @@ impl Repo {
     /// gitignored path, classified by name.
     fn discover(&self) -> Discovered {
         let root = Path::new(ROOT);
-        let ignores: Vec<(String, ignore::gitignore::Gitignore)> = self
+        let texts: Vec<(String, String)> = self
             .files
             .files
             .iter()
             .filter(|(p, _)| paths::file_name(p) == ".gitignore")
-            .map(|(p, text)| {
-                let dir = paths::parent(p);
-                let text = String::from_utf8_lossy(text);
-                (dir.to_string(), crate::model::gitignore(root, dir, &text))
-            })
+            .map(|(p, text)| (p.clone(), String::from_utf8_lossy(text).into_owned()))
             .collect();
-        let ignored = |path: &str| {
-            for dir in paths::ancestors(path) {
-                let Some((_, matcher)) = ignores.iter().find(|(d, _)| d == dir) else {
-                    continue;
-                };
-                match matcher.matched_path_or_any_parents(root.join(path), false) {
-                    ignore::Match::Ignore(_) => return true,
-                    ignore::Match::Whitelist(_) => return false,
-                    ignore::Match::None => {}
-                }
-            }
-            false
-        };
+        let ignores = crate::discover::GitignoreSet::new(root, &texts);
+        let ignored = |path: &str| ignores.is_ignored(path, false);
         let mut discovered = Discovered::default();
         let mut dirs = std::collections::BTreeSet::from([String::new()]);
         for (path, bytes) in &self.files.files {
@@ -127,13 +112,7 @@ impl Repo {
             });
         }
         discovered.dirs = dirs.into_iter().collect();
-        discovered.gitignores = self
-            .files
-            .files
-            .iter()
-            .filter(|(p, _)| paths::file_name(p) == ".gitignore" && !ignored(p))
-            .map(|(p, text)| (p.clone(), String::from_utf8_lossy(text).into_owned()))
-            .collect();
+        discovered.gitignores = texts.into_iter().filter(|(p, _)| !ignored(p)).collect();
         discovered
     }
 
