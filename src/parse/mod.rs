@@ -28,3 +28,12 @@ pub use crate::diagnostic::ParseError;
 /// `deep_nesting` tests run on. serde_json, which reads `package-lock.json`, has its own limit
 /// of 128.
 pub(crate) const MAX_NESTING: usize = 64;
+
+/// The error for text nested deeper than [`MAX_NESTING`], at the 1-based line and column of
+/// the bracket or node that opens the level too many.
+pub(crate) fn too_deep(line: u32, column: u32) -> ParseError {
+    ParseError::new(format!(
+        "nested more than {MAX_NESTING} levels deep at line {line}, column {column}; not parsed"
+    ))
+    .at(line, column)
+}
