@@ -295,9 +295,9 @@ mod tests {
             "[".repeat(MAX_NESTING - 1),
             "]".repeat(MAX_NESTING - 1)
         );
-        assert!(parse(&text).is_ok());
+        assert!(on_small_stack(move || parse(&text).is_ok()));
         let text = format!("a:\n  {}1\n", "- ".repeat(MAX_NESTING - 1));
-        assert!(parse(&text).is_ok());
+        assert!(on_small_stack(move || parse(&text).is_ok()));
     }
 
     #[test]
