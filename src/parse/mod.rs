@@ -12,4 +12,28 @@ pub mod tsconfig;
 pub mod typescript;
 pub mod yaml;
 
+#[cfg(test)]
+pub(crate) mod deep_nesting;
+
 pub use crate::diagnostic::ParseError;
+
+/// How many collections deep (`[`, `{`, a YAML block mapping or sequence) any file may nest.
+/// The JSON and YAML libraries, and the trees built from them, recurse once per level, so the
+/// depth must be bounded before they see the text: a `pnpm-lock.yaml` holding `a: ` and
+/// 100,000 `[` overflowed the stack and aborted the scan with no report (and ~10,900 levels
+/// are enough on a rayon worker's 2 MiB stack). Real manifests, configs and lockfiles nest
+/// fewer than ten levels. 64 leaves room for generated files while keeping the deepest
+/// recursion (jsonc-parser and saphyr take ~2.4 KiB a level in a debug build, a few hundred
+/// bytes in release) far inside a rayon worker's stack, and inside the 256 KiB stack the
+/// `deep_nesting` tests run on. serde_json, which reads `package-lock.json`, has its own limit
+/// of 128.
+pub(crate) const MAX_NESTING: usize = 64;
+
+/// The error for text nested deeper than [`MAX_NESTING`], at the 1-based line and column of
+/// the bracket or node that opens the level too many.
+pub(crate) fn too_deep(line: u32, column: u32) -> ParseError {
+    ParseError::new(format!(
+        "nested more than {MAX_NESTING} levels deep at line {line}, column {column}; not parsed"
+    ))
+    .at(line, column)
+}

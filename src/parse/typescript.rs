@@ -142,6 +142,7 @@ pub fn parse(path: &str, text: &str) -> Result<SourceFacts, ParseError> {
     let mut walker = Walker {
         roles: roles(dialect),
         text,
+        dynamic_imports: text.match_indices(DYNAMIC_IMPORT).map(|(i, _)| i).collect(),
         lines: LineIndex::new(text),
         facts: SourceFacts::default(),
         values: HashSet::new(),
@@ -280,9 +281,16 @@ fn is_type_node(kind: &str) -> bool {
     )
 }
 
+/// The text that makes a type worth walking into (`typeof import('m')`).
+const DYNAMIC_IMPORT: &str = "import(";
+
 struct Walker<'a> {
     roles: &'static [Role],
     text: &'a str,
+    /// Byte offsets of every [`DYNAMIC_IMPORT`] in the text, ascending: whether a node contains
+    /// one is a binary search, not a scan of its text (which, for types nested 100,000 deep,
+    /// rescanned the text at every level: minutes).
+    dynamic_imports: Vec<usize>,
     lines: LineIndex<'a>,
     facts: SourceFacts,
     /// Value identifiers, borrowed from the text; only import bindings are kept at the end.
@@ -317,9 +325,20 @@ impl<'a> Walker<'a> {
         self.lines.span(node.start_byte(), node.end_byte())
     }
 
+    /// Whether the node's text contains [`DYNAMIC_IMPORT`].
+    fn has_dynamic_import(&self, node: Node<'_>) -> bool {
+        let (start, end) = (node.start_byte(), node.end_byte());
+        let first = self.dynamic_imports.partition_point(|&i| i < start);
+        self.dynamic_imports
+            .get(first)
+            .is_some_and(|&i| i + DYNAMIC_IMPORT.len() <= end)
+    }
+
     /// Iterative pre-order walk with a tree cursor (deep trees must not overflow the stack,
     /// and no node list is allocated on the way). `stack` holds each ancestor with the state
-    /// it was visited in, so a child's state derives from its parent's.
+    /// it was visited in, so a child's state derives from its parent's, and ancestors are read
+    /// from it: tree-sitter's `Node::parent` searches down from the root, so calling it per
+    /// node is quadratic in the depth (100,000 nested classes: more than five minutes).
     fn walk(&mut self, root: Node<'a>) {
         let mut cursor = root.walk();
         let mut stack: Vec<(Node<'a>, State)> = Vec::new();
@@ -333,18 +352,18 @@ impl<'a> Walker<'a> {
             let barren = visited.in_import
                 || (visited.in_type
                     && !visited.metadata_position
-                    && !self.text_of(node).contains("import("));
+                    && !self.has_dynamic_import(node));
             if !barren && cursor.goto_first_child() {
                 stack.push((node, visited));
-                incoming = self.child_state(node, cursor.node(), visited);
+                incoming = self.child_state(&stack, cursor.node());
                 continue;
             }
             loop {
                 if cursor.goto_next_sibling() {
-                    let Some(&(parent, parent_state)) = stack.last() else {
+                    if stack.is_empty() {
                         return;
-                    };
-                    incoming = self.child_state(parent, cursor.node(), parent_state);
+                    }
+                    incoming = self.child_state(&stack, cursor.node());
                     break;
                 }
                 if !cursor.goto_parent() {
@@ -355,19 +374,34 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn child_state(&self, parent: Node<'_>, child: Node<'_>, mut state: State) -> State {
+    /// The state `child` is visited in; `ancestors` ends with its parent.
+    fn child_state(&self, ancestors: &[(Node<'a>, State)], child: Node<'_>) -> State {
+        let ancestor = |n: usize| {
+            ancestors
+                .len()
+                .checked_sub(n)
+                .and_then(|i| ancestors.get(i))
+                .map(|&(node, _)| node)
+        };
+        let Some(&(parent, mut state)) = ancestors.last() else {
+            return State::default();
+        };
         match self.role(child) {
             Role::Type => state.in_type = true,
             Role::TypeAnnotation => {
                 state.in_type = true;
                 // With emitDecoratorMetadata, constructor parameter types of decorated
                 // classes become runtime references (Nest's constructor injection).
-                if self.emits_metadata(parent, state) {
+                if self.emits_metadata(parent, ancestor(3), state) {
                     state.metadata_position = true;
                 }
             }
-            Role::ClassBody if is_decorated_class(parent) => state.decorated_class = true,
-            Role::Class if !is_decorated_class(child) => state.decorated_class = false,
+            Role::ClassBody if is_decorated_class(parent, ancestor(2)) => {
+                state.decorated_class = true;
+            }
+            Role::Class if !is_decorated_class(child, Some(parent)) => {
+                state.decorated_class = false;
+            }
             _ => {}
         }
         if self.role(parent) == Role::TryStatement
@@ -382,13 +416,14 @@ impl<'a> Walker<'a> {
     /// with `emitDecoratorMetadata` TypeScript emits it as `design:paramtypes`, which is how Nest
     /// injects providers. (Decorated methods and fields emit metadata too, but their types are
     /// mostly interfaces such as express's `Request`, which TypeScript erases to `Object`.)
-    fn emits_metadata(&self, owner: Node<'_>, state: State) -> bool {
+    /// `method` is the grandparent of `owner` (parameter → formal_parameters → method).
+    fn emits_metadata(&self, owner: Node<'_>, method: Option<Node<'_>>, state: State) -> bool {
         if !state.decorated_class
             || !matches!(owner.kind(), "required_parameter" | "optional_parameter")
         {
             return false;
         }
-        let Some(method) = owner.parent().and_then(|p| p.parent()) else {
+        let Some(method) = method else {
             return false;
         };
         method.kind() == "method_definition"
@@ -608,7 +643,9 @@ pub(crate) fn has_decorator_child(node: Node<'_>) -> bool {
     node.children(&mut c).any(|ch| ch.kind() == "decorator")
 }
 
-fn is_decorated_class(node: Node<'_>) -> bool {
+/// Whether `node`, whose parent is `parent`, is a class with decorators (on the class, or on
+/// the `export` before it: `@Injectable() export class …`).
+fn is_decorated_class(node: Node<'_>, parent: Option<Node<'_>>) -> bool {
     if !matches!(
         node.kind(),
         "class_declaration" | "class" | "abstract_class_declaration"
@@ -616,9 +653,7 @@ fn is_decorated_class(node: Node<'_>) -> bool {
         return false;
     }
     has_decorator_child(node)
-        || node
-            .parent()
-            .is_some_and(|p| p.kind() == "export_statement" && has_decorator_child(p))
+        || parent.is_some_and(|p| p.kind() == "export_statement" && has_decorator_child(p))
 }
 
 fn has_keyword_child(node: Node<'_>, keyword: &str) -> bool {
@@ -757,6 +792,32 @@ export class S {
         // JavaScript never elides.
         assert!(!facts.is_elided(by("express")?, true, false));
         Ok(())
+    }
+
+    #[test]
+    fn deeply_nested_classes_and_types_are_walked_in_linear_time_on_a_small_stack() {
+        use crate::parse::deep_nesting::{nested, on_small_stack};
+        // 100,000 nested decorated classes: `Node::parent` per class searched down from the
+        // root (minutes); the walk now reads ancestors from its own stack.
+        let text = nested(
+            "import { B } from 'b';\n",
+            "@D() class A { constructor(b: B) {",
+            "",
+            "} }",
+            "\n",
+        );
+        let facts = on_small_stack(move || parse("a.ts", &text)).unwrap();
+        assert!(facts.metadata_refs.contains("B"));
+        // 100,000 nested generic types around `typeof import('m')`: every level searched its
+        // whole text for `import(` (minutes).
+        let text = nested("type T = ", "A<", "typeof import('m')", ">", ";\n");
+        let facts = on_small_stack(move || parse("a.ts", &text)).unwrap();
+        let imports: Vec<_> = facts
+            .imports
+            .iter()
+            .map(|i| (i.specifier.as_str(), i.kind, i.explicit_type))
+            .collect();
+        assert_eq!(imports, [("m", ImportKind::Dynamic, true)]);
     }
 
     #[test]

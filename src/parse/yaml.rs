@@ -1,9 +1,18 @@
 //! YAML via `saphyr` (maintained, YAML 1.2, keeps positions), turned into a small owned tree so
 //! that no parser type leaks into the model.
+//!
+//! saphyr's own `load_from_str` recurses once per nesting level with no limit (its flow
+//! collections stop at 255, block collections never: `- - - …` nests a sequence per two
+//! bytes), and its tree is cloned, hashed and dropped recursively. So the loader is fed here
+//! from the event parser, with the depth counted on the way and the text rejected past
+//! [`MAX_NESTING`](super::MAX_NESTING).
 
-use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
+use std::collections::BTreeMap;
 
-use super::ParseError;
+use saphyr::{MarkedYaml, Marker, Scalar, ScanError, YamlData, YamlLoader};
+use saphyr_parser::{BufferedInput, Event, Parser, SpannedEventReceiver};
+
+use super::{MAX_NESTING, ParseError, too_deep};
 use crate::source::{Span, to_u32};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -54,16 +63,7 @@ impl YamlNode {
 
 /// Parses the first document. An empty file is `Null`, not an error.
 pub fn parse(text: &str) -> Result<YamlNode, ParseError> {
-    let docs = MarkedYaml::load_from_str(text).map_err(|e| {
-        let m = e.marker();
-        let line = u32::try_from(m.line()).unwrap_or(u32::MAX);
-        let column = u32::try_from(m.col() + 1).unwrap_or(u32::MAX);
-        ParseError::new(format!(
-            "invalid YAML at line {line}, column {column}: {}",
-            e.info()
-        ))
-        .at(line, column)
-    })?;
+    let docs = load(text)?;
     Ok(docs.first().map_or(
         YamlNode {
             value: YamlValue::Null,
@@ -71,6 +71,115 @@ pub fn parse(text: &str) -> Result<YamlNode, ParseError> {
         },
         convert,
     ))
+}
+
+fn invalid(e: &ScanError) -> ParseError {
+    let m = e.marker();
+    let line = u32::try_from(m.line()).unwrap_or(u32::MAX);
+    let column = u32::try_from(m.col() + 1).unwrap_or(u32::MAX);
+    ParseError::new(format!(
+        "invalid YAML at line {line}, column {column}: {}",
+        e.info()
+    ))
+    .at(line, column)
+}
+
+/// What `MarkedYaml::load_from_str` does (the same input reader and loader, the same errors in
+/// the same order: a syntax error anywhere wins over the loader's), with the nesting bounded.
+fn load(text: &str) -> Result<Vec<MarkedYaml<'_>>, ParseError> {
+    let parser = Parser::new(BufferedInput::new(text.chars()));
+    let mut loader: YamlLoader<'_, MarkedYaml<'_>> = YamlLoader::default();
+    let mut depth = Depth::default();
+    for event in parser {
+        let (event, span) = event.map_err(|e| invalid(&e))?;
+        depth.check(&event, span.start)?;
+        loader.on_event(event, span);
+    }
+    if let Some(e) = loader.error() {
+        return Err(invalid(e));
+    }
+    Ok(loader.into_documents())
+}
+
+/// The nesting of the tree being loaded, counted from its events. An alias is replaced by a
+/// copy of its anchor's subtree, so it nests as deep as that subtree: each anchor's height is
+/// kept, or `&a [[…]]` repeated through aliases would build a tree deeper than its events.
+#[derive(Default)]
+struct Depth {
+    /// The open collections: (anchor id, the height of the tallest child closed so far).
+    open: Vec<(usize, usize)>,
+    /// Anchor id → the height of its node (0 for a scalar, 1 for `[1]`).
+    heights: BTreeMap<usize, usize>,
+    /// One past the highest anchor id seen (ids count up from 1 across documents).
+    next_anchor: usize,
+    /// The first anchor id of the current document.
+    document_anchors: usize,
+}
+
+impl Depth {
+    /// Records `event`, which starts at `at`; an error if the tree would nest deeper than
+    /// [`MAX_NESTING`].
+    fn check(&mut self, event: &Event<'_>, at: Marker) -> Result<(), ParseError> {
+        let too_deep = || too_deep(to_u32(at.line()), to_u32(at.col() + 1));
+        let height = match *event {
+            Event::DocumentStart(_) => {
+                self.document_anchors = self.next_anchor.max(1);
+                return Ok(());
+            }
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                self.note(anchor);
+                self.open.push((anchor, 0));
+                if self.open.len() > MAX_NESTING {
+                    return Err(too_deep());
+                }
+                return Ok(());
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let Some((anchor, tallest)) = self.open.pop() else {
+                    return Ok(());
+                };
+                let height = tallest + 1;
+                if anchor > 0 {
+                    self.heights.insert(anchor, height);
+                }
+                height
+            }
+            Event::Scalar(_, _, anchor, _) => {
+                self.note(anchor);
+                if anchor > 0 {
+                    self.heights.insert(anchor, 0);
+                }
+                0
+            }
+            Event::Alias(anchor) => {
+                // `load_from_str` forgets anchors at each document (saphyr-parser
+                // `Parser::load`); iterating the events does not, so an alias to an earlier
+                // document's anchor is the error it would have been.
+                if anchor < self.document_anchors {
+                    return Err(invalid(&ScanError::new_str(
+                        at,
+                        "while parsing node, found unknown anchor",
+                    )));
+                }
+                let height = self.heights.get(&anchor).copied().unwrap_or(0);
+                if self.open.len() + height > MAX_NESTING {
+                    return Err(too_deep());
+                }
+                height
+            }
+            _ => return Ok(()),
+        };
+        if let Some((_, tallest)) = self.open.last_mut() {
+            *tallest = (*tallest).max(height);
+        }
+        Ok(())
+    }
+
+    fn note(&mut self, anchor: usize) {
+        if anchor > 0 {
+            self.next_anchor = self.next_anchor.max(anchor + 1);
+        }
+    }
 }
 
 fn span(node: &MarkedYaml<'_>) -> Span {
@@ -135,6 +244,76 @@ mod tests {
         assert_eq!(items, ["apps/*", "!apps/legacy"]);
         assert_eq!(packages.items()[1].span.line, 3);
         Ok(())
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_with_its_position_on_a_small_stack() {
+        use crate::parse::deep_nesting::{nested, on_small_stack};
+        use crate::parse::{MAX_NESTING, too_deep};
+        // Block sequences nest a level per two bytes; saphyr's own loader recursed on them
+        // without limit. Complex keys nest mappings the same way. `a:` is the first level: the
+        // 64th collection under it is one too many.
+        let block = [
+            (
+                nested("a:\n  ", "- ", "1", "", "\n"),
+                2,
+                3 + 2 * (MAX_NESTING - 1),
+            ),
+            (nested("", "? ", "1", "", "\n"), 1, 1 + 2 * MAX_NESTING),
+        ];
+        for (text, line, column) in block {
+            let result = on_small_stack(move || parse(&text).map(|_| ()));
+            let column = u32::try_from(column).unwrap();
+            assert_eq!(result, Err(too_deep(line, column)));
+        }
+        // Flow collections: saphyr's scanner reads ahead for a possible key and stops at 255
+        // flow levels ("recursion limit exceeded") before the loader sees level 65.
+        for (open, close) in [("[", "]"), ("{a: ", "}")] {
+            let text = nested("a: ", open, "1", close, "\n");
+            let result = on_small_stack(move || parse(&text).map(|_| ()));
+            assert!(result.is_err());
+        }
+        let text = format!("a: {}1{}\n", "[".repeat(100), "]".repeat(100));
+        let column = u32::try_from(4 + (MAX_NESTING - 1)).unwrap();
+        assert_eq!(parse(&text).map(|_| ()), Err(too_deep(1, column)));
+        // An alias is a copy of its anchor: anchors of 20 levels, each holding an alias of the
+        // last, build a tree 100 levels deep from events that never open more than 21.
+        let mut chain = format!("a0: &a0 {}1{}\n", "[".repeat(20), "]".repeat(20));
+        for i in 1..6 {
+            chain.push_str(&format!(
+                "a{i}: &a{i} {}*a{}{}\n",
+                "[".repeat(20),
+                i - 1,
+                "]".repeat(20)
+            ));
+        }
+        let err = parse(&chain).unwrap_err();
+        assert!(err.message.contains("levels deep"), "{err}");
+        // Up to the limit, it parses.
+        let text = format!(
+            "a: {}1{}\n",
+            "[".repeat(MAX_NESTING - 1),
+            "]".repeat(MAX_NESTING - 1)
+        );
+        assert!(on_small_stack(move || parse(&text).is_ok()));
+        let text = format!("a:\n  {}1\n", "- ".repeat(MAX_NESTING - 1));
+        assert!(on_small_stack(move || parse(&text).is_ok()));
+    }
+
+    #[test]
+    fn anchors_do_not_cross_documents_and_errors_are_saphyrs() {
+        // As `load_from_str`: the second document cannot see the first one's anchor.
+        let err = parse("a: &x 1\n---\nb: *x\n").unwrap_err();
+        assert!(err.message.contains("unknown anchor"), "{err}");
+        assert_eq!(err.at.map(|p| p.line), Some(3));
+        // Within a document, aliases are copies.
+        let node = parse("a: &x [1, 2]\nb: *x\n").unwrap();
+        assert_eq!(node.get("b").map(|b| b.items().len()), Some(2));
+        // A loader error (a duplicated key) and a later syntax error: the syntax error wins.
+        let err = parse("a: 1\na: 2\nb: [\n").unwrap_err();
+        assert!(!err.message.contains("duplicated"), "{err}");
+        let err = parse("a: 1\na: 2\n").unwrap_err();
+        assert!(err.message.contains("duplicated"), "{err}");
     }
 
     #[test]

@@ -13,6 +13,7 @@
 
 use std::borrow::Cow;
 
+use crate::parse::MAX_NESTING;
 use crate::parse::yaml::{YamlNode, YamlValue};
 
 /// The value part of a line.
@@ -142,13 +143,16 @@ pub(crate) fn yaml(text: &str) -> Result<Vec<Line<'_>>, Unsupported> {
             }
         };
         let depth = u16::try_from(depth).map_err(|_| unsupported("nesting too deep"))?;
+        let children = depth
+            .checked_add(1)
+            .ok_or_else(|| unsupported("nesting too deep"))?;
         let start = out.len();
         if is_item {
             let rest = content[1..].trim_start();
             if looks_like_mapping(rest) {
                 return Err(unsupported("a mapping inside a sequence"));
             }
-            let value = scalar_value(rest, &mut out, depth + 1, number).map_err(unsupported)?;
+            let value = scalar_value(rest, &mut out, children, number).map_err(unsupported)?;
             out.insert(
                 start,
                 Line {
@@ -160,7 +164,7 @@ pub(crate) fn yaml(text: &str) -> Result<Vec<Line<'_>>, Unsupported> {
             );
         } else {
             let (key, rest) = split_key(content).map_err(unsupported)?;
-            let value = scalar_value(rest, &mut out, depth + 1, number).map_err(unsupported)?;
+            let value = scalar_value(rest, &mut out, children, number).map_err(unsupported)?;
             out.insert(
                 start,
                 Line {
@@ -237,7 +241,7 @@ fn scalar_value<'a>(
             Ok(Value::Scalar(s))
         }
         b'{' | b'[' => {
-            let used = flow(rest, out, child_depth, number)?;
+            let used = flow(rest, out, child_depth, number, 1)?;
             if !strip_comment(&rest[used..]).is_empty() {
                 return Err("text after a flow collection");
             }
@@ -340,14 +344,21 @@ fn escape(s: &str) -> Option<(char, usize)> {
     Some((char::from_u32(code)?, 1 + len))
 }
 
-/// A one-line flow collection at the start of `s`: pushes its members as lines at `depth` and
-/// returns the bytes it used.
+/// A one-line flow collection at the start of `s`, itself `level` collections deep (1 for the
+/// outermost): pushes its members as lines at `depth` and returns the bytes it used.
+///
+/// Recursive, one call per level: past [`MAX_NESTING`] the text is left to the full parser
+/// (which rejects it), as `a: ` and 100,000 `[` overflowed the stack here and aborted the scan.
 fn flow<'a>(
     s: &'a str,
     out: &mut Vec<Line<'a>>,
     depth: u16,
     number: u32,
+    level: usize,
 ) -> Result<usize, &'static str> {
+    if level > MAX_NESTING {
+        return Err("flow collections nested too deep");
+    }
     let bytes = s.as_bytes();
     let close = if bytes[0] == b'{' { b'}' } else { b']' };
     let mapping = close == b'}';
@@ -382,7 +393,8 @@ fn flow<'a>(
         let at = out.len();
         let value = match bytes.get(i) {
             Some(b'{' | b'[') => {
-                i += flow(&s[i..], out, depth + 1, number)?;
+                let inner = depth.checked_add(1).ok_or("nesting too deep")?;
+                i += flow(&s[i..], out, inner, number, level + 1)?;
                 Value::Block
             }
             Some(_) => {
@@ -650,6 +662,29 @@ mod tests {
         let slow = from_tree(&tree);
         assert_eq!(shape(&fast), shape(&slow));
         Ok(())
+    }
+
+    #[test]
+    fn deep_flow_collections_are_left_to_the_full_parser_on_a_small_stack() {
+        use crate::parse::deep_nesting::{nested, on_small_stack};
+        // pnpm-lock.yaml with `a: ` and 100,000 `[`, and berry's `{a: ` the same way: both
+        // overflowed the stack in `flow`.
+        for (open, close) in [("[", "]"), ("{a: ", "}")] {
+            let text = nested("a: ", open, "1", close, "\n");
+            let result = on_small_stack(move || yaml(&text).map(|lines| lines.len()));
+            assert_eq!(
+                result,
+                Err(Unsupported {
+                    line: 1,
+                    reason: "flow collections nested too deep"
+                })
+            );
+        }
+        // Up to the limit the fast reader still reads them.
+        let depth = crate::parse::MAX_NESTING;
+        let text = format!("a: {}1{}\n", "[".repeat(depth), "]".repeat(depth));
+        let lines = yaml(&text).map_err(|e| format!("{e:?}"));
+        assert_eq!(lines.map(|l| l.len()), Ok(depth + 1));
     }
 
     #[test]

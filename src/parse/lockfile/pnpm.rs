@@ -430,6 +430,21 @@ pub fn ref_version(name: &str, reference: &str) -> Option<String> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn deep_flow_collections_are_a_parse_error_on_a_small_stack() {
+        use crate::parse::deep_nesting::{nested, on_small_stack};
+        // `a: ` and 100,000 `[` aborted the scan (stack overflow in the line reader).
+        let text = nested("lockfileVersion: '9.0'\na: ", "[", "1", "]", "\n");
+        let result = on_small_stack(move || parse("pnpm-lock.yaml", &text).map(|_| ()));
+        let err = result.unwrap_err();
+        assert_eq!(err.at.map(|p| p.line), Some(2), "{err}");
+        // Past the line reader's limit but within the YAML scanner's, the depth limit speaks.
+        let depth = 100;
+        let text = format!("a: {}1{}\n", "[".repeat(depth), "]".repeat(depth));
+        let err = parse("pnpm-lock.yaml", &text).unwrap_err();
+        assert!(err.message.contains("levels deep"), "{err}");
+    }
+
     const V9: &str = "lockfileVersion: '9.0'
 
 settings:
