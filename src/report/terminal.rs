@@ -210,13 +210,19 @@ fn render_finding(out: &mut String, p: &Paint, analysis: &Analysis, f: &Finding)
         let number = loc.line.to_string();
         let pad = " ".repeat(number.len());
         let expanded = line.replace('\t', "    ");
-        let start = usize::try_from(loc.column).unwrap_or(1).saturating_sub(1);
         let end = match (loc.end_line, loc.end_column) {
-            (Some(l), Some(c)) if l == loc.line => {
-                usize::try_from(c).unwrap_or(1).saturating_sub(1)
-            }
-            _ => expanded.chars().count(),
+            (Some(l), Some(c)) if l == loc.line => Some(c),
+            _ => None,
         };
+        // Redaction may have shortened the line: move the columns with it.
+        let (column, end) = analysis
+            .snippets
+            .shown_span(&loc.path, loc.line, loc.column, end);
+        let start = usize::try_from(column).unwrap_or(1).saturating_sub(1);
+        let end = end.map_or_else(
+            || expanded.chars().count(),
+            |c| usize::try_from(c).unwrap_or(1).saturating_sub(1),
+        );
         let width = end.saturating_sub(start).max(1);
         let _ = writeln!(out, "  {pad} {}", p.blue("|"));
         let _ = writeln!(out, "  {} {} {expanded}", p.blue(&number), p.blue("|"));
