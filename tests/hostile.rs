@@ -1,5 +1,6 @@
 //! Hostile repositories: secrets planted where the report quotes the repository must not
-//! reach any output. Each fixture is made at test time from a committed one (live-looking
+//! reach any output, and control characters in names must not reach the terminal raw. Each
+//! fixture is made at test time from a committed one (raw control characters and live-looking
 //! tokens do not belong in committed files).
 
 mod common;
@@ -279,4 +280,90 @@ fn secrets_never_reach_an_output() {
             .chars()
             .count()
     );
+}
+
+#[test]
+fn control_characters_never_reach_the_terminal_raw() {
+    let root = copy_fixture("single-package-express", "controls");
+    let _cleanup = Cleanup(&root);
+    // JSON escapes decode to raw ESC, BEL and RLO in the package and dependency names.
+    write(
+        &root,
+        "package.json",
+        r#"{
+  "name": "svc\u001b]0;pwned\u0007\u202e",
+  "version": "1.0.0",
+  "main": "src/server.js",
+  "scripts": { "start": "node src/server.js" },
+  "dependencies": {
+    "express": "^4.19.2",
+    "evil\u001b[2J\u0007\u2066": "^1.0.0"
+  },
+  "devDependencies": { "jest": "^29.7.0" }
+}
+"#,
+    );
+    // A file name with ESC, BEL and a bidi override, and a raw ESC on the flagged line.
+    write(
+        &root,
+        "src/a\u{1b}]0;title\u{7}\u{202e}sj.js",
+        "const x = require('left-pad'); // \u{1b}[2J\u{9b}\t\u{200f}\n",
+    );
+
+    let analysis = scan_path(&root, "hostile-controls", None);
+    let report = &analysis.report;
+    assert!(
+        report
+            .findings
+            .iter()
+            .any(|f| f.message.contains('\u{1b}') && f.rule == "deps/unused"),
+        "the dependency name must reach the report: {:?}",
+        report.findings
+    );
+    assert!(
+        report
+            .findings
+            .iter()
+            .any(|f| f.location.path.contains('\u{202e}')),
+        "the file name must reach the report"
+    );
+    assert!(report.services.iter().any(|s| s.name.contains('\u{7}')));
+
+    let plain = terminal::render(
+        &analysis,
+        &Options {
+            color: false,
+            verbose: true,
+        },
+    );
+    assert!(!plain.contains('\u{1b}'), "raw ESC:\n{plain}");
+    assert!(!plain.contains('\u{7}'), "raw BEL:\n{plain}");
+    assert!(!plain.contains('\u{9b}'), "raw CSI:\n{plain}");
+    for bidi in [
+        '\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}', '\u{202e}', '\u{2066}', '\u{2067}',
+        '\u{2068}', '\u{2069}', '\u{200e}', '\u{200f}', '\u{061c}',
+    ] {
+        assert!(!plain.contains(bidi), "raw {bidi:?}:\n{plain}");
+    }
+    for shown in [
+        r"svc\x1b]0;pwned\x07\u{202e}",
+        r"evil\x1b[2J\x07\u{2066}",
+        r"src/a\x1b]0;title\x07\u{202e}sj.js",
+        r"// \x1b[2J\u{9b}    \u{200f}",
+    ] {
+        assert!(plain.contains(shown), "{shown} not shown in\n{plain}");
+    }
+
+    // With colour, seaworthy's own escapes are there, the repository's still are not.
+    let colour = terminal::render(
+        &analysis,
+        &Options {
+            color: true,
+            verbose: true,
+        },
+    );
+    assert!(colour.contains("\u{1b}[1;31m"), "colour escapes still work");
+    assert!(!colour.contains('\u{7}') && !colour.contains("\u{1b}]"));
+    assert!(!colour.contains("\u{1b}[2J"));
+    assert!(colour.contains(r"evil\x1b[2J"));
 }
