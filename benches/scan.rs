@@ -11,9 +11,9 @@
 //! scan, then times each stage `--runs` times (default 5) and prints min / median / max wall
 //! time and the peak RSS of the process. The stages are discovery alone; discovery plus the
 //! manifests and configs (everything `load` reads except source files); discovery plus the
-//! whole `load` (sources included); the full `seaworthy::scan`; and a tree-sitter parse floor
-//! (read and parse every source, nothing else). Another timing is one more entry in
-//! [`stages`].
+//! whole `load` (sources included); the full `seaworthy::scan`; a tree-sitter parse floor
+//! (read and parse every source, nothing else); and the redaction step on one added finding
+//! per source file. Another timing is one more entry in [`stages`].
 //!
 //! Without `--bench` (which `cargo bench` passes) the binary runs in smoke mode: one small tree,
 //! one run, and a failure if the scan reports errors. That is what `cargo test --all-targets`
@@ -190,7 +190,72 @@ fn stages(root: &Path, threads: usize) -> Vec<Stage<'_>> {
             }),
         },
         parse_floor(root, threads),
+        redaction(root, threads),
     ]
+}
+
+/// The redaction step alone, on an analysis of the tree with one finding per source file added
+/// (so 10,000 findings on the 10,000-file tree): each has a message, help, a related entry and
+/// its file's first line as snippet, and one in ten quotes a dependency spec with credentials.
+/// The timed work includes one clone of the analysis, since the step consumes it. The
+/// analysis is built once, untimed.
+fn redaction(root: &Path, threads: usize) -> Stage<'static> {
+    use seaworthy::finding::{Category, Finding, Location, Related, Severity};
+    let mut analysis = seaworthy::scan(&scan_options(root, threads), &|_stage| {})
+        .expect("the generated tree is a readable directory");
+    let sources: Vec<String> = seaworthy::discover::discover(root, threads)
+        .files
+        .into_iter()
+        .filter(|f| matches!(f.kind, Some(FileKind::Source { .. })))
+        .map(|f| f.path)
+        .collect();
+    for (i, path) in sources.iter().enumerate() {
+        let spec = if i % 10 == 0 {
+            format!("git+https://ghp_{i:036}@github.com/acme/dep-{i}.git")
+        } else {
+            format!("^1.{i}.0")
+        };
+        let line = std::fs::read_to_string(root.join(path))
+            .ok()
+            .and_then(|t| t.lines().next().map(str::to_string))
+            .unwrap_or_default();
+        analysis.snippets.insert(path, 1, &line);
+        analysis.report.findings.push(Finding {
+            rule: "deps/undeclared".to_string(),
+            severity: Severity::Error,
+            category: Category::Dependencies,
+            message: format!("`dep-{i}` (`{spec}`) is imported but not declared in {path}"),
+            help: format!("add \"dep-{i}\": \"{spec}\" to dependencies"),
+            location: Location {
+                path: path.clone(),
+                line: 1,
+                column: 1,
+                end_line: None,
+                end_column: None,
+            },
+            related: vec![Related {
+                path: "package.json".to_string(),
+                line: 3,
+                message: format!("`dep-{i}` is declared here"),
+            }],
+            service: Some("api".to_string()),
+            workspace: Some(format!("@acme/pkg-{i}")),
+            fingerprint: format!("{i:032x}"),
+            baseline_state: None,
+            suppressed: None,
+            key: String::new(),
+            package_dir: None,
+        });
+    }
+    Stage {
+        label: "redact +1 finding/file",
+        run: Box::new(move || {
+            seaworthy::report::redact::analysis(analysis.clone())
+                .report
+                .findings
+                .len()
+        }),
+    }
 }
 
 thread_local! {

@@ -6,7 +6,7 @@
 //! discover (ignore walk)  →  read and parse each file in parallel into owned facts (rayon)
 //! →  build the repository model (workspaces, packages, tsconfigs, services)
 //! →  run every rule over the model (rayon)  →  sort and fingerprint
-//! →  score  →  render (terminal, JSON, HTML)
+//! →  score  →  redact secrets (report::redact)  →  render (terminal, JSON, HTML)
 //! ```
 //!
 //! Nothing in the repository is executed, no link is followed out of its root, and a file
@@ -222,11 +222,13 @@ pub fn scan(options: &ScanOptions, progress: Progress<'_>) -> Result<Analysis, S
             .collect(),
         errors,
     };
-    Ok(Analysis { report, snippets })
+    // The one redaction step: nothing from the repository reaches a renderer without it.
+    Ok(report::redact::analysis(Analysis { report, snippets }))
 }
 
-/// Reads the lines findings point at. Files are re-read here, once each, only when a finding
-/// points into them, so the parse stage need not keep every text in memory.
+/// Reads the lines findings point at, whole (redaction cuts them after replacing secrets).
+/// Files are re-read here, once each, only when a finding points into them, so the parse stage
+/// need not keep every text in memory.
 fn snippets(model: &Model, findings: &[Finding]) -> Snippets {
     let mut wanted: std::collections::BTreeMap<&str, Vec<u32>> = std::collections::BTreeMap::new();
     for f in findings {
@@ -242,7 +244,7 @@ fn snippets(model: &Model, findings: &[Finding]) -> Snippets {
         };
         for line in lines {
             if let Some(content) = source::line_text(&text, line) {
-                snippets.insert(path, line, content);
+                snippets.insert_whole(path, line, content);
             }
         }
     }

@@ -374,3 +374,40 @@ fn caps_the_rows_of_a_rule_and_counts_the_rest() {
         analysis.report.findings.len()
     );
 }
+
+#[test]
+fn control_and_bidi_characters_stay_inside_escaped_text() {
+    let dir = TempDir::new("controls");
+    // Raw ESC, BEL and bidi controls (JSON escapes decode to them) next to markup.
+    dir.write(
+        "package.json",
+        r#"{
+  "name": "<b>svc\u001b]0;pwned\u0007\u202e</b>",
+  "scripts": { "start": "node index.js" },
+  "dependencies": { "evil\u001b[2J\u2066<i>": "^1.0.0" }
+}
+"#,
+    );
+    dir.write(
+        "src/a\u{1b}]0;t\u{7}\u{202e}<u>.js",
+        "require('left-pad'); // \u{1b}[2J</pre>\u{200f}\n",
+    );
+    let analysis = scan(&dir.0);
+    let html = seaworthy::report::html::render(&analysis).unwrap();
+    let markup = markup_only(&html);
+    for tag in ["<b>svc", "\u{2066}<i>", "<u>.js", "</pre>\u{200f}"] {
+        assert!(!markup.contains(tag), "unescaped {tag:?}");
+    }
+    // Escaped, the names are still there, control characters and all, as text.
+    assert!(html.contains("&lt;b&gt;svc\u{1b}]0;pwned\u{7}\u{202e}&lt;&#x2F;b&gt;"));
+    assert!(html.contains("evil\u{1b}[2J\u{2066}&lt;i&gt;"));
+    assert!(html.contains("a\u{1b}]0;t\u{7}\u{202e}&lt;u&gt;.js"));
+    assert!(html.contains("\u{1b}[2J&lt;&#x2F;pre&gt;\u{200f}"));
+    // The embedded JSON escapes the C0 controls and parses to the canonical report.
+    let data = between(&html, DATA_OPEN, "</script>");
+    assert!(!data.contains('<') && !data.contains('\u{1b}') && !data.contains('\u{7}'));
+    let parsed: serde_json::Value = serde_json::from_str(data).expect("embedded JSON parses");
+    let canonical: serde_json::Value =
+        serde_json::from_str(&seaworthy::report::json::render(&analysis.report)).unwrap();
+    assert_eq!(parsed, canonical);
+}

@@ -18,6 +18,7 @@ pub(crate) mod node_builtins;
 pub(crate) mod prod_only_installs;
 pub(crate) mod provided_by_runtime;
 pub(crate) mod script_dirs;
+pub(crate) mod secrets;
 pub(crate) mod test_dirs;
 pub(crate) mod test_markers;
 pub(crate) mod ts_runners;
@@ -26,6 +27,17 @@ pub(crate) mod ts_runners;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Entry {
     pub(crate) name: &'static str,
+    pub(crate) reason: &'static str,
+    pub(crate) source: &'static str,
+}
+
+/// One pattern of a domain table matched by regular expression (the `regex` crate's syntax):
+/// an identifier, the expression, why it is in the table, and where the shape is documented.
+/// What a match means (which part is the secret, for instance) is stated by the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Pattern {
+    pub(crate) id: &'static str,
+    pub(crate) regex: &'static str,
     pub(crate) reason: &'static str,
     pub(crate) source: &'static str,
 }
@@ -93,6 +105,43 @@ mod tests {
                     !entry.source.trim().is_empty(),
                     "{table}: {:?} has no source",
                     entry.name
+                );
+            }
+        }
+    }
+
+    /// Every pattern table of the layer, by its constant's name.
+    const PATTERN_TABLES: &[(&str, &[Pattern])] = &[
+        ("SECRET_PATTERNS", secrets::SECRET_PATTERNS),
+        ("BENIGN_VALUES", secrets::BENIGN_VALUES),
+    ];
+
+    #[test]
+    fn every_pattern_table_has_unique_ids_and_says_why_and_where() {
+        for (table, patterns) in PATTERN_TABLES {
+            assert!(!patterns.is_empty(), "{table} is empty");
+            let mut seen = BTreeSet::new();
+            for pattern in *patterns {
+                assert!(!pattern.id.is_empty(), "{table}: a pattern has no id");
+                assert!(
+                    seen.insert(pattern.id),
+                    "{table}: {:?} is listed twice",
+                    pattern.id
+                );
+                assert!(
+                    !pattern.regex.is_empty(),
+                    "{table}: {:?} has no regex",
+                    pattern.id
+                );
+                assert!(
+                    !pattern.reason.trim().is_empty(),
+                    "{table}: {:?} has no reason",
+                    pattern.id
+                );
+                assert!(
+                    !pattern.source.trim().is_empty(),
+                    "{table}: {:?} has no source",
+                    pattern.id
                 );
             }
         }

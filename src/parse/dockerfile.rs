@@ -136,13 +136,17 @@ pub fn parse(path: &str, text: &str) -> Result<Dockerfile, ParseError> {
         let (keyword, args) = logical
             .split_once(char::is_whitespace)
             .unwrap_or((logical, ""));
+        let written = keyword;
         let keyword = keyword.to_ascii_uppercase();
         let line = crate::source::to_u32(start + 1);
         if !KNOWN.contains(&keyword.as_str()) {
-            return Err(
-                ParseError::new(format!("unknown instruction `{keyword}` at line {line}"))
-                    .at(line, 1),
-            );
+            // Quoted as written, not upper-cased: the word may be a pasted token, and the
+            // report's redaction recognises tokens by their case-sensitive shapes.
+            return Err(ParseError::new(format!(
+                "unknown instruction `{}` at line {line}",
+                quoted_word(written)
+            ))
+            .at(line, 1));
         }
         let args = args.trim().to_string();
         if args.is_empty() && NEED_ARGS.contains(&keyword.as_str()) {
@@ -191,6 +195,18 @@ pub fn parse(path: &str, text: &str) -> Result<Dockerfile, ParseError> {
     }
     build_stages(&mut df)?;
     Ok(df)
+}
+
+/// Longest unknown instruction word quoted in an error; longer ones end in `…`. Long enough for
+/// every token shape the redaction knows to keep its prefix and be recognised.
+const MAX_QUOTED_WORD_CHARS: usize = 64;
+
+fn quoted_word(word: &str) -> String {
+    let mut out: String = word.chars().take(MAX_QUOTED_WORD_CHARS).collect();
+    if word.chars().nth(MAX_QUOTED_WORD_CHARS).is_some() {
+        out.push('…');
+    }
+    out
 }
 
 /// Parser directives: `# key=value` lines at the very top, before any other line.
@@ -314,5 +330,17 @@ mod tests {
         assert!(parse("Dockerfile", "FROM node:20\nRUN <<EOF\necho").is_err());
         assert!(parse("Dockerfile", "FROM node:20\nCOPY\n").is_err());
         assert!(parse("Dockerfile", "FROM node:20\nRUNN x\n").is_err());
+    }
+
+    #[test]
+    fn an_unknown_instruction_is_quoted_as_written_and_cut() {
+        let message = |text: &str| parse("Dockerfile", text).err().map(|e| e.message);
+        assert_eq!(
+            message("FROM node:20\nrunn x\n").as_deref(),
+            Some("unknown instruction `runn` at line 2")
+        );
+        let long = "x".repeat(100);
+        let expected = format!("unknown instruction `{}…` at line 2", "x".repeat(64));
+        assert_eq!(message(&format!("FROM node:20\n{long}\n")), Some(expected));
     }
 }

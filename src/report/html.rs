@@ -898,7 +898,11 @@ fn finding_view<'a>(analysis: &'a Analysis, f: &'a Finding) -> FindingView<'a> {
                 (Some(line), Some(column)) if line == loc.line => Some(column),
                 _ => None,
             };
-            split_snippet(text, loc.column, end)
+            // Redaction may have shortened the line: move the columns with it.
+            let (column, end) = analysis
+                .snippets
+                .shown_span(&loc.path, loc.line, loc.column, end);
+            split_snippet(text, column, end)
         }),
         related: &f.related,
         service: f.service.as_deref().unwrap_or(""),

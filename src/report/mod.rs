@@ -3,6 +3,7 @@
 
 pub mod html;
 pub mod json;
+pub mod redact;
 pub mod terminal;
 
 use std::collections::BTreeMap;
@@ -233,10 +234,28 @@ pub struct RuleInfo {
 }
 
 /// Source lines that findings point at, for the terminal and HTML renderers. Not part of the
-/// JSON: it would duplicate the repository and could carry secrets.
+/// JSON: it would duplicate the repository. The pipeline stores whole lines; the redaction step
+/// (`redact::analysis`) replaces their secrets and only then cuts them for display, so that a
+/// cut never leaves a secret's prefix that no longer looks like one.
 #[derive(Debug, Clone, Default)]
 pub struct Snippets {
-    lines: BTreeMap<String, BTreeMap<u32, String>>,
+    lines: BTreeMap<String, BTreeMap<u32, Snippet>>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Snippet {
+    text: String,
+    /// What redaction replaced, in order, to move columns of the file onto the shown text.
+    moves: Vec<ColumnMove>,
+}
+
+/// A stretch of a source line that redaction replaced: characters `start..end` (0-based) of
+/// the line as written became `replaced_by` characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ColumnMove {
+    pub(crate) start: u32,
+    pub(crate) end: u32,
+    pub(crate) replaced_by: u32,
 }
 
 /// Longest snippet line kept; longer lines are cut (minified bundles, lockfile lines).
@@ -244,19 +263,88 @@ const MAX_SNIPPET_CHARS: usize = 240;
 
 impl Snippets {
     pub fn get(&self, path: &str, line: u32) -> Option<&str> {
-        self.lines.get(path)?.get(&line).map(String::as_str)
+        self.lines.get(path)?.get(&line).map(|s| s.text.as_str())
     }
 
+    /// A finding's 1-based start column and exclusive end column in the file, moved onto the
+    /// shown line: text after a redacted secret moves by the difference in length, and a column
+    /// inside a secret moves to the marker's start (or, for the end, its end).
+    pub fn shown_span(
+        &self,
+        path: &str,
+        line: u32,
+        column: u32,
+        end_column: Option<u32>,
+    ) -> (u32, Option<u32>) {
+        let moves = self
+            .lines
+            .get(path)
+            .and_then(|l| l.get(&line))
+            .map_or(&[][..], |s| s.moves.as_slice());
+        let shown = |column: u32, is_end: bool| -> u32 {
+            let at = i64::from(column.max(1)) - 1;
+            let mut shift = 0i64;
+            for m in moves {
+                let (start, end) = (i64::from(m.start), i64::from(m.end));
+                if at >= end {
+                    shift += i64::from(m.replaced_by) - (end - start);
+                } else if at > start {
+                    let inside = if is_end {
+                        start + i64::from(m.replaced_by)
+                    } else {
+                        start
+                    };
+                    return u32::try_from(inside + shift + 1).unwrap_or(column);
+                } else {
+                    break;
+                }
+            }
+            u32::try_from(at + shift + 1).unwrap_or(column)
+        };
+        (shown(column, false), end_column.map(|c| shown(c, true)))
+    }
+
+    /// Stores a line for display, cut to the display length.
     pub fn insert(&mut self, path: &str, line: u32, text: &str) {
-        let original = text;
-        let mut text: String = original.chars().take(MAX_SNIPPET_CHARS).collect();
-        if original.chars().nth(MAX_SNIPPET_CHARS).is_some() {
-            text.push('…');
+        self.insert_redacted(path, line, text, Vec::new());
+    }
+
+    /// Stores a whole line, as the pipeline reads it, for the redaction step.
+    pub(crate) fn insert_whole(&mut self, path: &str, line: u32, text: &str) {
+        self.lines.entry(path.to_string()).or_default().insert(
+            line,
+            Snippet {
+                text: text.to_string(),
+                moves: Vec::new(),
+            },
+        );
+    }
+
+    /// Stores a redacted line, cut to the display length, with what redaction moved.
+    pub(crate) fn insert_redacted(
+        &mut self,
+        path: &str,
+        line: u32,
+        text: &str,
+        moves: Vec<ColumnMove>,
+    ) {
+        let mut shown: String = text.chars().take(MAX_SNIPPET_CHARS).collect();
+        if text.chars().nth(MAX_SNIPPET_CHARS).is_some() {
+            shown.push('…');
         }
         self.lines
             .entry(path.to_string())
             .or_default()
-            .insert(line, text);
+            .insert(line, Snippet { text: shown, moves });
+    }
+
+    /// Every stored line: (path, line number, text), sorted.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, u32, &str)> {
+        self.lines.iter().flat_map(|(path, lines)| {
+            lines
+                .iter()
+                .map(move |(line, s)| (path.as_str(), *line, s.text.as_str()))
+        })
     }
 }
 

@@ -1,7 +1,14 @@
 //! The terminal summary: findings grouped by file with the line they point at (annotated in
 //! the style of rustc and ruff), then the score, the categories and one line per service.
 //! Colour only when asked for or when stdout is a terminal.
+//!
+//! Every string from the repository (paths, names, messages, help, source lines) goes through
+//! [`visible`] before it is printed: control characters (C0 with tab and newline, DEL, C1) and
+//! bidirectional controls are shown as escapes (`\x1b`, `\u{202e}`), so a file or package name
+//! cannot set the window title, clear the screen or reorder what a reader sees. Only the colour
+//! escapes written here reach the terminal raw.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -71,7 +78,7 @@ pub fn render(analysis: &Analysis, options: &Options) -> String {
         by_file.entry(f.location.path.as_str()).or_default().push(f);
     }
     for (path, findings) in &by_file {
-        let _ = writeln!(out, "{}", p.bold(&p.paint("4", path)));
+        let _ = writeln!(out, "{}", p.bold(&p.paint("4", &visible(path))));
         for f in findings {
             render_finding(&mut out, &p, analysis, f);
         }
@@ -127,20 +134,20 @@ pub fn render(analysis: &Analysis, options: &Options) -> String {
         let _ = writeln!(out, "  {}", categories.join(" · "));
     }
     if !report.services.is_empty() {
-        let width = report
-            .services
+        let names: Vec<Cow<'_, str>> = report.services.iter().map(|s| visible(&s.name)).collect();
+        let width = names
             .iter()
-            .map(|s| s.name.chars().count())
+            .map(|n| n.chars().count())
             .max()
             .unwrap_or(0)
             .min(40);
         let _ = writeln!(out, "{}", p.bold("Services"));
-        for s in &report.services {
+        for (s, name) in report.services.iter().zip(&names) {
             let counts = &s.counts;
             let _ = writeln!(
                 out,
                 "  {:<width$}  {:<10} {}  {}",
-                s.name,
+                name,
                 format!("{:?}", s.kind).to_lowercase(),
                 p.rating(s.score, s.rating),
                 p.dim(&format!(
@@ -161,7 +168,7 @@ pub fn render(analysis: &Analysis, options: &Options) -> String {
         for e in report.errors.iter().take(limit) {
             let at =
                 e.at.map_or_else(String::new, |at| format!(":{}:{}", at.line, at.column));
-            let _ = writeln!(out, "  {}{at}: {}", e.path, e.message);
+            let _ = writeln!(out, "  {}{at}: {}", visible(&e.path), visible(&e.message));
         }
         if report.errors.len() > limit {
             let _ = writeln!(
@@ -195,31 +202,44 @@ fn render_finding(out: &mut String, p: &Paint, analysis: &Analysis, f: &Finding)
         out,
         "{}{} {}",
         p.severity(f.severity),
-        p.bold(&format!("[{}]", f.rule)),
-        p.bold(&f.message)
+        p.bold(&format!("[{}]", visible(&f.rule))),
+        p.bold(&visible(&f.message))
     );
     let _ = writeln!(
         out,
         "  {} {}:{}:{}",
         p.blue("-->"),
-        loc.path,
+        visible(&loc.path),
         loc.line,
         loc.column
     );
     if let Some(line) = analysis.snippets.get(&loc.path, loc.line) {
         let number = loc.line.to_string();
         let pad = " ".repeat(number.len());
-        let expanded = line.replace('\t', "    ");
-        let start = usize::try_from(loc.column).unwrap_or(1).saturating_sub(1);
         let end = match (loc.end_line, loc.end_column) {
-            (Some(l), Some(c)) if l == loc.line => {
-                usize::try_from(c).unwrap_or(1).saturating_sub(1)
-            }
-            _ => expanded.chars().count(),
+            (Some(l), Some(c)) if l == loc.line => Some(c),
+            _ => None,
         };
-        let width = end.saturating_sub(start).max(1);
+        // Columns count characters of the line as written; redaction and the escapes below
+        // change widths, so both ends are moved onto what is printed.
+        let (column, end) = analysis
+            .snippets
+            .shown_span(&loc.path, loc.line, loc.column, end);
+        let cells: Vec<Cow<'_, str>> = line.chars().map(snippet_cell).collect();
+        let index = |c: u32| {
+            usize::try_from(c)
+                .unwrap_or(usize::MAX)
+                .saturating_sub(1)
+                .min(cells.len())
+        };
+        let width_of = |n: usize| -> usize { cells[..n].iter().map(|c| c.chars().count()).sum() };
+        let start_index = index(column);
+        let end_index = end.map_or(cells.len(), index).max(start_index);
+        let start = width_of(start_index);
+        let width = (width_of(end_index) - start).max(1);
+        let shown: String = cells.concat();
         let _ = writeln!(out, "  {pad} {}", p.blue("|"));
-        let _ = writeln!(out, "  {} {} {expanded}", p.blue(&number), p.blue("|"));
+        let _ = writeln!(out, "  {} {} {shown}", p.blue(&number), p.blue("|"));
         let _ = writeln!(
             out,
             "  {pad} {} {}{}",
@@ -229,19 +249,69 @@ fn render_finding(out: &mut String, p: &Paint, analysis: &Analysis, f: &Finding)
         );
     }
     if !f.help.is_empty() {
-        let _ = writeln!(out, "  {} {}", p.bold("= help:"), f.help);
+        let _ = writeln!(out, "  {} {}", p.bold("= help:"), visible(&f.help));
     }
     for r in &f.related {
         let _ = writeln!(
             out,
             "  {} {}:{}: {}",
             p.dim("= see"),
-            r.path,
+            visible(&r.path),
             r.line,
-            r.message
+            visible(&r.message)
         );
     }
     out.push('\n');
+}
+
+/// Whether a character would act on the terminal or reorder text instead of showing: C0
+/// controls (tab and newline included), DEL, C1 controls, and the bidirectional formatting
+/// characters (embeddings and overrides U+202A–U+202E, isolates U+2066–U+2069, the marks
+/// U+200E, U+200F and U+061C), as Unicode TR #9 lists them and CVE-2021-42574 abused them.
+fn is_control(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}'
+        )
+}
+
+/// How a control character is shown: `\t`, `\n`, `\r`, `\x1b` for the other ASCII ones,
+/// `\u{9b}` and `\u{202e}` beyond ASCII.
+fn escape(c: char) -> String {
+    match c {
+        '\t' => "\\t".to_string(),
+        '\n' => "\\n".to_string(),
+        '\r' => "\\r".to_string(),
+        c if c.is_ascii() => format!("\\x{:02x}", u32::from(c)),
+        c => format!("\\u{{{:x}}}", u32::from(c)),
+    }
+}
+
+/// A repository string as it may be printed: control and bidi characters escaped visibly.
+pub(crate) fn visible(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(is_control) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_control(c) {
+            out.push_str(&escape(c));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// One character of a source line as printed: a tab is expanded to four spaces (as rustc and
+/// ruff print snippets, so indentation stays readable), any other control is escaped.
+fn snippet_cell(c: char) -> Cow<'static, str> {
+    match c {
+        '\t' => Cow::Borrowed("    "),
+        c if is_control(c) => Cow::Owned(escape(c)),
+        c => Cow::Owned(c.to_string()),
+    }
 }
 
 impl Paint {
@@ -252,5 +322,29 @@ impl Paint {
             Severity::Info => "1;36",
         };
         self.paint(code, &"^".repeat(width))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn controls_are_escaped_visibly() {
+        assert_eq!(visible("a\u{1b}]0;t\u{7}b"), "a\\x1b]0;t\\x07b");
+        assert_eq!(visible("x\ty\nz\r\u{7f}"), "x\\ty\\nz\\r\\x7f");
+        assert_eq!(visible("\u{9b}2J"), "\\u{9b}2J");
+        for (c, shown) in [
+            ('\u{202a}', "\\u{202a}"),
+            ('\u{202e}', "\\u{202e}"),
+            ('\u{2066}', "\\u{2066}"),
+            ('\u{2069}', "\\u{2069}"),
+            ('\u{200e}', "\\u{200e}"),
+            ('\u{200f}', "\\u{200f}"),
+            ('\u{061c}', "\\u{61c}"),
+        ] {
+            assert_eq!(visible(&format!("a{c}b")), format!("a{shown}b"));
+        }
+        assert!(matches!(visible("plain «text» ünïcode"), Cow::Borrowed(_)));
     }
 }
