@@ -96,6 +96,10 @@ impl Dockerfile {
 }
 
 pub fn parse(path: &str, text: &str) -> Result<Dockerfile, ParseError> {
+    // Editors on Windows save UTF-8 with a byte-order mark; BuildKit drops it before reading
+    // the first line (moby/buildkit frontend/dockerfile/parser: `utf8bom`), as package.json
+    // and tsconfig readers do here. Kept, it made the first keyword `\u{feff}FROM`.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let lines: Vec<&str> = text
         .split('\n')
         .map(|l| l.strip_suffix('\r').unwrap_or(l))
@@ -303,6 +307,22 @@ mod tests {
         assert_eq!((run.line, run.end_line), (4, 6));
         assert_eq!(df.instructions[3].heredocs[0].body, "hello\n");
         assert_eq!(df.stage_instructions(&df.stages[1]).len(), 2);
+        Ok(())
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_first_instruction()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let df = parse("Dockerfile", "\u{feff}FROM node:20\nUSER node\n")?;
+        assert_eq!(df.instructions[0].keyword, "FROM");
+        assert_eq!(df.stages[0].base, "node:20");
+        assert_eq!(df.instructions[1].line, 2);
+        // It also precedes parser directives.
+        let df = parse(
+            "Dockerfile",
+            "\u{feff}# syntax=docker/dockerfile:1\nFROM node:20\n",
+        )?;
+        assert_eq!(df.syntax.as_deref(), Some("docker/dockerfile:1"));
         Ok(())
     }
 
