@@ -100,10 +100,10 @@ pub fn parse(path: &str, text: &str) -> Result<Dockerfile, ParseError> {
     // the first line (moby/buildkit frontend/dockerfile/parser: `utf8bom`), as package.json
     // and tsconfig readers do here. Kept, it made the first keyword `\u{feff}FROM`.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let lines: Vec<&str> = text
-        .split('\n')
-        .map(|l| l.strip_suffix('\r').unwrap_or(l))
-        .collect();
+    // Numbered as every position in the report is (`\n`, `\r\n` or a lone `\r`), so a finding
+    // points at the line an editor shows. (BuildKit's line scanner splits at `\n` only, so a
+    // `\r`-only Dockerfile is one line to it and does not build.)
+    let lines: Vec<&str> = crate::source::lines(text).collect();
     let mut df = Dockerfile {
         path: path.to_string(),
         escape: '\\',
@@ -334,5 +334,27 @@ mod tests {
         assert!(parse("Dockerfile", "FROM node:20\nRUN <<EOF\necho").is_err());
         assert!(parse("Dockerfile", "FROM node:20\nCOPY\n").is_err());
         assert!(parse("Dockerfile", "FROM node:20\nRUNN x\n").is_err());
+    }
+
+    #[test]
+    fn lines_end_at_a_lone_carriage_return() -> Result<(), Box<dyn std::error::Error>> {
+        for text in [
+            "FROM node:20\rRUN a \\\r  && b\rUSER node\r",
+            "FROM node:20\r\nRUN a \\\n  && b\rUSER node\r\n",
+        ] {
+            let df = parse("Dockerfile", text)?;
+            let lines: Vec<_> = df
+                .instructions
+                .iter()
+                .map(|i| (i.keyword.as_str(), i.line, i.end_line))
+                .collect();
+            assert_eq!(
+                lines,
+                [("FROM", 1, 1), ("RUN", 2, 3), ("USER", 4, 4)],
+                "{text:?}"
+            );
+            assert_eq!(df.instructions[1].args, "a    && b");
+        }
+        Ok(())
     }
 }
