@@ -35,6 +35,7 @@ pub struct Located<T> {
 }
 
 /// Maps byte offsets of one text to line/column. Built once per file, O(log lines) per lookup.
+/// Lines end at `\n`, `\r\n` or a lone `\r` (see [`lines`]).
 pub struct LineIndex<'a> {
     text: &'a str,
     line_starts: Vec<usize>,
@@ -43,7 +44,7 @@ pub struct LineIndex<'a> {
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
         let mut line_starts = vec![0];
-        line_starts.extend(memchr_newlines(text.as_bytes()));
+        line_starts.extend(line_breaks(text.as_bytes()).map(|(_, next)| next));
         LineIndex { text, line_starts }
     }
 
@@ -74,12 +75,46 @@ impl<'a> LineIndex<'a> {
     }
 }
 
-fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    bytes
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| **b == b'\n')
-        .map(|(i, _)| i + 1)
+/// Every line terminator of `bytes`, as (its offset, the offset of the next line): `\n`,
+/// `\r\n`, and a `\r` not followed by `\n` (files from classic Mac OS, and some generators).
+/// Editors, the LSP and SARIF all break lines at the three, so a finding's line number is the
+/// one the user's editor shows; counting `\n` alone put every line of a `\r`-only file on 1.
+fn line_breaks(bytes: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        let at = i + bytes
+            .get(i..)?
+            .iter()
+            .position(|&b| b == b'\n' || b == b'\r')?;
+        let len = if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') {
+            2
+        } else {
+            1
+        };
+        i = at + len;
+        Some((at, i))
+    })
+}
+
+/// The lines of `text` without their terminators, which are `\n`, `\r\n` and a lone `\r`
+/// (as [`LineIndex`] counts them). Like `split('\n')`, a text ending in a terminator ends with
+/// an empty line, so the `n`th item is line `n + 1` of every position in the text.
+pub(crate) fn lines(text: &str) -> impl Iterator<Item = &str> + '_ {
+    let mut breaks = line_breaks(text.as_bytes());
+    let mut start = Some(0);
+    std::iter::from_fn(move || {
+        let from = start?;
+        match breaks.next() {
+            Some((at, next)) => {
+                start = Some(next);
+                text.get(from..at)
+            }
+            None => {
+                start = None;
+                text.get(from..)
+            }
+        }
+    })
 }
 
 pub(crate) fn to_u32(n: usize) -> u32 {
@@ -89,9 +124,7 @@ pub(crate) fn to_u32(n: usize) -> u32 {
 /// The text of 1-based line `line`, without its line terminator.
 pub fn line_text(text: &str, line: u32) -> Option<&str> {
     let idx = usize::try_from(line).ok()?.checked_sub(1)?;
-    text.split('\n')
-        .nth(idx)
-        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+    lines(text).nth(idx)
 }
 
 #[cfg(test)]
@@ -109,5 +142,36 @@ mod tests {
         assert_eq!(idx.position(999), (3, 1));
         assert_eq!(line_text(text, 2), Some("çd"));
         assert_eq!(line_text(text, 0), None);
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line_as_newline_and_crlf_do() {
+        // Old Mac line ends only: the third line is line 3, not line 1 (column 9).
+        let text = "a: 1\rb: 2\rc: çd\r";
+        let idx = LineIndex::new(text);
+        let c = text.find('c').unwrap();
+        assert_eq!(idx.position(c), (3, 1));
+        assert_eq!(idx.position(text.find('d').unwrap()), (3, 5));
+        assert_eq!(line_text(text, 3), Some("c: çd"));
+        assert_eq!(line_text(text, 4), Some(""));
+        assert_eq!(line_text(text, 5), None);
+        // Mixed: `\r\n` is one break, and a `\r` or `\n` alone is one too.
+        let text = "one\r\ntwo\rthree\nfour\r\n\r\nsix";
+        let got: Vec<&str> = lines(text).collect();
+        assert_eq!(got, ["one", "two", "three", "four", "", "six"]);
+        let idx = LineIndex::new(text);
+        for (n, line) in got.iter().enumerate().filter(|(_, l)| !l.is_empty()) {
+            let offset = text.find(line).unwrap();
+            assert_eq!(
+                idx.position(offset),
+                (u32::try_from(n + 1).unwrap(), 1),
+                "{line}"
+            );
+            assert_eq!(line_text(text, u32::try_from(n + 1).unwrap()), Some(*line));
+        }
+        // The `\n` of a `\r\n` still belongs to the line it ends.
+        assert_eq!(idx.position(4), (1, 5));
+        assert_eq!(lines("").collect::<Vec<_>>(), [""]);
+        assert_eq!(lines("a\n").collect::<Vec<_>>(), ["a", ""]);
     }
 }

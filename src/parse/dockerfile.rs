@@ -96,10 +96,14 @@ impl Dockerfile {
 }
 
 pub fn parse(path: &str, text: &str) -> Result<Dockerfile, ParseError> {
-    let lines: Vec<&str> = text
-        .split('\n')
-        .map(|l| l.strip_suffix('\r').unwrap_or(l))
-        .collect();
+    // Editors on Windows save UTF-8 with a byte-order mark; BuildKit drops it before reading
+    // the first line (moby/buildkit frontend/dockerfile/parser: `utf8bom`), as package.json
+    // and tsconfig readers do here. Kept, it made the first keyword `\u{feff}FROM`.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // Numbered as every position in the report is (`\n`, `\r\n` or a lone `\r`), so a finding
+    // points at the line an editor shows. (BuildKit's line scanner splits at `\n` only, so a
+    // `\r`-only Dockerfile is one line to it and does not build.)
+    let lines: Vec<&str> = crate::source::lines(text).collect();
     let mut df = Dockerfile {
         path: path.to_string(),
         escape: '\\',
@@ -323,6 +327,22 @@ mod tests {
     }
 
     #[test]
+    fn a_byte_order_mark_is_not_part_of_the_first_instruction()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let df = parse("Dockerfile", "\u{feff}FROM node:20\nUSER node\n")?;
+        assert_eq!(df.instructions[0].keyword, "FROM");
+        assert_eq!(df.stages[0].base, "node:20");
+        assert_eq!(df.instructions[1].line, 2);
+        // It also precedes parser directives.
+        let df = parse(
+            "Dockerfile",
+            "\u{feff}# syntax=docker/dockerfile:1\nFROM node:20\n",
+        )?;
+        assert_eq!(df.syntax.as_deref(), Some("docker/dockerfile:1"));
+        Ok(())
+    }
+
+    #[test]
     fn broken_dockerfiles_are_errors() {
         assert!(parse("Dockerfile", "").is_err());
         assert!(parse("Dockerfile", "# just a comment\n").is_err());
@@ -342,5 +362,27 @@ mod tests {
         let long = "x".repeat(100);
         let expected = format!("unknown instruction `{}…` at line 2", "x".repeat(64));
         assert_eq!(message(&format!("FROM node:20\n{long}\n")), Some(expected));
+    }
+
+    #[test]
+    fn lines_end_at_a_lone_carriage_return() -> Result<(), Box<dyn std::error::Error>> {
+        for text in [
+            "FROM node:20\rRUN a \\\r  && b\rUSER node\r",
+            "FROM node:20\r\nRUN a \\\n  && b\rUSER node\r\n",
+        ] {
+            let df = parse("Dockerfile", text)?;
+            let lines: Vec<_> = df
+                .instructions
+                .iter()
+                .map(|i| (i.keyword.as_str(), i.line, i.end_line))
+                .collect();
+            assert_eq!(
+                lines,
+                [("FROM", 1, 1), ("RUN", 2, 3), ("USER", 4, 4)],
+                "{text:?}"
+            );
+            assert_eq!(df.instructions[1].args, "a    && b");
+        }
+        Ok(())
     }
 }

@@ -70,8 +70,10 @@ fn too_deep_at(text: &str) -> Option<usize> {
                     }
                 }
             }
+            // A line comment ends at `\n` or `\r` (jsonc-parser's scanner, parse_comment_line):
+            // ending it later would hide brackets jsonc-parser reads.
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                i = memchr(b'\n', bytes, i).unwrap_or(bytes.len());
+                i = line_end(bytes, i).unwrap_or(bytes.len());
             }
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
                 i = text
@@ -93,9 +95,11 @@ fn too_deep_at(text: &str) -> Option<usize> {
     None
 }
 
-fn memchr(needle: u8, bytes: &[u8], from: usize) -> Option<usize> {
+fn line_end(bytes: &[u8], from: usize) -> Option<usize> {
     let rest = bytes.get(from..)?;
-    rest.iter().position(|&b| b == needle).map(|p| from + p)
+    rest.iter()
+        .position(|&b| b == b'\n' || b == b'\r')
+        .map(|p| from + p)
 }
 
 /// Byte offset of the BOM-stripped text inside the original (ranges are relative to it).

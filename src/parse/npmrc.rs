@@ -44,10 +44,11 @@ impl Npmrc {
     }
 }
 
-/// Never fails: a line that is not `key=value` is ignored, as npm's ini parser does.
+/// Never fails: a line that is not `key=value` is ignored, as npm's ini parser does. Lines end
+/// at `\n` or `\r`, as there (npm/ini `decode`: `str.split(/[\r\n]+/g)`).
 pub fn parse(path: &str, text: &str) -> Npmrc {
     let mut settings = BTreeMap::new();
-    for line in text.lines() {
+    for line in crate::source::lines(text) {
         let line = line.trim();
         if line.is_empty()
             || line.starts_with('#')
@@ -89,5 +90,16 @@ mod tests {
         assert_eq!(rc.flag("auto-install-peers"), Some(false));
         assert_eq!(rc.flag("legacy-peer-deps"), Some(true));
         assert_eq!(rc.settings.len(), 2);
+    }
+
+    #[test]
+    fn lines_end_at_a_lone_carriage_return_as_in_npm() {
+        // npm/ini `decode` splits at `/[\r\n]+/`.
+        let rc = parse(
+            ".npmrc",
+            "# c\rauto-install-peers=false\r\nlegacy-peer-deps=true\r",
+        );
+        assert_eq!(rc.flag("auto-install-peers"), Some(false));
+        assert_eq!(rc.flag("legacy-peer-deps"), Some(true));
     }
 }

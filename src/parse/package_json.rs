@@ -275,4 +275,13 @@ mod tests {
         assert!(parse("package.json", "").is_err());
         assert!(parse("package.json", "\u{feff}{}").is_ok());
     }
+
+    #[test]
+    fn spans_count_a_lone_carriage_return() -> Result<(), Box<dyn std::error::Error>> {
+        let text = "{\r  \"name\": \"a\",\r\n  \"dependencies\": {\r    \"ms\": \"^2\"\r  }\r}\r";
+        let pkg = parse("package.json", text)?;
+        assert_eq!(pkg.dependencies[0].span.line, 4);
+        assert_eq!(pkg.dependencies[0].span.column, 5);
+        Ok(())
+    }
 }

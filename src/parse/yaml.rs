@@ -324,4 +324,18 @@ mod tests {
         assert_eq!(parse("")?.value, YamlValue::Null);
         Ok(())
     }
+
+    #[test]
+    fn positions_count_a_lone_carriage_return() -> Result<(), Box<dyn std::error::Error>> {
+        // saphyr's scanner breaks lines at `\r`, `\n` and `\r\n` (YAML 1.2 `b-break`), as the
+        // lockfile line reader and the report do.
+        let node = parse("a: 1\rb: 2\r\nc: 3\n")?;
+        let lines: Vec<u32> = node
+            .entries()
+            .iter()
+            .map(|(_, span, _)| span.line)
+            .collect();
+        assert_eq!(lines, [1, 2, 3]);
+        Ok(())
+    }
 }

@@ -56,21 +56,26 @@ pub(crate) struct Unsupported {
 }
 
 /// The lines that carry content, as (1-based number, indentation in spaces, text after the
-/// indentation): a byte-order mark, `\r` line ends, blank lines and `#` comments are dropped.
+/// indentation): a byte-order mark, blank lines and `#` comments are dropped. Lines end at
+/// `\n`, `\r\n` or a lone `\r`, as YAML's line breaks do (YAML 1.2 `b-break`, and saphyr,
+/// which the YAML readers fall back to), as yarn v1's tokenizer counts them (yarnpkg/yarn
+/// src/lockfile/parse.js, `tokenise`), and as every position in the report is counted
+/// (`source::lines`).
 fn content_lines(text: &str) -> impl Iterator<Item = (u32, usize, &str)> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    text.split('\n').enumerate().filter_map(|(i, raw)| {
-        let raw = raw.strip_suffix('\r').unwrap_or(raw);
-        let content = raw.trim_start_matches(' ');
-        if content.trim().is_empty() || content.starts_with('#') {
-            return None;
-        }
-        Some((
-            u32::try_from(i + 1).unwrap_or(u32::MAX),
-            raw.len() - content.len(),
-            content,
-        ))
-    })
+    crate::source::lines(text)
+        .enumerate()
+        .filter_map(|(i, raw)| {
+            let content = raw.trim_start_matches(' ');
+            if content.trim().is_empty() || content.starts_with('#') {
+                return None;
+            }
+            Some((
+                u32::try_from(i + 1).unwrap_or(u32::MAX),
+                raw.len() - content.len(),
+                content,
+            ))
+        })
 }
 
 /// Reads block-style YAML into lines.
@@ -712,6 +717,33 @@ mod tests {
             split_yarn_keys("a@npm:^1.0.0, a@npm:^1.2.0"),
             vec!["a@npm:^1.0.0", "a@npm:^1.2.0"]
         );
+        Ok(())
+    }
+
+    #[test]
+    fn line_numbers_count_cr_crlf_and_lf_alike() -> Result<(), Box<dyn std::error::Error>> {
+        let lf = "importers:\n  .:\n    dependencies:\n      ms:\n        version: 2.1.3\n";
+        let expected = shape(&yaml(lf).map_err(|e| format!("{e:?}"))?)
+            .into_iter()
+            .map(|(d, k, v, n)| (d, k.to_string(), v.map(str::to_string), n))
+            .collect::<Vec<_>>();
+        let mixed = "importers:\r  .:\r\n    dependencies:\n      ms:\r        version: 2.1.3\r";
+        for text in [
+            lf.replace('\n', "\r"),
+            lf.replace('\n', "\r\n"),
+            mixed.to_string(),
+        ] {
+            let lines = yaml(&text).map_err(|e| format!("{e:?}"))?;
+            let got: Vec<_> = shape(&lines)
+                .into_iter()
+                .map(|(d, k, v, n)| (d, k.to_string(), v.map(str::to_string), n))
+                .collect();
+            assert_eq!(got, expected, "{text:?}");
+            // The full parser, which the fast one falls back to, numbers them the same.
+            let tree = crate::parse::yaml::parse(&text)?;
+            let slow = from_tree(&tree);
+            assert_eq!(shape(&slow), shape(&lines), "{text:?}");
+        }
         Ok(())
     }
 }

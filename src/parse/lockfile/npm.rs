@@ -240,9 +240,8 @@ fn key_lines(text: &str) -> KeyLines<'_> {
         entries: BTreeMap::new(),
     };
     let mut in_packages = false;
-    for (i, line) in text.split('\n').enumerate() {
+    for (i, line) in crate::source::lines(text).enumerate() {
         let number = u32::try_from(i + 1).unwrap_or(u32::MAX);
-        let line = line.strip_suffix('\r').unwrap_or(line);
         if line.starts_with("  \"lockfileVersion\"") {
             out.version_line = number;
         } else if line.starts_with("  \"packages\"") {
@@ -352,6 +351,20 @@ mod tests {
         assert_eq!(lock.lockfile_version, 1);
         assert!(lock.entries.is_empty());
         assert!(parse("package-lock.json", "[").is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn entry_lines_count_a_lone_carriage_return() -> Result<(), Box<dyn std::error::Error>> {
+        for eol in ["\r", "\r\n"] {
+            let text = LOCK.replace('\n', eol);
+            let lock = parse("package-lock.json", &text)?;
+            assert_eq!(lock.version_line, 3, "{eol:?}");
+            assert_eq!(
+                lock.entry("node_modules/x").ok_or("missing value")?.line,
+                19
+            );
+        }
         Ok(())
     }
 }

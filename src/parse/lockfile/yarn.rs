@@ -94,8 +94,7 @@ impl YarnLockfile {
 }
 
 pub fn parse(path: &str, text: &str) -> Result<YarnLockfile, ParseError> {
-    let berry = text
-        .lines()
+    let berry = crate::source::lines(text)
         .any(|l| l.starts_with("__metadata:") || l.starts_with("\"__metadata\":"));
     let mut lock = YarnLockfile {
         path: path.to_string(),
@@ -239,6 +238,27 @@ mod tests {
             "2.1.3"
         );
         assert_eq!(lock.entry("ms@npm:^2.1.0").ok_or("missing value")?.line, 15);
+        Ok(())
+    }
+
+    #[test]
+    fn lines_end_at_a_lone_carriage_return_in_v1_and_berry()
+    -> Result<(), Box<dyn std::error::Error>> {
+        // yarn v1's tokenizer counts `\r` alone as a newline (yarnpkg/yarn
+        // src/lockfile/parse.js, `tokenise`); berry's YAML does too (YAML 1.2 `b-break`).
+        let v1 = "# yarn lockfile v1\r\r\"ms@^2.0.0\":\r  version \"2.1.3\"\r";
+        let lock = parse("yarn.lock", v1)?;
+        assert!(!lock.berry);
+        let ms = lock.entry("ms@^2.0.0").ok_or("missing value")?;
+        assert_eq!((ms.line, ms.version.as_str()), (3, "2.1.3"));
+        let berry = "__metadata:\r  version: 8\r\r\"ms@npm:^2.1.0\":\r  version: 2.1.3\r";
+        let lock = parse("yarn.lock", berry)?;
+        assert!(
+            lock.berry,
+            "`__metadata:` starts the first of several lines"
+        );
+        assert_eq!(lock.metadata_version.as_deref(), Some("8"));
+        assert_eq!(lock.entry("ms@npm:^2.1.0").ok_or("missing value")?.line, 4);
         Ok(())
     }
 }
