@@ -79,6 +79,22 @@ pub(crate) mod fixtures {
 
     /// A fixture moved into a folder of a larger repository, unchanged: its lockfile holds
     /// only paths relative to itself, so it reads the same there.
+    /// `fixture` with `"packageManager": "<package_manager>"` added to its root package.json
+    /// (after its `"private": true,` line).
+    pub(crate) fn declaring(fixture: &str, package_manager: &str) -> Repo {
+        derived(
+            fixture,
+            &[(
+                "package.json",
+                r#""private": true,"#,
+                &format!(
+                    r#""private": true,
+  "packageManager": "{package_manager}","#
+                ),
+            )],
+        )
+    }
+
     pub(crate) fn under(fixture: &str, dir: &str) -> Repo {
         let base = root(fixture);
         let mut repo = Repo::new();

@@ -133,22 +133,12 @@ impl Rule for MultipleManagers {
 #[cfg(test)]
 mod tests {
     use super::MultipleManagers;
-    use crate::rules::lockfile::fixtures::derived;
+    use crate::rules::lockfile::fixtures::{declaring, derived};
     use crate::rules::testing::{Repo, Vectors, case, places};
 
     /// npm-ci-range-still-satisfied (package-lock.json by npm 11) declaring a `packageManager`.
     fn npm_root_declaring(package_manager: &str) -> Repo {
-        derived(
-            "npm-ci-range-still-satisfied",
-            &[(
-                "package.json",
-                r#""private": true,"#,
-                &format!(
-                    r#""private": true,
-  "packageManager": "{package_manager}","#
-                ),
-            )],
-        )
+        declaring("npm-ci-range-still-satisfied", package_manager)
     }
 
     pub(super) fn vectors() -> Vectors {

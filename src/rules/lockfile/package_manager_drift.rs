@@ -298,7 +298,7 @@ fn check_root(model: &Model, workspace: &Workspace, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::lockfile::fixtures::derived;
+    use crate::rules::lockfile::fixtures::{declaring, derived};
     use crate::rules::testing::{Repo, Vectors, case, places};
 
     /// pnpm-docker-activates-pnpm8 with its Dockerfile's activation line replaced.
@@ -330,17 +330,7 @@ mod tests {
 
     /// yarn-v1-frozen-new-dependency (yarn.lock by yarn 1.22.22) declaring a `packageManager`.
     fn yarn_v1_declaring(package_manager: &str) -> Repo {
-        derived(
-            "yarn-v1-frozen-new-dependency",
-            &[(
-                "package.json",
-                r#""private": true,"#,
-                &format!(
-                    r#""private": true,
-  "packageManager": "{package_manager}","#
-                ),
-            )],
-        )
+        declaring("yarn-v1-frozen-new-dependency", package_manager)
     }
 
     pub(super) fn vectors() -> Vectors {
