@@ -7,6 +7,13 @@
 //! decorated class?); later rule families (NestJS decorators and constructor parameters,
 //! `process.env` reads) add their facts to the same walk rather than parsing again.
 
+mod bootstrap;
+mod classes;
+mod declarations;
+mod exports;
+pub mod expr;
+mod imports;
+
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashSet};
 use std::ops::ControlFlow;
@@ -17,39 +24,12 @@ use tree_sitter::{Node, ParseOptions, Parser, Tree};
 use super::ParseError;
 use crate::source::{LineIndex, Span};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum ImportKind {
-    /// `import x from 'm'`, `import {a} from 'm'`, `import * as m from 'm'`
-    Static,
-    /// `import 'm'`
-    SideEffect,
-    /// `export … from 'm'`, `export * from 'm'`
-    ReExport,
-    /// `require('m')`
-    Require,
-    /// `require.resolve('m')`
-    RequireResolve,
-    /// `import('m')`
-    Dynamic,
-    /// `import x = require('m')`
-    ImportEquals,
-    /// `/// <reference types="m" />`
-    TypesReference,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Import {
-    pub specifier: String,
-    pub kind: ImportKind,
-    /// `import type`, all-`type` specifiers, `export type … from`, a reference inside a type
-    /// position (`typeof import('m')`), or a triple-slash reference.
-    pub explicit_type: bool,
-    /// Local names the import binds (empty for side-effect imports, re-exports and calls).
-    pub bindings: Vec<String>,
-    /// A `require()`/`import()` inside a `try` block: the code expects it may be missing.
-    pub guarded: bool,
-    pub span: Span,
-}
+pub use bootstrap::Bootstrap;
+pub use classes::{Class, Method, Param, TypeRef, decorator_args, decorator_name};
+pub use declarations::{Decl, DeclKind};
+pub use exports::Export;
+pub use expr::{Expr, ExprKind, Prop};
+pub use imports::{Binding, Import, ImportKind};
 
 /// What one source file says, as plain data.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -60,6 +40,14 @@ pub struct SourceFacts {
     /// Import bindings used as type names in constructor parameters and decorated members of decorated classes: with
     /// `emitDecoratorMetadata` TypeScript emits them as runtime references.
     pub metadata_refs: BTreeSet<String>,
+    /// What the file exports, by name (local declarations, lists, re-exports).
+    pub exports: Vec<Export>,
+    /// Top-level declarations, with `const` values.
+    pub decls: Vec<Decl>,
+    /// Classes (decorated or not: a base class's constructor is inherited), in source order.
+    pub classes: Vec<Class>,
+    /// `NestFactory.create(…)` and its kin: the application roots.
+    pub bootstraps: Vec<Bootstrap>,
     /// tree-sitter found syntax errors (the facts are still extracted from what parsed).
     pub has_errors: bool,
 }
@@ -76,13 +64,14 @@ impl SourceFacts {
         if import.explicit_type {
             return true;
         }
-        if !is_typescript
-            || import.bindings.is_empty()
-            || !matches!(import.kind, ImportKind::Static | ImportKind::ImportEquals)
-        {
+        if !is_typescript || !matches!(import.kind, ImportKind::Static | ImportKind::ImportEquals) {
             return false;
         }
-        !import.bindings.iter().any(|b| {
+        let mut values = import.value_bindings().peekable();
+        if values.peek().is_none() {
+            return false;
+        }
+        !values.any(|b| {
             self.value_refs.contains(b)
                 || (emit_decorator_metadata && self.metadata_refs.contains(b))
         })
@@ -223,10 +212,12 @@ pub(crate) fn parse_with_budget(
     let dialect = Dialect::for_path(path);
     let tree = parse_tree(text, dialect, budget)?;
     let mut walker = Walker {
-        roles: roles(dialect),
-        text,
+        cx: Cx {
+            roles: roles(dialect),
+            text,
+            lines: LineIndex::new(text),
+        },
         dynamic_imports: text.match_indices(DYNAMIC_IMPORT).map(|(i, _)| i).collect(),
-        lines: LineIndex::new(text),
         facts: SourceFacts::default(),
         values: HashSet::new(),
         metadata: HashSet::new(),
@@ -242,7 +233,7 @@ pub(crate) fn parse_with_budget(
     let bindings: HashSet<&str> = facts
         .imports
         .iter()
-        .flat_map(|i| i.bindings.iter().map(String::as_str))
+        .flat_map(|i| i.bindings.iter().map(|b| b.local.as_str()))
         .collect();
     facts.value_refs = bindings
         .iter()
@@ -367,14 +358,40 @@ fn is_type_node(kind: &str) -> bool {
 /// The text that makes a type worth walking into (`typeof import('m')`).
 const DYNAMIC_IMPORT: &str = "import(";
 
-struct Walker<'a> {
+/// What every collector reads: the text, its line index and the grammar's role table.
+pub(crate) struct Cx<'a> {
     roles: &'static [Role],
     text: &'a str,
+    lines: LineIndex<'a>,
+}
+
+impl<'a> Cx<'a> {
+    fn role(&self, node: Node<'_>) -> Role {
+        self.roles
+            .get(usize::from(node.kind_id()))
+            .copied()
+            .unwrap_or(Role::Other)
+    }
+
+    fn text_of(&self, node: Node<'_>) -> &'a str {
+        self.text.get(node.byte_range()).unwrap_or_default()
+    }
+
+    fn span(&self, node: Node<'_>) -> Span {
+        self.lines.span(node.start_byte(), node.end_byte())
+    }
+}
+
+/// The one traversal: it keeps the walk state and dispatches each node to the collectors
+/// (`imports`, `exports`, `declarations`, `classes`, `bootstrap`), each of which reads the
+/// node (and, for a statement or a class, its subtree) into owned facts. Later families (env
+/// reads, routes) are more collectors on the same walk.
+struct Walker<'a> {
+    cx: Cx<'a>,
     /// Byte offsets of every [`DYNAMIC_IMPORT`] in the text, ascending: whether a node contains
     /// one is a binary search, not a scan of its text (which, for types nested 100,000 deep,
     /// rescanned the text at every level: minutes).
     dynamic_imports: Vec<usize>,
-    lines: LineIndex<'a>,
     facts: SourceFacts,
     /// Value identifiers, borrowed from the text; only import bindings are kept at the end.
     values: HashSet<&'a str>,
@@ -394,18 +411,11 @@ struct State {
 
 impl<'a> Walker<'a> {
     fn role(&self, node: Node<'_>) -> Role {
-        self.roles
-            .get(usize::from(node.kind_id()))
-            .copied()
-            .unwrap_or(Role::Other)
+        self.cx.role(node)
     }
 
     fn text_of(&self, node: Node<'_>) -> &'a str {
-        self.text.get(node.byte_range()).unwrap_or_default()
-    }
-
-    fn span(&self, node: Node<'_>) -> Span {
-        self.lines.span(node.start_byte(), node.end_byte())
+        self.cx.text_of(node)
     }
 
     /// Whether the node's text contains [`DYNAMIC_IMPORT`].
@@ -428,7 +438,7 @@ impl<'a> Walker<'a> {
         let mut incoming = State::default();
         loop {
             let node = cursor.node();
-            let visited = self.visit(node, incoming);
+            let visited = self.visit(node, &stack, incoming);
             // Nothing below a type (outside constructor parameters) or an import statement
             // (already read whole) can change the facts: skip those subtrees.
             // (A type that contains `import('m')` is still walked: it references a module.)
@@ -459,13 +469,6 @@ impl<'a> Walker<'a> {
 
     /// The state `child` is visited in; `ancestors` ends with its parent.
     fn child_state(&self, ancestors: &[(Node<'a>, State)], child: Node<'_>) -> State {
-        let ancestor = |n: usize| {
-            ancestors
-                .len()
-                .checked_sub(n)
-                .and_then(|i| ancestors.get(i))
-                .map(|&(node, _)| node)
-        };
         let Some(&(parent, mut state)) = ancestors.last() else {
             return State::default();
         };
@@ -475,11 +478,11 @@ impl<'a> Walker<'a> {
                 state.in_type = true;
                 // With emitDecoratorMetadata, constructor parameter types of decorated
                 // classes become runtime references (Nest's constructor injection).
-                if self.emits_metadata(parent, ancestor(3), state) {
+                if self.emits_metadata(parent, ancestor(ancestors, 3), state) {
                     state.metadata_position = true;
                 }
             }
-            Role::ClassBody if is_decorated_class(parent, ancestor(2)) => {
+            Role::ClassBody if is_decorated_class(parent, ancestor(ancestors, 2)) => {
                 state.decorated_class = true;
             }
             Role::Class if !is_decorated_class(child, Some(parent)) => {
@@ -515,15 +518,52 @@ impl<'a> Walker<'a> {
                 .is_some_and(|n| self.text_of(n) == "constructor")
     }
 
-    fn visit(&mut self, node: Node<'_>, mut state: State) -> State {
+    /// Dispatches one node to the collectors; `ancestors` ends with its parent.
+    fn visit(
+        &mut self,
+        node: Node<'_>,
+        ancestors: &[(Node<'a>, State)],
+        mut state: State,
+    ) -> State {
+        let cx = &self.cx;
+        // Top-level statements: the file's declarations (one level below the program).
+        if ancestors.len() == 1 {
+            declarations::statement(cx, node, &mut self.facts.decls);
+        }
         match self.role(node) {
             Role::ImportStatement => {
-                self.import_statement(node, state);
+                imports::import_statement(cx, node, state.in_type, &mut self.facts.imports);
                 state.in_import = true;
             }
-            Role::ExportStatement => self.export_statement(node),
-            Role::CallExpression => self.call(node, state),
-            Role::Comment => self.triple_slash(node),
+            Role::ExportStatement => {
+                imports::re_export(cx, node, &mut self.facts.imports);
+                if ancestors.len() == 1 {
+                    exports::export_statement(cx, node, &mut self.facts.exports);
+                }
+            }
+            Role::CallExpression => {
+                imports::call(
+                    cx,
+                    node,
+                    state.in_type,
+                    state.in_try,
+                    &mut self.facts.imports,
+                );
+                if let Some(root) = bootstrap::call(cx, node) {
+                    self.facts.bootstraps.push(root);
+                }
+            }
+            Role::Class => {
+                let parent = ancestor(ancestors, 1);
+                // At the top level directly, or as the declaration of a top-level `export`.
+                let top_level = ancestors.len() == 1
+                    || (ancestors.len() == 2
+                        && parent.is_some_and(|p| p.kind() == "export_statement"));
+                self.facts
+                    .classes
+                    .push(classes::class(cx, node, parent, top_level));
+            }
+            Role::Comment => imports::triple_slash(cx, node, &mut self.facts.imports),
             // The classic JSX transform compiles `<div/>` to `React.createElement`.
             Role::JsxElement => {
                 self.values.insert("React");
@@ -539,186 +579,15 @@ impl<'a> Walker<'a> {
         }
         state
     }
+}
 
-    fn push(
-        &mut self,
-        node: Node<'_>,
-        source: Node<'_>,
-        kind: ImportKind,
-        explicit_type: bool,
-        bindings: Vec<String>,
-        guarded: bool,
-    ) {
-        let Some(specifier) = string_value(source, self.text) else {
-            return;
-        };
-        let span = self.span(node);
-        self.facts.imports.push(Import {
-            specifier,
-            kind,
-            explicit_type,
-            bindings,
-            guarded,
-            span,
-        });
-    }
-
-    fn import_statement(&mut self, node: Node<'_>, state: State) {
-        let statement_type = has_keyword_child(node, "type");
-        let mut cursor = node.walk();
-        for child in node.named_children(&mut cursor) {
-            if child.kind() == "import_require_clause" {
-                let Some(source) = child.child_by_field_name("source") else {
-                    continue;
-                };
-                let bindings = first_identifier(child, self.text).into_iter().collect();
-                self.push(
-                    node,
-                    source,
-                    ImportKind::ImportEquals,
-                    statement_type || state.in_type,
-                    bindings,
-                    false,
-                );
-                return;
-            }
-        }
-        let Some(source) = node.child_by_field_name("source") else {
-            return;
-        };
-        let mut bindings = Vec::new();
-        let mut specifiers = 0;
-        let mut type_specifiers = 0;
-        let mut cursor = node.walk();
-        let clause = node
-            .named_children(&mut cursor)
-            .find(|c| c.kind() == "import_clause");
-        if let Some(clause) = clause {
-            let mut cursor = clause.walk();
-            for part in clause.named_children(&mut cursor) {
-                match part.kind() {
-                    "identifier" => {
-                        specifiers += 1;
-                        bindings.push(self.text_of(part).to_string());
-                    }
-                    "namespace_import" => {
-                        specifiers += 1;
-                        bindings.extend(first_identifier(part, self.text));
-                    }
-                    "named_imports" => {
-                        let mut c = part.walk();
-                        for spec in part
-                            .named_children(&mut c)
-                            .filter(|s| s.kind() == "import_specifier")
-                        {
-                            specifiers += 1;
-                            if has_keyword_child(spec, "type") {
-                                type_specifiers += 1;
-                                continue;
-                            }
-                            let local = spec
-                                .child_by_field_name("alias")
-                                .or_else(|| spec.child_by_field_name("name"));
-                            if let Some(local) = local {
-                                bindings.push(self.text_of(local).to_string());
-                            }
-                        }
-                    }
-                    _ => {}
-                }
-            }
-        }
-        let kind = if clause.is_none() {
-            ImportKind::SideEffect
-        } else {
-            ImportKind::Static
-        };
-        // `import { type A, type B } from 'm'` is elided like `import type`.
-        let explicit_type = statement_type || (specifiers > 0 && specifiers == type_specifiers);
-        self.push(node, source, kind, explicit_type, bindings, false);
-    }
-
-    fn export_statement(&mut self, node: Node<'_>) {
-        let Some(source) = node.child_by_field_name("source") else {
-            return;
-        };
-        let mut explicit_type = has_keyword_child(node, "type");
-        // `export { type A } from 'm'`: every specifier a type.
-        let mut cursor = node.walk();
-        if let Some(clause) = node
-            .named_children(&mut cursor)
-            .find(|c| c.kind() == "export_clause")
-        {
-            let mut c = clause.walk();
-            let specs: Vec<Node<'_>> = clause
-                .named_children(&mut c)
-                .filter(|s| s.kind() == "export_specifier")
-                .collect();
-            if !specs.is_empty() && specs.iter().all(|s| has_keyword_child(*s, "type")) {
-                explicit_type = true;
-            }
-        }
-        self.push(
-            node,
-            source,
-            ImportKind::ReExport,
-            explicit_type,
-            Vec::new(),
-            false,
-        );
-    }
-
-    fn call(&mut self, node: Node<'_>, state: State) {
-        let Some(function) = node.child_by_field_name("function") else {
-            return;
-        };
-        let kind = match function.kind() {
-            "import" => ImportKind::Dynamic,
-            "identifier" if self.text_of(function) == "require" => ImportKind::Require,
-            "member_expression" if self.text_of(function) == "require.resolve" => {
-                ImportKind::RequireResolve
-            }
-            _ => return,
-        };
-        let Some(arguments) = node.child_by_field_name("arguments") else {
-            return;
-        };
-        let mut cursor = arguments.walk();
-        let Some(first) = arguments.named_children(&mut cursor).next() else {
-            return;
-        };
-        // Only literal specifiers; a variable or an interpolated template is not guessed.
-        self.push(node, first, kind, state.in_type, Vec::new(), state.in_try);
-    }
-
-    fn triple_slash(&mut self, node: Node<'_>) {
-        let text = self.text_of(node);
-        let Some(rest) = text.strip_prefix("///") else {
-            return;
-        };
-        let rest = rest.trim_start();
-        if !rest.starts_with("<reference") {
-            return;
-        }
-        let Some(start) = rest.find("types=") else {
-            return;
-        };
-        let value = &rest[start + "types=".len()..];
-        let Some(quote) = value.chars().next().filter(|c| *c == '"' || *c == '\'') else {
-            return;
-        };
-        let Some(end) = value[1..].find(quote) else {
-            return;
-        };
-        self.facts.imports.push(Import {
-            specifier: value[1..=end].to_string(),
-            kind: ImportKind::TypesReference,
-            explicit_type: true,
-            bindings: Vec::new(),
-            guarded: false,
-            span: self.span(node),
-        });
-    }
+/// The `n`th ancestor from the end of the walk's stack (1 = the parent).
+fn ancestor<'t, S>(ancestors: &[(Node<'t>, S)], n: usize) -> Option<Node<'t>> {
+    ancestors
+        .len()
+        .checked_sub(n)
+        .and_then(|i| ancestors.get(i))
+        .map(|(node, _)| *node)
 }
 
 pub(crate) fn has_decorator_child(node: Node<'_>) -> bool {
@@ -909,6 +778,18 @@ export class S {
             .map(|i| (i.specifier.as_str(), i.kind, i.explicit_type))
             .collect();
         assert_eq!(imports, [("m", ImportKind::Dynamic, true)]);
+        // The NestJS collectors read types, decorator arguments and `const` values
+        // recursively, each within a depth bound.
+        let text = nested("@D() class A { constructor(b: ", "(", "B", ")", ") {} }\n");
+        let facts = on_small_stack(move || parse("a.ts", &text)).unwrap();
+        let params = facts.classes[0].constructor.clone().unwrap_or_default();
+        assert_eq!(params[0].ty, TypeRef::Other);
+        let text = nested("@Module({ providers: ", "[", "A", "]", " }) class M {}\n");
+        let facts = on_small_stack(move || parse("a.ts", &text)).unwrap();
+        assert_eq!(facts.classes[0].decorators.len(), 1);
+        let text = nested("export const x = ", "{ a: ", "1", " }", ";\n");
+        let facts = on_small_stack(move || parse("a.ts", &text)).unwrap();
+        assert_eq!(facts.decls[0].name, "x");
     }
 
     #[test]
@@ -954,5 +835,185 @@ export class S {
         assert_eq!(got, vec![("react".to_string(), ImportKind::Static, false)]);
         let got = specs("a.cjs", "module.exports = require('./b.cjs');\n");
         assert_eq!(got[0].0, "./b.cjs");
+    }
+}
+
+#[cfg(test)]
+mod nest_facts {
+    use super::*;
+
+    const HEALTH: &str = r#"import { Controller, Get, UseGuards, Inject, Optional } from '@nestjs/common';
+import { HealthCheckService as Checks, HealthCheck } from '@nestjs/terminus';
+import type { Cache } from 'cache-manager';
+import { AuthGuard } from '../auth/auth.guard';
+export const TOKEN = 'TOKEN';
+export const SYM = Symbol('sym');
+const providers = [A, ...more];
+export interface Options { a: number }
+
+@Controller('health')
+@UseGuards(AuthGuard)
+export class HealthController extends Base<string> {
+  constructor(
+    private readonly health: Checks,
+    @Inject(TOKEN) private readonly token: string,
+    @Optional() private readonly cache?: Cache,
+    private readonly port: number = 3000,
+    private readonly maybe: Foo | null,
+  ) { super(); }
+
+  @Get()
+  @HealthCheck()
+  check(@Query('x', ParsePipe) x: string) { return this.health.check([]); }
+}
+
+@Module({
+  imports: [forwardRef(() => UsersModule), ConfigModule.forRoot({ isGlobal: true })],
+  providers: [
+    RedisHealthIndicator,
+    // KafkaHealthIndicator,
+    { provide: 'X', useFactory: (a: A) => a, inject: [A, { token: B, optional: true }] },
+    ...providers,
+  ],
+  exports: [RedisHealthIndicator],
+})
+export class HealthModule {
+  static forRoot(options: Options): DynamicModule {
+    const extra = [C];
+    return { module: HealthModule, providers: extra, exports: extra, global: true };
+  }
+}
+
+export { A as B, C } from './c';
+export * from './d';
+export default HealthModule;
+
+async function bootstrap() {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, { cors: true });
+  await app.listen(3000);
+}
+"#;
+
+    #[test]
+    fn records_decorated_classes_tokens_exports_and_roots() {
+        let facts = parse("src/health/health.module.ts", HEALTH).unwrap();
+        let controller = &facts.classes[0];
+        assert_eq!(controller.name, "HealthController");
+        assert!(controller.top_level);
+        assert_eq!(
+            controller.extends.as_ref().and_then(Expr::ident),
+            Some("Base")
+        );
+        let names: Vec<_> = controller
+            .decorators
+            .iter()
+            .filter_map(decorator_name)
+            .collect();
+        assert_eq!(names, ["Controller", "UseGuards"]);
+        let params = controller.constructor.as_ref().unwrap();
+        let types: Vec<_> = params
+            .iter()
+            .map(|p| (p.name.as_str(), p.ty.clone()))
+            .collect();
+        assert_eq!(
+            types,
+            [
+                ("health", TypeRef::Named("Checks".into())),
+                ("token", TypeRef::Predefined("string".into())),
+                ("cache", TypeRef::Named("Cache".into())),
+                ("port", TypeRef::Predefined("number".into())),
+                ("maybe", TypeRef::Named("Foo".into())),
+            ]
+        );
+        assert_eq!(params[1].decorators.len(), 1);
+        assert_eq!(decorator_name(&params[2].decorators[0]), Some("Optional"));
+        let check = &controller.methods[0];
+        assert_eq!(check.name, "check");
+        let names: Vec<_> = check.decorators.iter().filter_map(decorator_name).collect();
+        assert_eq!(names, ["Get", "HealthCheck"]);
+        assert_eq!(check.params.len(), 1);
+
+        let module = &facts.classes[1];
+        let meta = &decorator_args(module.decorator("Module").unwrap())[0];
+        let ExprKind::Array(providers) = &meta.prop("providers").unwrap().kind else {
+            panic!("providers is an array");
+        };
+        assert_eq!(providers[0].ident(), Some("RedisHealthIndicator"));
+        assert_eq!(
+            providers[1].kind,
+            ExprKind::Comment("KafkaHealthIndicator,".into())
+        );
+        assert_eq!(providers[1].span.line, 30);
+        assert!(matches!(providers[3].kind, ExprKind::Spread(_)));
+        let for_root = &module.methods[0];
+        assert!(for_root.is_static);
+        assert_eq!(for_root.locals[0].0, "extra");
+        assert!(for_root.returns.as_ref().unwrap().prop("global").is_some());
+
+        let cache = facts
+            .imports
+            .iter()
+            .find(|i| i.specifier == "cache-manager")
+            .unwrap();
+        assert!(cache.bindings[0].type_only);
+        let terminus = facts
+            .imports
+            .iter()
+            .find(|i| i.specifier == "@nestjs/terminus")
+            .unwrap();
+        assert_eq!(
+            (
+                terminus.bindings[0].imported.as_str(),
+                terminus.bindings[0].local.as_str()
+            ),
+            ("HealthCheckService", "Checks")
+        );
+
+        let exports: Vec<_> = facts
+            .exports
+            .iter()
+            .map(|e| (e.name.as_str(), e.local.as_deref(), e.from.as_deref()))
+            .collect();
+        assert_eq!(
+            exports,
+            [
+                ("TOKEN", Some("TOKEN"), None),
+                ("SYM", Some("SYM"), None),
+                ("Options", Some("Options"), None),
+                ("HealthController", Some("HealthController"), None),
+                ("HealthModule", Some("HealthModule"), None),
+                ("B", Some("A"), Some("./c")),
+                ("C", Some("C"), Some("./c")),
+                ("*", Some("*"), Some("./d")),
+                ("default", Some("HealthModule"), None),
+            ]
+        );
+        let decls: Vec<_> = facts
+            .decls
+            .iter()
+            .map(|d| (d.name.as_str(), d.kind))
+            .collect();
+        assert_eq!(
+            decls,
+            [
+                ("TOKEN", DeclKind::Const),
+                ("SYM", DeclKind::Const),
+                ("providers", DeclKind::Const),
+                ("Options", DeclKind::Interface),
+                ("HealthController", DeclKind::Class),
+                ("HealthModule", DeclKind::Class),
+                ("bootstrap", DeclKind::Function),
+            ]
+        );
+        assert_eq!(
+            facts.decls[1]
+                .value
+                .as_ref()
+                .map(|v| matches!(v.kind, ExprKind::Call(..))),
+            Some(true)
+        );
+        assert_eq!(facts.bootstraps.len(), 1);
+        assert_eq!(facts.bootstraps[0].call, "NestFactory.create");
+        assert_eq!(facts.bootstraps[0].module.ident(), Some("AppModule"));
     }
 }
