@@ -4,13 +4,15 @@
 
 mod common;
 
-use common::{fixture, scan_fixture, scan_path, scenario_json, snapshot_fixtures, stable_json};
+use common::{
+    fixture, scan_fixture, scan_path, scenario_json, snapshot_fixtures, snapshot_name, stable_json,
+};
 
 #[test]
 fn json_reports_match_snapshots() {
     for name in snapshot_fixtures() {
         let analysis = scan_fixture(&name);
-        insta::assert_snapshot!(name.clone(), scenario_json(&analysis.report));
+        insta::assert_snapshot!(snapshot_name(&name), scenario_json(&analysis.report));
     }
 }
 

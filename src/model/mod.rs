@@ -4,6 +4,7 @@
 pub(crate) mod frozen;
 pub mod lockfile;
 pub(crate) mod native;
+pub mod nest;
 pub mod resolve;
 pub mod service;
 pub mod source_class;
@@ -124,6 +125,8 @@ pub struct Model {
     pub npmrcs: Vec<crate::parse::npmrc::Npmrc>,
     pub services: Vec<Service>,
     pub sources: Vec<Source>,
+    /// The NestJS module graph (empty without `@Module` classes).
+    pub nest: nest::Nest,
     package_by_dir: BTreeMap<String, usize>,
     package_by_name: BTreeMap<String, usize>,
     declared_names: BTreeSet<String>,
@@ -186,6 +189,7 @@ impl Model {
             npmrcs: loaded.npmrcs,
             services: Vec::new(),
             sources: Vec::new(),
+            nest: nest::Nest::default(),
             package_by_dir,
             package_by_name,
             gitignores,
@@ -202,6 +206,7 @@ impl Model {
         model.tsconfigs = tsconfig::resolve_all(&model, &loaded.tsconfigs);
         model.services = service::derive(&model);
         model.sources = resolve::resolve_all(&model, loaded.sources);
+        model.nest = nest::Nest::build(&model);
         model
     }
 

@@ -11,7 +11,7 @@ use crate::data::{self, node_builtins::NODE_BUILTINS};
 use crate::load::SourceFile;
 use crate::model::tsconfig::TsConfig;
 use crate::parse::tsconfig::split_package_specifier;
-use crate::parse::typescript::{Import, ImportKind};
+use crate::parse::typescript::{Bootstrap, Class, Decl, Export, Import, ImportKind};
 use crate::paths;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,6 +47,12 @@ pub struct Source {
     /// The owning package (nearest package.json).
     pub package: Option<usize>,
     pub imports: Vec<ResolvedImport>,
+    /// What the file exports, declares at the top level, its classes and application roots:
+    /// the facts `model::nest` builds the module graph from.
+    pub exports: Vec<Export>,
+    pub decls: Vec<Decl>,
+    pub classes: Vec<Class>,
+    pub bootstraps: Vec<Bootstrap>,
 }
 
 /// Resolves every import of every source file, in parallel.
@@ -82,11 +88,16 @@ pub fn resolve_all(model: &Model, sources: Vec<SourceFile>) -> Vec<Source> {
                     }
                 })
                 .collect();
+            let facts = file.facts;
             Source {
                 class,
                 path: file.path,
                 package,
                 imports,
+                exports: facts.exports,
+                decls: facts.decls,
+                classes: facts.classes,
+                bootstraps: facts.bootstraps,
             }
         })
         .collect()

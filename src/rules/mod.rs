@@ -8,6 +8,7 @@
 pub(crate) mod compose;
 pub(crate) mod deps;
 pub(crate) mod lockfile;
+pub(crate) mod nest;
 #[cfg(test)]
 pub mod testing;
 
@@ -146,6 +147,13 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &lockfile::out_of_sync::OutOfSync,
     &lockfile::package_manager_drift::PackageManagerDrift,
     &lockfile::unsatisfied_entry::UnsatisfiedEntry,
+    &nest::circular_import::CircularImport,
+    &nest::controller_not_in_module::ControllerNotInModule,
+    &nest::export_not_provided::ExportNotProvided,
+    &nest::missing_health_endpoint::MissingHealthEndpoint,
+    &nest::primitive_injection::PrimitiveInjection,
+    &nest::provider_not_in_module::ProviderNotInModule,
+    &nest::unresolved_provider::UnresolvedProvider,
 ];
 
 pub fn find(id: &str) -> Option<&'static dyn Rule> {

@@ -81,17 +81,34 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// Fixtures that scan as they are committed (some need set-up and have their own tests).
+/// Fixtures that scan as they are committed (some need set-up and have their own tests). A
+/// folder without a `package.json` groups fixtures (`nest/boots-global-module`).
 pub(crate) fn snapshot_fixtures() -> Vec<String> {
-    let mut names: Vec<String> =
-        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"))
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let dirs = |dir: &Path| -> Vec<String> {
+        std::fs::read_dir(dir)
             .expect("fixtures dir")
             .filter_map(|e| e.ok())
             .filter(|e| e.path().is_dir())
             .map(|e| e.file_name().to_string_lossy().into_owned())
-            .collect();
+            .collect()
+    };
+    let mut names = Vec::new();
+    for name in dirs(&root) {
+        let dir = root.join(&name);
+        if dir.join("package.json").exists() {
+            names.push(name);
+        } else {
+            names.extend(dirs(&dir).into_iter().map(|sub| format!("{name}/{sub}")));
+        }
+    }
     names.sort();
     names
+}
+
+/// A fixture's name as a snapshot name (`nest/boots-x` → `nest__boots-x`).
+pub(crate) fn snapshot_name(fixture: &str) -> String {
+    fixture.replace('/', "__")
 }
 
 /// (path, line, message) of a fixture's findings of one rule.

@@ -1,0 +1,205 @@
+use crate::discover::FileKind;
+use crate::finding::Finding;
+use crate::model::Model;
+use crate::model::nest::{ModuleKind, Nest};
+use crate::parse::typescript::{ExprKind, decorator_args, decorator_name};
+use crate::rules::{Context, FindingBuilder, Rule, Subject, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a deployable NestJS HTTP application (`NestFactory.create` in a package that a
+    /// Dockerfile, a compose service or a `start` script runs) whose modules serve no health
+    /// route: no `TerminusModule`, and no controller route whose path mentions `health`,
+    /// `ready`, `live`, `ping` or `status`.
+    ///
+    /// ## Why is this bad?
+    /// Orchestrators decide from a health endpoint whether to send traffic and when to
+    /// restart. Without one, a process that is up but cannot reach its database keeps
+    /// receiving requests. The audit behind this rule found 17 services missing `/health`.
+    ///
+    /// ## Example
+    /// ```ts
+    /// const app = await NestFactory.create(AppModule); // AppModule serves no health route
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```ts
+    /// @Controller('health')
+    /// export class HealthController {
+    ///   constructor(private health: HealthCheckService, private db: TypeOrmHealthIndicator) {}
+    ///   @Get() @HealthCheck() check() { return this.health.check([() => this.db.pingCheck('db')]); }
+    /// }
+    /// ```
+    pub struct MissingHealthEndpoint {
+        id: "nest/missing-health-endpoint",
+        category: Nestjs,
+        severity: Warning,
+        scope: Service,
+        inputs: [FileKind::Source { dts: false }],
+        summary: "a deployable Nest application with no health route",
+    }
+}
+
+/// Route path words that mean a health, readiness or liveness probe.
+const HEALTH_WORDS: &[&str] = &["health", "ready", "live", "ping", "status"];
+
+impl Rule for MissingHealthEndpoint {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let model = cx.model;
+        let nest = &model.nest;
+        for root in &nest.roots {
+            let Some(start) = root.module else { continue };
+            if root.call != "NestFactory.create" {
+                continue;
+            }
+            let source = &model.sources[root.site.source];
+            let Some(package) = source.package else {
+                continue;
+            };
+            if !model.services.iter().any(|s| s.package == Some(package)) {
+                continue;
+            }
+            if serves_health(model, nest, start) {
+                continue;
+            }
+            let module = &nest.modules[start];
+            let mut builder = FindingBuilder::new(
+                &Self::META,
+                &source.path,
+                root.site.span,
+                format!("{}|{}", source.path, module.name),
+                format!(
+                    "the Nest application bootstrapped with {} serves no health route: neither TerminusModule nor a controller path with health, ready, live, ping or status",
+                    module.name
+                ),
+            )
+            .help("add a health controller (`@nestjs/terminus`: `TerminusModule` and a `@Get('health')` with `@HealthCheck()`) and point the container's healthcheck at it");
+            if let Some(p) = model.packages.get(package) {
+                builder = builder.package(p);
+            }
+            out.push(builder.build());
+        }
+    }
+
+    fn applies(&self, cx: &Context<'_>, subject: Subject<'_>) -> bool {
+        super::applies(cx, subject)
+    }
+}
+
+/// Whether anything the root reaches serves a health route (or may: an opaque module).
+fn serves_health(model: &Model, nest: &Nest, start: usize) -> bool {
+    let mut seen = vec![false; nest.modules.len()];
+    let mut stack = vec![start];
+    while let Some(m) = stack.pop() {
+        if std::mem::replace(&mut seen[m], true) {
+            continue;
+        }
+        let module = &nest.modules[m];
+        match &module.kind {
+            ModuleKind::Library { class, .. } if class == "TerminusModule" => return true,
+            ModuleKind::Opaque => {
+                let name = module.name.to_ascii_lowercase();
+                if HEALTH_WORDS.iter().any(|w| name.contains(w)) || name.contains("terminus") {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+        if !module.controllers_known_or_any(model, nest) {
+            return true;
+        }
+        stack.extend(module.imports.iter().map(|e| e.module));
+    }
+    false
+}
+
+trait HealthRoutes {
+    /// False when a controller of the module serves a health path.
+    fn controllers_known_or_any(&self, model: &Model, nest: &Nest) -> bool;
+}
+
+impl HealthRoutes for crate::model::nest::Module {
+    fn controllers_known_or_any(&self, model: &Model, nest: &Nest) -> bool {
+        for (id, _) in &self.controllers {
+            let r = nest.class(*id);
+            let class = &model.sources[r.source].classes[r.index];
+            let mut paths: Vec<String> = Vec::new();
+            for decorator in &class.decorators {
+                if decorator_name(decorator) == Some("Controller") {
+                    paths.extend(decorator_args(decorator).iter().flat_map(strings));
+                }
+            }
+            for method in &class.methods {
+                for decorator in &method.decorators {
+                    if matches!(
+                        decorator_name(decorator),
+                        Some("Get" | "Head" | "All" | "Post")
+                    ) {
+                        paths.extend(decorator_args(decorator).iter().flat_map(strings));
+                    }
+                }
+            }
+            let lower: Vec<String> = paths.iter().map(|p| p.to_ascii_lowercase()).collect();
+            if lower
+                .iter()
+                .any(|p| HEALTH_WORDS.iter().any(|w| p.contains(w)))
+            {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// String literals of a route argument (`'health'`, `['health', 'healthz']`, `{ path }`).
+fn strings(expr: &crate::parse::typescript::Expr) -> Vec<String> {
+    match &expr.kind {
+        ExprKind::Str(s) => vec![s.clone()],
+        ExprKind::Array(items) => items.iter().flat_map(strings).collect(),
+        ExprKind::Object(_) => expr.prop("path").map(strings).unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::nest::fixtures::app;
+    use crate::rules::testing::{Repo, Vectors, case};
+
+    fn with_controller(decorator: &str, route: &str) -> Repo {
+        app(&[
+            (
+                "src/app.module.ts",
+                "import { Module } from '@nestjs/common';\nimport { AppController } from './app.controller';\n@Module({ controllers: [AppController] })\nexport class AppModule {}\n",
+            ),
+            (
+                "src/app.controller.ts",
+                &format!(
+                    "import {{ Controller, Get }} from '@nestjs/common';\n@Controller({decorator})\nexport class AppController {{ @Get({route}) get() {{ return 'ok'; }} }}\n"
+                ),
+            ),
+        ])
+    }
+
+    pub(super) fn vectors() -> Vectors {
+        Vectors {
+            fires: vec![case("only business routes", with_controller("'users'", "':id'"))],
+            quiet: vec![
+                case("a health controller path", with_controller("'health'", "")),
+                case("a health method route", with_controller("", "'healthz'")),
+                case("Terminus", Repo::fixture("nest/boots-terminus-health")),
+                case(
+                    "a microservice is not an HTTP app",
+                    with_controller("'users'", "").file(
+                        "src/main.ts",
+                        "import { NestFactory } from '@nestjs/core';\nimport { AppModule } from './app.module';\nNestFactory.createMicroservice(AppModule, {});\n",
+                    ),
+                ),
+                case(
+                    "a package nothing runs is no deployable",
+                    with_controller("'users'", "").file("package.json", r#"{ "name": "lib", "dependencies": { "@nestjs/common": "^11.0.0" } }"#),
+                ),
+            ],
+        }
+    }
+}
