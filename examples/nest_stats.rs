@@ -7,7 +7,8 @@
 //! cargo run --release --example nest_stats -- path/to/monorepo [--unknown]
 //! ```
 //!
-//! `--unknown` also lists the dependencies whose lookup was unknown, with the reason.
+//! `--unknown` also lists the dependencies whose lookup was unknown, with the reason; `--none`
+//! the dependencies seaworthy could not name.
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;
@@ -20,7 +21,9 @@ fn main() -> ExitCode {
         eprintln!("usage: nest_stats PATH [--unknown]");
         return ExitCode::from(2);
     };
-    let list_unknown = args.any(|a| a == "--unknown");
+    let rest: Vec<String> = args.collect();
+    let list_unknown = rest.iter().any(|a| a == "--unknown");
+    let list_none = rest.iter().any(|a| a == "--none");
     let options = seaworthy::ScanOptions::new(&root);
     let prepared = match seaworthy::prepare(&options, &|_| {}) {
         Ok(p) => p,
@@ -30,6 +33,16 @@ fn main() -> ExitCode {
         }
     };
     let model = &prepared.model;
+    if let Some(i) = rest.iter().position(|a| a == "--tsconfig") {
+        let file = rest.get(i + 1).map(String::as_str).unwrap_or_default();
+        match model.tsconfig_for(file) {
+            Some(t) => println!(
+                "{file}: {} emitDecoratorMetadata={}",
+                t.path, t.emit_decorator_metadata
+            ),
+            None => println!("{file}: no tsconfig"),
+        }
+    }
     let nest = &model.nest;
     let mut kinds: BTreeMap<&str, (usize, usize, usize)> = BTreeMap::new();
     for module in &nest.modules {
@@ -53,7 +66,13 @@ fn main() -> ExitCode {
     for consumer in &nest.consumers {
         for dep in &consumer.deps {
             let key = match &dep.token {
-                None => "no token (unknown decorator or type)",
+                None => {
+                    if list_none {
+                        let path = &model.sources[dep.site.source].path;
+                        println!("  none: {path}:{}", dep.site.span.line);
+                    }
+                    "no token (unknown decorator or type)"
+                }
                 Some(_) if dep.optional => "optional",
                 Some(Token::Primitive(_)) => "primitive",
                 Some(token) => match nest.lookup(consumer.module, token) {

@@ -53,6 +53,8 @@ pub struct Source {
     pub decls: Vec<Decl>,
     pub classes: Vec<Class>,
     pub bootstraps: Vec<Bootstrap>,
+    /// Import bindings the file uses as values (outside types and decorator metadata).
+    pub value_refs: std::collections::BTreeSet<String>,
 }
 
 /// Resolves every import of every source file, in parallel.
@@ -98,6 +100,7 @@ pub fn resolve_all(model: &Model, sources: Vec<SourceFile>) -> Vec<Source> {
                 decls: facts.decls,
                 classes: facts.classes,
                 bootstraps: facts.bootstraps,
+                value_refs: facts.value_refs,
             }
         })
         .collect()

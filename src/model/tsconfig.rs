@@ -210,7 +210,9 @@ fn merge(into: &mut Effective, from: Effective) {
         module_resolution,
         out_dir,
         root_dir,
-        composite
+        composite,
+        emit_decorator_metadata,
+        verbatim_module_syntax
     );
 }
 
@@ -281,5 +283,40 @@ fn finish(
         verbatim_module_syntax: e.verbatim_module_syntax.unwrap_or(false),
         references,
         unresolved_extends,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::Repo;
+
+    /// Nx and most monorepos set the decorator options once, in a base config every package
+    /// extends; they were read only from the package's own config, so constructor types of
+    /// every such package were taken for erased imports.
+    #[test]
+    fn decorator_metadata_and_verbatim_syntax_are_inherited_through_extends() {
+        let model = Repo::new()
+            .file("package.json", r#"{ "name": "org", "private": true }"#)
+            .file(
+                "tsconfig.base.json",
+                r#"{ "compilerOptions": { "emitDecoratorMetadata": true, "verbatimModuleSyntax": true } }"#,
+            )
+            .file("packages/a/package.json", r#"{ "name": "a" }"#)
+            .file(
+                "packages/a/tsconfig.json",
+                r#"{ "extends": "../../tsconfig.base.json", "compilerOptions": { "strict": true } }"#,
+            )
+            .file(
+                "packages/b/tsconfig.json",
+                r#"{ "extends": "../../tsconfig.base.json", "compilerOptions": { "emitDecoratorMetadata": false } }"#,
+            )
+            .model();
+        let a = model.tsconfig("packages/a/tsconfig.json").unwrap();
+        assert!(a.emit_decorator_metadata && a.verbatim_module_syntax);
+        let b = model.tsconfig("packages/b/tsconfig.json").unwrap();
+        assert!(
+            !b.emit_decorator_metadata,
+            "the extending config's own value wins"
+        );
     }
 }

@@ -47,6 +47,18 @@ pub(super) fn build(model: &Model) -> Nest {
     b.collect_roots();
     b.reach();
     b.dedupe_consumers();
+    b.value_uses();
+    let provided: Vec<ClassId> = b
+        .nest
+        .modules
+        .iter()
+        .flat_map(|m| m.providers.iter())
+        .filter_map(|p| match p.token {
+            Token::Class(id) => Some(id),
+            _ => None,
+        })
+        .collect();
+    b.nest.provided.extend(provided);
     b.nest.undefined_imports = super::load_order::undefined_imports(model, &b.symbols, &b.nest);
     for m in &b.nest.modules {
         if let (ModuleKind::Class(_), Some(site)) = (&m.kind, m.site) {
@@ -75,10 +87,14 @@ struct Builder<'m> {
     opaque: HashMap<Token, ModuleId>,
 }
 
-/// Whether a source takes part: runtime code (tests, scripts, configs and declarations never
-/// make a provider available).
+/// Whether a source takes part: everything but tests, fixtures and declarations (a test never
+/// makes a provider available). Files that only look like tool configs by name
+/// (`auth.module.config.ts`) and scripts that bootstrap an application context are Nest code.
 fn takes_part(class: SourceClass) -> bool {
-    class == SourceClass::Runtime
+    matches!(
+        class,
+        SourceClass::Runtime | SourceClass::DevConfig | SourceClass::Script
+    )
 }
 
 impl<'m> Builder<'m> {
@@ -197,6 +213,7 @@ impl<'m> Builder<'m> {
                 imports_known: true,
                 exports_known: true,
                 reachable: false,
+                may_provide: BTreeSet::new(),
             };
             let m = self.nest.modules.len();
             self.nest.modules.push(module);
@@ -565,6 +582,7 @@ impl<'m> Builder<'m> {
             imports_known: true,
             exports_known: true,
             reachable: false,
+            may_provide: BTreeSet::new(),
         }
     }
 
@@ -639,10 +657,10 @@ impl<'m> Builder<'m> {
         call: &'m Expr,
     ) -> ModuleId {
         let Some(entry) = nest_modules::library_module(package, class, method) else {
-            return self.opaque_node(package, class);
+            return self.opaque_call(package, class, args, scope);
         };
         if entry.derived == Derived::Opaque {
-            return self.opaque_node(package, class);
+            return self.opaque_call(package, class, args, scope);
         }
         let key = (scope.source, call.span.line, call.span.column);
         if method.is_empty() {
@@ -829,6 +847,7 @@ impl<'m> Builder<'m> {
             imports_known: true,
             exports_known: known,
             reachable: false,
+            may_provide: BTreeSet::new(),
         };
         for token in tokens {
             module.providers.push(Provided {
@@ -846,6 +865,56 @@ impl<'m> Builder<'m> {
             }
         }
         module
+    }
+
+    /// An opaque module for a call: it may also provide the repository classes its arguments
+    /// name (`SomeModule.forFeature([Entity])`).
+    fn opaque_call(
+        &mut self,
+        package: &str,
+        class: &str,
+        args: &'m [Expr],
+        scope: Scope<'m>,
+    ) -> ModuleId {
+        let m = self.opaque_node(package, class);
+        let mut named = Vec::new();
+        for arg in args {
+            self.classes_named(scope, arg, &mut named);
+        }
+        self.nest.modules[m].may_provide.extend(named);
+        m
+    }
+
+    /// Repository classes an expression names anywhere inside it (bounded).
+    fn classes_named(&self, scope: Scope<'m>, expr: &'m Expr, out: &mut Vec<ClassId>) {
+        let mut stack = vec![expr];
+        let mut budget = 512;
+        while let Some(e) = stack.pop() {
+            budget -= 1;
+            if budget == 0 {
+                break;
+            }
+            match &e.kind {
+                ExprKind::Ident(_) => {
+                    let resolved = self.resolve_expr(scope, e);
+                    match resolved.sym {
+                        Sym::Const { value, source, .. } if source == scope.source => {
+                            stack.push(value)
+                        }
+                        ref sym => out.extend(self.class_id(sym)),
+                    }
+                }
+                ExprKind::Object(props) => stack.extend(props.iter().map(|p| &p.value)),
+                ExprKind::Array(items) | ExprKind::Either(items) => stack.extend(items),
+                ExprKind::Call(callee, args) | ExprKind::New(callee, args) => {
+                    stack.push(callee);
+                    stack.extend(args);
+                }
+                ExprKind::Spread(inner) => stack.push(inner),
+                ExprKind::Function(Some(body)) => stack.push(body),
+                _ => {}
+            }
+        }
     }
 
     /// A module seaworthy cannot see into, one per package and class: it may provide and
@@ -999,6 +1068,8 @@ impl<'m> Builder<'m> {
                 source: scope.source,
                 span: item.span,
             };
+            // `const PrismaProvider: Provider = { provide: …, useFactory: … }` listed by name.
+            let (scope, item) = self.provider_object(scope, item);
             let token = match &item.kind {
                 ExprKind::Object(_) => item.prop("provide").and_then(|p| self.token(scope, p)),
                 _ => self.token(scope, item),
@@ -1012,6 +1083,25 @@ impl<'m> Builder<'m> {
         }
     }
 
+    /// A `const` that holds a custom provider object, read as that object.
+    fn provider_object(&self, scope: Scope<'m>, expr: &'m Expr) -> (Scope<'m>, &'m Expr) {
+        if let ExprKind::Ident(_) = expr.kind
+            && let Sym::Const { source, value, .. } = self.resolve_expr(scope, expr).sym
+            && matches!(value.kind, ExprKind::Object(_))
+        {
+            let inner = Scope {
+                source,
+                locals: if source == scope.source {
+                    scope.locals
+                } else {
+                    &[]
+                },
+            };
+            return (inner, value);
+        }
+        (scope, expr)
+    }
+
     fn exports(&mut self, scope: Scope<'m>, expr: &'m Expr, module: &mut Module) {
         let (items, known) = self.list(scope, expr, "exports", module);
         module.exports_known &= known;
@@ -1021,6 +1111,7 @@ impl<'m> Builder<'m> {
                 span: item.span,
             };
             let (target, _) = unwrap_forward_ref(item);
+            let (scope, target) = self.provider_object(scope, target);
             let token = match &target.kind {
                 ExprKind::Object(_) => target.prop("provide").and_then(|p| self.token(scope, p)),
                 // `exports: [TypeOrmModule.forFeature([User])]`: the dynamic module itself.
@@ -1059,6 +1150,29 @@ impl<'m> Builder<'m> {
                 });
             }
             self.enhancers(id, m);
+        }
+    }
+
+    /// Marks the classes other runtime files use as values.
+    fn value_uses(&mut self) {
+        for (s, source) in self.model.sources.iter().enumerate() {
+            if !takes_part(source.class) || source.value_refs.is_empty() {
+                continue;
+            }
+            for import in &source.imports {
+                for binding in &import.import.bindings {
+                    if binding.type_only || !source.value_refs.contains(&binding.local) {
+                        continue;
+                    }
+                    let scope = Scope {
+                        source: s,
+                        locals: &[],
+                    };
+                    if let Some(id) = self.class_id(&self.resolve(scope, &binding.local).sym) {
+                        self.nest.value_used.insert(id);
+                    }
+                }
+            }
         }
     }
 
@@ -1535,5 +1649,6 @@ fn placeholder() -> Module {
         imports_known: true,
         exports_known: true,
         reachable: false,
+        may_provide: BTreeSet::new(),
     }
 }

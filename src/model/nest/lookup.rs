@@ -42,7 +42,7 @@ impl Nest {
         if is_core(token) || module.class_token.as_ref() == Some(token) {
             return Lookup::Found;
         }
-        if module.is_opaque() || module.provides(token) {
+        if module.provides(token) {
             return Lookup::Found;
         }
         let mut result = if module.providers_known && module.imports_known {
@@ -79,7 +79,11 @@ impl Nest {
         }
         let module = &self.modules[m];
         if module.is_opaque() {
-            return Lookup::Unknown;
+            return if module.may_supply(token) {
+                Lookup::Unknown
+            } else {
+                Lookup::Missing
+            };
         }
         let exported = module.exports_token(token);
         let provided = module.provides(token);

@@ -145,12 +145,24 @@ pub struct Module {
     pub exports_known: bool,
     /// Reached from an application root.
     pub reachable: bool,
+    /// For an opaque module: the repository classes its call arguments name. It may provide
+    /// those (and tokens of its own package), never another class of the repository.
+    pub may_provide: std::collections::BTreeSet<ClassId>,
 }
 
 impl Module {
     /// The node may provide and export anything (a library module seaworthy does not know).
     pub fn is_opaque(&self) -> bool {
         self.kind == ModuleKind::Opaque
+    }
+
+    /// Whether an opaque module may supply `token`: anything but a repository class its
+    /// arguments never name.
+    pub fn may_supply(&self, token: &Token) -> bool {
+        match token {
+            Token::Class(id) => self.may_provide.contains(id),
+            _ => true,
+        }
     }
 
     /// `X` or `X.forRoot`, as the module is written where it is imported.
@@ -233,6 +245,9 @@ pub struct Nest {
     pub mentioned: std::collections::BTreeSet<ClassId>,
     /// Classes listed in some module's `providers` (directly or as `useClass`).
     pub provided: std::collections::BTreeSet<ClassId>,
+    /// Classes another runtime file imports and uses as a value (not only as a type): it may
+    /// be registered in ways seaworthy does not read (pushed into a list in a function).
+    pub value_used: std::collections::BTreeSet<ClassId>,
     /// Classes listed in some module's `controllers`.
     pub listed_controllers: std::collections::BTreeSet<ClassId>,
     /// Global modules, and for each module the global modules its context sees.

@@ -238,7 +238,8 @@ fn method(cx: &Cx<'_>, node: Node<'_>, decorators: Vec<Expr>, class: &mut Class)
     });
 }
 
-/// The last `return` of a body, and its top-level `const`s.
+/// The last `return` of a body, and its top-level `const`s (an array the body mutates with
+/// `push`/`unshift`/`splice` is unknown: its initializer is not what is returned).
 fn body_returns(cx: &Cx<'_>, body: Node<'_>) -> (Option<Expr>, Vec<(String, Expr)>) {
     let mut returns = None;
     let mut locals = Vec::new();
@@ -252,6 +253,12 @@ fn body_returns(cx: &Cx<'_>, body: Node<'_>) -> (Option<Expr>, Vec<(String, Expr
                 locals.extend(declarators(cx, statement));
             }
             _ => {}
+        }
+    }
+    let text = cx.text_of(body);
+    for (name, value) in &mut locals {
+        if super::is_mutated(text, name) {
+            value.kind = expr::ExprKind::Other;
         }
     }
     (returns, locals)

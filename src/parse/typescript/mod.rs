@@ -230,6 +230,15 @@ pub(crate) fn parse_with_budget(
         metadata,
         ..
     } = walker;
+    // A `const` array the file mutates (`PROVIDERS.push(X)`) holds more than its initializer.
+    for decl in &mut facts.decls {
+        if let Some(value) = &mut decl.value
+            && matches!(value.kind, ExprKind::Array(_))
+            && is_mutated(text, &decl.name)
+        {
+            value.kind = ExprKind::Other;
+        }
+    }
     let bindings: HashSet<&str> = facts
         .imports
         .iter()
@@ -588,6 +597,20 @@ fn ancestor<'t, S>(ancestors: &[(Node<'t>, S)], n: usize) -> Option<Node<'t>> {
         .checked_sub(n)
         .and_then(|i| ancestors.get(i))
         .map(|(node, _)| *node)
+}
+
+/// Whether `text` calls a mutating array method on `name` (`name.push(`, `name.unshift(`,
+/// `name.splice(`), as a whole identifier.
+pub(crate) fn is_mutated(text: &str, name: &str) -> bool {
+    ["push", "unshift", "splice"].iter().any(|method| {
+        let needle = format!("{name}.{method}(");
+        text.match_indices(&needle).any(|(i, _)| {
+            !text[..i]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$' || c == '.')
+        })
+    })
 }
 
 pub(crate) fn has_decorator_child(node: Node<'_>) -> bool {

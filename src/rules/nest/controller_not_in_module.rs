@@ -48,6 +48,7 @@ impl Rule for ControllerNotInModule {
                     .any(|d| decorator_name(d) == Some("Controller"))
                 || nest.listed_controllers.contains(&id)
                 || nest.mentioned.contains(&id)
+                || nest.value_used.contains(&id)
                 || !source
                     .package
                     .is_some_and(|p| nest.nest_packages.contains(&p))
@@ -83,11 +84,19 @@ mod tests {
     use crate::rules::testing::{Repo, Vectors, case};
 
     fn with(controllers: &str) -> Repo {
+        let (import, list) = if controllers.is_empty() {
+            ("", "")
+        } else {
+            (
+                "import { InvoicesController } from './invoices.controller';\nconst CONTROLLERS = [InvoicesController];\n",
+                controllers,
+            )
+        };
         app(&[
             (
                 "src/app.module.ts",
                 &format!(
-                    "import {{ Module }} from '@nestjs/common';\nimport {{ InvoicesController }} from './invoices.controller';\nconst CONTROLLERS = [InvoicesController];\n@Module({{ controllers: [{controllers}] }})\nexport class AppModule {{}}\n"
+                    "import {{ Module }} from '@nestjs/common';\n{import}@Module({{ controllers: [{list}] }})\nexport class AppModule {{}}\n"
                 ),
             ),
             (
@@ -101,8 +110,18 @@ mod tests {
         let mut quiet = crate::rules::nest::fixtures::boots_cases();
         quiet.push(case("listed", with("InvoicesController")));
         quiet.push(case("listed through a const", with("...CONTROLLERS")));
+        quiet.push(case(
+            "registered by code seaworthy does not read (used as a value elsewhere)",
+            with("").file("src/register.ts", "import { InvoicesController } from './invoices.controller';\nexport const all = () => [InvoicesController];\n"),
+        ));
         Vectors {
-            fires: vec![case("in no module", with(""))],
+            fires: vec![
+                case("in no module", with("")),
+                case(
+                    "imported by a module file only as a type",
+                    with("").file("src/types.ts", "import type { InvoicesController } from './invoices.controller';\nexport type C = InvoicesController;\n"),
+                ),
+            ],
             quiet,
         }
     }

@@ -105,7 +105,11 @@ fn serves_health(model: &Model, nest: &Nest, start: usize) -> bool {
             }
             _ => {}
         }
-        if !module.controllers_known_or_any(model, nest) {
+        // An `imports` list seaworthy could not read in full (a spread of a mutated array)
+        // may hold the health module; a library's dynamic module it cannot read is not taken
+        // to serve one.
+        let unread_imports = !module.imports_known && matches!(module.kind, ModuleKind::Class(_));
+        if !module.controllers_known_or_any(model, nest) || unread_imports {
             return true;
         }
         stack.extend(module.imports.iter().map(|e| e.module));

@@ -66,6 +66,7 @@ impl Rule for ProviderNotInModule {
             if !injectable
                 || nest.provided.contains(&id)
                 || nest.mentioned.contains(&id)
+                || nest.value_used.contains(&id)
                 || !source
                     .package
                     .is_some_and(|p| nest.nest_packages.contains(&p))

@@ -61,6 +61,7 @@ impl Rule for UnresolvedProvider {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let model = cx.model;
         let nest = &model.nest;
+        let mut seen = std::collections::BTreeSet::new();
         for consumer in &nest.consumers {
             if !super::is_judged(nest, consumer.module) {
                 continue;
@@ -77,7 +78,11 @@ impl Rule for UnresolvedProvider {
                 {
                     continue;
                 }
-                out.push(finding(model, consumer, index, token, itself));
+                let found = finding(model, consumer, index, token, itself);
+                // One module class imported dynamically twice in one file is one context.
+                if seen.insert((found.key.clone(), found.location.clone())) {
+                    out.push(found);
+                }
             }
         }
     }
@@ -377,6 +382,38 @@ mod tests {
                     "import { Injectable, Inject } from '@nestjs/common';\n@Injectable()\nexport class S { constructor(@Inject('DB') private readonly db: unknown) {} }\n",
                 ),
                 ("src/make.ts", "export function makeProviders() { return []; }\n"),
+            ]),
+        ));
+        quiet.push(case(
+            "a custom provider held in a const and listed by name",
+            app(&[
+                (
+                    "src/app.module.ts",
+                    "import { Module, Provider } from '@nestjs/common';\nimport { Db } from './db';\nimport { S } from './s';\nexport const DbProvider: Provider = { provide: Db, useFactory: () => new Db() };\n@Module({ providers: [DbProvider, S], exports: [DbProvider] })\nexport class AppModule {}\n",
+                ),
+                ("src/db.ts", "export class Db {}\n"),
+                (
+                    "src/s.ts",
+                    "import { Injectable } from '@nestjs/common';\nimport { Db } from './db';\n@Injectable()\nexport class S { constructor(private readonly db: Db) {} }\n",
+                ),
+            ]),
+        ));
+        quiet.push(case(
+            "a provider array the module mutates before returning it",
+            app(&[
+                (
+                    "src/app.module.ts",
+                    "import { Module } from '@nestjs/common';\nimport { QueuesModule } from './queues.module';\nimport { S } from './s';\n@Module({ imports: [QueuesModule.forRoot()], providers: [S] })\nexport class AppModule {}\n",
+                ),
+                (
+                    "src/queues.module.ts",
+                    "import { Module, DynamicModule } from '@nestjs/common';\nimport { Queue } from './queue';\n@Module({})\nexport class QueuesModule {\n  static forRoot(): DynamicModule {\n    const PROVIDERS = [];\n    PROVIDERS.push(Queue);\n    return { module: QueuesModule, providers: PROVIDERS, exports: PROVIDERS };\n  }\n}\n",
+                ),
+                ("src/queue.ts", "import { Injectable } from '@nestjs/common';\n@Injectable()\nexport class Queue {}\n"),
+                (
+                    "src/s.ts",
+                    "import { Injectable } from '@nestjs/common';\nimport { Queue } from './queue';\n@Injectable()\nexport class S { constructor(private readonly q: Queue) {} }\n",
+                ),
             ]),
         ));
         quiet.push(case(
