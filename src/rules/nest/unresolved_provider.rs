@@ -288,12 +288,50 @@ fn explain(
                 site_of(module, format!("{name} exports {label}")),
             )
         }
-        Why::Nowhere => (
-            format!("no module provides {label}"),
-            format!("add {label} to providers in {module_file}"),
-            None,
-        ),
+        Why::Nowhere => match library_feature(token) {
+            Some((decorator, import)) => (
+                format!("no module provides {label}: {module_name} imports no {import}"),
+                format!("for {decorator}, import {import} in {module_name} ({module_file})"),
+                None,
+            ),
+            None => (
+                format!("no module provides {label}"),
+                format!("add {label} to providers in {module_file}"),
+                None,
+            ),
+        },
     }
+}
+
+/// The library registration a derived token comes from (`"UserRepository"` is what
+/// `@InjectRepository(User)` asks for, and `TypeOrmModule.forFeature([User])` provides).
+fn library_feature(token: &Token) -> Option<(String, String)> {
+    let Token::Str(s) = token else { return None };
+    if let Some(queue) = s.strip_prefix("BullQueue_") {
+        return Some((
+            format!("@InjectQueue('{queue}')"),
+            format!("BullModule.registerQueue({{ name: '{queue}' }})"),
+        ));
+    }
+    if let Some(entity) = s
+        .strip_suffix("Repository")
+        .filter(|e| !e.is_empty() && !e.contains('_'))
+    {
+        return Some((
+            format!("@InjectRepository({entity})"),
+            format!("TypeOrmModule.forFeature([{entity}])"),
+        ));
+    }
+    if let Some(model) = s
+        .strip_suffix("Model")
+        .filter(|m| !m.is_empty() && !m.contains('/'))
+    {
+        return Some((
+            format!("@InjectModel('{model}')"),
+            format!("MongooseModule.forFeature([{{ name: '{model}', … }}])"),
+        ));
+    }
+    None
 }
 
 #[cfg(test)]
