@@ -14,6 +14,7 @@ pub(crate) mod fixture_dirs;
 pub(crate) mod isolated_installs;
 pub(crate) mod known_native;
 pub(crate) mod native_build_helpers;
+pub(crate) mod nest_decorators;
 pub(crate) mod nest_modules;
 pub(crate) mod node_builtins;
 pub(crate) mod prod_only_installs;

@@ -53,7 +53,8 @@ pub struct Source {
     pub decls: Vec<Decl>,
     pub classes: Vec<Class>,
     pub bootstraps: Vec<Bootstrap>,
-    /// Import bindings the file uses as values (outside types and decorator metadata).
+    /// Import bindings the file uses as values (outside types and decorator metadata) whose
+    /// names start with a capital letter, as class names do.
     pub value_refs: std::collections::BTreeSet<String>,
 }
 
@@ -90,7 +91,17 @@ pub fn resolve_all(model: &Model, sources: Vec<SourceFile>) -> Vec<Source> {
                     }
                 })
                 .collect();
-            let facts = file.facts;
+            let mut facts = file.facts;
+            // Files of a package that declares no NestJS dependency cannot hold its modules or
+            // providers; their declarations are dropped to keep the model small (a frontend is
+            // often most of a monorepo). At worst a token defined there is not followed: a
+            // miss, never a false finding.
+            if !package.is_none_or(|p| may_hold_nest(model, p)) {
+                facts.exports = Vec::new();
+                facts.decls = Vec::new();
+                facts.classes = Vec::new();
+                facts.bootstraps = Vec::new();
+            }
             Source {
                 class,
                 path: file.path,
@@ -100,10 +111,35 @@ pub fn resolve_all(model: &Model, sources: Vec<SourceFile>) -> Vec<Source> {
                 decls: facts.decls,
                 classes: facts.classes,
                 bootstraps: facts.bootstraps,
-                value_refs: facts.value_refs,
+                // Only names that may be classes matter to the model (`model::nest`).
+                value_refs: facts
+                    .value_refs
+                    .into_iter()
+                    .filter(|n| n.starts_with(|c: char| c.is_ascii_uppercase()))
+                    .collect(),
             }
         })
         .collect()
+}
+
+/// Whether a package may hold NestJS code: it declares an `@nestjs/` dependency, or it
+/// declares no dependencies at all and an ancestor package does (an Nx project whose
+/// dependencies are all at the root).
+fn may_hold_nest(model: &Model, package: usize) -> bool {
+    let nest = |p: &crate::model::Package| {
+        p.manifest
+            .dependencies
+            .iter()
+            .any(|d| d.name.starts_with("@nestjs/"))
+    };
+    let own = &model.packages[package];
+    if !own.manifest.dependencies.is_empty() {
+        return nest(own);
+    }
+    !own.dir.is_empty()
+        && paths::ancestors(&own.dir)
+            .filter_map(|dir| model.package_at(dir))
+            .any(nest)
 }
 
 fn is_typescript(path: &str) -> bool {

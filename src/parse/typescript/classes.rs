@@ -21,12 +21,13 @@ pub struct Class {
     pub extends: Option<Expr>,
     /// Class decorators, in source order (on the class or on the `export` before it).
     pub decorators: Vec<Expr>,
-    /// `None`: the class declares no constructor (it inherits its parent's).
+    /// `None`: the class declares no constructor (it inherits its parent's). The parameters
+    /// are read for decorated classes only: an undecorated class has no metadata, so Nest
+    /// passes nothing whatever its parameters are.
     pub constructor: Option<Vec<Param>>,
-    /// Methods that carry decorators or are static (dynamic-module factories).
+    /// Methods that carry decorators or are static (dynamic-module factories); only for
+    /// decorated classes.
     pub methods: Vec<Method>,
-    /// Decorated properties (`@Inject(X) private x: X`).
-    pub properties: Vec<Param>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -155,7 +156,6 @@ pub(super) fn class(
         decorators,
         constructor: None,
         methods: Vec::new(),
-        properties: Vec::new(),
     };
     if let Some(body) = node.child_by_field_name("body") {
         members(cx, body, &mut class);
@@ -164,37 +164,25 @@ pub(super) fn class(
 }
 
 fn members(cx: &Cx<'_>, body: Node<'_>, class: &mut Class) {
-    // Member decorators come before the member, as siblings in the class body (and, for
-    // fields, inside the field definition).
+    let decorated = class.is_decorated();
+    // Member decorators come before the member, as siblings in the class body.
     let mut pending: Vec<Expr> = Vec::new();
     let mut cursor = body.walk();
     for member in body.named_children(&mut cursor) {
         match member.kind() {
-            "decorator" => pending.push(decorator(cx, member)),
-            "method_definition" => {
+            "decorator" if decorated => pending.push(decorator(cx, member)),
+            "method_definition" if decorated => {
                 let mut decorators = std::mem::take(&mut pending);
                 decorators.extend(decorators_of(cx, member));
                 method(cx, member, decorators, class);
             }
-            "public_field_definition" => {
-                let mut decorators = std::mem::take(&mut pending);
-                decorators.extend(decorators_of(cx, member));
-                if decorators.is_empty() {
-                    continue;
-                }
-                let name = member
+            "method_definition" => {
+                let is_constructor = member
                     .child_by_field_name("name")
-                    .map(|n| cx.text_of(n).to_string())
-                    .unwrap_or_default();
-                let ty = member
-                    .child_by_field_name("type")
-                    .map_or(TypeRef::Missing, |t| type_ref(cx, t, 0));
-                class.properties.push(Param {
-                    name,
-                    ty,
-                    decorators,
-                    span: cx.span(member),
-                });
+                    .is_some_and(|n| cx.text_of(n) == "constructor");
+                if is_constructor {
+                    class.constructor = Some(Vec::new());
+                }
             }
             "comment" => {}
             _ => pending.clear(),
@@ -279,10 +267,22 @@ pub(super) fn declarators(cx: &Cx<'_>, node: Node<'_>) -> Vec<(String, Expr)> {
             continue;
         };
         if name.kind() == "identifier" {
-            out.push((cx.text_of(name).to_string(), expr::convert(cx, value)));
+            out.push((cx.text_of(name).to_string(), const_value(cx, value)));
         }
     }
     out
+}
+
+/// A `const` initializer, within a budget by shape: provider and entity lists can be long; a
+/// metadata or provider object is small, so a large object literal (translations, config
+/// data) is cut short rather than copied whole.
+fn const_value(cx: &Cx<'_>, value: Node<'_>) -> Expr {
+    let budget = match value.kind() {
+        "array" => expr::MAX_NODES,
+        "object" => 128,
+        _ => 64,
+    };
+    expr::convert_within(cx, value, budget)
 }
 
 /// Parameters: all of them for a constructor (`all`), otherwise only decorated ones.
@@ -384,13 +384,34 @@ fn decorators_of(cx: &Cx<'_>, node: Node<'_>) -> Vec<Expr> {
         .collect()
 }
 
-/// A decorator's expression (`Module({…})` of `@Module({…})`).
+/// A decorator's expression (`Module({…})` of `@Module({…})`): in full for the decorators the
+/// NestJS model reads (`data::nest_decorators`), else its callee alone.
 fn decorator(cx: &Cx<'_>, node: Node<'_>) -> Expr {
-    match node.named_child(0) {
-        Some(inner) => expr::convert(cx, inner),
-        None => Expr {
+    let Some(inner) = node.named_child(0) else {
+        return Expr {
             kind: expr::ExprKind::Other,
             span: cx.span(node),
-        },
+        };
+    };
+    let callee = if inner.kind() == "call_expression" {
+        inner.child_by_field_name("function")
+    } else {
+        None
+    };
+    let Some(callee) = callee else {
+        return expr::convert(cx, inner);
+    };
+    let name = match callee.kind() {
+        "member_expression" => callee.child_by_field_name("property"),
+        _ => Some(callee),
+    }
+    .map(|n| cx.text_of(n))
+    .unwrap_or_default();
+    if crate::data::contains(crate::data::nest_decorators::NEST_DECORATORS, name) {
+        return expr::convert(cx, inner);
+    }
+    Expr {
+        kind: expr::ExprKind::Call(Box::new(expr::convert_within(cx, callee, 8)), Vec::new()),
+        span: cx.span(inner),
     }
 }

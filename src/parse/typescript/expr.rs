@@ -15,6 +15,10 @@ use crate::source::Span;
 /// The most nodes one converted expression holds; past it the rest is [`ExprKind::Other`].
 pub(crate) const MAX_NODES: usize = 2_000;
 
+/// Longer strings are [`ExprKind::Other`]: tokens, routes and names are short, and an inline
+/// template or a data blob would be copied for nothing.
+const MAX_STRING: usize = 256;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Expr {
     pub kind: ExprKind,
@@ -82,7 +86,12 @@ impl Expr {
 
 /// Converts `node` into an [`Expr`], within [`MAX_NODES`].
 pub(super) fn convert(cx: &Cx<'_>, node: Node<'_>) -> Expr {
-    let mut budget = MAX_NODES;
+    convert_within(cx, node, MAX_NODES)
+}
+
+/// [`convert`] within `budget` nodes.
+pub(super) fn convert_within(cx: &Cx<'_>, node: Node<'_>, budget: usize) -> Expr {
+    let mut budget = budget;
     Converter {
         cx,
         budget: &mut budget,
@@ -216,11 +225,10 @@ impl Converter<'_, '_> {
                 Some(inner) => ExprKind::Spread(Box::new(self.expr(inner, depth + 1))),
                 None => ExprKind::Other,
             },
-            "string" => match super::string_value(node, cx.text) {
-                Some(value) => ExprKind::Str(value),
-                None => ExprKind::Other,
-            },
-            "template_string" => match super::string_value(node, cx.text) {
+            "string" | "template_string" if node.byte_range().len() > MAX_STRING + 2 => {
+                ExprKind::Other
+            }
+            "string" | "template_string" => match super::string_value(node, cx.text) {
                 Some(value) => ExprKind::Str(value),
                 None => ExprKind::Other,
             },
