@@ -28,8 +28,13 @@ const ROOTS: &[(&str, &[&str])] = &[
     ),
 ];
 
-pub(super) fn call(cx: &Cx<'_>, node: Node<'_>) -> Option<Bootstrap> {
-    let mut function = node.child_by_field_name("function")?;
+pub(super) fn call(cx: &Cx<'_>, node: Node<'_>, function: Node<'_>) -> Option<Bootstrap> {
+    let mut function = function;
+    // Most calls are not roots: a look at the text first.
+    let text = cx.text_of(function);
+    if !ROOTS.iter().any(|(object, _)| text.contains(object)) {
+        return None;
+    }
     // `await NestFactory.create<App>(…)`: with type arguments, tree-sitter-typescript parses
     // the callee as `await NestFactory.create`.
     if function.kind() == "await_expression" {
@@ -38,13 +43,13 @@ pub(super) fn call(cx: &Cx<'_>, node: Node<'_>) -> Option<Bootstrap> {
     if function.kind() != "member_expression" {
         return None;
     }
-    let object = cx.text_of(function.child_by_field_name("object")?);
-    let property = cx.text_of(function.child_by_field_name("property")?);
+    let object = cx.text_of(function.child_by_field_id(cx.fields.object)?);
+    let property = cx.text_of(function.child_by_field_id(cx.fields.property)?);
     let (_, methods) = ROOTS.iter().find(|(o, _)| *o == object)?;
     if !methods.contains(&property) {
         return None;
     }
-    let arguments = node.child_by_field_name("arguments")?;
+    let arguments = node.child_by_field_id(cx.fields.arguments)?;
     let mut cursor = arguments.walk();
     let first = arguments
         .named_children(&mut cursor)

@@ -214,22 +214,19 @@ pub(super) fn re_export(cx: &Cx<'_>, node: Node<'_>, out: &mut Vec<Import>) {
 pub(super) fn call(
     cx: &Cx<'_>,
     node: Node<'_>,
+    function: Node<'_>,
     in_type: bool,
     in_try: bool,
     out: &mut Vec<Import>,
 ) {
-    let Some(function) = node.child_by_field_name("function") else {
-        return;
-    };
-    let kind = match function.kind() {
-        "import" => ImportKind::Dynamic,
-        "identifier" if cx.text_of(function) == "require" => ImportKind::Require,
-        "member_expression" if cx.text_of(function) == "require.resolve" => {
-            ImportKind::RequireResolve
-        }
+    // By text first: most calls are none of these, and `kind()` costs a string conversion.
+    let kind = match cx.text_of(function) {
+        "import" if function.kind() == "import" => ImportKind::Dynamic,
+        "require" if function.kind() == "identifier" => ImportKind::Require,
+        "require.resolve" if function.kind() == "member_expression" => ImportKind::RequireResolve,
         _ => return,
     };
-    let Some(arguments) = node.child_by_field_name("arguments") else {
+    let Some(arguments) = node.child_by_field_id(cx.fields.arguments) else {
         return;
     };
     let mut cursor = arguments.walk();

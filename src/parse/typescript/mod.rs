@@ -214,6 +214,7 @@ pub(crate) fn parse_with_budget(
     let mut walker = Walker {
         cx: Cx {
             roles: roles(dialect),
+            fields: fields(dialect),
             text,
             lines: LineIndex::new(text),
         },
@@ -278,6 +279,8 @@ enum Role {
     TypeAnnotation,
     /// Any other node whose subtree is a type.
     Type,
+    /// A declaration statement (`const`, `let`, `function`, `enum`): read at the top level.
+    Declaration,
 }
 
 fn role_of(kind: &str) -> Role {
@@ -294,6 +297,11 @@ fn role_of(kind: &str) -> Role {
         "class_declaration" | "class" | "abstract_class_declaration" => Role::Class,
         "try_statement" => Role::TryStatement,
         "type_annotation" => Role::TypeAnnotation,
+        "lexical_declaration"
+        | "variable_declaration"
+        | "function_declaration"
+        | "generator_function_declaration"
+        | "enum_declaration" => Role::Declaration,
         k if is_type_node(k) => Role::Type,
         _ => Role::Other,
     }
@@ -318,6 +326,40 @@ fn roles(dialect: Dialect) -> &'static [Role] {
         (
             roles_for(&tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into()),
             roles_for(&tree_sitter_typescript::LANGUAGE_TSX.into()),
+        )
+    });
+    if dialect == Dialect::TypeScript {
+        ts
+    } else {
+        tsx
+    }
+}
+
+/// Field ids the hot paths look up by id rather than by name (a name costs a search of the
+/// grammar's field table per call).
+pub(crate) struct Fields {
+    function: u16,
+    arguments: u16,
+    object: u16,
+    property: u16,
+}
+
+fn fields_for(language: &tree_sitter::Language) -> Fields {
+    let id = |name: &str| language.field_id_for_name(name).map_or(0, |id| id.get());
+    Fields {
+        function: id("function"),
+        arguments: id("arguments"),
+        object: id("object"),
+        property: id("property"),
+    }
+}
+
+fn fields(dialect: Dialect) -> &'static Fields {
+    static TABLES: std::sync::OnceLock<(Fields, Fields)> = std::sync::OnceLock::new();
+    let (ts, tsx) = TABLES.get_or_init(|| {
+        (
+            fields_for(&tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into()),
+            fields_for(&tree_sitter_typescript::LANGUAGE_TSX.into()),
         )
     });
     if dialect == Dialect::TypeScript {
@@ -370,6 +412,7 @@ const DYNAMIC_IMPORT: &str = "import(";
 /// What every collector reads: the text, its line index and the grammar's role table.
 pub(crate) struct Cx<'a> {
     roles: &'static [Role],
+    fields: &'static Fields,
     text: &'a str,
     lines: LineIndex<'a>,
 }
@@ -535,11 +578,17 @@ impl<'a> Walker<'a> {
         mut state: State,
     ) -> State {
         let cx = &self.cx;
+        let role = self.role(node);
         // Top-level statements: the file's declarations (one level below the program).
-        if ancestors.len() == 1 {
+        if ancestors.len() == 1
+            && matches!(
+                role,
+                Role::Declaration | Role::Class | Role::ExportStatement | Role::Type
+            )
+        {
             declarations::statement(cx, node, &mut self.facts.decls);
         }
-        match self.role(node) {
+        match role {
             Role::ImportStatement => {
                 imports::import_statement(cx, node, state.in_type, &mut self.facts.imports);
                 state.in_import = true;
@@ -551,15 +600,20 @@ impl<'a> Walker<'a> {
                 }
             }
             Role::CallExpression => {
-                imports::call(
-                    cx,
-                    node,
-                    state.in_type,
-                    state.in_try,
-                    &mut self.facts.imports,
-                );
-                if let Some(root) = bootstrap::call(cx, node) {
-                    self.facts.bootstraps.push(root);
+                // One field lookup for both collectors (by id: a name is looked up per call).
+                if let Some(function) = node.child_by_field_id(cx.fields.function) {
+                    let facts = &mut self.facts;
+                    imports::call(
+                        cx,
+                        node,
+                        function,
+                        state.in_type,
+                        state.in_try,
+                        &mut facts.imports,
+                    );
+                    if let Some(root) = bootstrap::call(cx, node, function) {
+                        facts.bootstraps.push(root);
+                    }
                 }
             }
             Role::Class => {
