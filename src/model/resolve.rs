@@ -91,17 +91,7 @@ pub fn resolve_all(model: &Model, sources: Vec<SourceFile>) -> Vec<Source> {
                     }
                 })
                 .collect();
-            let mut facts = file.facts;
-            // Files of a package that declares no NestJS dependency cannot hold its modules or
-            // providers; their declarations are dropped to keep the model small (a frontend is
-            // often most of a monorepo). At worst a token defined there is not followed: a
-            // miss, never a false finding.
-            if !package.is_none_or(|p| may_hold_nest(model, p)) {
-                facts.exports = Vec::new();
-                facts.decls = Vec::new();
-                facts.classes = Vec::new();
-                facts.bootstraps = Vec::new();
-            }
+            let facts = file.facts;
             Source {
                 class,
                 path: file.path,
@@ -120,26 +110,6 @@ pub fn resolve_all(model: &Model, sources: Vec<SourceFile>) -> Vec<Source> {
             }
         })
         .collect()
-}
-
-/// Whether a package may hold NestJS code: it declares an `@nestjs/` dependency, or it
-/// declares no dependencies at all and an ancestor package does (an Nx project whose
-/// dependencies are all at the root).
-fn may_hold_nest(model: &Model, package: usize) -> bool {
-    let nest = |p: &crate::model::Package| {
-        p.manifest
-            .dependencies
-            .iter()
-            .any(|d| d.name.starts_with("@nestjs/"))
-    };
-    let own = &model.packages[package];
-    if !own.manifest.dependencies.is_empty() {
-        return nest(own);
-    }
-    !own.dir.is_empty()
-        && paths::ancestors(&own.dir)
-            .filter_map(|dir| model.package_at(dir))
-            .any(nest)
 }
 
 fn is_typescript(path: &str) -> bool {

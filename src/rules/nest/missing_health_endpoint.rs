@@ -187,7 +187,17 @@ mod tests {
 
     pub(super) fn vectors() -> Vectors {
         Vectors {
-            fires: vec![case("only business routes", with_controller("'users'", "':id'"))],
+            fires: vec![
+                case("only business routes", with_controller("'users'", "':id'")),
+                case(
+                    "an app whose @nestjs packages are declared only at the workspace root",
+                    with_controller("'users'", "':id'")
+                        .file("package.json", r#"{ "name": "root", "private": true, "workspaces": ["apps/*"], "dependencies": { "@nestjs/common": "^11.0.0", "@nestjs/core": "^11.0.0" } }"#)
+                        .file("apps/api/package.json", r#"{ "name": "api", "scripts": { "start": "node dist/main.js" }, "dependencies": { "rxjs": "^7.0.0" } }"#)
+                        .file("apps/api/src/main.ts", "import { NestFactory } from '@nestjs/core';\nimport { AppModule } from './app.module';\nNestFactory.create(AppModule);\n")
+                        .file("apps/api/src/app.module.ts", "import { Module } from '@nestjs/common';\n@Module({})\nexport class AppModule {}\n"),
+                ),
+            ],
             quiet: vec![
                 case("a health controller path", with_controller("'health'", "")),
                 case("a health method route", with_controller("", "'healthz'")),
