@@ -609,6 +609,36 @@ impl<'m> Builder<'m> {
             span: call.span,
         });
         self.fill_static(id, m, &mut module);
+        if let Some(options) = self.configurable(id) {
+            // `X extends ConfigurableModuleClass`: every static method Nest generates returns a
+            // module providing the options token (and, for the async form, the `imports` of its
+            // options); `isGlobal`/`global` in the options makes it global (`setExtras`).
+            let site = Site {
+                source: scope.source,
+                span: call.span,
+            };
+            module.providers.push(Provided {
+                token: options,
+                site,
+            });
+            if let ExprKind::Call(_, args) = &call.kind {
+                for arg in args {
+                    for key in ["isGlobal", "global"] {
+                        if matches!(arg.prop(key).map(|v| &v.kind), Some(kind) if *kind != ExprKind::Bool(false))
+                        {
+                            module.global = true;
+                        }
+                    }
+                    if let Some(imports) = arg.prop("imports") {
+                        let mut inner = placeholder();
+                        self.imports(scope, imports, &mut inner);
+                        module.option_imports = inner.imports;
+                    }
+                }
+            }
+            self.nest.modules[m] = module;
+            return Some(m);
+        }
         match self.static_method(id, method) {
             Some((source, returned, locals)) => {
                 let inner = Scope { source, locals };
@@ -621,6 +651,32 @@ impl<'m> Builder<'m> {
         }
         self.nest.modules[m] = module;
         Some(m)
+    }
+
+    /// The options token of a `ConfigurableModuleBuilder` class: `X extends
+    /// ConfigurableModuleClass` where both are destructured from one `builder.build()`.
+    fn configurable(&self, id: ClassId) -> Option<Token> {
+        let r = &self.nest.classes[id];
+        let parent = self.class_of(id).extends.as_ref()?;
+        let scope = Scope {
+            source: r.source,
+            locals: &[],
+        };
+        let Sym::Const { source, value, .. } = self.resolve_expr(scope, parent).sym else {
+            return None;
+        };
+        if builder_member(value) != Some("ConfigurableModuleClass") {
+            return None;
+        }
+        let decl = self.model.sources[source].decls.iter().find(|d| {
+            d.value
+                .as_ref()
+                .is_some_and(|v| builder_member(v) == Some("MODULE_OPTIONS_TOKEN"))
+        })?;
+        Some(Token::ModuleOptions {
+            source,
+            name: decl.name.clone(),
+        })
     }
 
     /// A static method's returned expression, looked up through `extends`.
@@ -997,6 +1053,15 @@ impl<'m> Builder<'m> {
                         value,
                     } => match &value.kind {
                         ExprKind::Str(s) => Some(Token::Str(s.clone())),
+                        ExprKind::Member(..)
+                            if !name.is_empty()
+                                && builder_member(value) == Some("MODULE_OPTIONS_TOKEN") =>
+                        {
+                            Some(Token::ModuleOptions {
+                                source,
+                                name: name.to_string(),
+                            })
+                        }
                         ExprKind::Call(callee, args) if callee.ident() == Some("Symbol") => {
                             let description = match args.first().map(|a| &a.kind) {
                                 Some(ExprKind::Str(s)) => s.clone(),
@@ -1614,6 +1679,25 @@ impl Nest {
             other => self.token_name(other),
         }
     }
+}
+
+/// `key` when `value` is `<new ConfigurableModuleBuilder(…)…build()>.key`.
+fn builder_member(value: &Expr) -> Option<&str> {
+    let ExprKind::Member(base, key) = &value.kind else {
+        return None;
+    };
+    let mut current = base.as_ref();
+    for _ in 0..16 {
+        match &current.kind {
+            ExprKind::Call(callee, _) => current = callee,
+            ExprKind::Member(object, _) => current = object,
+            ExprKind::New(class, _) => {
+                return (class.ident() == Some("ConfigurableModuleBuilder")).then_some(key);
+            }
+            _ => return None,
+        }
+    }
+    None
 }
 
 fn unwrap_forward_ref(expr: &Expr) -> (&Expr, bool) {

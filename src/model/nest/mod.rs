@@ -43,6 +43,12 @@ pub enum Token {
         name: String,
         description: String,
     },
+    /// The options token a `ConfigurableModuleBuilder` generates
+    /// (`CONFIGURABLE_MODULE_OPTIONS[<random id>]`), by the `const` it is destructured into.
+    ModuleOptions {
+        source: usize,
+        name: String,
+    },
     /// A primitive parameter type without `@Inject`: Nest asks for `Number`, `String`, ….
     Primitive(&'static str),
     /// An interface, a type alias, `import type`, or a missing annotation: `Object` at runtime.
@@ -275,6 +281,7 @@ impl Nest {
             Token::External { name, .. } => name.clone(),
             Token::Str(s) => format!("\"{s}\""),
             Token::Symbol { description, .. } => format!("Symbol({description})"),
+            Token::ModuleOptions { .. } => "\"CONFIGURABLE_MODULE_OPTIONS[…]\"".to_string(),
             Token::Primitive(p) => (*p).to_string(),
             Token::Object => "Object".to_string(),
         }
@@ -284,7 +291,7 @@ impl Nest {
     pub fn token_label(&self, token: &Token) -> String {
         match token {
             Token::Str(s) => format!("'{s}'"),
-            Token::Symbol { name, .. } => name.clone(),
+            Token::Symbol { name, .. } | Token::ModuleOptions { name, .. } => name.clone(),
             other => self.token_name(other),
         }
     }

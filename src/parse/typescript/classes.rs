@@ -266,8 +266,40 @@ pub(super) fn declarators(cx: &Cx<'_>, node: Node<'_>) -> Vec<(String, Expr)> {
         ) else {
             continue;
         };
-        if name.kind() == "identifier" {
-            out.push((cx.text_of(name).to_string(), const_value(cx, value)));
+        match name.kind() {
+            "identifier" => out.push((cx.text_of(name).to_string(), const_value(cx, value))),
+            // `const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN: OPTIONS } = builder.build()`:
+            // each name is the initializer's member of that key.
+            "object_pattern" if value.kind() != "object" => {
+                let init = expr::convert_within(cx, value, 64);
+                let mut c = name.walk();
+                for part in name.named_children(&mut c) {
+                    let (key, local) = match part.kind() {
+                        "shorthand_property_identifier_pattern" => {
+                            let key = cx.text_of(part).to_string();
+                            (key.clone(), key)
+                        }
+                        "pair_pattern" => {
+                            let key = part.child_by_field_name("key").map(|k| cx.text_of(k));
+                            let local = part
+                                .child_by_field_name("value")
+                                .filter(|v| v.kind() == "identifier")
+                                .map(|v| cx.text_of(v));
+                            match (key, local) {
+                                (Some(k), Some(l)) => (k.to_string(), l.to_string()),
+                                _ => continue,
+                            }
+                        }
+                        _ => continue,
+                    };
+                    let member = Expr {
+                        span: cx.span(part),
+                        kind: expr::ExprKind::Member(Box::new(init.clone()), key),
+                    };
+                    out.push((local, member));
+                }
+            }
+            _ => {}
         }
     }
     out

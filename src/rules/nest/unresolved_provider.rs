@@ -288,6 +288,15 @@ fn explain(
                 site_of(module, format!("{name} exports {label}")),
             )
         }
+        Why::Nowhere if matches!(token, Token::ModuleOptions { .. }) => (
+            format!(
+                "{label} is provided only by the dynamic module that the ConfigurableModuleBuilder's static methods return, and {module_name} is imported as a plain class"
+            ),
+            format!(
+                "import {module_name}.register(…) (or the method `setClassMethodName` names) instead of {module_name}"
+            ),
+            None,
+        ),
         Why::Nowhere => match library_feature(token) {
             Some((decorator, import)) => (
                 format!("no module provides {label}: {module_name} imports no {import}"),
@@ -393,6 +402,13 @@ mod tests {
                     "import { Injectable } from '@nestjs/common';\nimport { UsersService } from '../users/users.service';\n@Injectable()\nexport class OrdersService {\n  constructor(private readonly users: UsersService) {}\n}\n",
                 ),
             ]),
+        ));
+        fires.push(case(
+            "a ConfigurableModuleBuilder module imported as a class: no options provider",
+            Repo::fixture("nest/boots-configurable-module-builder").file(
+                "src/app.module.ts",
+                "import { Module } from '@nestjs/common';\nimport { WebhooksModule } from './webhooks/webhooks.module';\n@Module({ imports: [WebhooksModule] })\nexport class AppModule {}\n",
+            ),
         ));
         let mut quiet = crate::rules::nest::fixtures::boots_cases();
         quiet.push(case(
