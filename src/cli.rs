@@ -65,6 +65,9 @@ pub struct ScanArgs {
     /// Files larger than this many bytes are not parsed (lockfiles have their own, larger limit).
     #[arg(long, value_name = "BYTES", default_value_t = 1024 * 1024)]
     pub max_file_size: u64,
+    /// Accept a tree with no package.json (otherwise: exit 2, nothing to audit).
+    #[arg(long)]
+    pub allow_empty: bool,
     /// Threads for the file walk (default: the number of cores).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
@@ -191,6 +194,15 @@ fn scan(args: &ScanArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+
+    // A typo in a CI path must not pass for ever with a perfect score.
+    if analysis.report.run.stats.manifests == 0 && !args.allow_empty {
+        eprintln!(
+            "error: no package.json under {}: nothing to audit (pass --allow-empty if an empty tree is expected)",
+            crate::report::terminal::visible(&args.path.to_string_lossy())
+        );
+        return ExitCode::from(2);
+    }
 
     if let Err(err) = write_outputs(args, &analysis) {
         eprintln!("error: {err}");

@@ -108,6 +108,11 @@ pub fn prepare(options: &ScanOptions, progress: Progress<'_>) -> Result<Prepared
         skipped_too_large: loaded.stats.skipped_too_large,
         skipped_links: discovered.skipped_links,
         skipped_special: discovered.skipped_special,
+        manifests: discovered
+            .files
+            .iter()
+            .filter(|f| f.kind == Some(discover::FileKind::PackageJson))
+            .count(),
     };
     let files_scanned = loaded.stats.parsed;
 

@@ -72,6 +72,35 @@ fn a_scan_that_cannot_run_exits_2() {
     assert_eq!(status.code(), Some(2));
 }
 
+/// A folder with no package.json (a typo in a CI path) is not a perfect score: exit 2, with
+/// the reason on stderr, unless an empty tree is expected.
+#[test]
+fn nothing_to_audit_exits_2_unless_allowed() {
+    let dir = std::env::temp_dir().join(format!("seaworthy-empty-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("src")).expect("temp dir");
+    std::fs::write(dir.join("src/index.ts"), "export const a = 1;\n").expect("write");
+    let output = seaworthy()
+        .args(["scan", "--color", "never"])
+        .arg(&dir)
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("no package.json under") && stderr.contains("nothing to audit"),
+        "{stderr}"
+    );
+    assert!(output.stdout.is_empty(), "no report for nothing");
+    let status = seaworthy()
+        .args(["scan", "--allow-empty", "-q"])
+        .arg(&dir)
+        .status()
+        .expect("runs");
+    assert_eq!(status.code(), Some(0));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn broken_files_inside_the_repository_are_not_exit_2() {
     let out = seaworthy()

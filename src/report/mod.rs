@@ -69,6 +69,9 @@ pub struct RunStats {
     pub skipped_links: usize,
     /// FIFOs, sockets and devices, never read whatever their name.
     pub skipped_special: usize,
+    /// `package.json` files the walk found (parsed or not): none means nothing to audit.
+    #[serde(default)]
+    pub manifests: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
