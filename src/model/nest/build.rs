@@ -194,27 +194,15 @@ impl<'m> Builder<'m> {
         for &id in &ids {
             let r = &self.nest.classes[id];
             let class = self.class_of(id);
-            let module = Module {
-                name: r.name.clone(),
-                kind: ModuleKind::Class(id),
-                class_token: Some(Token::Class(id)),
-                site: Some(Site {
-                    source: r.source,
-                    span: class.span,
-                }),
-                providers: Vec::new(),
-                imports: Vec::new(),
-                option_imports: Vec::new(),
-                exports: Vec::new(),
-                controllers: Vec::new(),
-                comments: Vec::new(),
-                global: false,
-                providers_known: true,
-                imports_known: true,
-                exports_known: true,
-                reachable: false,
-                may_provide: BTreeSet::new(),
-            };
+            let mut module = Module::new(
+                r.name.clone(),
+                ModuleKind::Class(id),
+                Some(Token::Class(id)),
+            );
+            module.site = Some(Site {
+                source: r.source,
+                span: class.span,
+            });
             let m = self.nest.modules.len();
             self.nest.modules.push(module);
             self.static_modules.insert(id, m);
@@ -562,28 +550,14 @@ impl<'m> Builder<'m> {
     }
 
     fn new_dynamic(&self, id: ClassId, method: &str) -> Module {
-        let r = &self.nest.classes[id];
-        Module {
-            name: r.name.clone(),
-            kind: ModuleKind::Dynamic {
+        Module::new(
+            self.nest.classes[id].name.clone(),
+            ModuleKind::Dynamic {
                 class: id,
                 method: method.to_string(),
             },
-            class_token: Some(Token::Class(id)),
-            site: None,
-            providers: Vec::new(),
-            imports: Vec::new(),
-            option_imports: Vec::new(),
-            exports: Vec::new(),
-            controllers: Vec::new(),
-            comments: Vec::new(),
-            global: false,
-            providers_known: true,
-            imports_known: true,
-            exports_known: true,
-            reachable: false,
-            may_provide: BTreeSet::new(),
-        }
+            Some(Token::Class(id)),
+        )
     }
 
     /// `X.method(…)` for a repository module class X: X's metadata merged with what the
@@ -879,32 +853,23 @@ impl<'m> Builder<'m> {
                 }
             }
         }
-        let mut module = Module {
-            name: class.to_string(),
-            kind: ModuleKind::Library {
+        let mut module = Module::new(
+            class.to_string(),
+            ModuleKind::Library {
                 package: package.to_string(),
                 class: class.to_string(),
                 method: method.to_string(),
                 global_option,
             },
-            class_token: Some(Token::External {
+            Some(Token::External {
                 package: package.to_string(),
                 name: class.to_string(),
             }),
-            site: Some(site),
-            providers: Vec::new(),
-            imports: Vec::new(),
-            option_imports: Vec::new(),
-            exports: Vec::new(),
-            controllers: Vec::new(),
-            comments: Vec::new(),
-            global,
-            providers_known: known,
-            imports_known: true,
-            exports_known: known,
-            reachable: false,
-            may_provide: BTreeSet::new(),
-        };
+        );
+        module.site = Some(site);
+        module.global = global;
+        module.providers_known = known;
+        module.exports_known = known;
         for token in tokens {
             module.providers.push(Provided {
                 token: token.clone(),
@@ -1015,12 +980,9 @@ impl<'m> Builder<'m> {
             ExprKind::Str(s) => Some(s.clone()),
             ExprKind::Member(_, property) if property == "name" => self.entity_name(scope, expr),
             ExprKind::Ident(_) => match self.resolve_expr(scope, expr).sym {
-                Sym::Const { value, source, .. } => match &value.kind {
+                Sym::Const { value, .. } => match &value.kind {
                     ExprKind::Str(s) => Some(s.clone()),
-                    _ => {
-                        let _ = source;
-                        None
-                    }
+                    _ => None,
                 },
                 _ => None,
             },
@@ -1307,7 +1269,6 @@ impl<'m> Builder<'m> {
             })
             .collect();
         let all_globals: Vec<ModuleId> = (0..n).filter(|&m| self.nest.modules[m].global).collect();
-        self.nest.globals = all_globals.clone();
         self.nest.context_globals = (0..n)
             .map(|m| {
                 if roots_of[m].is_empty() {
@@ -1717,22 +1678,5 @@ fn unknown_all(module: &mut Module) {
 }
 
 fn placeholder() -> Module {
-    Module {
-        name: String::new(),
-        kind: ModuleKind::Opaque,
-        class_token: None,
-        site: None,
-        providers: Vec::new(),
-        imports: Vec::new(),
-        option_imports: Vec::new(),
-        exports: Vec::new(),
-        controllers: Vec::new(),
-        comments: Vec::new(),
-        global: false,
-        providers_known: true,
-        imports_known: true,
-        exports_known: true,
-        reachable: false,
-        may_provide: BTreeSet::new(),
-    }
+    Module::new(String::new(), ModuleKind::Opaque, None)
 }

@@ -157,6 +157,28 @@ pub struct Module {
 }
 
 impl Module {
+    /// A node with empty lists, all of them known, not global, not yet reached.
+    pub fn new(name: String, kind: ModuleKind, class_token: Option<Token>) -> Module {
+        Module {
+            name,
+            kind,
+            class_token,
+            site: None,
+            providers: Vec::new(),
+            imports: Vec::new(),
+            option_imports: Vec::new(),
+            exports: Vec::new(),
+            controllers: Vec::new(),
+            comments: Vec::new(),
+            global: false,
+            providers_known: true,
+            imports_known: true,
+            exports_known: true,
+            reachable: false,
+            may_provide: std::collections::BTreeSet::new(),
+        }
+    }
+
     /// The node may provide and export anything (a library module seaworthy does not know).
     pub fn is_opaque(&self) -> bool {
         self.kind == ModuleKind::Opaque
@@ -256,8 +278,7 @@ pub struct Nest {
     pub value_used: std::collections::BTreeSet<ClassId>,
     /// Classes listed in some module's `controllers`.
     pub listed_controllers: std::collections::BTreeSet<ClassId>,
-    /// Global modules, and for each module the global modules its context sees.
-    pub globals: Vec<ModuleId>,
+    /// For each module, the global modules its context sees.
     pub(crate) context_globals: Vec<Vec<ModuleId>>,
     /// `imports` entries that are `undefined` at load time, per root.
     pub undefined_imports: Vec<UndefinedImport>,

@@ -83,12 +83,7 @@ impl Rule for CircularImport {
                 root.site.span.line,
                 "the application loads its files from here",
             );
-            if let Some(package) = model.sources[undefined.site.source]
-                .package
-                .and_then(|p| model.packages.get(p))
-            {
-                builder = builder.package(package);
-            }
+            builder = super::in_package(builder, model, undefined.site.source);
             out.push(builder.build());
         }
         // Cycles that hold only because of the current load order.
@@ -157,12 +152,7 @@ impl Rule for CircularImport {
             )
             .severity(crate::finding::Severity::Warning)
             .help("wrap both sides of each import in the cycle in `forwardRef(() => X)`, or move what the modules share into one they all import");
-            if let Some(package) = model.sources[site.source]
-                .package
-                .and_then(|p| model.packages.get(p))
-            {
-                builder = builder.package(package);
-            }
+            builder = super::in_package(builder, model, site.source);
             out.push(builder.build());
         }
     }

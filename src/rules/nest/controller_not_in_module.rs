@@ -66,9 +66,7 @@ impl Rule for ControllerNotInModule {
                 ),
             )
             .help(format!("add {} to the controllers of its feature module", class.name));
-            if let Some(package) = source.package.and_then(|p| model.packages.get(p)) {
-                builder = builder.package(package);
-            }
+            builder = super::in_package(builder, model, class_ref.source);
             out.push(builder.build());
         }
     }

@@ -103,12 +103,7 @@ impl Rule for ExportNotProvided {
                     ),
                 )
                 .help(help);
-                if let Some(package) = model.sources[export.site.source]
-                    .package
-                    .and_then(|p| model.packages.get(p))
-                {
-                    builder = builder.package(package);
-                }
+                builder = super::in_package(builder, model, export.site.source);
                 out.push(builder.build());
             }
         }

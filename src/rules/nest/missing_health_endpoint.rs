@@ -74,9 +74,7 @@ impl Rule for MissingHealthEndpoint {
                 ),
             )
             .help("add a health controller (`@nestjs/terminus`: `TerminusModule` and a `@Get('health')` with `@HealthCheck()`) and point the container's healthcheck at it");
-            if let Some(p) = model.packages.get(package) {
-                builder = builder.package(p);
-            }
+            builder = super::in_package(builder, model, root.site.source);
             out.push(builder.build());
         }
     }
@@ -109,7 +107,7 @@ fn serves_health(model: &Model, nest: &Nest, start: usize) -> bool {
         // may hold the health module; a library's dynamic module it cannot read is not taken
         // to serve one.
         let unread_imports = !module.imports_known && matches!(module.kind, ModuleKind::Class(_));
-        if !module.controllers_known_or_any(model, nest) || unread_imports {
+        if serves_health_route(model, nest, module) || unread_imports {
             return true;
         }
         stack.extend(module.imports.iter().map(|e| e.module));
@@ -117,42 +115,29 @@ fn serves_health(model: &Model, nest: &Nest, start: usize) -> bool {
     false
 }
 
-trait HealthRoutes {
-    /// False when a controller of the module serves a health path.
-    fn controllers_known_or_any(&self, model: &Model, nest: &Nest) -> bool;
-}
-
-impl HealthRoutes for crate::model::nest::Module {
-    fn controllers_known_or_any(&self, model: &Model, nest: &Nest) -> bool {
-        for (id, _) in &self.controllers {
-            let r = nest.class(*id);
-            let class = &model.sources[r.source].classes[r.index];
-            let mut paths: Vec<String> = Vec::new();
-            for decorator in &class.decorators {
-                if decorator_name(decorator) == Some("Controller") {
-                    paths.extend(decorator_args(decorator).iter().flat_map(strings));
-                }
-            }
-            for method in &class.methods {
-                for decorator in &method.decorators {
-                    if matches!(
-                        decorator_name(decorator),
-                        Some("Get" | "Head" | "All" | "Post")
-                    ) {
-                        paths.extend(decorator_args(decorator).iter().flat_map(strings));
-                    }
-                }
-            }
-            let lower: Vec<String> = paths.iter().map(|p| p.to_ascii_lowercase()).collect();
-            if lower
-                .iter()
-                .any(|p| HEALTH_WORDS.iter().any(|w| p.contains(w)))
-            {
-                return false;
-            }
-        }
-        true
-    }
+/// Whether a controller of `module` serves a path with a health word (on the controller or a
+/// route).
+fn serves_health_route(model: &Model, nest: &Nest, module: &crate::model::nest::Module) -> bool {
+    module.controllers.iter().any(|(id, _)| {
+        let r = nest.class(*id);
+        let class = &model.sources[r.source].classes[r.index];
+        let controller = class
+            .decorators
+            .iter()
+            .filter(|d| decorator_name(d) == Some("Controller"));
+        let routes = class
+            .methods
+            .iter()
+            .flat_map(|m| m.decorators.iter())
+            .filter(|d| matches!(decorator_name(d), Some("Get" | "Head" | "All" | "Post")));
+        controller
+            .chain(routes)
+            .flat_map(|d| decorator_args(d).iter().flat_map(strings))
+            .any(|path| {
+                let path = path.to_ascii_lowercase();
+                HEALTH_WORDS.iter().any(|w| path.contains(w))
+            })
+    })
 }
 
 /// String literals of a route argument (`'health'`, `['health', 'healthz']`, `{ path }`).

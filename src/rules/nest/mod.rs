@@ -11,7 +11,7 @@ pub(crate) mod unresolved_provider;
 
 use crate::model::Model;
 use crate::model::nest::{Consumer, ModuleId, ModuleKind, Nest, Site, Token};
-use crate::rules::{Context, Subject};
+use crate::rules::{Context, FindingBuilder, Subject};
 
 /// The nest rules apply where there is NestJS code: the repository when it has a `@Module`
 /// or a root, a service when its package has one.
@@ -22,6 +22,17 @@ pub(crate) fn applies(cx: &Context<'_>, subject: Subject<'_>) -> bool {
         Subject::Service(service) => service
             .package
             .is_some_and(|p| nest.nest_packages.contains(&p)),
+    }
+}
+
+/// The finding belongs to the package that owns source file `source`.
+pub(crate) fn in_package(builder: FindingBuilder, model: &Model, source: usize) -> FindingBuilder {
+    match model.sources[source]
+        .package
+        .and_then(|p| model.packages.get(p))
+    {
+        Some(package) => builder.package(package),
+        None => builder,
     }
 }
 

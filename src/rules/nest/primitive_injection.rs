@@ -79,12 +79,7 @@ impl Rule for PrimitiveInjection {
                 .help(
                     "inject a token with `@Inject(TOKEN)` and provide it ({ provide: TOKEN, useValue: … }), or read the value from a config provider; a default value is never used",
                 );
-                if let Some(package) = model.sources[dep.site.source]
-                    .package
-                    .and_then(|p| model.packages.get(p))
-                {
-                    builder = builder.package(package);
-                }
+                builder = super::in_package(builder, model, dep.site.source);
                 out.push(builder.build());
             }
         }

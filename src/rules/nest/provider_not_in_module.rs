@@ -88,9 +88,7 @@ impl Rule for ProviderNotInModule {
                 class.name
             ))
             .related(super::path(model, site), site.span.line, format!("{consumer} injects it here"));
-            if let Some(package) = source.package.and_then(|p| model.packages.get(p)) {
-                builder = builder.package(package);
-            }
+            builder = super::in_package(builder, model, class_ref.source);
             out.push(builder.build());
         }
     }

@@ -170,12 +170,7 @@ fn finding(
         message,
     )
     .help(fix);
-    if let Some(package) = model.sources[dep.site.source]
-        .package
-        .and_then(|p| model.packages.get(p))
-    {
-        builder = builder.package(package);
-    }
+    builder = super::in_package(builder, model, dep.site.source);
     if let Some(site) = module.site {
         builder = builder.related(
             super::path(model, site),
