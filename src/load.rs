@@ -214,7 +214,23 @@ fn collect(loaded: &mut Loaded, outcomes: Vec<Outcome>) {
                     Parsed::Package(p) => loaded.packages.push(*p),
                     Parsed::TsConfig(t) => loaded.tsconfigs.push(t),
                     Parsed::PnpmWorkspace(w) => loaded.pnpm_workspaces.push(w),
-                    Parsed::Dockerfile(d) => loaded.dockerfiles.push(d),
+                    Parsed::Dockerfile(d) => {
+                        // Instructions it could not understand; the rest of the file is kept.
+                        loaded.errors.extend(d.problems.iter().map(|p| {
+                            let entry = ErrorEntry::new(
+                                &d.path,
+                                p.message.clone(),
+                                Some(FileKind::Dockerfile),
+                            );
+                            match p.at {
+                                Some(at) => {
+                                    entry.at(crate::source::Span::point(at.line, at.column))
+                                }
+                                None => entry,
+                            }
+                        }));
+                        loaded.dockerfiles.push(d);
+                    }
                     Parsed::Compose(c) => loaded.compose_files.push(c),
                     Parsed::Npmrc(n) => loaded.npmrcs.push(n),
                     Parsed::Source(f) => loaded.sources.push(f),

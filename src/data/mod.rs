@@ -6,17 +6,20 @@
 //! the table's own module comment; names are kept byte for byte, trailing spaces and quotes
 //! included.
 
+pub(crate) mod base_images;
 pub(crate) mod bundler_configs;
 pub(crate) mod bundlers;
 pub(crate) mod config_dirs;
 pub(crate) mod config_referenced;
 pub(crate) mod fixture_dirs;
+pub(crate) mod glibc_only;
 pub(crate) mod isolated_installs;
 pub(crate) mod known_native;
 pub(crate) mod native_build_helpers;
 pub(crate) mod nest_decorators;
 pub(crate) mod nest_modules;
 pub(crate) mod node_builtins;
+pub(crate) mod os_packages;
 pub(crate) mod prod_only_installs;
 pub(crate) mod provided_by_runtime;
 pub(crate) mod script_dirs;
