@@ -50,6 +50,8 @@ pub enum FileKind {
     NxProject,
     YarnRc,
     Npmrc,
+    /// `.github/workflows/*.yml`: CI steps that build images.
+    Workflow,
 }
 
 impl FileKind {
@@ -65,6 +67,18 @@ impl FileKind {
 }
 
 const SOURCE_EXTENSIONS: &[&str] = &["ts", "tsx", "mts", "cts", "js", "jsx", "mjs", "cjs"];
+
+/// Classifies a file by its repository-relative path: a few kinds live in known folders.
+pub fn classify_path(path: &str) -> Option<FileKind> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    if let Some(rest) = path.strip_prefix(".github/workflows/")
+        && !rest.contains('/')
+        && (name.ends_with(".yml") || name.ends_with(".yaml"))
+    {
+        return Some(FileKind::Workflow);
+    }
+    classify(name)
+}
 
 /// Classifies a file by its name alone.
 pub fn classify(name: &str) -> Option<FileKind> {
@@ -495,8 +509,7 @@ fn record(root: &Path, entry: DirEntry, out: &mut Collected) {
         out.skipped_special += 1;
         return;
     }
-    let name = path.rsplit('/').next().unwrap_or(&path);
-    let kind = classify(name);
+    let kind = classify_path(&path);
     let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
     out.files.push(WalkedFile { path, kind, size });
 }

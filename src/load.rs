@@ -64,6 +64,8 @@ pub struct Loaded {
     pub tsconfigs: Vec<RawTsConfig>,
     pub pnpm_workspaces: Vec<PnpmWorkspace>,
     pub dockerfiles: Vec<Dockerfile>,
+    pub dockerignores: Vec<crate::parse::dockerignore::DockerIgnore>,
+    pub workflows: Vec<crate::parse::workflow::Workflow>,
     pub compose_files: Vec<ComposeFile>,
     pub lockfiles: Vec<LockfileRef>,
     /// The lockfiles that could be read, sorted by path (Bun's are recognised, not read).
@@ -151,6 +153,8 @@ enum Parsed {
     TsConfig(RawTsConfig),
     PnpmWorkspace(PnpmWorkspace),
     Dockerfile(Dockerfile),
+    DockerIgnore(crate::parse::dockerignore::DockerIgnore),
+    Workflow(crate::parse::workflow::Workflow),
     Compose(ComposeFile),
     Npmrc(crate::parse::npmrc::Npmrc),
     Source(SourceFile),
@@ -232,6 +236,8 @@ fn collect(loaded: &mut Loaded, outcomes: Vec<Outcome>) {
                         loaded.dockerfiles.push(d);
                     }
                     Parsed::Compose(c) => loaded.compose_files.push(c),
+                    Parsed::DockerIgnore(d) => loaded.dockerignores.push(d),
+                    Parsed::Workflow(w) => loaded.workflows.push(w),
                     Parsed::Npmrc(n) => loaded.npmrcs.push(n),
                     Parsed::Source(f) => loaded.sources.push(f),
                     Parsed::Checked => {}
@@ -521,6 +527,12 @@ fn load_one(files: &dyn Files, file: &WalkedFile, kind: FileKind, limits: Limits
             crate::parse::dockerfile::parse(&file.path, &text).map(Parsed::Dockerfile)
         }
         FileKind::Compose => crate::parse::compose::parse(&file.path, &text).map(Parsed::Compose),
+        FileKind::Workflow => {
+            crate::parse::workflow::parse(&file.path, &text).map(Parsed::Workflow)
+        }
+        FileKind::DockerIgnore => Ok(Parsed::DockerIgnore(crate::parse::dockerignore::parse(
+            &file.path, &text,
+        ))),
         FileKind::Source { .. } => {
             crate::parse::typescript::parse(&file.path, &text).map(|facts| {
                 Parsed::Source(SourceFile {

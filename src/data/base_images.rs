@@ -91,9 +91,33 @@ const NODE_DEBIAN_GROUPS: &[&str] = &[
 ];
 /// Alpine's base users (`/etc/passwd` of alpine:3.19–3.21).
 const ALPINE_USERS: &[&str] = &[
-    "root", "bin", "daemon", "adm", "lp", "sync", "shutdown", "halt", "mail", "news", "uucp",
-    "operator", "man", "postmaster", "cron", "ftp", "sshd", "at", "squid", "xfs", "games", "cyrus",
-    "vpopmail", "ntp", "smmsp", "guest", "nobody",
+    "root",
+    "bin",
+    "daemon",
+    "adm",
+    "lp",
+    "sync",
+    "shutdown",
+    "halt",
+    "mail",
+    "news",
+    "uucp",
+    "operator",
+    "man",
+    "postmaster",
+    "cron",
+    "ftp",
+    "sshd",
+    "at",
+    "squid",
+    "xfs",
+    "games",
+    "cyrus",
+    "vpopmail",
+    "ntp",
+    "smmsp",
+    "guest",
+    "nobody",
 ];
 const ALPINE_GROUPS: &[&str] = &[
     "root", "bin", "daemon", "sys", "adm", "tty", "disk", "lp", "mem", "kmem", "wheel", "floppy",
@@ -103,9 +127,34 @@ const ALPINE_GROUPS: &[&str] = &[
     "utmp", "ping", "nogroup", "nobody",
 ];
 const NODE_ALPINE_USERS: &[&str] = &[
-    "root", "bin", "daemon", "adm", "lp", "sync", "shutdown", "halt", "mail", "news", "uucp",
-    "operator", "man", "postmaster", "cron", "ftp", "sshd", "at", "squid", "xfs", "games", "cyrus",
-    "vpopmail", "ntp", "smmsp", "guest", "nobody", "node",
+    "root",
+    "bin",
+    "daemon",
+    "adm",
+    "lp",
+    "sync",
+    "shutdown",
+    "halt",
+    "mail",
+    "news",
+    "uucp",
+    "operator",
+    "man",
+    "postmaster",
+    "cron",
+    "ftp",
+    "sshd",
+    "at",
+    "squid",
+    "xfs",
+    "games",
+    "cyrus",
+    "vpopmail",
+    "ntp",
+    "smmsp",
+    "guest",
+    "nobody",
+    "node",
 ];
 const NODE_ALPINE_GROUPS: &[&str] = &[
     "root", "bin", "daemon", "sys", "adm", "tty", "disk", "lp", "mem", "kmem", "wheel", "floppy",
@@ -340,7 +389,8 @@ const fn image(
     }
 }
 
-const DOCKER_NODE: &str = "nodejs/docker-node: README \"Image Variants\" and <version>/<variant>/Dockerfile";
+const DOCKER_NODE: &str =
+    "nodejs/docker-node: README \"Image Variants\" and <version>/<variant>/Dockerfile";
 const DISTROLESS: &str = "GoogleContainerTools/distroless: nodejs/README.md, base/README.md; distroless#1773 (node off PATH)";
 
 /// Known base images, most specific first.

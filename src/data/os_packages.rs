@@ -22,7 +22,11 @@ pub(crate) struct OsPackage {
     pub(crate) about: Entry,
 }
 
-const fn pkg(package: &'static str, adds: &'static [&'static str], reason: &'static str) -> OsPackage {
+const fn pkg(
+    package: &'static str,
+    adds: &'static [&'static str],
+    reason: &'static str,
+) -> OsPackage {
     OsPackage {
         package,
         adds,
@@ -38,23 +42,55 @@ pub(crate) const OS_PACKAGES: &[OsPackage] = &[
     pkg("curl", &[CURL], "the curl binary"),
     pkg("wget", &[WGET], "GNU wget"),
     pkg("busybox", &[WGET], "busybox's wget applet"),
-    pkg("python3", &[PYTHON], "the python3 interpreter node-gyp runs"),
+    pkg(
+        "python3",
+        &[PYTHON],
+        "the python3 interpreter node-gyp runs",
+    ),
     pkg("python3-minimal", &[PYTHON], "a python3 interpreter"),
     pkg("python3-dev", &[PYTHON], "python3 with headers"),
-    pkg("python", &[PYTHON], "python (python3 on current Alpine and Debian)"),
+    pkg(
+        "python",
+        &[PYTHON],
+        "python (python3 on current Alpine and Debian)",
+    ),
     pkg("python-is-python3", &[PYTHON], "python pointing at python3"),
     pkg("py3-pip", &[PYTHON], "Alpine's pip, which pulls python3"),
     pkg("make", &[MAKE], "GNU make"),
     pkg("g++", &[CXX], "the GNU C++ compiler"),
     pkg("gcc-c++", &[CXX], "the GNU C++ compiler (RPM name)"),
-    pkg("clang", &[CXX], "clang, which node-gyp can use as the C++ compiler"),
-    pkg("build-essential", &[MAKE, CXX], "Debian's make, gcc and g++"),
-    pkg("build-base", &[MAKE, CXX], "Alpine's make, gcc, g++ and libc headers"),
-    pkg("alpine-sdk", &[MAKE, CXX], "Alpine's build-base plus abuild and git"),
-    pkg("node-gyp", &[PYTHON, MAKE, CXX], "Debian's node-gyp package depends on python3, make and g++"),
+    pkg(
+        "clang",
+        &[CXX],
+        "clang, which node-gyp can use as the C++ compiler",
+    ),
+    pkg(
+        "build-essential",
+        &[MAKE, CXX],
+        "Debian's make, gcc and g++",
+    ),
+    pkg(
+        "build-base",
+        &[MAKE, CXX],
+        "Alpine's make, gcc, g++ and libc headers",
+    ),
+    pkg(
+        "alpine-sdk",
+        &[MAKE, CXX],
+        "Alpine's build-base plus abuild and git",
+    ),
+    pkg(
+        "node-gyp",
+        &[PYTHON, MAKE, CXX],
+        "Debian's node-gyp package depends on python3, make and g++",
+    ),
     pkg("bash", &[BASH], "GNU bash"),
     pkg("tini", &[TINI], "tini, an init for containers"),
-    pkg("dumb-init", &[DUMB_INIT], "dumb-init, an init for containers"),
+    pkg(
+        "dumb-init",
+        &[DUMB_INIT],
+        "dumb-init, an init for containers",
+    ),
 ];
 
 /// The tools a package adds (none for a package the table does not know).

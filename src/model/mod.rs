@@ -1,6 +1,7 @@
 //! The repository model: what the rules see. Built once from the parsed facts, immutable
 //! afterwards, `Send + Sync`, and free of parser types so tests can build one cheaply.
 
+pub mod docker;
 pub(crate) mod frozen;
 pub mod lockfile;
 pub(crate) mod native;
@@ -69,6 +70,11 @@ impl FileIndex {
     pub fn exists(&self, path: &str) -> bool {
         self.is_file(path) || self.is_dir(path)
     }
+
+    /// Every directory of the walk, in order.
+    pub fn dirs(&self) -> impl Iterator<Item = &str> {
+        self.dirs.iter().map(String::as_str)
+    }
 }
 
 /// Where a `file:`/`link:`/`portal:` dependency points.
@@ -117,6 +123,8 @@ pub struct Model {
     pub tsconfigs: Vec<TsConfig>,
     pub pnpm_workspaces: Vec<PnpmWorkspace>,
     pub dockerfiles: Vec<Dockerfile>,
+    pub dockerignores: Vec<crate::parse::dockerignore::DockerIgnore>,
+    pub workflows: Vec<crate::parse::workflow::Workflow>,
     pub compose_files: Vec<ComposeFile>,
     pub lockfiles: Vec<LockfileRef>,
     /// The lockfiles that could be read, with their graphs, sorted by path.
@@ -127,6 +135,8 @@ pub struct Model {
     pub sources: Vec<Source>,
     /// The NestJS module graph (empty without `@Module` classes).
     pub nest: nest::Nest,
+    /// Every image build, simulated stage by stage.
+    pub docker: docker::Docker,
     package_by_dir: BTreeMap<String, usize>,
     package_by_name: BTreeMap<String, usize>,
     declared_names: BTreeSet<String>,
@@ -179,6 +189,8 @@ impl Model {
             tsconfigs: Vec::new(),
             pnpm_workspaces: loaded.pnpm_workspaces,
             dockerfiles: loaded.dockerfiles,
+            dockerignores: loaded.dockerignores,
+            workflows: loaded.workflows,
             compose_files: loaded.compose_files,
             lockfiles: loaded.lockfiles,
             locks: loaded
@@ -190,6 +202,7 @@ impl Model {
             services: Vec::new(),
             sources: Vec::new(),
             nest: nest::Nest::default(),
+            docker: docker::Docker::default(),
             package_by_dir,
             package_by_name,
             gitignores,
@@ -207,6 +220,7 @@ impl Model {
         model.services = service::derive(&model);
         model.sources = resolve::resolve_all(&model, loaded.sources);
         model.nest = nest::Nest::build(&model);
+        model.docker = docker::Docker::build(&model);
         model
     }
 

@@ -3,6 +3,7 @@
 
 pub mod compose;
 pub mod dockerfile;
+pub mod dockerignore;
 pub(crate) mod json;
 pub mod lockfile;
 pub mod npmrc;
@@ -11,6 +12,7 @@ pub mod pnpm_workspace;
 pub mod shell;
 pub mod tsconfig;
 pub mod typescript;
+pub mod workflow;
 pub mod yaml;
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 
 pub(crate) mod compose;
 pub(crate) mod deps;
+pub(crate) mod docker;
 pub(crate) mod lockfile;
 pub(crate) mod nest;
 #[cfg(test)]
@@ -142,6 +143,10 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &deps::unresolved_import::UnresolvedImport,
     &deps::unused::Unused,
     &deps::version_mismatch::VersionMismatch,
+    &docker::chown_unknown_user::ChownUnknownUser,
+    &docker::runs_as_root::RunsAsRoot,
+    &docker::stage_name_unknown::StageNameUnknown,
+    &docker::unpinned_base_image::UnpinnedBaseImage,
     &lockfile::missing::Missing,
     &lockfile::multiple_managers::MultipleManagers,
     &lockfile::out_of_sync::OutOfSync,

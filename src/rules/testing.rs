@@ -107,7 +107,7 @@ impl Repo {
             dirs.extend(paths::ancestors(path).map(str::to_string));
             discovered.files.push(WalkedFile {
                 path: path.clone(),
-                kind: discover::classify(paths::file_name(path)),
+                kind: discover::classify_path(path),
                 size: bytes.len() as u64,
             });
         }

@@ -1,0 +1,532 @@
+//! The Docker model: every image build the repository declares or implies, each a Dockerfile
+//! with the context it is built from, simulated stage by stage (`sim`). Built once from the
+//! parsed facts; the `docker/` rules only read it.
+//!
+//! **Build contexts**, in this order:
+//! 1. a compose service's `build` (`context`, `dockerfile`, `target`, `args`);
+//! 2. a CI workflow's `docker/build-push-action` step or `docker build` command, and a
+//!    package.json script's `docker build -f X CTX`;
+//! 3. otherwise inferred: the Dockerfile's folder when every `COPY` source resolves there,
+//!    else the repository root when they resolve there, else the nearest folder above where
+//!    they do. When no candidate holds every source, the one holding most is used, and it is
+//!    trusted (its missing sources reported) only when it holds at least two thirds of them: a
+//!    Dockerfile whose sources are mostly elsewhere is built from a context the repository
+//!    does not show (a generated tar stream, another checkout).
+//!
+//! The context holds what a clean checkout holds: files the walk saw, minus what the
+//! context's `.dockerignore` (or BuildKit's `<Dockerfile>.dockerignore` beside the
+//! Dockerfile, which takes precedence) excludes. A gitignored path is a build output that a
+//! CI step may create before `docker build`, so it counts as present, never as missing.
+
+pub mod commands;
+pub mod expand;
+pub mod sim;
+
+use std::collections::BTreeMap;
+
+use crate::model::Model;
+use crate::parse::dockerfile::{Dockerfile, Op};
+use crate::paths;
+pub(crate) use sim::Base;
+pub use sim::{BuildAt, Entry, FsEntry, InstallAt, Presence, StageSim};
+
+/// How a build's context was found, said in findings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ContextHow {
+    Compose { file: String, service: String },
+    Workflow { file: String },
+    Script { file: String, script: String },
+    Inferred(&'static str),
+}
+
+impl ContextHow {
+    pub fn describe(&self) -> String {
+        match self {
+            ContextHow::Compose { file, service } => {
+                format!("the build context of compose service `{service}` ({file})")
+            }
+            ContextHow::Workflow { file } => format!("the build context {file} uses"),
+            ContextHow::Script { file, script } => {
+                format!("the build context of the `{script}` script in {file}")
+            }
+            ContextHow::Inferred(why) => format!("the inferred build context ({why})"),
+        }
+    }
+
+    pub fn is_inferred(&self) -> bool {
+        matches!(self, ContextHow::Inferred(_))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct BuildContext {
+    /// Repository-relative directory (`""` for the root).
+    pub dir: String,
+    pub how: ContextHow,
+    /// The stage a compose `build.target` (or `--target`) names.
+    pub target: Option<String>,
+    /// Build arguments given by the declaration (compose `build.args`).
+    pub args: BTreeMap<String, String>,
+    /// Index into `Model::dockerignores` of the ignore file that applies.
+    pub dockerignore: Option<usize>,
+    /// Whether missing sources may be reported against this context.
+    pub trusted: bool,
+}
+
+/// One context source a `COPY`/`ADD` names, as checked against the context.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceCheck {
+    pub instruction: usize,
+    /// Index of the source word in the instruction.
+    pub word: usize,
+    /// Repository-relative path (a glob when it matched nothing).
+    pub path: String,
+    /// Whether it exists in a clean checkout (or is a gitignored build output).
+    pub exists: bool,
+    /// The `.dockerignore` pattern that excludes it: (file, line).
+    pub ignored: Option<(String, u32)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Build {
+    /// Index into `Model::dockerfiles`.
+    pub dockerfile: usize,
+    pub context: BuildContext,
+    pub stages: Vec<StageSim>,
+    /// The stage that ships: the compose `target`, else the last.
+    pub target: usize,
+    /// Every context source the build's `COPY`/`ADD` instructions name.
+    pub sources: Vec<SourceCheck>,
+    /// Compose services that run this image: (compose file, service name).
+    pub services: Vec<(String, String)>,
+}
+
+impl Build {
+    pub fn final_stage(&self) -> Option<&StageSim> {
+        self.stages.get(self.target)
+    }
+
+    /// The stages the shipped stage is built on or copies from, the target included.
+    pub fn shipped_lineage(&self) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut queue = vec![self.target];
+        while let Some(s) = queue.pop() {
+            if out.contains(&s) {
+                continue;
+            }
+            out.push(s);
+            if let Some(stage) = self.stages.get(s) {
+                if let Base::Stage(parent) = stage.base {
+                    queue.push(parent);
+                }
+                for e in &stage.entries {
+                    if let Entry::Stage { stage: from, .. } = e.entry {
+                        queue.push(from);
+                    }
+                }
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Docker {
+    pub builds: Vec<Build>,
+}
+
+/// A build the repository declares for a Dockerfile.
+struct Declared {
+    dockerfile: String,
+    context: String,
+    how: ContextHow,
+    target: Option<String>,
+    args: BTreeMap<String, String>,
+    service: Option<(String, String)>,
+}
+
+impl Docker {
+    pub fn build(model: &Model) -> Docker {
+        let declared = declared_builds(model);
+        let mut builds: Vec<Build> = Vec::new();
+        for (index, df) in model.dockerfiles.iter().enumerate() {
+            let mine: Vec<&Declared> = declared
+                .iter()
+                .filter(|d| d.dockerfile == df.path)
+                .collect();
+            if mine.is_empty() {
+                builds.push(inferred(model, index, df));
+                continue;
+            }
+            for d in mine {
+                if let Some(existing) = builds.iter_mut().find(|b| {
+                    b.dockerfile == index
+                        && b.context.dir == d.context
+                        && b.context.target == d.target
+                }) {
+                    existing.services.extend(d.service.clone());
+                    continue;
+                }
+                let context = BuildContext {
+                    dir: d.context.clone(),
+                    how: d.how.clone(),
+                    target: d.target.clone(),
+                    args: d.args.clone(),
+                    dockerignore: dockerignore_for(model, &df.path, &d.context),
+                    trusted: true,
+                };
+                let mut build = simulate(model, index, df, context);
+                build.services.extend(d.service.clone());
+                builds.push(build);
+            }
+        }
+        Docker { builds }
+    }
+
+    /// The builds of one Dockerfile.
+    pub fn builds_of<'a>(
+        &'a self,
+        model: &'a Model,
+        path: &'a str,
+    ) -> impl Iterator<Item = (usize, &'a Build)> + 'a {
+        self.builds.iter().enumerate().filter(move |(_, b)| {
+            model
+                .dockerfiles
+                .get(b.dockerfile)
+                .is_some_and(|d| d.path == path)
+        })
+    }
+}
+
+fn simulate(model: &Model, index: usize, df: &Dockerfile, context: BuildContext) -> Build {
+    let stages = sim::simulate(model, df, &context);
+    let target = context
+        .target
+        .as_ref()
+        .and_then(|t| {
+            let t = t.to_ascii_lowercase();
+            stages
+                .iter()
+                .position(|s| s.name.as_deref() == Some(t.as_str()))
+        })
+        .unwrap_or(stages.len().saturating_sub(1));
+    let sources = source_checks(model, df, &context, &stages);
+    Build {
+        dockerfile: index,
+        context,
+        stages,
+        target,
+        sources,
+        services: Vec::new(),
+    }
+}
+
+/// Every context source of every `COPY`/`ADD` without `--from`.
+fn source_checks(
+    model: &Model,
+    df: &Dockerfile,
+    context: &BuildContext,
+    stages: &[StageSim],
+) -> Vec<SourceCheck> {
+    let mut out = Vec::new();
+    for stage in stages {
+        for index in stage.from..=stage.last {
+            let Some(Op::Copy(copy)) = df.instructions.get(index).map(|i| &i.op) else {
+                continue;
+            };
+            if copy.from.is_some() {
+                continue;
+            }
+            for entry in stage.entries.iter().filter(|e| e.instruction == index) {
+                let Entry::Context { path, .. } = &entry.entry else {
+                    continue;
+                };
+                if out
+                    .iter()
+                    .any(|s: &SourceCheck| s.instruction == index && &s.path == path)
+                {
+                    continue;
+                }
+                let word = copy
+                    .sources
+                    .iter()
+                    .position(|w| {
+                        paths::join(&context.dir, &w.text).as_deref() == Some(path.as_str())
+                    })
+                    .unwrap_or(0);
+                out.push(SourceCheck {
+                    instruction: index,
+                    word,
+                    path: path.clone(),
+                    exists: context.exists(model, path),
+                    ignored: context.ignored_by(model, path),
+                });
+            }
+        }
+    }
+    out
+}
+
+impl BuildContext {
+    /// The repository paths a source names: the path itself, or what a glob matches (the
+    /// pattern itself when it matches nothing), each with whether it is a directory.
+    pub fn resolve(&self, model: &Model, source: &str) -> Vec<(String, bool)> {
+        let Some(path) = paths::join(&self.dir, source) else {
+            return Vec::new();
+        };
+        if !path.contains(['*', '?', '[']) {
+            let dir = model.files.is_dir(&path)
+                || (!model.files.is_file(&path) && model.is_gitignored(&path));
+            return vec![(path, dir)];
+        }
+        let Ok(glob) = globset::GlobBuilder::new(&path)
+            .literal_separator(true)
+            .build()
+            .map(|g| g.compile_matcher())
+        else {
+            return vec![(path, false)];
+        };
+        let mut out: Vec<(String, bool)> = model
+            .files
+            .files()
+            .iter()
+            .filter(|f| glob.is_match(&f.path))
+            .map(|f| (f.path.clone(), false))
+            .collect();
+        out.extend(
+            model
+                .files
+                .dirs()
+                .filter(|d| glob.is_match(d))
+                .map(|d| (d.to_string(), true)),
+        );
+        if out.is_empty() {
+            out.push((path, false));
+        }
+        out.sort();
+        out
+    }
+
+    /// Whether a clean checkout has the path (or it is a gitignored build output).
+    pub fn exists(&self, model: &Model, path: &str) -> bool {
+        model.files.exists(path) || model.is_gitignored(path) || model.exists_on_disk(path)
+    }
+
+    /// The `.dockerignore` pattern that keeps the path out of the context.
+    pub fn ignored_by(&self, model: &Model, path: &str) -> Option<(String, u32)> {
+        let ignore = model.dockerignores.get(self.dockerignore?)?;
+        let rel = paths::strip_dir(path, &self.dir)?;
+        if rel.is_empty() {
+            return None;
+        }
+        ignore
+            .excluded_by(rel)
+            .map(|p| (ignore.path.clone(), p.line))
+    }
+
+    /// Whether the path is in the context as the build sees it.
+    pub fn holds(&self, model: &Model, path: &str) -> Presence {
+        if paths::strip_dir(path, &self.dir).is_none() {
+            return Presence::Absent;
+        }
+        if self.ignored_by(model, path).is_some() {
+            return Presence::Absent;
+        }
+        if self.exists(model, path) {
+            Presence::Present
+        } else {
+            Presence::Absent
+        }
+    }
+}
+
+/// BuildKit reads `<Dockerfile>.dockerignore` beside the Dockerfile first, then the context's
+/// `.dockerignore`.
+fn dockerignore_for(model: &Model, dockerfile: &str, context: &str) -> Option<usize> {
+    let own = format!("{dockerfile}.dockerignore");
+    let root = if context.is_empty() {
+        ".dockerignore".to_string()
+    } else {
+        format!("{context}/.dockerignore")
+    };
+    model
+        .dockerignores
+        .iter()
+        .position(|d| d.path == own)
+        .or_else(|| model.dockerignores.iter().position(|d| d.path == root))
+}
+
+fn declared_builds(model: &Model) -> Vec<Declared> {
+    let mut out = Vec::new();
+    for compose in &model.compose_files {
+        let compose_dir = paths::parent(&compose.path);
+        for svc in &compose.services {
+            let Some(context) = svc.build_context.as_deref() else {
+                continue;
+            };
+            if context.contains("://") || context.starts_with("git@") {
+                continue;
+            }
+            let Some(context) = paths::join(compose_dir, context) else {
+                continue;
+            };
+            let dockerfile = svc.build_dockerfile.as_deref().unwrap_or("Dockerfile");
+            let Some(dockerfile) = paths::join(&context, dockerfile) else {
+                continue;
+            };
+            let build = svc.node.get("build");
+            let target = build
+                .and_then(|b| b.get("target"))
+                .and_then(|t| t.as_str())
+                .map(str::to_string);
+            let mut args = BTreeMap::new();
+            if let Some(a) = build.and_then(|b| b.get("args")) {
+                for (k, _, v) in a.entries() {
+                    if let Some(v) = v.as_str().filter(|v| !v.contains('$')) {
+                        args.insert(k.clone(), v.to_string());
+                    }
+                }
+                for item in a.items() {
+                    if let Some((k, v)) = item.as_str().and_then(|s| s.split_once('='))
+                        && !v.contains('$')
+                    {
+                        args.insert(k.to_string(), v.to_string());
+                    }
+                }
+            }
+            out.push(Declared {
+                dockerfile,
+                context,
+                how: ContextHow::Compose {
+                    file: compose.path.clone(),
+                    service: svc.name.clone(),
+                },
+                target,
+                args,
+                service: Some((compose.path.clone(), svc.name.clone())),
+            });
+        }
+    }
+    for workflow in &model.workflows {
+        for b in &workflow.builds {
+            let Some(context) = b.context.as_deref().and_then(|c| paths::join("", c)) else {
+                continue;
+            };
+            let dockerfile = match b.dockerfile.as_deref() {
+                Some(f) => paths::join("", f),
+                None => paths::join(&context, "Dockerfile"),
+            };
+            let Some(dockerfile) = dockerfile else {
+                continue;
+            };
+            out.push(Declared {
+                dockerfile,
+                context,
+                how: ContextHow::Workflow {
+                    file: workflow.path.clone(),
+                },
+                target: b.target.clone(),
+                args: BTreeMap::new(),
+                service: None,
+            });
+        }
+    }
+    for package in &model.packages {
+        for script in &package.manifest.scripts {
+            for b in crate::parse::workflow::docker_builds(&script.command, script.span) {
+                let Some(context) = b
+                    .context
+                    .as_deref()
+                    .and_then(|c| paths::join(&package.dir, c))
+                else {
+                    continue;
+                };
+                let dockerfile = match b.dockerfile.as_deref() {
+                    Some(f) => paths::join(&package.dir, f),
+                    None => paths::join(&context, "Dockerfile"),
+                };
+                let Some(dockerfile) = dockerfile else {
+                    continue;
+                };
+                out.push(Declared {
+                    dockerfile,
+                    context,
+                    how: ContextHow::Script {
+                        file: package.manifest.path.clone(),
+                        script: script.name.clone(),
+                    },
+                    target: b.target.clone(),
+                    args: BTreeMap::new(),
+                    service: None,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// No declaration builds this Dockerfile: try its folder, the root, then the folders between.
+fn inferred(model: &Model, index: usize, df: &Dockerfile) -> Build {
+    let own = paths::parent(&df.path).to_string();
+    let mut candidates: Vec<(String, &'static str)> =
+        vec![(own.clone(), "the Dockerfile's folder")];
+    if !own.is_empty() {
+        candidates.push((
+            String::new(),
+            "the repository root, where its COPY sources are",
+        ));
+        let mut dir = paths::parent(&own);
+        while !dir.is_empty() {
+            candidates.push((
+                dir.to_string(),
+                "a folder above the Dockerfile, where its COPY sources are",
+            ));
+            dir = paths::parent(dir);
+        }
+    }
+    let mut best: Option<(usize, usize, Build)> = None;
+    for (dir, why) in candidates {
+        let context = BuildContext {
+            dockerignore: dockerignore_for(model, &df.path, &dir),
+            dir,
+            how: ContextHow::Inferred(why),
+            target: None,
+            args: BTreeMap::new(),
+            trusted: true,
+        };
+        let build = simulate(model, index, df, context);
+        let total = build.sources.len();
+        let found = build.sources.iter().filter(|s| s.exists).count();
+        if found == total {
+            return build;
+        }
+        if best.as_ref().is_none_or(|(f, _, _)| found > *f) {
+            best = Some((found, total, build));
+        }
+    }
+    match best {
+        Some((found, total, mut build)) => {
+            build.context.trusted = found > 0 && found * 3 >= total * 2;
+            if build.context.how == ContextHow::Inferred("the Dockerfile's folder") {
+                build.context.how = ContextHow::Inferred(
+                    "the Dockerfile's folder; no folder holds every COPY source",
+                );
+            }
+            build
+        }
+        None => simulate(
+            model,
+            index,
+            df,
+            BuildContext {
+                dir: own,
+                how: ContextHow::Inferred("the Dockerfile's folder"),
+                target: None,
+                args: BTreeMap::new(),
+                dockerignore: None,
+                trusted: false,
+            },
+        ),
+    }
+}

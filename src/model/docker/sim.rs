@@ -1,0 +1,819 @@
+//! The stage simulation: a fold over each stage's instructions that knows, after every
+//! instruction, what the stage's filesystem holds (from the context, from other stages, from
+//! installs and builds), who it runs as, its environment, working directory, the tools its
+//! OS packages added, and its healthcheck and command. Questions are answered three-valued:
+//! a path is present, absent, or unknown (an external image, a command not understood), and
+//! only "absent" ever becomes a finding.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::commands::{self, Install, Step};
+use super::expand::{Var, expand};
+use super::{BuildContext, Docker};
+use crate::data::base_images::{self, BaseImage, ImageFacts};
+use crate::data::os_packages;
+use crate::model::Model;
+use crate::parse::dockerfile::{CommandForm, Dockerfile, Healthcheck, ImageRef, Op};
+use crate::parse::shell;
+
+/// What a stage starts from.
+#[derive(Debug, Clone)]
+pub(crate) enum Base {
+    /// An image, with what the table knows of it.
+    Image {
+        reference: ImageRef,
+        known: Option<&'static BaseImage>,
+    },
+    /// An earlier stage of the same Dockerfile.
+    Stage(usize),
+    Scratch,
+    /// A reference whose variables the build decides.
+    Unknown(String),
+}
+
+/// A thing placed in a stage's filesystem.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entry {
+    /// A context path (repository-relative): a file copied to `dest`, or a directory whose
+    /// contents are copied into `dest`.
+    Context { path: String, dir: bool },
+    /// A path of another stage, copied to `dest` (or into it, for a directory).
+    Stage { stage: usize, path: String },
+    /// From an image or a named context: not known.
+    External,
+    /// Written by a heredoc, a URL, or a RUN.
+    Written,
+    /// A `node_modules` tree an install created under `dest`.
+    Installed { install: usize },
+    /// The output of a build run in `dest`.
+    Built { build: usize },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FsEntry {
+    /// Index into the Dockerfile's instructions.
+    pub instruction: usize,
+    /// Absolute path in the image.
+    pub dest: String,
+    pub entry: Entry,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct InstallAt {
+    pub instruction: usize,
+    pub install: Install,
+    /// The directory it runs in (absolute).
+    pub dir: String,
+    /// Tools present when it ran: the image's plus OS packages added in this stage.
+    pub tools: BTreeSet<&'static str>,
+    /// A cache mount (`--mount=type=cache`) was in place.
+    pub cached: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct BuildAt {
+    pub instruction: usize,
+    pub dir: String,
+    pub step: Step,
+}
+
+/// What a stage is after its last instruction.
+#[derive(Debug, Clone)]
+pub struct StageSim {
+    pub name: Option<String>,
+    pub(crate) base: Base,
+    /// The FROM instruction.
+    pub from: usize,
+    /// Index of the last instruction of the stage.
+    pub last: usize,
+    /// The facts of the image at the bottom of the stage chain, when known.
+    pub(crate) facts: Option<&'static ImageFacts>,
+    /// The last `USER` (inherited from a parent stage), with its instruction.
+    pub user: Option<(String, usize)>,
+    /// Users and groups created in this stage or its parents (a superset).
+    pub created: BTreeSet<String>,
+    /// Users may exist that were created in ways not read.
+    pub users_open: bool,
+    pub env: BTreeMap<String, String>,
+    /// `ARG`s in scope: name → value (`None` when the build decides).
+    pub args: BTreeMap<String, Option<String>>,
+    pub workdir: String,
+    pub tools: BTreeSet<&'static str>,
+    pub entries: Vec<FsEntry>,
+    pub installs: Vec<InstallAt>,
+    pub builds: Vec<BuildAt>,
+    /// The first instruction after which the filesystem may hold anything (a command not
+    /// understood).
+    pub opaque: Option<usize>,
+    /// `HEALTHCHECK` (`None` inside: `HEALTHCHECK NONE`), with its instruction.
+    pub healthcheck: Option<(usize, Option<Healthcheck>)>,
+    pub cmd: Option<(usize, CommandForm)>,
+    pub entrypoint: Option<(usize, CommandForm)>,
+    /// OS packages installed in this stage, by instruction.
+    pub os_packages: Vec<(usize, String)>,
+}
+
+impl StageSim {
+    /// The user the stage runs as: the last `USER`, else the image's default.
+    pub fn effective_user(&self) -> Option<&str> {
+        match &self.user {
+            Some((u, _)) => Some(u.as_str()),
+            None => self.facts.map(|f| f.default_user),
+        }
+    }
+
+    pub fn var(&self, name: &str) -> Option<String> {
+        self.env
+            .get(name)
+            .cloned()
+            .or_else(|| self.args.get(name).cloned().flatten())
+    }
+
+    pub fn has_tool(&self, tool: &str) -> bool {
+        self.tools.contains(tool)
+    }
+}
+
+/// Whether a path is in a stage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Presence {
+    Present,
+    Absent,
+    Unknown,
+}
+
+/// The platform arguments BuildKit defines in every stage.
+const PLATFORM_ARGS: &[&str] = &[
+    "TARGETPLATFORM",
+    "TARGETOS",
+    "TARGETARCH",
+    "TARGETVARIANT",
+    "BUILDPLATFORM",
+    "BUILDOS",
+    "BUILDARCH",
+    "BUILDVARIANT",
+];
+
+/// Folds every stage of a Dockerfile built with `context`.
+pub(super) fn simulate(model: &Model, df: &Dockerfile, context: &BuildContext) -> Vec<StageSim> {
+    let mut stages: Vec<StageSim> = Vec::new();
+    let global: BTreeMap<String, Option<String>> = df
+        .global_args()
+        .map(|a| {
+            let value = context
+                .args
+                .get(&a.name)
+                .cloned()
+                .or_else(|| a.default.clone());
+            (a.name.clone(), value)
+        })
+        .collect();
+    let global_lookup = |name: &str| match global.get(name) {
+        Some(Some(v)) => Var::Set(v.clone()),
+        Some(None) => Var::Unknown,
+        None if PLATFORM_ARGS.contains(&name) => Var::Unknown,
+        None => Var::Unset,
+    };
+    for stage in &df.stages {
+        let Some(Op::From(from)) = df.instructions.get(stage.first).map(|i| &i.op) else {
+            continue;
+        };
+        let written = expand(&from.image.text, &global_lookup);
+        let base = match written.as_deref() {
+            None => Base::Unknown(from.image.text.clone()),
+            Some("scratch") => Base::Scratch,
+            Some(text) => {
+                let lower = text.to_ascii_lowercase();
+                match stages
+                    .iter()
+                    .position(|s| s.name.as_deref() == Some(lower.as_str()))
+                {
+                    Some(parent) => Base::Stage(parent),
+                    None => match ImageRef::parse(text) {
+                        Some(reference) => {
+                            let known = base_images::lookup(
+                                &reference.repository(),
+                                reference.tag.as_deref(),
+                            );
+                            Base::Image { reference, known }
+                        }
+                        None => Base::Unknown(text.to_string()),
+                    },
+                }
+            }
+        };
+        let mut sim = match &base {
+            Base::Stage(parent) => {
+                let mut s = stages[*parent].clone();
+                s.entries.clear();
+                s.installs.clear();
+                s.builds.clear();
+                s.os_packages.clear();
+                s.opaque = None;
+                s
+            }
+            _ => {
+                let facts = match &base {
+                    Base::Image { known, .. } => known.map(|k| &k.facts),
+                    _ => None,
+                };
+                StageSim {
+                    name: None,
+                    base: base.clone(),
+                    from: stage.first,
+                    last: stage.last,
+                    facts,
+                    user: None,
+                    created: BTreeSet::new(),
+                    users_open: facts.is_none_or(|f| f.users.is_none()),
+                    env: BTreeMap::new(),
+                    args: BTreeMap::new(),
+                    workdir: "/".to_string(),
+                    tools: initial_tools(facts),
+                    entries: Vec::new(),
+                    installs: Vec::new(),
+                    builds: Vec::new(),
+                    opaque: None,
+                    healthcheck: None,
+                    cmd: None,
+                    entrypoint: None,
+                    os_packages: Vec::new(),
+                }
+            }
+        };
+        sim.name = stage.name.clone();
+        sim.base = base;
+        sim.from = stage.first;
+        sim.last = stage.last;
+        sim.args.clear();
+        for i in stage.first + 1..=stage.last {
+            if let Some(instruction) = df.instructions.get(i) {
+                apply(
+                    model,
+                    df,
+                    context,
+                    &global,
+                    &stages,
+                    &mut sim,
+                    i,
+                    &instruction.op,
+                );
+            }
+        }
+        stages.push(sim);
+    }
+    stages
+}
+
+fn initial_tools(facts: Option<&ImageFacts>) -> BTreeSet<&'static str> {
+    use crate::data::base_images::Has;
+    let mut tools = BTreeSet::new();
+    let Some(f) = facts else {
+        return tools;
+    };
+    if f.curl == Has::Yes {
+        tools.insert(os_packages::CURL);
+    }
+    if f.wget == Has::Yes {
+        tools.insert(os_packages::WGET);
+    }
+    if f.toolchain == Has::Yes {
+        tools.extend([os_packages::PYTHON, os_packages::MAKE, os_packages::CXX]);
+    }
+    tools
+}
+
+/// Joins a path written in an instruction onto the working directory.
+pub fn absolute(workdir: &str, path: &str) -> String {
+    let joined = if path.starts_with('/') {
+        path.to_string()
+    } else {
+        format!("{}/{path}", workdir.trim_end_matches('/'))
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    for part in joined.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the fold's state, passed apart to keep borrows simple"
+)]
+fn apply(
+    model: &Model,
+    df: &Dockerfile,
+    context: &BuildContext,
+    global: &BTreeMap<String, Option<String>>,
+    earlier: &[StageSim],
+    sim: &mut StageSim,
+    index: usize,
+    op: &Op,
+) {
+    let lookup = |sim: &StageSim, name: &str| -> Var {
+        if let Some(v) = sim.env.get(name) {
+            return Var::Set(v.clone());
+        }
+        match sim.args.get(name) {
+            Some(Some(v)) => Var::Set(v.clone()),
+            Some(None) => Var::Unknown,
+            None if PLATFORM_ARGS.contains(&name) => Var::Unknown,
+            None => Var::Unset,
+        }
+    };
+    match op {
+        Op::Env(pairs) => {
+            for pair in pairs {
+                let value = expand(&pair.value, &|n| lookup(sim, n));
+                match value {
+                    Some(v) => {
+                        sim.env.insert(pair.key.clone(), v);
+                    }
+                    None => {
+                        sim.env.remove(&pair.key);
+                        // Unknown: an ARG with the same name would still shadow nothing.
+                        sim.args.insert(pair.key.clone(), None);
+                    }
+                }
+            }
+        }
+        Op::Arg(decls) => {
+            for decl in decls {
+                let value = context
+                    .args
+                    .get(&decl.name)
+                    .cloned()
+                    .or_else(|| {
+                        decl.default
+                            .as_ref()
+                            .and_then(|d| expand(d, &|n| lookup(sim, n)))
+                    })
+                    .or_else(|| global.get(&decl.name).cloned().flatten());
+                sim.args.insert(decl.name.clone(), value);
+            }
+        }
+        Op::Workdir(word) => {
+            if let Some(path) = expand(&word.text, &|n| lookup(sim, n)) {
+                sim.workdir = absolute(&sim.workdir, &path);
+            } else {
+                sim.opaque.get_or_insert(index);
+            }
+        }
+        Op::User(word) => {
+            let user = expand(&word.text, &|n| lookup(sim, n)).unwrap_or_else(|| word.text.clone());
+            sim.user = Some((user, index));
+        }
+        Op::Healthcheck(hc) => sim.healthcheck = Some((index, hc.clone())),
+        Op::Cmd(form) => sim.cmd = Some((index, form.clone())),
+        Op::Entrypoint(form) => {
+            sim.entrypoint = Some((index, form.clone()));
+            // An ENTRYPOINT resets the CMD inherited from the base.
+            if sim.cmd.as_ref().is_some_and(|(i, _)| *i < sim.from) {
+                sim.cmd = None;
+            }
+        }
+        Op::Copy(copy) => {
+            let dest = expand(&copy.dest.text, &|n| lookup(sim, n));
+            let Some(dest_written) = dest else {
+                sim.opaque.get_or_insert(index);
+                return;
+            };
+            let dest_abs = absolute(&sim.workdir, &dest_written);
+            let dest_is_dir = dest_written.ends_with('/') || copy.sources.len() > 1;
+            if let Some(from) = &copy.from {
+                let from_text = expand(&from.text, &|n| lookup(sim, n)).unwrap_or_default();
+                let lower = from_text.to_ascii_lowercase();
+                let stage = earlier
+                    .iter()
+                    .position(|s| s.name.as_deref() == Some(lower.as_str()))
+                    .or_else(|| lower.parse::<usize>().ok().filter(|n| *n < earlier.len()));
+                for source in &copy.sources {
+                    let entry = match (stage, expand(&source.text, &|n| lookup(sim, n))) {
+                        (Some(stage), Some(path)) => {
+                            let path = absolute("/", &path);
+                            let dest = if dest_is_dir {
+                                // A file goes to dest/name; a directory's contents to dest.
+                                dest_abs.clone()
+                            } else {
+                                dest_abs.clone()
+                            };
+                            FsEntry {
+                                instruction: index,
+                                dest,
+                                entry: Entry::Stage { stage, path },
+                            }
+                        }
+                        _ => FsEntry {
+                            instruction: index,
+                            dest: dest_abs.clone(),
+                            entry: Entry::External,
+                        },
+                    };
+                    sim.entries.push(entry);
+                }
+                return;
+            }
+            for source in &copy.sources {
+                if source.text.starts_with("<<") {
+                    sim.entries.push(FsEntry {
+                        instruction: index,
+                        dest: dest_abs.clone(),
+                        entry: Entry::Written,
+                    });
+                    continue;
+                }
+                if source.text.contains("://") || source.text.starts_with("git@") {
+                    sim.entries.push(FsEntry {
+                        instruction: index,
+                        dest: dest_abs.clone(),
+                        entry: Entry::Written,
+                    });
+                    continue;
+                }
+                let Some(src) = expand(&source.text, &|n| lookup(sim, n)) else {
+                    sim.entries.push(FsEntry {
+                        instruction: index,
+                        dest: dest_abs.clone(),
+                        entry: Entry::External,
+                    });
+                    continue;
+                };
+                for (path, dir) in context.resolve(model, &src) {
+                    let dest = if dir {
+                        if copy.parents {
+                            absolute(&dest_abs, paths_rel(&context.dir, &path))
+                        } else {
+                            dest_abs.clone()
+                        }
+                    } else if dest_is_dir || is_glob(&src) {
+                        let name = if copy.parents {
+                            paths_rel(&context.dir, &path).to_string()
+                        } else {
+                            crate::paths::file_name(&path).to_string()
+                        };
+                        absolute(&dest_abs, &name)
+                    } else {
+                        dest_abs.clone()
+                    };
+                    sim.entries.push(FsEntry {
+                        instruction: index,
+                        dest,
+                        entry: Entry::Context { path, dir },
+                    });
+                }
+            }
+        }
+        Op::Run(run) => {
+            let cached = run.mounts.iter().any(|m| m.kind == "cache");
+            let mut dir = sim.workdir.clone();
+            for command in shell::commands(&run.script) {
+                let step = commands::step(&command, &|n| match lookup(sim, n) {
+                    Var::Set(v) => Some(v),
+                    _ => None,
+                });
+                match step {
+                    Step::Cd(to) => match expand(&to, &|n| lookup(sim, n)) {
+                        Some(to) if !to.starts_with('~') && to != "-" => {
+                            dir = absolute(&dir, &to);
+                        }
+                        _ => {
+                            sim.opaque.get_or_insert(index);
+                        }
+                    },
+                    Step::Install(install) => {
+                        let at = sim.installs.len();
+                        let target = match &install.verb {
+                            commands::Verb::Deploy { dir: Some(d) } => absolute(&dir, d),
+                            _ => dir.clone(),
+                        };
+                        sim.installs.push(InstallAt {
+                            instruction: index,
+                            install,
+                            dir: dir.clone(),
+                            tools: sim.tools.clone(),
+                            cached,
+                        });
+                        sim.entries.push(FsEntry {
+                            instruction: index,
+                            dest: target,
+                            entry: Entry::Installed { install: at },
+                        });
+                    }
+                    Step::RunScript { .. } | Step::Tool { .. } => {
+                        let at = sim.builds.len();
+                        sim.builds.push(BuildAt {
+                            instruction: index,
+                            dir: dir.clone(),
+                            step,
+                        });
+                        sim.entries.push(FsEntry {
+                            instruction: index,
+                            dest: dir.clone(),
+                            entry: Entry::Built { build: at },
+                        });
+                    }
+                    Step::TurboPrune { .. } => sim.entries.push(FsEntry {
+                        instruction: index,
+                        dest: absolute(&dir, "out"),
+                        entry: Entry::Written,
+                    }),
+                    Step::OsInstall {
+                        packages,
+                        virtual_name,
+                    } => {
+                        for package in &packages {
+                            sim.tools.extend(os_packages::adds(package).iter().copied());
+                            sim.os_packages.push((index, package.clone()));
+                            // Daemon packages create their own user (nginx, postgres).
+                            sim.created.insert(package.clone());
+                        }
+                        if let Some(v) = virtual_name {
+                            sim.os_packages.push((index, v));
+                        }
+                    }
+                    Step::OsRemove { packages } => {
+                        remove_packages(sim, &packages);
+                    }
+                    Step::UsersAdded(names) => sim.created.extend(names),
+                    Step::UsersOpen => sim.users_open = true,
+                    Step::Writes(files) => {
+                        for f in files {
+                            if let Some(f) = expand(&f, &|n| lookup(sim, n)) {
+                                sim.entries.push(FsEntry {
+                                    instruction: index,
+                                    dest: absolute(&dir, &f),
+                                    entry: Entry::Written,
+                                });
+                            }
+                        }
+                    }
+                    Step::Opaque(_) => {
+                        sim.opaque.get_or_insert(index);
+                        if command.words.first().is_some_and(|w| w.contains('/')) {
+                            // A script of the repository may create users too.
+                            sim.users_open = true;
+                        }
+                    }
+                    Step::AddPackages { .. } | Step::Activate { .. } | Step::Harmless => {}
+                }
+            }
+        }
+        Op::From(_) | Op::Expose(_) | Op::Shell(_) | Op::Onbuild(_) | Op::Other | Op::Unknown => {}
+    }
+    let _ = df;
+}
+
+/// `apk del .gyp` removes what `apk add --virtual .gyp` added; `apt-get purge x` removes x.
+fn remove_packages(sim: &mut StageSim, removed: &[String]) {
+    let mut gone: Vec<String> = Vec::new();
+    for name in removed {
+        // The packages installed in the same instruction as a virtual name belong to it.
+        if let Some(at) = sim
+            .os_packages
+            .iter()
+            .find(|(_, p)| p == name)
+            .map(|(i, _)| *i)
+        {
+            let is_virtual = sim
+                .os_packages
+                .iter()
+                .rev()
+                .find(|(i, _)| *i == at)
+                .is_some_and(|(_, p)| p == name);
+            if is_virtual {
+                gone.extend(
+                    sim.os_packages
+                        .iter()
+                        .filter(|(i, _)| *i == at)
+                        .map(|(_, p)| p.clone()),
+                );
+            }
+        }
+        gone.push(name.clone());
+    }
+    for name in &gone {
+        for tool in os_packages::adds(name) {
+            sim.tools.remove(tool);
+        }
+    }
+}
+
+fn is_glob(path: &str) -> bool {
+    path.contains(['*', '?', '['])
+}
+
+fn paths_rel<'a>(dir: &str, path: &'a str) -> &'a str {
+    crate::paths::strip_dir(path, dir).unwrap_or(path)
+}
+
+impl Docker {
+    /// Whether `path` (absolute) is in stage `stage` of build `build` after instruction
+    /// `until` (inclusive).
+    pub fn presence(
+        &self,
+        model: &Model,
+        build: usize,
+        stage: usize,
+        path: &str,
+        until: usize,
+    ) -> Presence {
+        self.presence_at(model, build, stage, path, until, 0)
+    }
+
+    fn presence_at(
+        &self,
+        model: &Model,
+        build: usize,
+        stage: usize,
+        path: &str,
+        until: usize,
+        depth: usize,
+    ) -> Presence {
+        let Some(b) = self.builds.get(build) else {
+            return Presence::Unknown;
+        };
+        let Some(sim) = b.stages.get(stage) else {
+            return Presence::Unknown;
+        };
+        if depth > 16 {
+            return Presence::Unknown;
+        }
+        let mut unknown = false;
+        for entry in sim.entries.iter().rev().filter(|e| e.instruction <= until) {
+            let rest = if path == entry.dest {
+                Some("")
+            } else if entry.dest == "/" {
+                path.strip_prefix('/')
+            } else {
+                path.strip_prefix(entry.dest.as_str())
+                    .and_then(|r| r.strip_prefix('/'))
+            };
+            let Some(rest) = rest else { continue };
+            let found = match &entry.entry {
+                Entry::Context { path: src, dir } => {
+                    if *dir {
+                        let candidate = if rest.is_empty() {
+                            src.clone()
+                        } else if src.is_empty() {
+                            rest.to_string()
+                        } else {
+                            format!("{src}/{rest}")
+                        };
+                        b.context.holds(model, &candidate)
+                    } else if rest.is_empty() {
+                        b.context.holds(model, src)
+                    } else {
+                        Presence::Absent
+                    }
+                }
+                Entry::Stage {
+                    stage: from,
+                    path: src,
+                } => {
+                    let direct = if rest.is_empty() {
+                        src.clone()
+                    } else {
+                        format!("{}/{rest}", src.trim_end_matches('/'))
+                    };
+                    let mut result =
+                        self.presence_at(model, build, *from, &direct, usize::MAX, depth + 1);
+                    if result != Presence::Present && !rest.is_empty() && !rest.contains('/') {
+                        // A file copied into a directory keeps its name.
+                        let name = crate::paths::file_name(src);
+                        if name == rest {
+                            let other =
+                                self.presence_at(model, build, *from, src, usize::MAX, depth + 1);
+                            if other != Presence::Absent {
+                                result = other;
+                            }
+                        }
+                    }
+                    result
+                }
+                Entry::External => Presence::Unknown,
+                Entry::Written => {
+                    if rest.is_empty() {
+                        Presence::Present
+                    } else {
+                        Presence::Unknown
+                    }
+                }
+                Entry::Installed { .. } => {
+                    if rest == "node_modules"
+                        || rest.starts_with("node_modules/")
+                        || rest.contains("/node_modules")
+                    {
+                        Presence::Present
+                    } else {
+                        Presence::Absent
+                    }
+                }
+                Entry::Built { .. } => {
+                    if rest.starts_with("node_modules") {
+                        Presence::Absent
+                    } else {
+                        // Where a build writes is decided by its tools' configs; anything
+                        // under the directory it ran in may now exist.
+                        Presence::Unknown
+                    }
+                }
+            };
+            match found {
+                Presence::Present => return Presence::Present,
+                Presence::Unknown => unknown = true,
+                Presence::Absent => {}
+            }
+        }
+        if unknown || sim.opaque.is_some_and(|o| o <= until) {
+            return Presence::Unknown;
+        }
+        match &sim.base {
+            Base::Stage(parent) => {
+                self.presence_at(model, build, *parent, path, usize::MAX, depth + 1)
+            }
+            Base::Image { known: Some(_), .. } | Base::Scratch => Presence::Absent,
+            _ => Presence::Unknown,
+        }
+    }
+
+    /// The repository path a path of a stage was copied from, following stage copies.
+    pub fn origin(&self, model: &Model, build: usize, stage: usize, path: &str) -> Option<String> {
+        self.origin_at(model, build, stage, path, 0)
+    }
+
+    fn origin_at(
+        &self,
+        model: &Model,
+        build: usize,
+        stage: usize,
+        path: &str,
+        depth: usize,
+    ) -> Option<String> {
+        let b = self.builds.get(build)?;
+        let sim = b.stages.get(stage)?;
+        if depth > 16 {
+            return None;
+        }
+        for entry in sim.entries.iter().rev() {
+            let rest = if path == entry.dest {
+                ""
+            } else if entry.dest == "/" {
+                path.strip_prefix('/')?
+            } else {
+                match path
+                    .strip_prefix(entry.dest.as_str())
+                    .and_then(|r| r.strip_prefix('/'))
+                {
+                    Some(r) => r,
+                    None => continue,
+                }
+            };
+            match &entry.entry {
+                Entry::Context {
+                    path: src,
+                    dir: true,
+                } => {
+                    let candidate = match (src.is_empty(), rest.is_empty()) {
+                        (_, true) => src.clone(),
+                        (true, false) => rest.to_string(),
+                        (false, false) => format!("{src}/{rest}"),
+                    };
+                    if b.context.holds(model, &candidate) == Presence::Present {
+                        return Some(candidate);
+                    }
+                }
+                Entry::Context {
+                    path: src,
+                    dir: false,
+                } if rest.is_empty() => {
+                    return Some(src.clone());
+                }
+                Entry::Stage {
+                    stage: from,
+                    path: src,
+                } => {
+                    let direct = if rest.is_empty() {
+                        src.clone()
+                    } else {
+                        format!("{}/{rest}", src.trim_end_matches('/'))
+                    };
+                    if let Some(found) = self.origin_at(model, build, *from, &direct, depth + 1) {
+                        return Some(found);
+                    }
+                }
+                _ => {}
+            }
+        }
+        match &b.stages.get(stage)?.base {
+            Base::Stage(parent) => self.origin_at(model, build, *parent, path, depth + 1),
+            _ => None,
+        }
+    }
+}

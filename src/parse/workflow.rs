@@ -1,0 +1,190 @@
+//! CI workflows (`.github/workflows/*.yml`): the image builds they declare, so the Docker model
+//! knows which context and Dockerfile a CI build uses. Two shapes: a `docker/build-push-action`
+//! step (`with.context`, `with.file`, `with.target`; any action named `*/build-push-action`,
+//! which forks such as `useblacksmith/build-push-action` keep), and a `run:` step that calls
+//! `docker build`/`docker buildx build`. A value holding a `${{ … }}` expression is decided
+//! by the run, not the file, and is left unknown.
+
+use super::ParseError;
+use super::yaml::{self, YamlNode};
+use crate::source::Span;
+
+/// One image build a workflow (or a package.json script) declares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageBuild {
+    /// The context as written (repository-relative from the workflow's checkout), `None`
+    /// when an expression decides it.
+    pub context: Option<String>,
+    pub dockerfile: Option<String>,
+    pub target: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Workflow {
+    pub path: String,
+    pub builds: Vec<ImageBuild>,
+}
+
+pub fn parse(path: &str, text: &str) -> Result<Workflow, ParseError> {
+    let root = yaml::parse(text)?;
+    let mut builds = Vec::new();
+    if let Some(jobs) = root.get("jobs") {
+        for (_, _, job) in jobs.entries() {
+            for step in job.get("steps").map(YamlNode::items).unwrap_or(&[]) {
+                if let Some(uses) = step.get("uses").and_then(YamlNode::as_str)
+                    && uses
+                        .split('@')
+                        .next()
+                        .is_some_and(|a| a.ends_with("/build-push-action"))
+                {
+                    let with = step.get("with");
+                    let value = |key: &str| {
+                        with.and_then(|w| w.get(key))
+                            .and_then(YamlNode::as_str)
+                            .map(str::to_string)
+                    };
+                    let known = |v: Option<String>| v.filter(|v| !v.contains("${{"));
+                    let context = value("context");
+                    builds.push(ImageBuild {
+                        // The action's default context is the Git checkout: the root.
+                        context: match &context {
+                            None => Some(".".to_string()),
+                            Some(_) => known(context.clone()),
+                        },
+                        dockerfile: known(value("file")),
+                        target: known(value("target")),
+                        span: step.span,
+                    });
+                }
+                if let Some(run) = step.get("run").and_then(YamlNode::as_str) {
+                    builds.extend(docker_builds(run, step.span));
+                }
+            }
+        }
+    }
+    Ok(Workflow {
+        path: path.to_string(),
+        builds,
+    })
+}
+
+/// `docker build -f X CTX`, `docker buildx build --file X --target t CTX` in shell text.
+pub fn docker_builds(script: &str, span: Span) -> Vec<ImageBuild> {
+    let mut out = Vec::new();
+    for command in crate::parse::shell::commands(script) {
+        let words = &command.words;
+        let start = match (
+            words.first().map(String::as_str),
+            words.get(1).map(String::as_str),
+            words.get(2).map(String::as_str),
+        ) {
+            (Some("docker" | "podman"), Some("build"), _) => 2,
+            (Some("docker"), Some("buildx" | "image"), Some("build")) => 3,
+            _ => continue,
+        };
+        let mut dockerfile = None;
+        let mut target = None;
+        let mut context = None;
+        let mut i = start;
+        while i < words.len() {
+            let w = &words[i];
+            let (name, inline) = match w.split_once('=') {
+                Some((n, v)) if n.starts_with('-') => (n, Some(v.to_string())),
+                _ => (w.as_str(), None),
+            };
+            let takes_value = matches!(
+                name,
+                "-f" | "--file"
+                    | "-t"
+                    | "--tag"
+                    | "--target"
+                    | "--build-arg"
+                    | "--platform"
+                    | "--cache-from"
+                    | "--cache-to"
+                    | "--label"
+                    | "--secret"
+                    | "--ssh"
+                    | "--output"
+                    | "-o"
+                    | "--progress"
+                    | "--builder"
+                    | "--network"
+                    | "--build-context"
+                    | "--iidfile"
+                    | "--metadata-file"
+                    | "--attest"
+                    | "--provenance"
+                    | "--sbom"
+                    | "--shm-size"
+                    | "--ulimit"
+                    | "--add-host"
+                    | "--allow"
+                    | "--annotation"
+                    | "--call"
+                    | "--memory"
+                    | "-m"
+            );
+            if w == "-" {
+                context = Some(w.clone());
+            } else if name.starts_with('-') {
+                let value = if takes_value && inline.is_none() {
+                    i += 1;
+                    words.get(i).cloned()
+                } else {
+                    inline
+                };
+                match name {
+                    "-f" | "--file" => dockerfile = value,
+                    "--target" => target = value,
+                    _ => {}
+                }
+            } else if context.is_none() {
+                context = Some(w.clone());
+            }
+            i += 1;
+        }
+        let unknown = |v: &Option<String>| v.as_ref().is_some_and(|v| v.contains('$'));
+        if context.as_deref() == Some("-") {
+            // The context is a tar stream on stdin: nothing in the repository to check.
+            continue;
+        }
+        out.push(ImageBuild {
+            context: if unknown(&context) { None } else { context },
+            dockerfile: if unknown(&dockerfile) {
+                None
+            } else {
+                dockerfile
+            },
+            target: if unknown(&target) { None } else { target },
+            span,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_build_push_action_and_docker_build_steps() -> Result<(), ParseError> {
+        let text = "on: push\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: docker/build-push-action@v6\n        with:\n          context: .\n          file: apps/api/Dockerfile\n          target: runner\n      - uses: useblacksmith/build-push-action@v1\n        with:\n          context: ${{ matrix.dir }}\n      - run: |\n          docker buildx build --platform linux/amd64 -f apps/web/Dockerfile -t web:1 apps/web\n          docker build - < Dockerfile\n";
+        let w = parse(".github/workflows/ci.yml", text)?;
+        assert_eq!(w.builds.len(), 3, "{:?}", w.builds);
+        assert_eq!(w.builds[0].context.as_deref(), Some("."));
+        assert_eq!(
+            w.builds[0].dockerfile.as_deref(),
+            Some("apps/api/Dockerfile")
+        );
+        assert_eq!(w.builds[0].target.as_deref(), Some("runner"));
+        assert_eq!(w.builds[1].context, None);
+        assert_eq!(w.builds[2].context.as_deref(), Some("apps/web"));
+        assert_eq!(
+            w.builds[2].dockerfile.as_deref(),
+            Some("apps/web/Dockerfile")
+        );
+        Ok(())
+    }
+}
