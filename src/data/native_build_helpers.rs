@@ -4,6 +4,8 @@
 use super::Entry;
 
 /// Build helpers; a package depending on one builds native code (or fetches a prebuilt binary).
+/// `node-gyp` itself is not one: npm's own libraries (`@npmcli/run-script`) depend on it to run
+/// other packages' scripts, and the packages that call it directly are in `known_native.rs`.
 pub(crate) const BUILD_HELPERS: &[Entry] = &[
     Entry {
         name: "node-gyp-build",
@@ -34,10 +36,5 @@ pub(crate) const BUILD_HELPERS: &[Entry] = &[
         name: "node-pre-gyp",
         reason: "the unscoped predecessor of @mapbox/node-pre-gyp",
         source: "@mapbox/node-pre-gyp README (renamed from node-pre-gyp)",
-    },
-    Entry {
-        name: "node-gyp",
-        reason: "builds with node-gyp directly (node-sass, re2)",
-        source: "node-gyp README",
     },
 ];

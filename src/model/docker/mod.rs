@@ -13,6 +13,10 @@
 //!    Dockerfile whose sources are mostly elsewhere is built from a context the repository
 //!    does not show (a generated tar stream, another checkout).
 //!
+//! A Dockerfile in a template folder (`templates/`, `static/`, `examples/`, the folders
+//! `data/fixture_dirs.rs` lists) that nothing declares a build for is a file generated
+//! projects copy; it has no build here and is not judged.
+//!
 //! The context holds what a clean checkout holds: files the walk saw, minus what the
 //! context's `.dockerignore` (or BuildKit's `<Dockerfile>.dockerignore` beside the
 //! Dockerfile, which takes precedence) excludes. A gitignored path is a build output that a
@@ -156,6 +160,12 @@ impl Docker {
                 .filter(|d| d.dockerfile == df.path)
                 .collect();
             if mine.is_empty() {
+                // A Dockerfile in a template folder (`templates/`, `static/`, `examples/`…) is
+                // copied into a generated project; nothing here builds it, and its context is
+                // not in this repository.
+                if crate::model::SourceClass::of(&df.path) == crate::model::SourceClass::Fixture {
+                    continue;
+                }
                 builds.push(inferred(model, index, df));
                 continue;
             }
@@ -182,6 +192,110 @@ impl Docker {
             }
         }
         Docker { builds }
+    }
+
+    /// Whether `path` (absolute) is in stage `stage` of build `build` after instruction
+    /// `until` (inclusive).
+    pub fn presence(
+        &self,
+        model: &Model,
+        build: usize,
+        stage: usize,
+        path: &str,
+        until: usize,
+    ) -> Presence {
+        match self.builds.get(build) {
+            Some(b) => b.presence(model, stage, path, until),
+            None => Presence::Unknown,
+        }
+    }
+
+    /// The repository path a path of a stage was copied from, following stage copies.
+    pub fn origin(&self, model: &Model, build: usize, stage: usize, path: &str) -> Option<String> {
+        self.builds.get(build)?.origin(model, stage, path)
+    }
+
+    /// The repository packages an install in stage `stage` of build `build` installs: the
+    /// package whose manifest is in its directory (traced back through the context and other
+    /// stages), and, when that is a workspace root, the members whose manifests are in the
+    /// image at that point and that its filters select. Empty when the manifest's origin is
+    /// unknown.
+    pub fn install_packages(
+        &self,
+        model: &Model,
+        build: usize,
+        stage: usize,
+        install: &InstallAt,
+    ) -> Vec<usize> {
+        let dir = &install.dir;
+        let manifest = format!("{}/package.json", dir.trim_end_matches('/'));
+        let Some(origin) = self.origin(model, build, stage, &manifest) else {
+            return Vec::new();
+        };
+        let Some(root) = model.package_index_at(paths::parent(&origin)) else {
+            return Vec::new();
+        };
+        let root_dir = model.packages[root].dir.clone();
+        let filters: Vec<String> = install
+            .install
+            .filters
+            .iter()
+            .map(|f| {
+                f.trim_start_matches("...")
+                    .trim_start_matches('^')
+                    .trim_end_matches("...")
+                    .trim_start_matches("./")
+                    .trim_matches(['{', '}'])
+                    .to_string()
+            })
+            .collect();
+        let selected = |p: &crate::model::Package| {
+            filters.is_empty()
+                || filters.iter().any(|f| {
+                    f == p.name()
+                        || f == &p.dir
+                        || paths::strip_dir(&p.dir, &root_dir) == Some(f.as_str())
+                })
+        };
+        let mut out = vec![root];
+        let workspace = model
+            .workspaces
+            .iter()
+            .find(|w| w.dir == root_dir && w.package == Some(root));
+        if let Some(workspace) = workspace {
+            for &member in &workspace.members {
+                let package = &model.packages[member];
+                if member == root || !selected(package) {
+                    continue;
+                }
+                let Some(rel) = paths::strip_dir(&package.dir, &root_dir) else {
+                    continue;
+                };
+                let in_image = format!("{}/{rel}/package.json", dir.trim_end_matches('/'));
+                if self.presence(model, build, stage, &in_image, install.instruction)
+                    == Presence::Present
+                {
+                    out.push(member);
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Whether a lockfile the install can use is in its directory or a folder above it,
+    /// copied or bind-mounted (`None` when the install needs none).
+    pub fn lockfile_present(
+        &self,
+        model: &Model,
+        build: usize,
+        stage: usize,
+        install: &InstallAt,
+    ) -> Option<bool> {
+        self.builds
+            .get(build)?
+            .lockfile_present(model, stage, install)
     }
 
     /// The builds of one Dockerfile.
@@ -268,6 +382,77 @@ fn source_checks(
     out
 }
 
+/// The lockfiles each manager reads.
+pub fn lockfile_names(manager: commands::Manager) -> &'static [&'static str] {
+    use commands::Manager;
+    match manager {
+        Manager::Npm => &["package-lock.json", "npm-shrinkwrap.json"],
+        Manager::Pnpm => &["pnpm-lock.yaml"],
+        Manager::Yarn => &["yarn.lock"],
+        Manager::Bun => &["bun.lock", "bun.lockb"],
+    }
+}
+
+/// Whether the install refuses to run without a lockfile: frozen installs and `pnpm fetch`
+/// (yarn 1's `--frozen-lockfile` installs without one; `--immutable` does not).
+pub fn needs_lockfile(install: &InstallAt) -> bool {
+    use commands::{Manager, Verb};
+    let i = &install.install;
+    match i.verb {
+        Verb::Fetch => true,
+        Verb::Install | Verb::Ci => match i.manager {
+            Manager::Yarn => i.text.contains("--immutable"),
+            _ => i.frozen,
+        },
+        _ => false,
+    }
+}
+
+impl Build {
+    /// See [`Docker::lockfile_present`].
+    pub fn lockfile_present(
+        &self,
+        model: &Model,
+        stage: usize,
+        install: &InstallAt,
+    ) -> Option<bool> {
+        if !needs_lockfile(install) {
+            return None;
+        }
+        let names = lockfile_names(install.install.manager);
+        let df = model.dockerfiles.get(self.dockerfile)?;
+        let mounts: Vec<String> = match df.instructions.get(install.instruction).map(|i| &i.op) {
+            Some(Op::Run(run)) => run
+                .mounts
+                .iter()
+                .filter(|m| m.kind == "bind")
+                .filter_map(|m| m.target().map(|t| sim::absolute(&install.dir, t)))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let mut dir = install.dir.clone();
+        loop {
+            for name in names {
+                let path = sim::absolute(&dir, name);
+                let mounted = mounts.iter().any(|m| {
+                    path == *m
+                        || m == "/"
+                        || path.starts_with(&format!("{}/", m.trim_end_matches('/')))
+                });
+                if mounted
+                    || self.presence(model, stage, &path, install.instruction) != Presence::Absent
+                {
+                    return Some(true);
+                }
+            }
+            if dir == "/" {
+                return Some(false);
+            }
+            dir = sim::absolute(&dir, "..");
+        }
+    }
+}
+
 impl BuildContext {
     /// The repository paths a source names: the path itself, or what a glob matches (the
     /// pattern itself when it matches nothing), each with whether it is a directory.
@@ -276,8 +461,15 @@ impl BuildContext {
             return Vec::new();
         };
         if !path.contains(['*', '?', '[']) {
-            let dir = model.files.is_dir(&path)
-                || (!model.files.is_file(&path) && model.is_gitignored(&path));
+            // A gitignored path the walk did not see: a folder (`dist`) unless its name has
+            // an extension (`dist/package.json`).
+            let looks_like_file = paths::file_name(&path)
+                .rsplit_once('.')
+                .is_some_and(|(stem, ext)| !stem.is_empty() && !ext.is_empty());
+            // A path the repository does not have (a missing source, or one of a context
+            // it does not show) is taken the same way.
+            let dir =
+                model.files.is_dir(&path) || (!model.files.is_file(&path) && !looks_like_file);
             return vec![(path, dir)];
         }
         let Ok(glob) = globset::GlobBuilder::new(&path)
@@ -335,8 +527,12 @@ impl BuildContext {
         }
         if self.exists(model, path) {
             Presence::Present
-        } else {
+        } else if self.trusted {
             Presence::Absent
+        } else {
+            // A context the repository does not show (a generated tar stream): what it holds
+            // is not known.
+            Presence::Unknown
         }
     }
 }
@@ -485,7 +681,7 @@ fn inferred(model: &Model, index: usize, df: &Dockerfile) -> Build {
             dir = paths::parent(dir);
         }
     }
-    let mut best: Option<(usize, usize, Build)> = None;
+    let mut best: Option<((bool, bool, usize, usize, usize), usize, Build)> = None;
     for (dir, why) in candidates {
         let context = BuildContext {
             dockerignore: dockerignore_for(model, &df.path, &dir),
@@ -498,17 +694,41 @@ fn inferred(model: &Model, index: usize, df: &Dockerfile) -> Build {
         let build = simulate(model, index, df, context);
         let total = build.sources.len();
         let found = build.sources.iter().filter(|s| s.exists).count();
-        if found == total {
-            return build;
-        }
-        if best.as_ref().is_none_or(|(f, _, _)| found > *f) {
-            best = Some((found, total, build));
+        // Sources the context's own .dockerignore excludes, and sources that only "exist" as
+        // gitignored build output (which any folder's `dist` pattern makes true), are weaker
+        // evidence that this is the context than tracked files it holds and sends.
+        let usable = build
+            .sources
+            .iter()
+            .filter(|s| s.exists && s.ignored.is_none())
+            .count();
+        let tracked = build
+            .sources
+            .iter()
+            .filter(|s| s.ignored.is_none() && model.files.exists(&s.path))
+            .count();
+        // A frozen install whose lockfile this context does not hold fails: a context that
+        // holds it (the workspace root, for a member's Dockerfile) is the one used.
+        let lockfiles = build
+            .stages
+            .iter()
+            .enumerate()
+            .flat_map(|(s, stage)| stage.installs.iter().map(move |i| (s, i)))
+            .filter(|(s, i)| build.lockfile_present(model, *s, i) == Some(true))
+            .count();
+        let score = (found == total, usable == total, lockfiles, tracked, found);
+        if best
+            .as_ref()
+            .is_none_or(|(best_score, _, _)| score > *best_score)
+        {
+            best = Some((score, total, build));
         }
     }
     match best {
-        Some((found, total, mut build)) => {
-            build.context.trusted = found > 0 && found * 3 >= total * 2;
-            if build.context.how == ContextHow::Inferred("the Dockerfile's folder") {
+        Some(((_, _, _, _, found), total, mut build)) => {
+            build.context.trusted = found == total || (found > 0 && found * 3 >= total * 2);
+            if found < total && build.context.how == ContextHow::Inferred("the Dockerfile's folder")
+            {
                 build.context.how = ContextHow::Inferred(
                     "the Dockerfile's folder; no folder holds every COPY source",
                 );

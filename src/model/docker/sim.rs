@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::commands::{self, Install, Step};
 use super::expand::{Var, expand};
-use super::{BuildContext, Docker};
+use super::{Build, BuildContext};
 use crate::data::base_images::{self, BaseImage, ImageFacts};
 use crate::data::os_packages;
 use crate::model::Model;
@@ -47,6 +47,9 @@ pub enum Entry {
     Installed { install: usize },
     /// The output of a build run in `dest`.
     Built { build: usize },
+    /// `turbo prune --docker` output at `dest` (`out/`): `json/X`, `full/X` and `X` are the
+    /// pruned copies of `X` under `root`.
+    Pruned { root: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,6 +101,8 @@ pub struct StageSim {
     /// `ARG`s in scope: name → value (`None` when the build decides).
     pub args: BTreeMap<String, Option<String>>,
     pub workdir: String,
+    /// Directories known to exist: every WORKDIR, and where directories were copied.
+    pub dirs: BTreeSet<String>,
     pub tools: BTreeSet<&'static str>,
     pub entries: Vec<FsEntry>,
     pub installs: Vec<InstallAt>,
@@ -127,6 +132,11 @@ impl StageSim {
             .get(name)
             .cloned()
             .or_else(|| self.args.get(name).cloned().flatten())
+    }
+
+    /// What the base image is, in a word (`node slim`), when the table knows it.
+    pub fn base_kind(&self) -> Option<&'static str> {
+        self.facts.map(|f| f.kind)
     }
 
     pub fn has_tool(&self, tool: &str) -> bool {
@@ -229,6 +239,7 @@ pub(super) fn simulate(model: &Model, df: &Dockerfile, context: &BuildContext) -
                     env: BTreeMap::new(),
                     args: BTreeMap::new(),
                     workdir: "/".to_string(),
+                    dirs: BTreeSet::from(["/".to_string()]),
                     tools: initial_tools(facts),
                     entries: Vec::new(),
                     installs: Vec::new(),
@@ -362,6 +373,7 @@ fn apply(
         Op::Workdir(word) => {
             if let Some(path) = expand(&word.text, &|n| lookup(sim, n)) {
                 sim.workdir = absolute(&sim.workdir, &path);
+                sim.dirs.insert(sim.workdir.clone());
             } else {
                 sim.opaque.get_or_insert(index);
             }
@@ -386,7 +398,13 @@ fn apply(
                 return;
             };
             let dest_abs = absolute(&sim.workdir, &dest_written);
-            let dest_is_dir = dest_written.ends_with('/') || copy.sources.len() > 1;
+            // A destination is a directory when written as one (`./`, `.`), when several
+            // sources go there, or when it already is one (a WORKDIR, a copied folder).
+            let dest_is_dir = dest_written.ends_with('/')
+                || dest_written == "."
+                || dest_written.ends_with("/.")
+                || copy.sources.len() > 1
+                || sim.dirs.contains(&dest_abs);
             if let Some(from) = &copy.from {
                 let from_text = expand(&from.text, &|n| lookup(sim, n)).unwrap_or_default();
                 let lower = from_text.to_ascii_lowercase();
@@ -462,6 +480,9 @@ fn apply(
                     } else {
                         dest_abs.clone()
                     };
+                    if dir {
+                        sim.dirs.insert(dest.clone());
+                    }
                     sim.entries.push(FsEntry {
                         instruction: index,
                         dest,
@@ -522,7 +543,7 @@ fn apply(
                     Step::TurboPrune { .. } => sim.entries.push(FsEntry {
                         instruction: index,
                         dest: absolute(&dir, "out"),
-                        entry: Entry::Written,
+                        entry: Entry::Pruned { root: dir.clone() },
                     }),
                     Step::OsInstall {
                         packages,
@@ -605,6 +626,18 @@ fn remove_packages(sim: &mut StageSim, removed: &[String]) {
     }
 }
 
+/// The path under `root` that `out/<rest>` of a `turbo prune --docker` is a copy of.
+fn pruned_source(root: &str, rest: &str) -> Option<String> {
+    if rest.is_empty() || rest == "json" || rest == "full" {
+        return None;
+    }
+    let inner = rest
+        .strip_prefix("json/")
+        .or_else(|| rest.strip_prefix("full/"))
+        .unwrap_or(rest);
+    Some(absolute(root, inner))
+}
+
 fn is_glob(path: &str) -> bool {
     path.contains(['*', '?', '['])
 }
@@ -613,32 +646,22 @@ fn paths_rel<'a>(dir: &str, path: &'a str) -> &'a str {
     crate::paths::strip_dir(path, dir).unwrap_or(path)
 }
 
-impl Docker {
+impl Build {
     /// Whether `path` (absolute) is in stage `stage` of build `build` after instruction
     /// `until` (inclusive).
-    pub fn presence(
-        &self,
-        model: &Model,
-        build: usize,
-        stage: usize,
-        path: &str,
-        until: usize,
-    ) -> Presence {
-        self.presence_at(model, build, stage, path, until, 0)
+    pub fn presence(&self, model: &Model, stage: usize, path: &str, until: usize) -> Presence {
+        self.presence_at(model, stage, path, until, 0)
     }
 
     fn presence_at(
         &self,
         model: &Model,
-        build: usize,
         stage: usize,
         path: &str,
         until: usize,
         depth: usize,
     ) -> Presence {
-        let Some(b) = self.builds.get(build) else {
-            return Presence::Unknown;
-        };
+        let b = self;
         let Some(sim) = b.stages.get(stage) else {
             return Presence::Unknown;
         };
@@ -682,14 +705,12 @@ impl Docker {
                     } else {
                         format!("{}/{rest}", src.trim_end_matches('/'))
                     };
-                    let mut result =
-                        self.presence_at(model, build, *from, &direct, usize::MAX, depth + 1);
+                    let mut result = self.presence_at(model, *from, &direct, usize::MAX, depth + 1);
                     if result != Presence::Present && !rest.is_empty() && !rest.contains('/') {
                         // A file copied into a directory keeps its name.
                         let name = crate::paths::file_name(src);
                         if name == rest {
-                            let other =
-                                self.presence_at(model, build, *from, src, usize::MAX, depth + 1);
+                            let other = self.presence_at(model, *from, src, usize::MAX, depth + 1);
                             if other != Presence::Absent {
                                 result = other;
                             }
@@ -724,6 +745,21 @@ impl Docker {
                         Presence::Unknown
                     }
                 }
+                Entry::Pruned { root } => match pruned_source(root, rest) {
+                    // The pruned copy holds what the workspace needs: a path absent from the
+                    // source is absent, a present one may have been pruned away.
+                    Some(source) => match self.presence_at(
+                        model,
+                        stage,
+                        &source,
+                        entry.instruction.saturating_sub(1),
+                        depth + 1,
+                    ) {
+                        Presence::Absent => Presence::Absent,
+                        _ => Presence::Unknown,
+                    },
+                    None => Presence::Unknown,
+                },
             };
             match found {
                 Presence::Present => return Presence::Present,
@@ -735,28 +771,19 @@ impl Docker {
             return Presence::Unknown;
         }
         match &sim.base {
-            Base::Stage(parent) => {
-                self.presence_at(model, build, *parent, path, usize::MAX, depth + 1)
-            }
+            Base::Stage(parent) => self.presence_at(model, *parent, path, usize::MAX, depth + 1),
             Base::Image { known: Some(_), .. } | Base::Scratch => Presence::Absent,
             _ => Presence::Unknown,
         }
     }
 
     /// The repository path a path of a stage was copied from, following stage copies.
-    pub fn origin(&self, model: &Model, build: usize, stage: usize, path: &str) -> Option<String> {
-        self.origin_at(model, build, stage, path, 0)
+    pub fn origin(&self, model: &Model, stage: usize, path: &str) -> Option<String> {
+        self.origin_at(model, stage, path, 0)
     }
 
-    fn origin_at(
-        &self,
-        model: &Model,
-        build: usize,
-        stage: usize,
-        path: &str,
-        depth: usize,
-    ) -> Option<String> {
-        let b = self.builds.get(build)?;
+    fn origin_at(&self, model: &Model, stage: usize, path: &str, depth: usize) -> Option<String> {
+        let b = self;
         let sim = b.stages.get(stage)?;
         if depth > 16 {
             return None;
@@ -804,7 +831,7 @@ impl Docker {
                     } else {
                         format!("{}/{rest}", src.trim_end_matches('/'))
                     };
-                    if let Some(found) = self.origin_at(model, build, *from, &direct, depth + 1) {
+                    if let Some(found) = self.origin_at(model, *from, &direct, depth + 1) {
                         return Some(found);
                     }
                 }
@@ -812,7 +839,7 @@ impl Docker {
             }
         }
         match &b.stages.get(stage)?.base {
-            Base::Stage(parent) => self.origin_at(model, build, *parent, path, depth + 1),
+            Base::Stage(parent) => self.origin_at(model, *parent, path, depth + 1),
             _ => None,
         }
     }

@@ -4,8 +4,11 @@
 //! stages are not.
 
 pub(crate) mod chown_unknown_user;
+pub(crate) mod lockfile_not_copied;
+pub(crate) mod native_rebuild_in_slim_runtime;
 pub(crate) mod runs_as_root;
 pub(crate) mod stage_name_unknown;
+pub(crate) mod start_file_missing;
 pub(crate) mod unpinned_base_image;
 
 use std::collections::BTreeSet;
@@ -138,5 +141,12 @@ pub(crate) mod fixtures {
             )
             .file("apps/api/src/main.ts", "import express from 'express';\nexpress();\n")
             .file("apps/api/Dockerfile", dockerfile)
+    }
+
+    /// `tests/fixtures/docker-npm-argon2` (an npm workspace whose lockfile npm wrote: `api`
+    /// depends on `argon2`, `express` and the workspace package `@acme/shared`) with its
+    /// Dockerfile replaced; the context is the repository root.
+    pub(crate) fn npm_workspace(dockerfile: &str) -> Repo {
+        Repo::fixture("docker-npm-argon2").file("apps/api/Dockerfile", dockerfile)
     }
 }
