@@ -144,6 +144,7 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &deps::unused::Unused,
     &deps::version_mismatch::VersionMismatch,
     &docker::chown_unknown_user::ChownUnknownUser,
+    &docker::dev_deps_in_final_image::DevDepsInFinalImage,
     &docker::lockfile_not_copied::LockfileNotCopied,
     &docker::native_rebuild_in_slim_runtime::NativeRebuildInSlimRuntime,
     &docker::runs_as_root::RunsAsRoot,

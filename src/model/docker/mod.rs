@@ -229,7 +229,14 @@ impl Docker {
     ) -> Vec<usize> {
         let dir = &install.dir;
         let manifest = format!("{}/package.json", dir.trim_end_matches('/'));
-        let Some(origin) = self.origin(model, build, stage, &manifest) else {
+        let Some(origin) = self.builds.get(build).and_then(|b| {
+            b.origin_until(
+                model,
+                stage,
+                &manifest,
+                install.instruction.saturating_sub(1),
+            )
+        }) else {
             return Vec::new();
         };
         let Some(root) = model.package_index_at(paths::parent(&origin)) else {

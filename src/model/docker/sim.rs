@@ -777,18 +777,36 @@ impl Build {
         }
     }
 
-    /// The repository path a path of a stage was copied from, following stage copies.
+    /// The repository path a path of a stage was copied from, following stage copies;
+    /// `None` when a build, an install or a command wrote it, or it is not known.
     pub fn origin(&self, model: &Model, stage: usize, path: &str) -> Option<String> {
-        self.origin_at(model, stage, path, 0)
+        self.origin_at(model, stage, path, usize::MAX, 0)
     }
 
-    fn origin_at(&self, model: &Model, stage: usize, path: &str, depth: usize) -> Option<String> {
-        let b = self;
-        let sim = b.stages.get(stage)?;
+    /// [`Build::origin`] as it was after instruction `until`.
+    pub fn origin_until(
+        &self,
+        model: &Model,
+        stage: usize,
+        path: &str,
+        until: usize,
+    ) -> Option<String> {
+        self.origin_at(model, stage, path, until, 0)
+    }
+
+    fn origin_at(
+        &self,
+        model: &Model,
+        stage: usize,
+        path: &str,
+        until: usize,
+        depth: usize,
+    ) -> Option<String> {
+        let sim = self.stages.get(stage)?;
         if depth > 16 {
             return None;
         }
-        for entry in sim.entries.iter().rev() {
+        for entry in sim.entries.iter().rev().filter(|e| e.instruction <= until) {
             let rest = if path == entry.dest {
                 ""
             } else if entry.dest == "/" {
@@ -812,7 +830,7 @@ impl Build {
                         (true, false) => rest.to_string(),
                         (false, false) => format!("{src}/{rest}"),
                     };
-                    if b.context.holds(model, &candidate) == Presence::Present {
+                    if self.context.holds(model, &candidate) == Presence::Present {
                         return Some(candidate);
                     }
                 }
@@ -831,15 +849,44 @@ impl Build {
                     } else {
                         format!("{}/{rest}", src.trim_end_matches('/'))
                     };
-                    if let Some(found) = self.origin_at(model, *from, &direct, depth + 1) {
+                    if let Some(found) =
+                        self.origin_at(model, *from, &direct, usize::MAX, depth + 1)
+                    {
+                        return Some(found);
+                    }
+                    if !rest.is_empty()
+                        && !rest.contains('/')
+                        && crate::paths::file_name(src) == rest
+                        && let Some(found) =
+                            self.origin_at(model, *from, src, usize::MAX, depth + 1)
+                    {
                         return Some(found);
                     }
                 }
+                Entry::Pruned { root } => {
+                    if let Some(source) = pruned_source(root, rest)
+                        && let Some(found) = self.origin_at(
+                            model,
+                            stage,
+                            &source,
+                            entry.instruction.saturating_sub(1),
+                            depth + 1,
+                        )
+                    {
+                        return Some(found);
+                    }
+                }
+                // Written by a build, an install or a command: not a repository file.
+                Entry::Built { .. } if !rest.starts_with("node_modules") => return None,
+                Entry::Written | Entry::External => return None,
                 _ => {}
             }
         }
-        match &b.stages.get(stage)?.base {
-            Base::Stage(parent) => self.origin_at(model, *parent, path, depth + 1),
+        if sim.opaque.is_some_and(|o| o <= until) {
+            return None;
+        }
+        match &sim.base {
+            Base::Stage(parent) => self.origin_at(model, *parent, path, usize::MAX, depth + 1),
             _ => None,
         }
     }

@@ -4,6 +4,7 @@
 //! stages are not.
 
 pub(crate) mod chown_unknown_user;
+pub(crate) mod dev_deps_in_final_image;
 pub(crate) mod lockfile_not_copied;
 pub(crate) mod native_rebuild_in_slim_runtime;
 pub(crate) mod runs_as_root;

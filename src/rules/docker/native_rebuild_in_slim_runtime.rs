@@ -3,7 +3,7 @@ use std::collections::BTreeSet;
 use crate::data::base_images::Has;
 use crate::data::os_packages::{CXX, MAKE, PYTHON};
 use crate::discover::FileKind;
-use crate::finding::Finding;
+use crate::finding::{Finding, Severity};
 use crate::model::docker::commands::Tri;
 use crate::rules::docker::{applies, for_service, images};
 use crate::rules::{Context, FindingBuilder, Rule, Subject, declare_rule};
@@ -17,7 +17,14 @@ declare_rule! {
     /// compiles with node-gyp when no prebuilt binary matches (it depends on
     /// `node-gyp-build`, `node-addon-api`, `nan`, `prebuild-install` or
     /// `@mapbox/node-pre-gyp`, or is known to build: `node-sass`, `re2`, …). Installs with
-    /// `--ignore-scripts` build nothing and are not flagged.
+    /// `--ignore-scripts` build nothing and are not flagged, nor are installs over a
+    /// `node_modules` copied from another stage (already built there). Optional dependencies
+    /// are left out: an install skips one that fails to build (`cpu-features` under `ssh2`).
+    ///
+    /// It is an error for the packages that compile: argon2, bcrypt, canvas, better-sqlite3,
+    /// sqlite3, node-rdkafka, gl, the packages known to build, and addons that have no
+    /// prebuilt-binary loader. Packages that only load prebuilt binaries (`node-gyp-build`,
+    /// `prebuild-install`, `node-pre-gyp`) compile only when no binary matches: a warning.
     ///
     /// ## Why is this bad?
     /// When the prebuilt binary does not match (another Node ABI, libc or architecture, a
@@ -52,6 +59,40 @@ declare_rule! {
         inputs: [FileKind::Dockerfile, FileKind::Lockfile(crate::discover::LockfileKind::Npm), FileKind::Lockfile(crate::discover::LockfileKind::Pnpm), FileKind::Lockfile(crate::discover::LockfileKind::Yarn)],
         summary: "a dependency install on a slim/alpine/distroless stage without python3/make/g++ while the dependencies include a native module",
     }
+}
+
+/// Native packages whose install compiles where the stage has no toolchain, as the incidents
+/// show: the packages rules.md names (argon2 is the seeds' incident), the packages known to
+/// compile, and addons with headers but no prebuilt-binary loader. A package that only loads
+/// prebuilt binaries (`node-gyp-build`, `prebuild-install`, `@mapbox/node-pre-gyp`) compiles
+/// only when none matches the platform, which for most (`@datadog/*`, `@parcel/watcher`)
+/// does not happen on linux x64 or arm64: a warning, not an error.
+const COMPILES: &[&str] = &[
+    "argon2",
+    "bcrypt",
+    "canvas",
+    "better-sqlite3",
+    "sqlite3",
+    "node-rdkafka",
+    "gl",
+];
+
+fn compiles_for_sure(
+    name: &str,
+    dependencies: &[String],
+    reason: &crate::model::native::NativeReason,
+) -> bool {
+    use crate::model::native::NativeReason;
+    if COMPILES.contains(&name) || matches!(reason, NativeReason::Known(_)) {
+        return true;
+    }
+    let loads_prebuilt = dependencies.iter().any(|d| {
+        matches!(
+            d.as_str(),
+            "node-gyp-build" | "prebuild-install" | "@mapbox/node-pre-gyp" | "node-pre-gyp"
+        )
+    });
+    !loads_prebuilt
 }
 
 impl Rule for NativeRebuildInSlimRuntime {
@@ -92,6 +133,7 @@ impl Rule for NativeRebuildInSlimRuntime {
                         .install_packages(model, image.index, s, install);
                     let include_dev = install.install.production != Tri::Yes;
                     let mut native: Vec<(String, String)> = Vec::new();
+                    let mut certain = false;
                     for &p in &packages {
                         let package = &model.packages[p];
                         let Some(lock) = model.lock_of(package) else {
@@ -99,7 +141,27 @@ impl Rule for NativeRebuildInSlimRuntime {
                         };
                         for node in model.installed(package, include_dev) {
                             if let Some(reason) = lock.native_build(node) {
-                                let name = lock.nodes()[node].name.clone();
+                                let n = &lock.nodes()[node];
+                                // An optional dependency that fails to build is skipped by
+                                // the install (cpu-features under ssh2).
+                                if n.optional {
+                                    continue;
+                                }
+                                // Nor does a build helper that is itself optional (ssh2's
+                                // optional `nan`: its addon is an optional speed-up).
+                                if let crate::model::native::NativeReason::Helper(helper) = &reason
+                                {
+                                    let required = n.dependencies.iter().any(|&d| {
+                                        lock.nodes()
+                                            .get(d)
+                                            .is_some_and(|h| h.name == *helper && !h.optional)
+                                    });
+                                    if !required {
+                                        continue;
+                                    }
+                                }
+                                certain |= compiles_for_sure(&n.name, &n.dependency_names, &reason);
+                                let name = n.name.clone();
                                 if !native.iter().any(|(n, _)| *n == name) {
                                     native.push((name, reason.describe()));
                                 }
@@ -176,6 +238,11 @@ impl Rule for NativeRebuildInSlimRuntime {
                             missing.join("/")
                         ),
                     };
+                    let severity = if certain {
+                        Severity::Error
+                    } else {
+                        Severity::Warning
+                    };
                     out.push(
                         for_service(
                             FindingBuilder::new(
@@ -190,7 +257,8 @@ impl Rule for NativeRebuildInSlimRuntime {
                                     missing.join("/")
                                 ),
                             )
-                            .help(help),
+                            .help(help)
+                            .severity(severity),
                             model,
                             &image,
                         )
