@@ -446,9 +446,9 @@ impl Build {
                         || m == "/"
                         || path.starts_with(&format!("{}/", m.trim_end_matches('/')))
                 });
-                if mounted
-                    || self.presence(model, stage, &path, install.instruction) != Presence::Absent
-                {
+                // As the RUN starts: what its own commands write comes after the install.
+                let before = install.instruction.saturating_sub(1);
+                if mounted || self.presence(model, stage, &path, before) != Presence::Absent {
                     return Some(true);
                 }
             }

@@ -78,6 +78,35 @@ pub struct BuildAt {
     pub instruction: usize,
     pub dir: String,
     pub step: Step,
+    /// The package folders (absolute) it builds, when the command says so (`--filter api`,
+    /// `-w apps/api`, `turbo build --filter=api`, a member's own `tsc`); `None` when it may
+    /// build anything under `dir` (`pnpm -r build`, a root `build` script, `tsc -b`).
+    pub scope: Option<Vec<String>>,
+}
+
+impl BuildAt {
+    /// Whether `path` (absolute) is inside a folder it builds.
+    pub fn builds_within(&self, path: &str) -> bool {
+        match &self.scope {
+            Some(dirs) => dirs
+                .iter()
+                .any(|d| path == d || path.starts_with(&format!("{}/", d.trim_end_matches('/')))),
+            None => true,
+        }
+    }
+
+    /// Whether it builds the package folder `dir` (absolute).
+    pub fn builds(&self, dir: &str) -> bool {
+        let within = |root: &str| {
+            dir == root
+                || dir.starts_with(&format!("{}/", root.trim_end_matches('/')))
+                || root == "/"
+        };
+        match &self.scope {
+            Some(dirs) => dirs.iter().any(|d| d == dir),
+            None => within(&self.dir),
+        }
+    }
 }
 
 /// What a stage is after its last instruction.
@@ -529,10 +558,12 @@ fn apply(
                     }
                     Step::RunScript { .. } | Step::Tool { .. } => {
                         let at = sim.builds.len();
+                        let scope = build_scope(model, context, earlier, sim, index, &dir, &step);
                         sim.builds.push(BuildAt {
                             instruction: index,
                             dir: dir.clone(),
                             step,
+                            scope,
                         });
                         sim.entries.push(FsEntry {
                             instruction: index,
@@ -589,6 +620,167 @@ fn apply(
         Op::From(_) | Op::Expose(_) | Op::Shell(_) | Op::Onbuild(_) | Op::Other | Op::Unknown => {}
     }
     let _ = df;
+}
+
+/// Which package folders a build command builds (see [`BuildAt::scope`]).
+fn build_scope(
+    model: &Model,
+    context: &BuildContext,
+    earlier: &[StageSim],
+    sim: &StageSim,
+    index: usize,
+    dir: &str,
+    step: &Step,
+) -> Option<Vec<String>> {
+    // The repository package at `dir`, traced through the copies made so far.
+    let probe = Build {
+        dockerfile: usize::MAX,
+        context: context.clone(),
+        stages: earlier
+            .iter()
+            .cloned()
+            .chain(std::iter::once(sim.clone()))
+            .collect(),
+        target: earlier.len(),
+        sources: Vec::new(),
+        services: Vec::new(),
+    };
+    let manifest = absolute(dir, "package.json");
+    let origin = probe.origin_until(model, earlier.len(), &manifest, index.saturating_sub(1))?;
+    let here = model.package_index_at(crate::paths::parent(&origin))?;
+    let here_dir = model.packages[here].dir.clone();
+    // A package folder of the repository, where it lands relative to `dir`.
+    let image_dir = |package: usize| -> Option<String> {
+        let rel = crate::paths::strip_dir(&model.packages[package].dir, &here_dir)?;
+        Some(absolute(dir, if rel.is_empty() { "." } else { rel }))
+    };
+    let by_name_or_dir = |f: &str| -> Vec<usize> {
+        let f = f.trim_start_matches("./").trim_matches(['{', '}']);
+        model
+            .packages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| {
+                p.name() == f
+                    || crate::paths::strip_dir(&p.dir, &here_dir) == Some(f.trim_end_matches('/'))
+            })
+            .map(|(i, _)| i)
+            .collect()
+    };
+    let with_deps = |roots: Vec<usize>| -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut queue = roots;
+        while let Some(p) = queue.pop() {
+            if out.contains(&p) {
+                continue;
+            }
+            out.push(p);
+            for dep in &model.packages[p].manifest.dependencies {
+                if let Some(target) = model.package_index_named(&dep.name)
+                    && model.packages[target].workspace.is_some()
+                    && model.packages[target].workspace == model.packages[p].workspace
+                {
+                    queue.push(target);
+                }
+            }
+        }
+        out
+    };
+    let resolve = |filters: &[String], deps_always: bool| -> Option<Vec<String>> {
+        let mut packages = Vec::new();
+        for f in filters {
+            if f.starts_with("...") || f.starts_with('!') || f.contains('*') || f.contains('$') {
+                return None;
+            }
+            let deps = deps_always || f.ends_with("...");
+            let found = by_name_or_dir(f.trim_end_matches("..."));
+            if found.is_empty() {
+                return None;
+            }
+            packages.extend(if deps { with_deps(found) } else { found });
+        }
+        packages.into_iter().map(image_dir).collect()
+    };
+    match step {
+        Step::RunScript {
+            filters,
+            recursive,
+            script,
+            ..
+        } => {
+            if *recursive {
+                return None;
+            }
+            if !filters.is_empty() {
+                return resolve(filters, false);
+            }
+            // `npm run build` in a package: what its script runs.
+            let command = &model.packages[here].manifest.script(script)?.command;
+            let builds_others = [
+                "turbo",
+                "nx ",
+                "lerna",
+                " -r ",
+                "--recursive",
+                "--filter",
+                "-ws",
+                "--workspaces",
+                "tsc -b",
+                "tsc --build",
+                "foreach",
+            ]
+            .iter()
+            .any(|w| format!(" {command} ").contains(w));
+            if builds_others {
+                None
+            } else {
+                Some(vec![image_dir(here)?])
+            }
+        }
+        Step::Tool { tool, args, .. } => match *tool {
+            "turbo" | "nx" => {
+                let filters: Vec<String> = args
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, a)| {
+                        a.strip_prefix("--filter=").map(str::to_string).or_else(|| {
+                            (a == "--filter" || a == "-F")
+                                .then(|| args.get(i + 1).cloned())
+                                .flatten()
+                        })
+                    })
+                    .collect();
+                if *tool == "nx" {
+                    // `nx build api`, `nx run api:build`: the project and what it depends on.
+                    let project =
+                        args.iter().filter(|a| !a.starts_with('-')).find_map(|a| {
+                            match a.split_once(':') {
+                                Some((p, _)) => Some(p.to_string()),
+                                None => (a != "build" && a != "run" && a != "run-many")
+                                    .then(|| a.clone()),
+                            }
+                        });
+                    return match (args.first().map(String::as_str), project) {
+                        (Some("run-many" | "affected"), _) | (_, None) => None,
+                        (_, Some(p)) => resolve(&[p], true),
+                    };
+                }
+                if filters.is_empty() {
+                    None
+                } else {
+                    resolve(&filters, true)
+                }
+            }
+            "tsc" if !args.iter().any(|a| a == "-b" || a == "--build") => {
+                Some(vec![image_dir(here)?])
+            }
+            "nest" | "tsup" | "vite" | "next" | "webpack" | "rollup" | "esbuild" | "swc" => {
+                Some(vec![image_dir(here)?])
+            }
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// `apk del .gyp` removes what `apk add --virtual .gyp` added; `apt-get purge x` removes x.
@@ -736,8 +928,12 @@ impl Build {
                         Presence::Absent
                     }
                 }
-                Entry::Built { .. } => {
-                    if rest.starts_with("node_modules") {
+                Entry::Built { build: at } => {
+                    let in_scope = sim
+                        .builds
+                        .get(*at)
+                        .is_none_or(|b| b.scope.is_none() || b.builds_within(path));
+                    if rest.starts_with("node_modules") || !in_scope {
                         Presence::Absent
                     } else {
                         // Where a build writes is decided by its tools' configs; anything
@@ -877,7 +1073,12 @@ impl Build {
                     }
                 }
                 // Written by a build, an install or a command: not a repository file.
-                Entry::Built { .. } if !rest.starts_with("node_modules") => return None,
+                Entry::Built { build: at }
+                    if !rest.starts_with("node_modules")
+                        && sim.builds.get(*at).is_none_or(|b| b.builds_within(path)) =>
+                {
+                    return None;
+                }
                 Entry::Written | Entry::External => return None,
                 _ => {}
             }

@@ -133,6 +133,8 @@ impl Rule for DevDepsInFinalImage {
                 .flat_map(|&p| model.packages[p].manifest.dependencies.iter())
                 .filter(|d| d.kind == DepKind::Dev)
                 .map(|d| d.name.as_str())
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
                 .collect();
             if dev.is_empty() {
                 continue;

@@ -5,12 +5,14 @@
 
 pub(crate) mod chown_unknown_user;
 pub(crate) mod dev_deps_in_final_image;
+pub(crate) mod frozen_install_with_drift;
 pub(crate) mod lockfile_not_copied;
 pub(crate) mod native_rebuild_in_slim_runtime;
 pub(crate) mod runs_as_root;
 pub(crate) mod stage_name_unknown;
 pub(crate) mod start_file_missing;
 pub(crate) mod unpinned_base_image;
+pub(crate) mod workspace_dep_not_built;
 
 use std::collections::BTreeSet;
 
