@@ -13,14 +13,12 @@ pub(crate) mod config_dirs;
 pub(crate) mod config_referenced;
 pub(crate) mod fixture_dirs;
 pub(crate) mod glibc_only;
-pub(crate) mod isolated_installs;
 pub(crate) mod known_native;
 pub(crate) mod native_build_helpers;
 pub(crate) mod nest_decorators;
 pub(crate) mod nest_modules;
 pub(crate) mod node_builtins;
 pub(crate) mod os_packages;
-pub(crate) mod prod_only_installs;
 pub(crate) mod provided_by_runtime;
 pub(crate) mod script_dirs;
 pub(crate) mod secrets;
@@ -74,11 +72,10 @@ mod tests {
         ("CONFIG_DIRS", config_dirs::CONFIG_DIRS),
         ("CONFIG_REFERENCED", config_referenced::CONFIG_REFERENCED),
         ("FIXTURE_DIRS", fixture_dirs::FIXTURE_DIRS),
-        ("ISOLATED_INSTALLS", isolated_installs::ISOLATED_INSTALLS),
+        ("GLIBC_ONLY", glibc_only::GLIBC_ONLY),
         ("KNOWN_NATIVE", known_native::KNOWN_NATIVE),
         ("BUILD_HELPERS", native_build_helpers::BUILD_HELPERS),
         ("NODE_BUILTINS", node_builtins::NODE_BUILTINS),
-        ("PROD_ONLY_INSTALLS", prod_only_installs::PROD_ONLY_INSTALLS),
         (
             "PROVIDED_BY_RUNTIME",
             provided_by_runtime::PROVIDED_BY_RUNTIME,

@@ -145,6 +145,10 @@ pub struct StageSim {
     pub entrypoint: Option<(usize, CommandForm)>,
     /// OS packages installed in this stage, by instruction.
     pub os_packages: Vec<(usize, String)>,
+    /// Package managers activated at a literal version (`corepack prepare pnpm@8.15.4`,
+    /// `npm i -g pnpm@9`), by instruction; a version from a variable the build decides is
+    /// left out.
+    pub activations: Vec<(usize, commands::Manager, String)>,
 }
 
 impl StageSim {
@@ -248,6 +252,7 @@ pub(super) fn simulate(model: &Model, df: &Dockerfile, context: &BuildContext) -
                 s.installs.clear();
                 s.builds.clear();
                 s.os_packages.clear();
+                s.activations.clear();
                 s.opaque = None;
                 s
             }
@@ -278,6 +283,7 @@ pub(super) fn simulate(model: &Model, df: &Dockerfile, context: &BuildContext) -
                     cmd: None,
                     entrypoint: None,
                     os_packages: Vec::new(),
+                    activations: Vec::new(),
                 }
             }
         };
@@ -613,7 +619,12 @@ fn apply(
                             sim.users_open = true;
                         }
                     }
-                    Step::AddPackages { .. } | Step::Activate { .. } | Step::Harmless => {}
+                    Step::Activate { manager, version } => {
+                        if let Some(version) = expand(&version, &|n| lookup(sim, n)) {
+                            sim.activations.push((index, manager, version));
+                        }
+                    }
+                    Step::AddPackages { .. } | Step::Harmless => {}
                 }
             }
         }

@@ -3,10 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::data::{
-    self, Entry, bundlers::BUNDLERS, isolated_installs::ISOLATED_INSTALLS,
-    prod_only_installs::PROD_ONLY_INSTALLS, provided_by_runtime::PROVIDED_BY_RUNTIME,
-};
+use crate::data::{self, bundlers::BUNDLERS, provided_by_runtime::PROVIDED_BY_RUNTIME};
+use crate::model::docker::commands::{Tri, Verb};
+use crate::model::docker::{Build, Entry, InstallAt};
 use crate::model::{Model, Package, PackageManager};
 use crate::model::{ResolvedImport, Source, SourceClass, Target};
 use crate::parse::package_json::{DepKind, Dependency};
@@ -138,39 +137,76 @@ pub(crate) fn is_bundled(package: &Package) -> bool {
         .any(|s| data::names(BUNDLERS).any(|b| format!("{} ", s.command).contains(b)))
 }
 
-/// The first RUN line of a Dockerfile building `package` that matches one of `needles`.
-fn dockerfile_run_matching(
+/// The builds of the Dockerfiles of `package`'s services.
+fn service_builds<'a>(model: &'a Model, package: &Package) -> Vec<&'a Build> {
+    let Some(index) = model.package_index_at(&package.dir) else {
+        return Vec::new();
+    };
+    let dockerfiles: std::collections::BTreeSet<&str> = model
+        .services
+        .iter()
+        .filter(|s| s.package == Some(index))
+        .filter_map(|s| s.dockerfile.as_deref())
+        .collect();
+    model
+        .docker
+        .builds
+        .iter()
+        .filter(|b| {
+            model
+                .dockerfiles
+                .get(b.dockerfile)
+                .is_some_and(|d| dockerfiles.contains(d.path.as_str()))
+        })
+        .collect()
+}
+
+/// The first install in the shipped stages of `package`'s images that `pick` accepts, as
+/// (Dockerfile, line).
+fn shipped_install(
     model: &Model,
     package: &Package,
-    needles: &'static [Entry],
+    pick: impl Fn(&Build, &InstallAt) -> bool,
 ) -> Option<(String, u32)> {
-    let index = model.package_index_at(&package.dir)?;
-    for service in model.services.iter().filter(|s| s.package == Some(index)) {
-        let Some(path) = &service.dockerfile else {
-            continue;
-        };
-        let Some(dockerfile) = model.dockerfiles.iter().find(|d| &d.path == path) else {
-            continue;
-        };
-        for instruction in dockerfile
-            .instructions
-            .iter()
-            .filter(|i| i.keyword == "RUN")
-        {
-            if data::names(needles).any(|n| instruction.args.contains(n)) {
-                return Some((path.clone(), instruction.line));
+    for build in service_builds(model, package) {
+        let df = model.dockerfiles.get(build.dockerfile)?;
+        for s in build.shipped_lineage() {
+            for install in &build.stages[s].installs {
+                if pick(build, install) {
+                    let line = df
+                        .instructions
+                        .get(install.instruction)
+                        .map_or(1, |i| i.line);
+                    return Some((df.path.clone(), line));
+                }
             }
         }
     }
     None
 }
 
+/// An install in the image that leaves devDependencies out (`npm ci --omit=dev`, `pnpm
+/// install --prod`, `NODE_ENV=production npm ci`, `pnpm deploy --prod`, …), read from the
+/// Dockerfile's install facts; `npm ci --production=false` is not one.
 pub(crate) fn prod_only_install(model: &Model, package: &Package) -> Option<(String, u32)> {
-    dockerfile_run_matching(model, package, PROD_ONLY_INSTALLS)
+    shipped_install(model, package, |_, i| {
+        i.install.production == Tri::Yes
+            && (i.install.installs_tree() || i.install.verb == Verb::Prune)
+    })
 }
 
+/// An install of one workspace on its own (`pnpm deploy`, `yarn workspaces focus`, an install
+/// of `turbo prune` output), where nothing the root declares is hoisted for it.
 pub(crate) fn isolated_install(model: &Model, package: &Package) -> Option<(String, u32)> {
-    dockerfile_run_matching(model, package, ISOLATED_INSTALLS)
+    shipped_install(model, package, |build, i| {
+        matches!(i.install.verb, Verb::Deploy { .. } | Verb::Focus)
+            || build.stages.iter().any(|stage| {
+                stage
+                    .entries
+                    .iter()
+                    .any(|e| matches!(e.entry, Entry::Pruned { .. }))
+            }) && i.install.installs_tree()
+    })
 }
 
 /// Import sites grouped by (package index, key), in path order, so a rule reports once per

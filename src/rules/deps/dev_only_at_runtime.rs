@@ -239,6 +239,39 @@ mod tests {
         }
     }
 
+    /// The install's facts decide, not its text: `--production=false` installs
+    /// devDependencies, and `ENV NODE_ENV=production` before `npm ci` leaves them out.
+    #[test]
+    fn the_install_facts_decide_whether_the_image_lacks_devdependencies() {
+        let severity = |dockerfile: &str| -> Vec<String> {
+            api(RUNTIME_IMPORT)
+                .file("apps/api/Dockerfile", dockerfile)
+                .check(&DevOnlyAtRuntime)
+                .iter()
+                .map(|f| f.severity.as_str().to_string())
+                .collect()
+        };
+        assert_eq!(
+            severity(
+                "FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci --production=false\nCMD [\"node\", \"dist/main.js\"]\n"
+            ),
+            ["warning"]
+        );
+        assert_eq!(
+            severity(
+                "FROM node:20-slim\nENV NODE_ENV=production\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD [\"node\", \"dist/main.js\"]\n"
+            ),
+            ["error"]
+        );
+        // A production install in a builder stage the image does not ship does not count.
+        assert_eq!(
+            severity(
+                "FROM node:20 AS lint\nWORKDIR /app\nCOPY . .\nRUN npm ci --omit=dev\nFROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD [\"node\", \"dist/main.js\"]\n"
+            ),
+            ["warning"]
+        );
+    }
+
     #[test]
     fn on_the_prom_client_incident_the_prod_install_makes_it_an_error() {
         // `class-transformer` is a devDependency imported by runtime code, and the service's

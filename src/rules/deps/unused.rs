@@ -5,7 +5,9 @@ use crate::discover::FileKind;
 use crate::finding::Finding;
 use crate::model::Target;
 use crate::model::{Model, Package};
+use crate::parse::dockerfile::{CommandForm, Op};
 use crate::parse::package_json::DepKind;
+use crate::parse::shell;
 use crate::paths;
 use crate::rules::{Context, FindingBuilder, Rule, declare_rule};
 
@@ -179,11 +181,36 @@ fn mentioned(model: &Model, package: &Package, name: &str, root_scripts: &[&str]
     {
         return true;
     }
+    // The commands a Dockerfile of the package runs (RUN, CMD, ENTRYPOINT, HEALTHCHECK),
+    // word by word.
     model
         .dockerfiles
         .iter()
         .filter(|d| paths::is_within(&d.path, &package.dir))
-        .any(|d| d.instructions.iter().any(|i| in_text(&i.args)))
+        .any(|d| {
+            d.instructions.iter().any(|i| {
+                let script = match &i.op {
+                    Op::Run(run) => run.script.clone(),
+                    Op::Cmd(form) | Op::Entrypoint(form) => form_text(form),
+                    Op::Healthcheck(Some(hc)) => form_text(&hc.cmd),
+                    _ => return false,
+                };
+                shell::commands(&script)
+                    .iter()
+                    .any(|c| c.words.iter().any(|w| in_text(w)))
+            })
+        })
+}
+
+fn form_text(form: &CommandForm) -> String {
+    match form {
+        CommandForm::Exec(words) => words
+            .iter()
+            .map(|w| shell::quote(w))
+            .collect::<Vec<_>>()
+            .join(" "),
+        CommandForm::Shell(text) => text.clone(),
+    }
 }
 
 #[cfg(test)]

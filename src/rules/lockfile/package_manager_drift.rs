@@ -2,6 +2,7 @@ use std::ops::RangeInclusive;
 
 use crate::discover::FileKind;
 use crate::finding::Finding;
+use crate::model::docker::commands::Manager;
 use crate::model::{Model, PackageManager, Workspace};
 use crate::parse::lockfile::Lockfile;
 use crate::paths;
@@ -102,31 +103,43 @@ fn describe(range: &RangeInclusive<u32>) -> String {
     }
 }
 
-/// `corepack prepare pnpm@8.15.4`, `corepack use yarn@4`, `npm i -g pnpm@8`: the manager and
-/// version a RUN line activates, when it names a literal version.
-fn activations(args: &str) -> Vec<(PackageManager, String)> {
-    let corepack = args.contains("corepack");
-    let npm_global = args.contains("npm") && (args.contains(" -g") || args.contains("--global"));
-    if !corepack && !npm_global {
+/// The package managers a Dockerfile activates at a literal version, with the line: from
+/// the Docker model's install facts (`corepack prepare pnpm@8.15.4 --activate`, `corepack use
+/// yarn@4`, `npm i -g pnpm@8`).
+fn activations(model: &Model, dockerfile: usize) -> Vec<(PackageManager, String, u32)> {
+    let Some(build) = model
+        .docker
+        .builds
+        .iter()
+        .find(|b| b.dockerfile == dockerfile)
+    else {
         return Vec::new();
-    }
-    args.split(|c: char| c.is_whitespace() || c == ';' || c == '&' || c == '|')
-        .map(|w| w.trim_matches(|c| c == '"' || c == '\''))
-        .filter_map(|word| {
-            let (name, version) = word.split_once('@')?;
-            let manager = match name {
-                "pnpm" => PackageManager::Pnpm,
-                "yarn" => PackageManager::Yarn,
-                "npm" => PackageManager::Npm,
-                _ => return None,
+    };
+    let Some(df) = model.dockerfiles.get(dockerfile) else {
+        return Vec::new();
+    };
+    let mut out: Vec<(PackageManager, String, u32)> = Vec::new();
+    for stage in &build.stages {
+        for (instruction, manager, version) in &stage.activations {
+            let manager = match manager {
+                Manager::Pnpm => PackageManager::Pnpm,
+                Manager::Yarn => PackageManager::Yarn,
+                Manager::Npm => PackageManager::Npm,
+                Manager::Bun => continue,
             };
-            version
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_digit())
-                .then(|| (manager, version.to_string()))
-        })
-        .collect()
+            if !version.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+                continue;
+            }
+            let line = df.instructions.get(*instruction).map_or(1, |i| i.line);
+            if !out
+                .iter()
+                .any(|(m, v, l)| *m == manager && v == version && *l == line)
+            {
+                out.push((manager, version.clone(), line));
+            }
+        }
+    }
+    out
 }
 
 fn major_of(version: &str) -> Option<u32> {
@@ -252,7 +265,7 @@ fn check_root(model: &Model, workspace: &Workspace, out: &mut Vec<Finding>) {
     let Some((expected, stated)) = expected else {
         return;
     };
-    for dockerfile in &model.dockerfiles {
+    for (index, dockerfile) in model.dockerfiles.iter().enumerate() {
         let owner = model.owner_of(&dockerfile.path).map(|i| &model.packages[i]);
         let in_root = match owner {
             Some(p) => p
@@ -263,34 +276,31 @@ fn check_root(model: &Model, workspace: &Workspace, out: &mut Vec<Finding>) {
         if !in_root {
             continue;
         }
-        for instruction in dockerfile
-            .instructions
-            .iter()
-            .filter(|i| i.keyword == "RUN")
-        {
-            for (activated, version) in activations(&instruction.args) {
-                let Some(major) = major_of(&version).filter(|_| activated == manager) else {
-                    continue;
-                };
-                if expected.contains(&major) {
-                    continue;
-                }
-                let mut builder = FindingBuilder::new(
-                    &PackageManagerDrift::META,
-                    &dockerfile.path,
-                    Span::point(instruction.line, 1),
-                    format!("{}:{name}@{major}", dockerfile.path),
-                    format!("{} activates {name} {major} (`{name}@{version}`) but {stated}", dockerfile.path),
-                )
-                .help(format!(
-                    "use `corepack enable` and let `packageManager` choose, or activate {name} {} here",
-                    describe(&expected)
-                ));
-                if let Some(owner) = owner {
-                    builder = builder.package(owner);
-                }
-                out.push(builder.build());
+        for (activated, version, line) in activations(model, index) {
+            let Some(major) = major_of(&version).filter(|_| activated == manager) else {
+                continue;
+            };
+            if expected.contains(&major) {
+                continue;
             }
+            let mut builder = FindingBuilder::new(
+                &PackageManagerDrift::META,
+                &dockerfile.path,
+                Span::point(line, 1),
+                format!("{}:{name}@{major}", dockerfile.path),
+                format!(
+                    "{} activates {name} {major} (`{name}@{version}`) but {stated}",
+                    dockerfile.path
+                ),
+            )
+            .help(format!(
+                "use `corepack enable` and let `packageManager` choose, or activate {name} {} here",
+                describe(&expected)
+            ));
+            if let Some(owner) = owner {
+                builder = builder.package(owner);
+            }
+            out.push(builder.build());
         }
     }
 }
@@ -431,17 +441,35 @@ mod tests {
     }
 
     #[test]
-    fn reads_activations_from_run_lines() {
+    fn reads_activations_from_the_install_facts() {
+        let of = |run: &str| {
+            let model = Repo::new()
+                .file("package.json", r#"{ "name": "acme" }"#)
+                .file(
+                    "Dockerfile",
+                    &format!("FROM node:20\nARG PNPM=9.1.0\nARG UNSET\n{run}\n"),
+                )
+                .model();
+            activations(&model, 0)
+                .into_iter()
+                .map(|(m, v, _)| (m, v))
+                .collect::<Vec<_>>()
+        };
         assert_eq!(
-            activations("corepack enable && corepack prepare pnpm@8.15.4 --activate"),
+            of("RUN corepack enable && corepack prepare pnpm@8.15.4 --activate"),
             vec![(PackageManager::Pnpm, "8.15.4".to_string())]
         );
         assert_eq!(
-            activations("npm install -g pnpm@9"),
+            of("RUN npm install -g pnpm@9"),
             vec![(PackageManager::Pnpm, "9".to_string())]
         );
-        assert!(activations("npm install pnpm@9").is_empty());
-        assert!(activations("corepack prepare pnpm@$PNPM_VERSION --activate").is_empty());
-        assert!(activations("corepack enable").is_empty());
+        // An ARG's default is the version unless the build passes another one.
+        assert_eq!(
+            of("RUN corepack prepare pnpm@$PNPM --activate"),
+            vec![(PackageManager::Pnpm, "9.1.0".to_string())]
+        );
+        assert!(of("RUN npm install pnpm@9").is_empty());
+        assert!(of("RUN corepack prepare pnpm@$UNSET --activate").is_empty());
+        assert!(of("RUN corepack enable").is_empty());
     }
 }
