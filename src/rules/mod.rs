@@ -149,6 +149,7 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &docker::lockfile_not_copied::LockfileNotCopied,
     &docker::native_rebuild_in_slim_runtime::NativeRebuildInSlimRuntime,
     &docker::runs_as_root::RunsAsRoot,
+    &docker::runtime_module_missing::RuntimeModuleMissing,
     &docker::stage_name_unknown::StageNameUnknown,
     &docker::start_file_missing::StartFileMissing,
     &docker::unpinned_base_image::UnpinnedBaseImage,

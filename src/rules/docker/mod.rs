@@ -9,6 +9,7 @@ pub(crate) mod frozen_install_with_drift;
 pub(crate) mod lockfile_not_copied;
 pub(crate) mod native_rebuild_in_slim_runtime;
 pub(crate) mod runs_as_root;
+pub(crate) mod runtime_module_missing;
 pub(crate) mod stage_name_unknown;
 pub(crate) mod start_file_missing;
 pub(crate) mod unpinned_base_image;

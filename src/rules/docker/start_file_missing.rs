@@ -158,7 +158,7 @@ impl Rule for StartFileMissing {
 
 /// The command line the container starts with, its instruction, and the script it went
 /// through (`npm start` → the `start` script's `node …`).
-fn start(cx: &Context<'_>, image: &Image<'_>) -> Option<(usize, Vec<String>, Option<String>)> {
+pub(crate) fn start(cx: &Context<'_>, image: &Image<'_>) -> Option<(usize, Vec<String>, Option<String>)> {
     let stage = image.build.final_stage()?;
     let words_of = |form: &CommandForm| -> Option<Vec<String>> {
         match form {
@@ -227,7 +227,7 @@ fn start(cx: &Context<'_>, image: &Image<'_>) -> Option<(usize, Vec<String>, Opt
 }
 
 /// The file `node` runs, when the words are a `node` command line.
-fn node_file(words: &[String]) -> Option<String> {
+pub(crate) fn node_file(words: &[String]) -> Option<String> {
     let program = words.first()?.rsplit('/').next().unwrap_or("");
     if program != "node" && program != "nodejs" {
         return None;
