@@ -144,6 +144,7 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &deps::unused::Unused,
     &deps::version_mismatch::VersionMismatch,
     &docker::chown_unknown_user::ChownUnknownUser,
+    &docker::healthcheck_tool_missing::HealthcheckToolMissing,
     &docker::runs_as_root::RunsAsRoot,
     &docker::stage_name_unknown::StageNameUnknown,
     &docker::unpinned_base_image::UnpinnedBaseImage,

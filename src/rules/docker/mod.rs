@@ -4,16 +4,21 @@
 //! stages are not.
 
 pub(crate) mod chown_unknown_user;
+pub(crate) mod healthcheck_tool_missing;
 pub(crate) mod runs_as_root;
 pub(crate) mod stage_name_unknown;
 pub(crate) mod unpinned_base_image;
 
 use std::collections::BTreeSet;
 
-use crate::model::docker::Build;
+use crate::model::docker::{Base, Build};
 use crate::model::{Model, Service};
-use crate::parse::dockerfile::{Dockerfile, Instruction};
+use crate::parse::compose::ComposeService;
+use crate::parse::dockerfile::{CommandForm, Dockerfile, Instruction};
+use crate::parse::shell::{self, Command};
+use crate::parse::yaml::YamlNode;
 use crate::rules::{Context, FindingBuilder, Subject};
+use crate::source::Span;
 
 /// One image build with what the rules look at.
 pub(crate) struct Image<'a> {
@@ -139,4 +144,156 @@ pub(crate) mod fixtures {
             .file("apps/api/src/main.ts", "import express from 'express';\nexpress();\n")
             .file("apps/api/Dockerfile", dockerfile)
     }
+}
+
+/// The compose services that run this image: every declared build of the same Dockerfile and
+/// shipped stage, with the compose file each is in. `images()` keeps one build per
+/// (Dockerfile, stage); the services of the others run the same image.
+pub(crate) fn compose_runners<'a>(
+    model: &'a Model,
+    image: &Image<'_>,
+) -> Vec<(&'a str, &'a ComposeService)> {
+    let mut out: Vec<(&'a str, &'a ComposeService)> = Vec::new();
+    for build in &model.docker.builds {
+        if build.dockerfile != image.build.dockerfile || build.target != image.build.target {
+            continue;
+        }
+        for (file, name) in &build.services {
+            let Some(compose) = model.compose_files.iter().find(|c| &c.path == file) else {
+                continue;
+            };
+            for service in compose.services.iter().filter(|s| &s.name == name) {
+                if !out
+                    .iter()
+                    .any(|(f, s)| *f == compose.path && s.name == service.name)
+                {
+                    out.push((compose.path.as_str(), service));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A healthcheck test as the engine runs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Probe {
+    /// `HEALTHCHECK CMD ["x", …]`, compose `["CMD", "x", …]`: run directly, no shell.
+    Exec(Vec<String>),
+    /// `HEALTHCHECK CMD x …`, compose `"x …"` or `["CMD-SHELL", "x …"]`: run by `/bin/sh -c`.
+    Shell(String),
+    /// `HEALTHCHECK NONE`, compose `["NONE"]` or `disable: true`.
+    Disabled,
+}
+
+impl Probe {
+    pub(crate) fn from_form(form: &CommandForm) -> Probe {
+        match form {
+            CommandForm::Exec(words) => Probe::Exec(words.clone()),
+            CommandForm::Shell(text) => Probe::Shell(text.clone()),
+        }
+    }
+
+    /// The simple commands it runs (a `sh -c '…'` read inside).
+    pub(crate) fn commands(&self) -> Vec<Command> {
+        match self {
+            Probe::Exec(words) => argv_commands(words),
+            Probe::Shell(text) => shell::commands(text),
+            Probe::Disabled => Vec::new(),
+        }
+    }
+}
+
+/// The commands an exec-form argument vector runs: the vector itself, or what a
+/// `sh -c '…'` in it runs.
+pub(crate) fn argv_commands(words: &[String]) -> Vec<Command> {
+    let text: Vec<String> = words.iter().map(|w| shell::quote(w)).collect();
+    shell::commands(&text.join(" "))
+}
+
+/// A compose service's own healthcheck test, with the span of the key that sets it (`test`,
+/// or `disable`). `None` when the service sets no test: it keeps the image's (a
+/// `healthcheck:` with only `interval`/`retries` changes the timing of the image's test).
+/// Compose: `test` is a string (run with `CMD-SHELL`) or a list whose first item is `NONE`,
+/// `CMD` or `CMD-SHELL` (compose-spec `05-services.md`, healthcheck).
+pub(crate) fn compose_probe(service: &ComposeService) -> Option<(Probe, Span)> {
+    let healthcheck = service.node.get("healthcheck")?;
+    let entries = healthcheck.entries();
+    if let Some((_, span, value)) = entries.iter().find(|(k, _, _)| k == "disable")
+        && value.as_str() == Some("true")
+    {
+        return Some((Probe::Disabled, *span));
+    }
+    let (_, span, test) = entries.iter().find(|(k, _, _)| k == "test")?;
+    if let Some(text) = test.as_str() {
+        return Some((Probe::Shell(text.to_string()), *span));
+    }
+    let items: Vec<&str> = test.items().iter().filter_map(YamlNode::as_str).collect();
+    let probe = match items.split_first() {
+        Some((&"NONE", _)) => Probe::Disabled,
+        Some((&"CMD", rest)) => Probe::Exec(rest.iter().map(|s| (*s).to_string()).collect()),
+        Some((&"CMD-SHELL", rest)) => Probe::Shell(rest.join(" ")),
+        _ => return None,
+    };
+    Some((probe, *span))
+}
+
+/// A stage and the stages it is built on (`FROM <stage>`), nearest first: the layers the
+/// stage's image holds.
+pub(crate) fn stage_chain(build: &Build, stage: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut at = Some(stage);
+    while let Some(s) = at {
+        if out.contains(&s) {
+            break;
+        }
+        out.push(s);
+        at = match build.stages.get(s).map(|st| &st.base) {
+            Some(Base::Stage(parent)) => Some(*parent),
+            _ => None,
+        };
+    }
+    out
+}
+
+/// The stage whose instructions include `instruction`.
+pub(crate) fn stage_holding(build: &Build, instruction: usize) -> Option<usize> {
+    build
+        .stages
+        .iter()
+        .position(|s| s.from <= instruction && instruction <= s.last)
+}
+
+/// Whether a `SHELL` instruction in the stage or a stage it is built on replaces `/bin/sh`:
+/// then what a shell form runs is the image author's business.
+pub(crate) fn sets_shell(image: &Image<'_>, stage: usize) -> bool {
+    stage_chain(image.build, stage).iter().any(|&s| {
+        image.build.stages.get(s).is_some_and(|st| {
+            (st.from..=st.last).any(|i| {
+                image
+                    .instruction(i)
+                    .is_some_and(|ins| matches!(ins.op, crate::parse::dockerfile::Op::Shell(_)))
+            })
+        })
+    })
+}
+
+/// Whether the stage (or a stage it is built on) puts a file named `program` in a directory
+/// (`COPY --from=curlimages/curl /usr/bin/curl /usr/local/bin/curl`), or may have (a copy
+/// from an image, a command not understood).
+pub(crate) fn may_hold_program(image: &Image<'_>, stage: usize, program: &str) -> bool {
+    use crate::model::docker::Entry;
+    stage_chain(image.build, stage).iter().any(|&s| {
+        image.build.stages.get(s).is_some_and(|st| {
+            st.entries.iter().any(|e| {
+                let named = crate::paths::file_name(&e.dest) == program;
+                let bin_dir = e.dest.ends_with("/bin") || e.dest.ends_with("/sbin");
+                match &e.entry {
+                    Entry::Stage { path, .. } => named || crate::paths::file_name(path) == program,
+                    Entry::External => named || bin_dir,
+                    _ => named,
+                }
+            })
+        })
+    })
 }
