@@ -145,6 +145,8 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &deps::version_mismatch::VersionMismatch,
     &docker::chown_unknown_user::ChownUnknownUser,
     &docker::healthcheck_tool_missing::HealthcheckToolMissing,
+    &docker::no_healthcheck::NoHealthcheck,
+    &docker::npm_as_pid1::NpmAsPid1,
     &docker::runs_as_root::RunsAsRoot,
     &docker::stage_name_unknown::StageNameUnknown,
     &docker::unpinned_base_image::UnpinnedBaseImage,

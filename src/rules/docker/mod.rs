@@ -5,6 +5,8 @@
 
 pub(crate) mod chown_unknown_user;
 pub(crate) mod healthcheck_tool_missing;
+pub(crate) mod no_healthcheck;
+pub(crate) mod npm_as_pid1;
 pub(crate) mod runs_as_root;
 pub(crate) mod stage_name_unknown;
 pub(crate) mod unpinned_base_image;
@@ -296,4 +298,202 @@ pub(crate) fn may_hold_program(image: &Image<'_>, stage: usize, program: &str) -
             })
         })
     })
+}
+/// Whether a compose service sets `key: true` (`init: true`).
+pub(crate) fn compose_flag(service: &ComposeService, key: &str) -> bool {
+    service
+        .node
+        .get(key)
+        .and_then(YamlNode::as_str)
+        .is_some_and(|v| v == "true")
+}
+
+/// What starts as the container's process, as the engine assembles it.
+#[derive(Debug, Clone)]
+pub(crate) struct Launch {
+    /// The argument vector, a shell form as `/bin/sh -c <text>`.
+    pub(crate) argv: Vec<String>,
+    /// The instruction that names the program (the `ENTRYPOINT`, else the `CMD`); `None`
+    /// when a compose service or the base image does.
+    pub(crate) at: Option<usize>,
+    /// A compose `entrypoint`/`command` decides it.
+    pub(crate) compose: bool,
+}
+
+/// How the shipped stage starts, for a compose service that runs it (its `entrypoint` and
+/// `command` override the image's) or for the image alone. Docker's rules: a shell form is
+/// `/bin/sh -c text`; the `CMD` is appended to an exec-form `ENTRYPOINT` and ignored by a
+/// shell-form one; a compose `entrypoint` drops the image's `CMD` too (moby#44849). On
+/// distroless Node.js images the image's own `ENTRYPOINT` is the node binary. `None` when
+/// neither the Dockerfile nor compose says (the base image's `CMD` runs).
+pub(crate) fn launch(image: &Image<'_>, service: Option<&ComposeService>) -> Option<Launch> {
+    use crate::data::base_images::NodeAt;
+    let stage = image.build.final_stage()?;
+    let words = |form: &CommandForm| match form {
+        CommandForm::Exec(w) => w.clone(),
+        CommandForm::Shell(s) => vec!["/bin/sh".to_string(), "-c".to_string(), s.clone()],
+    };
+    let compose_words = |key: &str| -> Option<Vec<String>> {
+        let node = service?.node.get(key)?;
+        match node.as_str() {
+            Some(text) => Some(split_words(text)),
+            None => Some(
+                node.items()
+                    .iter()
+                    .filter_map(YamlNode::as_str)
+                    .map(str::to_string)
+                    .collect(),
+            ),
+        }
+    };
+    let compose_entrypoint = compose_words("entrypoint");
+    let compose_command = compose_words("command");
+    let compose = compose_entrypoint.is_some() || compose_command.is_some();
+    let (entrypoint, entry_at): (Option<Vec<String>>, Option<usize>) = match compose_entrypoint {
+        Some(e) => (Some(e), None),
+        None => match &stage.entrypoint {
+            Some((at, form)) => (Some(words(form)), Some(*at)),
+            None => match stage.facts.map(|f| f.node) {
+                // distroless: `ENTRYPOINT ["/nodejs/bin/node"]`.
+                Some(NodeAt::Absolute(node)) => (Some(vec![node.to_string()]), None),
+                _ => (None, None),
+            },
+        },
+    };
+    let shell_entrypoint = matches!(&stage.entrypoint, Some((_, CommandForm::Shell(_))))
+        && service.is_none_or(|s| s.node.get("entrypoint").is_none());
+    let (cmd, cmd_at): (Option<Vec<String>>, Option<usize>) = match compose_command {
+        Some(c) => (Some(c), None),
+        None if service.is_some_and(|s| s.node.get("entrypoint").is_some()) => (None, None),
+        None => match &stage.cmd {
+            Some((at, form)) => (Some(words(form)), Some(*at)),
+            None => (None, None),
+        },
+    };
+    let (argv, at) = match (entrypoint, shell_entrypoint) {
+        (Some(e), true) => (e, entry_at),
+        (Some(mut e), false) => {
+            let at = entry_at.or(cmd_at);
+            e.extend(cmd.unwrap_or_default());
+            (e, at)
+        }
+        (None, _) => (cmd?, cmd_at),
+    };
+    if argv.is_empty() {
+        return None;
+    }
+    Some(Launch { argv, at, compose })
+}
+
+/// A compose string `command`/`entrypoint`, split the way Compose splits it (shell words:
+/// quotes group and are removed; no shell runs it).
+pub(crate) fn split_words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut quote: Option<char> = None;
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some('"'), '\\') => {
+                if let Some(n) = chars.next() {
+                    word.push(n);
+                }
+            }
+            (Some(_), c) => word.push(c),
+            (None, '"' | '\'') => {
+                quote = Some(c);
+                in_word = true;
+            }
+            (None, '\\') => {
+                if let Some(n) = chars.next() {
+                    word.push(n);
+                    in_word = true;
+                }
+            }
+            (None, c) if c.is_whitespace() => {
+                if in_word {
+                    out.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            (None, c) => {
+                word.push(c);
+                in_word = true;
+            }
+        }
+    }
+    if in_word {
+        out.push(word);
+    }
+    out
+}
+
+/// Init processes that forward signals and reap zombies when they are PID 1.
+pub(crate) const INITS: &[&str] = &["tini", "tini-static", "dumb-init", "catatonit"];
+
+/// Programs that exec what follows their own arguments: (name, how many words they take).
+const EXEC_WRAPPERS: &[(&str, usize)] = &[("su-exec", 1), ("gosu", 1), ("s6-setuidgid", 1)];
+
+/// The process tree a launch starts, read through the wrappers that exec what follows them:
+/// an init (`tini --`, `dumb-init`), a user switch (`su-exec node`, `gosu node`), the node
+/// image's own `docker-entrypoint.sh` (it ends with `exec "$@"`), and `sh -c '…'`.
+#[derive(Debug, Clone)]
+pub(crate) struct Process {
+    /// The init named before the program, if any.
+    pub(crate) init: Option<String>,
+    /// An entrypoint script of the repository (copied into the image): what it runs, and
+    /// whether it execs its arguments, is not read.
+    pub(crate) script: Option<String>,
+    /// The simple commands it runs, in order.
+    pub(crate) commands: Vec<Command>,
+}
+
+impl Process {
+    /// The command that keeps running: the last one not run only on failure (`|| exit 1`).
+    pub(crate) fn main(&self) -> Option<&Command> {
+        self.commands.iter().rev().find(|c| !c.after_or)
+    }
+}
+
+pub(crate) fn process(image: &Image<'_>, launch: &Launch) -> Process {
+    let mut argv: &[String] = &launch.argv;
+    let mut init = None;
+    let mut script = None;
+    while let Some(first) = argv.first() {
+        let name = crate::paths::file_name(first);
+        if INITS.contains(&name) {
+            init = Some(name.to_string());
+            argv = &argv[1..];
+            while argv.first().is_some_and(|w| w.starts_with('-')) {
+                argv = &argv[1..];
+            }
+            continue;
+        }
+        if let Some((_, n)) = EXEC_WRAPPERS.iter().find(|(w, _)| *w == name) {
+            argv = argv.get(1 + n..).unwrap_or(&[]);
+            continue;
+        }
+        let is_script = name.ends_with(".sh") || first.starts_with("./");
+        if is_script {
+            let ours = may_hold_program(image, image.build.target, name);
+            if name == "docker-entrypoint.sh" && !ours {
+                // The node image's entrypoint: `exec "$@"` (docker-node docker-entrypoint.sh).
+                argv = &argv[1..];
+                continue;
+            }
+            script = Some(first.clone());
+        }
+        break;
+    }
+    Process {
+        init,
+        script,
+        commands: if argv.is_empty() {
+            Vec::new()
+        } else {
+            argv_commands(argv)
+        },
+    }
 }
