@@ -148,6 +148,7 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &docker::no_healthcheck::NoHealthcheck,
     &docker::npm_as_pid1::NpmAsPid1,
     &docker::runs_as_root::RunsAsRoot,
+    &docker::secret_in_image::SecretInImage,
     &docker::shell_form_in_distroless::ShellFormInDistroless,
     &docker::stage_name_unknown::StageNameUnknown,
     &docker::unpinned_base_image::UnpinnedBaseImage,

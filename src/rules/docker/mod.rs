@@ -8,6 +8,7 @@ pub(crate) mod healthcheck_tool_missing;
 pub(crate) mod no_healthcheck;
 pub(crate) mod npm_as_pid1;
 pub(crate) mod runs_as_root;
+pub(crate) mod secret_in_image;
 pub(crate) mod shell_form_in_distroless;
 pub(crate) mod stage_name_unknown;
 pub(crate) mod unpinned_base_image;
