@@ -139,10 +139,11 @@ impl Rule for HealthcheckToolMissing {
                     );
                 }
             }
-            for (file, service) in compose_runners(model, &image) {
-                let Some((probe, span)) = compose_probe(service) else {
+            for runner in compose_runners(model, &image) {
+                let Some((probe, file, span)) = compose_probe(&runner) else {
                     continue;
                 };
+                let service = runner.service;
                 let Some(lack) = lacks(&image, stage, facts, &probe, shell_replaced) else {
                     continue;
                 };
@@ -150,6 +151,11 @@ impl Rule for HealthcheckToolMissing {
                     continue;
                 }
                 let (does, lacking) = why(lack, kind, stage);
+                let via = if file == runner.file {
+                    String::new()
+                } else {
+                    format!(" ({}, through `extends`)", runner.file)
+                };
                 let runs = if image.build.stages.len() == 1 {
                     image.df.path.clone()
                 } else {
@@ -162,7 +168,7 @@ impl Rule for HealthcheckToolMissing {
                         span,
                         format!("compose:{}:{}", service.name, lack.program()),
                         format!(
-                            "the healthcheck `test` of compose service `{}` {does}, but the service runs {runs}, and {lacking}: the check fails every time and the service stays unhealthy",
+                            "the healthcheck `test` of compose service `{}`{via} {does}, but the service runs {runs}, and {lacking}: the check fails every time and the service stays unhealthy",
                             service.name,
                         ),
                     )
@@ -429,6 +435,18 @@ mod tests {
                         "docker-compose.yml",
                         "services:\n  api:\n    build:\n      context: apps/api\n    healthcheck:\n      test: [\"CMD\", \"curl\", \"-f\", \"http://localhost:3000/health\"]\n",
                     ),
+                ),
+                case(
+                    "a compose test inherited through extends",
+                    api("FROM node:20-slim\nCOPY . /app\nCMD [\"node\", \"/app/dist/main.js\"]\n")
+                        .file(
+                            "docker/compose.yml",
+                            "services:\n  api:\n    image: acme/api:1\n    healthcheck:\n      test: ['CMD-SHELL', 'curl -f http://localhost:3000/health']\n",
+                        )
+                        .file(
+                            "docker/compose.build.yml",
+                            "services:\n  api:\n    build: ../apps/api\n    extends:\n      file: compose.yml\n      service: api\n    healthcheck:\n      interval: 5s\n",
+                        ),
                 ),
                 case(
                     "a compose string test on distroless",

@@ -150,14 +150,103 @@ pub(crate) mod fixtures {
     }
 }
 
+/// A compose service that runs an image, with the services it `extends` (nearest first):
+/// a key it does not set comes from them.
+#[derive(Debug, Clone)]
+pub(crate) struct Runner<'a> {
+    pub(crate) file: &'a str,
+    pub(crate) service: &'a ComposeService,
+    /// The service itself, then what it extends, each with its compose file.
+    chain: Vec<(&'a str, &'a ComposeService)>,
+}
+
+impl<'a> Runner<'a> {
+    pub(crate) fn name(&self) -> &'a str {
+        &self.service.name
+    }
+
+    /// A key of the service, or of the nearest service it extends that sets it: (the compose
+    /// file it is in, the key's span, the value).
+    pub(crate) fn get(&self, key: &str) -> Option<(&'a str, Span, &'a YamlNode)> {
+        self.chain.iter().find_map(|(file, svc)| {
+            svc.node
+                .entries()
+                .iter()
+                .find(|(k, _, _)| k == key)
+                .map(|(_, span, value)| (*file, *span, value))
+        })
+    }
+
+    /// A key under a mapping (`healthcheck.test`), merged the way `extends` merges mappings:
+    /// the nearest service that sets the sub-key wins.
+    pub(crate) fn get_in(&self, key: &str, sub: &str) -> Option<(&'a str, Span, &'a YamlNode)> {
+        self.chain.iter().find_map(|(file, svc)| {
+            svc.node
+                .get(key)?
+                .entries()
+                .iter()
+                .find(|(k, _, _)| k == sub)
+                .map(|(_, span, value)| (*file, *span, value))
+        })
+    }
+}
+
+/// How deep `extends` is followed.
+const MAX_EXTENDS: usize = 8;
+
+/// The service and what it extends (compose-spec `extends`: `service`, and `file` relative to
+/// the compose file; a string is a service of the same file).
+fn extends_chain<'a>(
+    model: &'a Model,
+    file: &'a str,
+    service: &'a ComposeService,
+) -> Vec<(&'a str, &'a ComposeService)> {
+    let mut chain = vec![(file, service)];
+    let (mut file, mut service) = (file, service);
+    while chain.len() <= MAX_EXTENDS {
+        let Some(extends) = service.node.get("extends") else {
+            break;
+        };
+        let (other_file, name) = match extends.as_str() {
+            Some(name) => (Some(file.to_string()), name),
+            None => {
+                let Some(name) = extends.get("service").and_then(YamlNode::as_str) else {
+                    break;
+                };
+                let other = match extends.get("file").and_then(YamlNode::as_str) {
+                    Some(f) => crate::paths::join(crate::paths::parent(file), f),
+                    None => Some(file.to_string()),
+                };
+                (other, name)
+            }
+        };
+        let Some(compose) = other_file
+            .as_deref()
+            .and_then(|f| model.compose_files.iter().find(|c| c.path == f))
+        else {
+            break;
+        };
+        let Some(next) = compose.services.iter().find(|s| s.name == name) else {
+            break;
+        };
+        if chain
+            .iter()
+            .any(|(f, s)| *f == compose.path && s.name == next.name)
+        {
+            break;
+        }
+        chain.push((compose.path.as_str(), next));
+        file = compose.path.as_str();
+        service = next;
+    }
+    chain
+}
+
 /// The compose services that run this image: every declared build of the same Dockerfile and
 /// shipped stage, with the compose file each is in. `images()` keeps one build per
 /// (Dockerfile, stage); the services of the others run the same image.
-pub(crate) fn compose_runners<'a>(
-    model: &'a Model,
-    image: &Image<'_>,
-) -> Vec<(&'a str, &'a ComposeService)> {
-    let mut out: Vec<(&'a str, &'a ComposeService)> = Vec::new();
+pub(crate) fn compose_runners<'a>(model: &'a Model, image: &Image<'_>) -> Vec<Runner<'a>> {
+    let mut out: Vec<Runner<'a>> = Vec::new();
     for build in &model.docker.builds {
         if build.dockerfile != image.build.dockerfile || build.target != image.build.target {
             continue;
@@ -169,9 +258,13 @@ pub(crate) fn compose_runners<'a>(
             for service in compose.services.iter().filter(|s| &s.name == name) {
                 if !out
                     .iter()
-                    .any(|(f, s)| *f == compose.path && s.name == service.name)
+                    .any(|r| r.file == compose.path && r.service.name == service.name)
                 {
-                    out.push((compose.path.as_str(), service));
+                    out.push(Runner {
+                        file: compose.path.as_str(),
+                        service,
+                        chain: extends_chain(model, compose.path.as_str(), service),
+                    });
                 }
             }
         }
@@ -215,22 +308,21 @@ pub(crate) fn argv_commands(words: &[String]) -> Vec<Command> {
     shell::commands(&text.join(" "))
 }
 
-/// A compose service's own healthcheck test, with the span of the key that sets it (`test`,
-/// or `disable`). `None` when the service sets no test: it keeps the image's (a
-/// `healthcheck:` with only `interval`/`retries` changes the timing of the image's test).
-/// Compose: `test` is a string (run with `CMD-SHELL`) or a list whose first item is `NONE`,
-/// `CMD` or `CMD-SHELL` (compose-spec `05-services.md`, healthcheck).
-pub(crate) fn compose_probe(service: &ComposeService) -> Option<(Probe, Span)> {
-    let healthcheck = service.node.get("healthcheck")?;
-    let entries = healthcheck.entries();
-    if let Some((_, span, value)) = entries.iter().find(|(k, _, _)| k == "disable")
+/// A compose service's own healthcheck test (or one from a service it extends), with the
+/// compose file and span of the key that sets it (`test`, or `disable`). `None` when no
+/// service of the chain sets a test: it keeps the image's (a `healthcheck:` with only
+/// `interval`/`retries` changes the timing of the image's test). Compose: `test` is a string
+/// (run with `CMD-SHELL`) or a list whose first item is `NONE`, `CMD` or `CMD-SHELL`
+/// (compose-spec `05-services.md`, healthcheck).
+pub(crate) fn compose_probe<'a>(runner: &Runner<'a>) -> Option<(Probe, &'a str, Span)> {
+    if let Some((file, span, value)) = runner.get_in("healthcheck", "disable")
         && value.as_str() == Some("true")
     {
-        return Some((Probe::Disabled, *span));
+        return Some((Probe::Disabled, file, span));
     }
-    let (_, span, test) = entries.iter().find(|(k, _, _)| k == "test")?;
+    let (file, span, test) = runner.get_in("healthcheck", "test")?;
     if let Some(text) = test.as_str() {
-        return Some((Probe::Shell(text.to_string()), *span));
+        return Some((Probe::Shell(text.to_string()), file, span));
     }
     let items: Vec<&str> = test.items().iter().filter_map(YamlNode::as_str).collect();
     let probe = match items.split_first() {
@@ -239,7 +331,7 @@ pub(crate) fn compose_probe(service: &ComposeService) -> Option<(Probe, Span)> {
         Some((&"CMD-SHELL", rest)) => Probe::Shell(rest.join(" ")),
         _ => return None,
     };
-    Some((probe, *span))
+    Some((probe, file, span))
 }
 
 /// A stage and the stages it is built on (`FROM <stage>`), nearest first: the layers the
@@ -301,12 +393,11 @@ pub(crate) fn may_hold_program(image: &Image<'_>, stage: usize, program: &str) -
         })
     })
 }
-/// Whether a compose service sets `key: true` (`init: true`).
-pub(crate) fn compose_flag(service: &ComposeService, key: &str) -> bool {
-    service
-        .node
+/// Whether a compose service (or one it extends) sets `key: true` (`init: true`).
+pub(crate) fn compose_flag(runner: &Runner<'_>, key: &str) -> bool {
+    runner
         .get(key)
-        .and_then(YamlNode::as_str)
+        .and_then(|(_, _, v)| v.as_str())
         .is_some_and(|v| v == "true")
 }
 
@@ -328,7 +419,7 @@ pub(crate) struct Launch {
 /// shell-form one; a compose `entrypoint` drops the image's `CMD` too (moby#44849). On
 /// distroless Node.js images the image's own `ENTRYPOINT` is the node binary. `None` when
 /// neither the Dockerfile nor compose says (the base image's `CMD` runs).
-pub(crate) fn launch(image: &Image<'_>, service: Option<&ComposeService>) -> Option<Launch> {
+pub(crate) fn launch(image: &Image<'_>, runner: Option<&Runner<'_>>) -> Option<Launch> {
     use crate::data::base_images::NodeAt;
     let stage = image.build.final_stage()?;
     let words = |form: &CommandForm| match form {
@@ -336,7 +427,7 @@ pub(crate) fn launch(image: &Image<'_>, service: Option<&ComposeService>) -> Opt
         CommandForm::Shell(s) => vec!["/bin/sh".to_string(), "-c".to_string(), s.clone()],
     };
     let compose_words = |key: &str| -> Option<Vec<String>> {
-        let node = service?.node.get(key)?;
+        let (_, _, node) = runner?.get(key)?;
         match node.as_str() {
             Some(text) => Some(split_words(text)),
             None => Some(
@@ -362,11 +453,12 @@ pub(crate) fn launch(image: &Image<'_>, service: Option<&ComposeService>) -> Opt
             },
         },
     };
-    let shell_entrypoint = matches!(&stage.entrypoint, Some((_, CommandForm::Shell(_))))
-        && service.is_none_or(|s| s.node.get("entrypoint").is_none());
+    let compose_sets_entrypoint = runner.is_some_and(|r| r.get("entrypoint").is_some());
+    let shell_entrypoint =
+        matches!(&stage.entrypoint, Some((_, CommandForm::Shell(_)))) && !compose_sets_entrypoint;
     let (cmd, cmd_at): (Option<Vec<String>>, Option<usize>) = match compose_command {
         Some(c) => (Some(c), None),
-        None if service.is_some_and(|s| s.node.get("entrypoint").is_some()) => (None, None),
+        None if compose_sets_entrypoint => (None, None),
         None => match &stage.cmd {
             Some((at, form)) => (Some(words(form)), Some(*at)),
             None => (None, None),

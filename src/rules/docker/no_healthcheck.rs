@@ -99,18 +99,18 @@ impl Rule for NoHealthcheck {
                     unchecked.push(None);
                 }
             } else {
-                for (_, service) in &runners {
-                    if let Some((probe, _)) = compose_probe(service)
+                for runner in &runners {
+                    if let Some((probe, _, _)) = compose_probe(runner)
                         && probe != Probe::Disabled
                     {
                         continue;
                     }
-                    let Some(l) = launch(&image, Some(service)) else {
+                    let Some(l) = launch(&image, Some(runner)) else {
                         continue;
                     };
                     if is_server(&image, &l) {
                         at = at.or(l.at);
-                        unchecked.push(Some(service.name.as_str()));
+                        unchecked.push(Some(runner.name()));
                     }
                 }
             }
@@ -297,6 +297,18 @@ mod tests {
                         "docker-compose.yml",
                         "services:\n  api:\n    build:\n      context: apps/api\n    healthcheck:\n      test: [\"CMD\", \"wget\", \"-q\", \"--spider\", \"http://127.0.0.1:3000/health\"]\n",
                     ),
+                ),
+                case(
+                    "a healthcheck from the service it extends, in another compose file",
+                    api(SERVER)
+                        .file(
+                            "docker/compose.yml",
+                            "services:\n  api:\n    image: acme/api:1\n    healthcheck:\n      test: [\"CMD\", \"wget\", \"-q\", \"--spider\", \"http://127.0.0.1:3000/health\"]\n",
+                        )
+                        .file(
+                            "docker/compose.build.yml",
+                            "services:\n  api:\n    build: ../apps/api\n    extends:\n      file: compose.yml\n      service: api\n",
+                        ),
                 ),
                 case(
                     "a base image the table does not know",

@@ -2,11 +2,11 @@ use crate::discover::FileKind;
 use crate::finding::{Finding, Severity};
 use crate::model::docker::commands::{self, Manager, Step};
 use crate::model::{Model, Package};
-use crate::parse::compose::ComposeService;
 use crate::parse::shell::{self, Command};
 use crate::paths;
 use crate::rules::docker::{
-    Image, Launch, applies, compose_flag, compose_runners, for_service, images, launch, process,
+    Image, Launch, Runner, applies, compose_flag, compose_runners, for_service, images, launch,
+    process,
 };
 use crate::rules::{Context, FindingBuilder, Rule, Subject, declare_rule};
 use crate::source::Span;
@@ -66,7 +66,7 @@ struct Start<'a> {
     launch: Launch,
     /// An init runs first (`tini`, `dumb-init`, compose `init: true`).
     init: bool,
-    service: Option<(&'a str, &'a ComposeService)>,
+    runner: Option<&'a Runner<'a>>,
     found: Found,
 }
 
@@ -87,14 +87,14 @@ impl Rule for NpmAsPid1 {
         let model = cx.model;
         for image in images(model) {
             let runners = compose_runners(model, &image);
-            let ways: Vec<Option<(&str, &ComposeService)>> = if runners.is_empty() {
+            let ways: Vec<Option<&Runner<'_>>> = if runners.is_empty() {
                 vec![None]
             } else {
-                runners.into_iter().map(Some).collect()
+                runners.iter().map(Some).collect()
             };
             let mut starts: Vec<Start<'_>> = Vec::new();
             for way in ways {
-                let Some(l) = launch(&image, way.map(|(_, s)| s)) else {
+                let Some(l) = launch(&image, way) else {
                     continue;
                 };
                 let p = process(&image, &l);
@@ -102,7 +102,7 @@ impl Rule for NpmAsPid1 {
                     continue;
                 }
                 let Some(main) = p.main() else { continue };
-                let init = p.init.is_some() || way.is_some_and(|(_, s)| compose_flag(s, "init"));
+                let init = p.init.is_some() || way.is_some_and(|r| compose_flag(r, "init"));
                 let found = match commands::step(main, &|_| None) {
                     Step::RunScript {
                         manager: manager @ (Manager::Npm | Manager::Yarn | Manager::Pnpm),
@@ -122,7 +122,7 @@ impl Rule for NpmAsPid1 {
                 starts.push(Start {
                     launch: l,
                     init,
-                    service: way,
+                    runner: way,
                     found,
                 });
             }
@@ -143,7 +143,7 @@ impl Rule for NpmAsPid1 {
             };
             let services: Vec<String> = chosen
                 .iter()
-                .filter_map(|s| s.service.map(|(_, svc)| format!("`{}`", svc.name)))
+                .filter_map(|s| s.runner.map(|r| format!("`{}`", r.name())))
                 .collect();
             let Some((path, span)) = place(&image, first) else {
                 continue;
@@ -200,8 +200,8 @@ impl Rule for NpmAsPid1 {
                 .severity(Severity::Info)
                 .help(format!("start it under {init_hint}")),
             };
-            let finding = match first.service {
-                Some((_, svc)) if first.launch.compose => finding.service(&svc.name),
+            let finding = match first.runner {
+                Some(r) if first.launch.compose => finding.service(r.name()),
                 _ => for_service(finding, model, &image),
             };
             out.push(finding.build());
@@ -216,14 +216,12 @@ impl Rule for NpmAsPid1 {
 /// Where to point: the `CMD`/`ENTRYPOINT` line, or the compose key that sets the command.
 fn place(image: &Image<'_>, start: &Start<'_>) -> Option<(String, Span)> {
     if start.launch.compose
-        && let Some((file, service)) = start.service
+        && let Some(runner) = start.runner
     {
-        let span = service
-            .node
-            .entries()
-            .iter()
-            .find(|(k, _, _)| k == "command" || k == "entrypoint")
-            .map_or(service.span, |(_, span, _)| *span);
+        let (file, span) = runner
+            .get("command")
+            .or_else(|| runner.get("entrypoint"))
+            .map_or((runner.file, runner.service.span), |(f, span, _)| (f, span));
         return Some((file.to_string(), span));
     }
     let at = start.launch.at.unwrap_or(image.build.final_stage()?.from);

@@ -239,7 +239,10 @@ fn files(
                 .find(|c| c.instruction == e.instruction && &c.path == path)
                 .and_then(|c| copy.sources.get(c.word))
                 .map_or_else(|| paths::file_name(path).to_string(), |w| w.text.clone());
-            if !dir {
+            // A gitignored source the walk did not see is taken for a directory (a build
+            // output); one named like a secret file is that file, written before the build.
+            let as_file = !dir || (!model.files.is_dir(path) && secret_kind(model, path).is_some());
+            if as_file {
                 let Some(why) = secret_kind(model, path) else {
                     continue;
                 };
@@ -309,7 +312,7 @@ fn files(
         let carried = match route {
             None => format!("into {}", stage_place(image, &shipped, p.stage)),
             Some(at) => format!(
-                "into {}, and `{}` carries it into {}",
+                "into {}, and `{}` carries it on into {}",
                 image.stage_label(p.stage),
                 image
                     .instruction(at)
@@ -389,8 +392,9 @@ fn stage_place(image: &Image<'_>, shipped: &[usize], stage: usize) -> String {
 }
 
 /// How a path of a stage reaches the shipped image: `Some(None)` when the stage is the
-/// shipped one or one it is built on, `Some(Some(i))` when the `COPY --from` at instruction
-/// `i` (into a stage that reaches it) takes it, `None` when it does not get there.
+/// shipped one or one it is built on, `Some(Some(i))` when it gets there through stage
+/// copies, `i` being the `COPY --from` that brings it into the shipped stages; `None` when
+/// it does not get there.
 fn route(
     image: &Image<'_>,
     shipped: &[usize],
@@ -426,8 +430,9 @@ fn route(
             } else {
                 absolute(&e.dest, rest)
             };
-            if route(image, shipped, t, &moved, depth + 1).is_some() {
-                return Some(Some(e.instruction));
+            // Name the copy that brings it into the shipped stages.
+            if let Some(last) = route(image, shipped, t, &moved, depth + 1) {
+                return Some(Some(last.unwrap_or(e.instruction)));
             }
         }
     }
@@ -487,6 +492,11 @@ mod tests {
                     "COPY .env into the image",
                     api("FROM node:20-slim\nWORKDIR /app\nCOPY .env package.json ./\nCMD [\"node\", \"main.js\"]\n")
                         .file("apps/api/.env", "DATABASE_URL=postgres://u:p@db/x\n"),
+                ),
+                case(
+                    "COPY of a gitignored .env the operator writes before the build, into a stage the shipped one is built on",
+                    root("FROM node:20 AS builder\nWORKDIR /usr/src/app\nCOPY .env .\nCOPY package.json .\nFROM builder AS prod\nCMD [\"node\", \"main.js\"]\n")
+                        .file(".gitignore", ".env\n"),
                 ),
                 case(
                     "COPY . . takes a tracked .env the .dockerignore does not exclude",
