@@ -342,6 +342,16 @@ fn files(
                 }
             ),
         };
+        let explicit = via.is_empty();
+        let ignore = if explicit {
+            format!(
+                "remove it from `{} {}`",
+                instruction.keyword,
+                cut(&instruction.args)
+            )
+        } else {
+            ignore
+        };
         let help = if name == ".npmrc" {
             "keep the token out of the image: `RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci` with `docker build --secret id=npmrc,src=.npmrc`, and write the token in .npmrc as `${NPM_TOKEN}`; rotate it".to_string()
         } else if p.why == DOTENV {
