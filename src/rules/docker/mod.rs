@@ -591,3 +591,79 @@ pub(crate) fn process(image: &Image<'_>, launch: &Launch) -> Process {
         },
     }
 }
+
+#[cfg(test)]
+mod launch_tests {
+    use super::{compose_runners, images, launch, process, split_words};
+    use crate::rules::docker::fixtures::api;
+
+    /// The argv and the main program of the shipped image of `dockerfile`, run by compose
+    /// service `api` when `compose` is given.
+    fn started(dockerfile: &str, compose: Option<&str>) -> (Vec<String>, Option<String>) {
+        let mut repo = api(dockerfile);
+        if let Some(service) = compose {
+            repo = repo.file(
+                "docker-compose.yml",
+                &format!("services:\n  api:\n    build: apps/api\n{service}"),
+            );
+        }
+        let model = repo.model();
+        let image = images(&model).into_iter().next().expect("an image");
+        let runners = compose_runners(&model, &image);
+        let l = launch(&image, runners.first()).expect("a launch");
+        let p = process(&image, &l);
+        let main = p.main().map(|c| c.words.join(" "));
+        (l.argv, main)
+    }
+
+    #[test]
+    fn the_engine_assembles_entrypoint_and_cmd() {
+        let (argv, main) = started(
+            "FROM node:20-slim\nENTRYPOINT [\"tini\", \"--\"]\nCMD [\"node\", \"main.js\"]\n",
+            None,
+        );
+        assert_eq!(argv, ["tini", "--", "node", "main.js"]);
+        assert_eq!(main.as_deref(), Some("node main.js"));
+        // A shell-form ENTRYPOINT ignores CMD.
+        let (argv, _) = started(
+            "FROM node:20-slim\nENTRYPOINT node a.js\nCMD [\"b\"]\n",
+            None,
+        );
+        assert_eq!(argv, ["/bin/sh", "-c", "node a.js"]);
+        // A compose entrypoint drops the image's CMD; a compose command replaces it.
+        let (argv, _) = started(
+            "FROM node:20-slim\nCMD [\"node\", \"main.js\"]\n",
+            Some("    entrypoint: [\"node\", \"other.js\"]\n"),
+        );
+        assert_eq!(argv, ["node", "other.js"]);
+        let (argv, main) = started(
+            "FROM node:20-slim\nCMD [\"node\", \"main.js\"]\n",
+            Some("    command: sh -c \"npx prisma migrate deploy && exec npm start\"\n"),
+        );
+        assert_eq!(
+            argv,
+            ["sh", "-c", "npx prisma migrate deploy && exec npm start"]
+        );
+        assert_eq!(main.as_deref(), Some("npm start"));
+        // distroless: the image's ENTRYPOINT is node.
+        let (argv, _) = started(
+            "FROM gcr.io/distroless/nodejs20-debian12\nCMD [\"main.js\"]\n",
+            None,
+        );
+        assert_eq!(argv, ["/nodejs/bin/node", "main.js"]);
+        // The node image's own docker-entrypoint.sh execs its arguments.
+        let (_, main) = started(
+            "FROM node:20-slim\nENTRYPOINT [\"docker-entrypoint.sh\"]\nCMD [\"su-exec\", \"node\", \"npm\", \"start\"]\n",
+            None,
+        );
+        assert_eq!(main.as_deref(), Some("npm start"));
+    }
+
+    #[test]
+    fn compose_strings_split_like_shell_words() {
+        assert_eq!(
+            split_words(r#"sh -c "a && b 'c'" d\ e"#),
+            ["sh", "-c", "a && b 'c'", "d e"]
+        );
+    }
+}
