@@ -81,6 +81,8 @@ mod tests {
             provided_by_runtime::PROVIDED_BY_RUNTIME,
         ),
         ("SCRIPT_DIRS", script_dirs::SCRIPT_DIRS),
+        ("PUBLIC_ENV_PREFIXES", secrets::PUBLIC_ENV_PREFIXES),
+        ("SECRET_FILES", secrets::SECRET_FILES),
         ("TEST_DIRS", test_dirs::TEST_DIRS),
         ("TEST_MARKERS", test_markers::TEST_MARKERS),
         ("TS_RUNNERS", ts_runners::TS_RUNNERS),

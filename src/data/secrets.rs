@@ -10,7 +10,9 @@
 //! Token lengths are minimums rather than gitleaks' exact lengths, so that a token cut short
 //! (a truncated message, a token of a newer, longer format) is still recognised.
 
-use super::Pattern;
+use std::sync::OnceLock;
+
+use super::{Entry, Pattern};
 
 /// A secret-like key name: contains `password`/`passwd`/`secret` (any case); has `token` as a
 /// segment (`NPM_TOKEN`, `access_token`, `_authToken`, `GITHUBTOKEN`, but not `jsonwebtoken`);
@@ -211,3 +213,134 @@ pub(crate) const BENIGN_VALUES: &[Pattern] = &[
         source: "pnpm docs: workspace protocol and catalogs; npm docs: package.json dependencies (aliases, local paths); Yarn docs: protocols (portal:, link:)",
     },
 ];
+
+/// Whether a whole variable name is secret-like: the [`secret_key!`] shape, anchored at both
+/// ends (`NPM_TOKEN`, `DB_PASSWORD`, `STRIPE_SECRET_KEY`, `apiKey`; not `jsonwebtoken`, not
+/// `KEYCLOAK_URL`). Compiled once.
+pub(crate) fn is_secret_name(name: &str) -> bool {
+    static NAME: OnceLock<Option<regex::Regex>> = OnceLock::new();
+    NAME.get_or_init(|| regex::Regex::new(concat!("^", secret_key!(), "$")).ok())
+        .as_ref()
+        .is_some_and(|re| re.is_match(name))
+}
+
+/// Prefixes of variables that frameworks inline into the browser bundle: whatever they hold
+/// is public by design (a publishable key, an analytics write key), not a secret.
+pub(crate) const PUBLIC_ENV_PREFIXES: &[Entry] = &[
+    Entry {
+        name: "NEXT_PUBLIC_",
+        reason: "Next.js inlines NEXT_PUBLIC_ variables into the JavaScript sent to the browser",
+        source: "Next.js docs: environment variables (bundling environment variables for the browser)",
+    },
+    Entry {
+        name: "VITE_",
+        reason: "Vite exposes VITE_-prefixed variables to client code through import.meta.env",
+        source: "Vite docs: env variables and modes",
+    },
+    Entry {
+        name: "REACT_APP_",
+        reason: "Create React App embeds REACT_APP_ variables into the build",
+        source: "Create React App docs: adding custom environment variables",
+    },
+    Entry {
+        name: "NUXT_PUBLIC_",
+        reason: "Nuxt exposes runtimeConfig.public (NUXT_PUBLIC_) to the client",
+        source: "Nuxt docs: runtime config",
+    },
+    Entry {
+        name: "EXPO_PUBLIC_",
+        reason: "Expo inlines EXPO_PUBLIC_ variables into the app bundle",
+        source: "Expo docs: environment variables",
+    },
+    Entry {
+        name: "PUBLIC_",
+        reason: "SvelteKit ($env/static/public) and Astro expose PUBLIC_ variables to the client",
+        source: "SvelteKit docs: $env/static/public; Astro docs: environment variables",
+    },
+];
+
+/// Files that hold credentials, by name: an entry matches a file name equal to it, or, when
+/// it starts with `*`, a name ending with the rest. `.npmrc` is not here: it is a secret only
+/// when it holds a literal token (see `parse::npmrc`).
+pub(crate) const SECRET_FILES: &[Entry] = &[
+    Entry {
+        name: ".env",
+        reason: "dotenv files hold the service's runtime secrets (database URLs, API keys)",
+        source: "dotenv docs: should I commit my .env file? (no); Docker docs: build context (exclude .env with .dockerignore)",
+    },
+    Entry {
+        name: ".env.local",
+        reason: "the local-override dotenv file, for secrets by convention (Next.js, Vite)",
+        source: "Next.js docs: environment variables (.env.local); Vite docs: env files",
+    },
+    Entry {
+        name: "*.pem",
+        reason: "PEM files hold private keys and certificates; a private key in an image is readable by anyone who pulls it",
+        source: "RFC 7468 (textual encodings of PKIX structures); hadolint/Trivy DS-0031 secret files",
+    },
+    Entry {
+        name: "id_rsa",
+        reason: "an OpenSSH private key",
+        source: "OpenSSH ssh-keygen(1): FILES",
+    },
+    Entry {
+        name: "id_dsa",
+        reason: "an OpenSSH private key",
+        source: "OpenSSH ssh-keygen(1): FILES",
+    },
+    Entry {
+        name: "id_ecdsa",
+        reason: "an OpenSSH private key",
+        source: "OpenSSH ssh-keygen(1): FILES",
+    },
+    Entry {
+        name: "id_ed25519",
+        reason: "an OpenSSH private key",
+        source: "OpenSSH ssh-keygen(1): FILES",
+    },
+];
+
+/// The entry of [`SECRET_FILES`] a file name matches.
+pub(crate) fn secret_file(name: &str) -> Option<&'static Entry> {
+    SECRET_FILES
+        .iter()
+        .find(|e| match e.name.strip_prefix('*') {
+            Some(suffix) => name.len() > suffix.len() && name.ends_with(suffix),
+            None => e.name == name,
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_names_are_matched_whole() {
+        for name in [
+            "NPM_TOKEN",
+            "DB_PASSWORD",
+            "JWT_SECRET",
+            "STRIPE_SECRET_KEY",
+            "apiKey",
+            "API_KEY",
+            "GITHUB_TOKEN",
+            "_auth",
+        ] {
+            assert!(is_secret_name(name), "{name}");
+        }
+        for name in [
+            "NODE_ENV",
+            "jsonwebtoken",
+            "KEYCLOAK_URL",
+            "PORT",
+            "MONKEY",
+            "HOST",
+        ] {
+            assert!(!is_secret_name(name), "{name}");
+        }
+        assert_eq!(secret_file("server.pem").map(|e| e.name), Some("*.pem"));
+        assert_eq!(secret_file(".pem"), None);
+        assert_eq!(secret_file(".env").map(|e| e.name), Some(".env"));
+        assert_eq!(secret_file(".env.example"), None);
+    }
+}

@@ -27,6 +27,9 @@ pub struct Npmrc {
     pub path: String,
     /// Kept settings, keys lower-cased with `_` read as `-` (npm and pnpm accept both).
     pub settings: BTreeMap<String, String>,
+    /// An auth setting (`_authToken`, `_auth`, `_password`, bare or scoped to a registry)
+    /// holds a literal value rather than an `${ENV}` reference. The value itself is not kept.
+    pub literal_auth: bool,
 }
 
 impl Npmrc {
@@ -48,6 +51,7 @@ impl Npmrc {
 /// at `\n` or `\r`, as there (npm/ini `decode`: `str.split(/[\r\n]+/g)`).
 pub fn parse(path: &str, text: &str) -> Npmrc {
     let mut settings = BTreeMap::new();
+    let mut literal_auth = false;
     for line in crate::source::lines(text) {
         let line = line.trim();
         if line.is_empty()
@@ -60,6 +64,9 @@ pub fn parse(path: &str, text: &str) -> Npmrc {
         let Some((key, value)) = line.split_once('=') else {
             continue;
         };
+        if is_auth_key(key) && is_literal(value) {
+            literal_auth = true;
+        }
         let key = key.trim().to_ascii_lowercase().replace('_', "-");
         if !KEPT.contains(&key.as_str()) {
             continue;
@@ -74,7 +81,21 @@ pub fn parse(path: &str, text: &str) -> Npmrc {
     Npmrc {
         path: path.to_string(),
         settings,
+        literal_auth,
     }
+}
+
+/// `_authToken`, `_auth`, `_password`, alone or after a registry (`//registry.npmjs.org/:`),
+/// as npm's config reads them (npm docs: .npmrc, auth-related configuration).
+fn is_auth_key(key: &str) -> bool {
+    let name = key.trim().rsplit(':').next().unwrap_or("");
+    ["_authtoken", "_auth", "_password"].contains(&name.to_ascii_lowercase().as_str())
+}
+
+/// A value written out, not `${NPM_TOKEN}` (npm expands `${VAR}` from the environment).
+fn is_literal(value: &str) -> bool {
+    let value = value.trim().trim_matches('"').trim_matches('\'');
+    !value.is_empty() && !value.starts_with("${")
 }
 
 #[cfg(test)]
@@ -90,6 +111,12 @@ mod tests {
         assert_eq!(rc.flag("auto-install-peers"), Some(false));
         assert_eq!(rc.flag("legacy-peer-deps"), Some(true));
         assert_eq!(rc.settings.len(), 2);
+        assert!(rc.literal_auth);
+        let rc = parse(
+            ".npmrc",
+            "//npm.pkg.github.com/:_authToken=${GITHUB_TOKEN}\n@acme:registry=https://npm.pkg.github.com\n",
+        );
+        assert!(!rc.literal_auth);
     }
 
     #[test]
