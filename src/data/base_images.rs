@@ -21,7 +21,6 @@ pub(crate) enum Has {
 pub(crate) enum Libc {
     Glibc,
     Musl,
-    Unknown,
 }
 
 /// Where the `node` binary is.
@@ -64,6 +63,10 @@ pub(crate) struct BaseImage {
     pub(crate) repository: &'static str,
     pub(crate) tag: &'static str,
     pub(crate) facts: ImageFacts,
+    #[cfg_attr(
+        not(test),
+        expect(dead_code, reason = "why the facts hold and where they are documented; the table test reads it")
+    )]
     pub(crate) about: Entry,
 }
 

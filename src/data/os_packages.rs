@@ -19,6 +19,10 @@ pub(crate) const DUMB_INIT: &str = "dumb-init";
 pub(crate) struct OsPackage {
     pub(crate) package: &'static str,
     pub(crate) adds: &'static [&'static str],
+    #[cfg_attr(
+        not(test),
+        expect(dead_code, reason = "why the package adds the tools and where that is documented; the table test reads it")
+    )]
     pub(crate) about: Entry,
 }
 
@@ -103,4 +107,19 @@ pub(crate) fn adds(package: &str) -> &'static [&'static str] {
         .iter()
         .find(|p| p.package == name)
         .map_or(&[], |p| p.adds)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_package_says_what_it_adds_and_why() {
+        for p in OS_PACKAGES {
+            assert!(!p.adds.is_empty() && !p.about.reason.is_empty() && !p.about.source.is_empty(), "{}", p.package);
+        }
+        assert_eq!(adds("curl=7.88.1-10"), [CURL]);
+        assert_eq!(adds("python3~3.11"), [PYTHON]);
+        assert!(adds("libvips").is_empty());
+    }
 }

@@ -669,6 +669,10 @@ fn declared_builds(model: &Model) -> Vec<Declared> {
     out
 }
 
+/// How well a candidate context fits a Dockerfile, compared in order: every source present,
+/// every source sent, frozen installs with their lockfile, tracked sources, present sources.
+type Fit = (bool, bool, usize, usize, usize);
+
 /// No declaration builds this Dockerfile: try its folder, the root, then the folders between.
 fn inferred(model: &Model, index: usize, df: &Dockerfile) -> Build {
     let own = paths::parent(&df.path).to_string();
@@ -688,7 +692,7 @@ fn inferred(model: &Model, index: usize, df: &Dockerfile) -> Build {
             dir = paths::parent(dir);
         }
     }
-    let mut best: Option<((bool, bool, usize, usize, usize), usize, Build)> = None;
+    let mut best: Option<(Fit, usize, Build)> = None;
     for (dir, why) in candidates {
         let context = BuildContext {
             dockerignore: dockerignore_for(model, &df.path, &dir),

@@ -28,7 +28,7 @@ pub(crate) enum Base {
     Stage(usize),
     Scratch,
     /// A reference whose variables the build decides.
-    Unknown(String),
+    Unknown,
 }
 
 /// A thing placed in a stage's filesystem.
@@ -223,7 +223,7 @@ pub(super) fn simulate(model: &Model, df: &Dockerfile, context: &BuildContext) -
         };
         let written = expand(&from.image.text, &global_lookup);
         let base = match written.as_deref() {
-            None => Base::Unknown(from.image.text.clone()),
+            None => Base::Unknown,
             Some("scratch") => Base::Scratch,
             Some(text) => {
                 let lower = text.to_ascii_lowercase();
@@ -240,7 +240,7 @@ pub(super) fn simulate(model: &Model, df: &Dockerfile, context: &BuildContext) -
                             );
                             Base::Image { reference, known }
                         }
-                        None => Base::Unknown(text.to_string()),
+                        None => Base::Unknown,
                     },
                 }
             }
@@ -549,6 +549,23 @@ fn apply(
                             commands::Verb::Deploy { dir: Some(d) } => absolute(&dir, d),
                             _ => dir.clone(),
                         };
+                        // `pnpm deploy DIR` also copies the package's own files into DIR.
+                        if let commands::Verb::Deploy { .. } = &install.verb {
+                            let source = install.filters.first().and_then(|f| {
+                                package_dir_in_image(model, context, earlier, sim, index, &dir, f)
+                            });
+                            sim.entries.push(FsEntry {
+                                instruction: index,
+                                dest: target.clone(),
+                                entry: match source {
+                                    Some(path) => Entry::Stage {
+                                        stage: earlier.len(),
+                                        path,
+                                    },
+                                    None => Entry::Written,
+                                },
+                            });
+                        }
                         sim.installs.push(InstallAt {
                             instruction: index,
                             install,
@@ -631,6 +648,47 @@ fn apply(
         Op::From(_) | Op::Expose(_) | Op::Shell(_) | Op::Onbuild(_) | Op::Other | Op::Unknown => {}
     }
     let _ = df;
+}
+
+/// Where the workspace package `filter` names is in the image, relative to the package whose
+/// manifest is at `dir` (the workspace root a `pnpm deploy` runs in).
+fn package_dir_in_image(
+    model: &Model,
+    context: &BuildContext,
+    earlier: &[StageSim],
+    sim: &StageSim,
+    index: usize,
+    dir: &str,
+    filter: &str,
+) -> Option<String> {
+    let probe = Build {
+        dockerfile: usize::MAX,
+        context: context.clone(),
+        stages: earlier
+            .iter()
+            .cloned()
+            .chain(std::iter::once(sim.clone()))
+            .collect(),
+        target: earlier.len(),
+        sources: Vec::new(),
+        services: Vec::new(),
+    };
+    let origin = probe.origin_until(
+        model,
+        earlier.len(),
+        &absolute(dir, "package.json"),
+        index.saturating_sub(1),
+    )?;
+    let root_dir = model.packages[model.package_index_at(crate::paths::parent(&origin))?]
+        .dir
+        .clone();
+    let name = filter.trim_end_matches("...").trim_start_matches("./");
+    let package = model
+        .packages
+        .iter()
+        .find(|p| p.name() == name || crate::paths::strip_dir(&p.dir, &root_dir) == Some(name))?;
+    let rel = crate::paths::strip_dir(&package.dir, &root_dir)?;
+    Some(absolute(dir, if rel.is_empty() { "." } else { rel }))
 }
 
 /// Which package folders a build command builds (see [`BuildAt::scope`]).

@@ -87,7 +87,9 @@ impl Rule for RuntimeModuleMissing {
             let Some((at, words, _)) = start(cx, &image) else {
                 continue;
             };
-            let Some(file) = node_file(&words) else { continue };
+            let Some(file) = node_file(&words) else {
+                continue;
+            };
             if file.contains('$') {
                 continue;
             }
@@ -100,7 +102,15 @@ impl Rule for RuntimeModuleMissing {
                 loop {
                     if !dir.ends_with("/node_modules") {
                         let candidate = absolute(&dir, &format!("node_modules/{name}"));
-                        match resolvable(model, &image, image.build.target, &candidate, usize::MAX, name, 0) {
+                        match resolvable(
+                            model,
+                            &image,
+                            image.build.target,
+                            &candidate,
+                            usize::MAX,
+                            name,
+                            0,
+                        ) {
                             Found::No => {}
                             other => {
                                 verdict = other;
@@ -125,7 +135,11 @@ impl Rule for RuntimeModuleMissing {
                 continue;
             };
             let shown: Vec<&str> = missing.iter().take(3).map(String::as_str).collect();
-            let more = if missing.len() > 3 { format!(" and {} more", missing.len() - 3) } else { String::new() };
+            let more = if missing.len() > 3 {
+                format!(" and {} more", missing.len() - 3)
+            } else {
+                String::new()
+            };
             out.push(
                 for_service(
                     FindingBuilder::new(
@@ -164,15 +178,27 @@ impl Rule for RuntimeModuleMissing {
 
 /// Whether the final stage's node_modules come from an install this reader traces.
 fn ships_node_modules(image: &Image<'_>) -> bool {
-    image.build.shipped_lineage().iter().any(|&s| !image.build.stages[s].installs.is_empty())
+    image
+        .build
+        .shipped_lineage()
+        .iter()
+        .any(|&s| !image.build.stages[s].installs.is_empty())
 }
 
 /// External packages the package's runtime code imports (not type-only, not guarded) and
 /// declares in `dependencies` or `optionalDependencies`.
 fn runtime_imports(model: &Model, package: usize) -> Vec<String> {
     let mut names = BTreeSet::new();
-    for source in model.sources.iter().filter(|s| s.package == Some(package) && s.class == SourceClass::Runtime) {
-        for import in source.imports.iter().filter(|i| i.runtime && !i.import.guarded) {
+    for source in model
+        .sources
+        .iter()
+        .filter(|s| s.package == Some(package) && s.class == SourceClass::Runtime)
+    {
+        for import in source
+            .imports
+            .iter()
+            .filter(|i| i.runtime && !i.import.guarded)
+        {
             // Only what the service declares: an undeclared import is deps/undeclared's.
             if let Target::Package(name) = &import.target
                 && model.packages[package]
@@ -188,7 +214,15 @@ fn runtime_imports(model: &Model, package: usize) -> Vec<String> {
 
 /// Whether `path` (`X/node_modules/NAME`) is in stage `stage`, traced to the install that
 /// created it and the lockfile's placement.
-fn resolvable(model: &Model, image: &Image<'_>, stage: usize, path: &str, until: usize, name: &str, depth: usize) -> Found {
+fn resolvable(
+    model: &Model,
+    image: &Image<'_>,
+    stage: usize,
+    path: &str,
+    until: usize,
+    name: &str,
+    depth: usize,
+) -> Found {
     let build: &Build = image.build;
     let Some(sim) = build.stages.get(stage) else {
         return Found::Unknown;
@@ -202,14 +236,24 @@ fn resolvable(model: &Model, image: &Image<'_>, stage: usize, path: &str, until:
         } else if entry.dest == "/" {
             path.trim_start_matches('/')
         } else {
-            match path.strip_prefix(entry.dest.as_str()).and_then(|r| r.strip_prefix('/')) {
+            match path
+                .strip_prefix(entry.dest.as_str())
+                .and_then(|r| r.strip_prefix('/'))
+            {
                 Some(r) => r,
                 None => continue,
             }
         };
         match &entry.entry {
-            Entry::Stage { stage: from, path: src } => {
-                let mapped = if rest.is_empty() { src.clone() } else { format!("{}/{rest}", src.trim_end_matches('/')) };
+            Entry::Stage {
+                stage: from,
+                path: src,
+            } => {
+                let mapped = if rest.is_empty() {
+                    src.clone()
+                } else {
+                    format!("{}/{rest}", src.trim_end_matches('/'))
+                };
                 match resolvable(model, image, *from, &mapped, usize::MAX, name, depth + 1) {
                     Found::No => {}
                     other => return other,
@@ -259,13 +303,24 @@ fn resolvable(model: &Model, image: &Image<'_>, stage: usize, path: &str, until:
 }
 
 /// Whether the install put `name` at `rel` (relative to the folder it ran in).
-fn placed(model: &Model, image: &Image<'_>, stage: usize, at: &InstallAt, rel: &str, name: &str) -> Found {
+fn placed(
+    model: &Model,
+    image: &Image<'_>,
+    stage: usize,
+    at: &InstallAt,
+    rel: &str,
+    name: &str,
+) -> Found {
     if !at.install.installs_tree() {
         return Found::No;
     }
     if matches!(at.install.verb, Verb::Deploy { .. }) {
         // A deployed folder holds the package's whole production tree.
-        return if rel == format!("node_modules/{name}") { Found::Yes } else { Found::No };
+        return if rel == format!("node_modules/{name}") {
+            Found::Yes
+        } else {
+            Found::No
+        };
     }
     let packages = model.docker.install_packages(model, image.index, stage, at);
     let Some(&root) = packages.first() else {
@@ -279,7 +334,11 @@ fn placed(model: &Model, image: &Image<'_>, stage: usize, at: &InstallAt, rel: &
     let Some(root_rel) = paths::strip_dir(&root_pkg.dir, &lock.dir) else {
         return Found::Unknown;
     };
-    let location = if root_rel.is_empty() { rel.to_string() } else { format!("{root_rel}/{rel}") };
+    let location = if root_rel.is_empty() {
+        rel.to_string()
+    } else {
+        format!("{root_rel}/{rel}")
+    };
     match &lock.file {
         Lockfile::Npm(_) => {
             // npm's lockfile keys are the install locations.
@@ -293,7 +352,9 @@ fn placed(model: &Model, image: &Image<'_>, stage: usize, at: &InstallAt, rel: &
             let hoisted = model.npmrcs.iter().any(|n| {
                 n.get("node-linker") == Some("hoisted")
                     || n.get("shamefully-hoist") == Some("true")
-                    || n.get("public-hoist-pattern").is_some_and(|p| p.contains('*') && p.trim_matches(['[', ']', '"', '\'', ' ']) == "*")
+                    || n.get("public-hoist-pattern").is_some_and(|p| {
+                        p.contains('*') && p.trim_matches(['[', ']', '"', '\'', ' ']) == "*"
+                    })
             });
             let Some(importer) = location.strip_suffix(&format!("node_modules/{name}")) else {
                 return Found::No;

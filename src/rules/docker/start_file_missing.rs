@@ -158,7 +158,10 @@ impl Rule for StartFileMissing {
 
 /// The command line the container starts with, its instruction, and the script it went
 /// through (`npm start` → the `start` script's `node …`).
-pub(crate) fn start(cx: &Context<'_>, image: &Image<'_>) -> Option<(usize, Vec<String>, Option<String>)> {
+pub(crate) fn start(
+    cx: &Context<'_>,
+    image: &Image<'_>,
+) -> Option<(usize, Vec<String>, Option<String>)> {
     let stage = image.build.final_stage()?;
     let words_of = |form: &CommandForm| -> Option<Vec<String>> {
         match form {
