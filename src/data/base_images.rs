@@ -65,7 +65,10 @@ pub(crate) struct BaseImage {
     pub(crate) facts: ImageFacts,
     #[cfg_attr(
         not(test),
-        expect(dead_code, reason = "why the facts hold and where they are documented; the table test reads it")
+        expect(
+            dead_code,
+            reason = "why the facts hold and where they are documented; the table test reads it"
+        )
     )]
     pub(crate) about: Entry,
 }

@@ -21,7 +21,10 @@ pub(crate) struct OsPackage {
     pub(crate) adds: &'static [&'static str],
     #[cfg_attr(
         not(test),
-        expect(dead_code, reason = "why the package adds the tools and where that is documented; the table test reads it")
+        expect(
+            dead_code,
+            reason = "why the package adds the tools and where that is documented; the table test reads it"
+        )
     )]
     pub(crate) about: Entry,
 }
@@ -116,7 +119,11 @@ mod tests {
     #[test]
     fn every_package_says_what_it_adds_and_why() {
         for p in OS_PACKAGES {
-            assert!(!p.adds.is_empty() && !p.about.reason.is_empty() && !p.about.source.is_empty(), "{}", p.package);
+            assert!(
+                !p.adds.is_empty() && !p.about.reason.is_empty() && !p.about.source.is_empty(),
+                "{}",
+                p.package
+            );
         }
         assert_eq!(adds("curl=7.88.1-10"), [CURL]);
         assert_eq!(adds("python3~3.11"), [PYTHON]);

@@ -1,6 +1,5 @@
 use crate::discover::FileKind;
 use crate::finding::Finding;
-use crate::model::Model;
 use crate::model::docker::commands::{Tri, Verb};
 use crate::model::docker::{Base, Build, Entry, InstallAt};
 use crate::parse::package_json::DepKind;
@@ -45,13 +44,7 @@ declare_rule! {
 }
 
 /// The install whose tree the path's `node_modules` is, in `stage` or where it came from.
-fn source_install(
-    model: &Model,
-    build: &Build,
-    stage: usize,
-    dir: &str,
-    depth: usize,
-) -> Option<(usize, usize)> {
+fn source_install(build: &Build, stage: usize, dir: &str, depth: usize) -> Option<(usize, usize)> {
     let sim = build.stages.get(stage)?;
     if depth > 8 {
         return None;
@@ -86,7 +79,7 @@ fn source_install(
                     .strip_suffix("/node_modules")
                     .unwrap_or(&mapped)
                     .to_string();
-                return source_install(model, build, *from, &mapped_dir, depth + 1);
+                return source_install(build, *from, &mapped_dir, depth + 1);
             }
             Entry::Context { .. } | Entry::External | Entry::Written
                 if covers(&entry.dest)
@@ -102,7 +95,7 @@ fn source_install(
         }
     }
     match sim.base {
-        Base::Stage(parent) => source_install(model, build, parent, dir, depth + 1),
+        Base::Stage(parent) => source_install(build, parent, dir, depth + 1),
         _ => None,
     }
 }
@@ -114,13 +107,9 @@ impl Rule for DevDepsInFinalImage {
             let Some(final_stage) = image.build.final_stage() else {
                 continue;
             };
-            let Some((stage, install)) = source_install(
-                model,
-                image.build,
-                image.build.target,
-                &final_stage.workdir,
-                0,
-            ) else {
+            let Some((stage, install)) =
+                source_install(image.build, image.build.target, &final_stage.workdir, 0)
+            else {
                 continue;
             };
             let at: &InstallAt = &image.build.stages[stage].installs[install];
