@@ -251,9 +251,7 @@ fn source_checks(
                 let word = copy
                     .sources
                     .iter()
-                    .position(|w| {
-                        paths::join(&context.dir, &w.text).as_deref() == Some(path.as_str())
-                    })
+                    .position(|w| context.source_path(&w.text) == *path)
                     .unwrap_or(0);
                 out.push(SourceCheck {
                     instruction: index,
@@ -269,12 +267,31 @@ fn source_checks(
 }
 
 impl BuildContext {
+    /// The repository path a `COPY`/`ADD` source names, read the way BuildKit reads it:
+    /// from the context root, whatever the source says (`join("/", src)`): `..` stops at the
+    /// root, so `../shared` is the context's own `shared`, and `/x` is the context's `x`.
+    /// Nothing outside the context is ever reachable (moby/buildkit#2131).
+    pub fn source_path(&self, source: &str) -> String {
+        let mut parts: Vec<&str> = self.dir.split('/').filter(|p| !p.is_empty()).collect();
+        let root = parts.len();
+        for part in source.split('/') {
+            match part {
+                "" | "." => {}
+                ".." => {
+                    if parts.len() > root {
+                        parts.pop();
+                    }
+                }
+                p => parts.push(p),
+            }
+        }
+        parts.join("/")
+    }
+
     /// The repository paths a source names: the path itself, or what a glob matches (the
     /// pattern itself when it matches nothing), each with whether it is a directory.
     pub fn resolve(&self, model: &Model, source: &str) -> Vec<(String, bool)> {
-        let Some(path) = paths::join(&self.dir, source) else {
-            return Vec::new();
-        };
+        let path = self.source_path(source);
         if !path.contains(['*', '?', '[']) {
             let dir = model.files.is_dir(&path)
                 || (!model.files.is_file(&path) && model.is_gitignored(&path));
@@ -528,5 +545,42 @@ fn inferred(model: &Model, index: usize, df: &Dockerfile) -> Build {
                 trusted: false,
             },
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn context(dir: &str) -> BuildContext {
+        BuildContext {
+            dir: dir.to_string(),
+            how: ContextHow::Inferred("test"),
+            target: None,
+            args: BTreeMap::new(),
+            dockerignore: None,
+            trusted: true,
+        }
+    }
+
+    #[test]
+    fn sources_never_leave_the_context_root() {
+        let api = context("apps/api");
+        assert_eq!(api.source_path("src"), "apps/api/src");
+        assert_eq!(api.source_path("./package.json"), "apps/api/package.json");
+        // BuildKit: join("/", "../../packages/shared") is /packages/shared of the context.
+        assert_eq!(
+            api.source_path("../../packages/shared"),
+            "apps/api/packages/shared"
+        );
+        assert_eq!(
+            api.source_path("/etc/nginx.conf"),
+            "apps/api/etc/nginx.conf"
+        );
+        assert_eq!(api.source_path("."), "apps/api");
+        assert_eq!(api.source_path("dist/../out/"), "apps/api/out");
+        let root = context("");
+        assert_eq!(root.source_path("../x"), "x");
+        assert_eq!(root.source_path("."), "");
     }
 }
