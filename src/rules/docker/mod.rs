@@ -4,6 +4,7 @@
 //! stages are not.
 
 pub(crate) mod chown_unknown_user;
+pub(crate) mod copy_source_ignored;
 pub(crate) mod copy_source_missing;
 pub(crate) mod runs_as_root;
 pub(crate) mod stage_name_unknown;
