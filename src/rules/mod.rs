@@ -146,6 +146,7 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &docker::chown_unknown_user::ChownUnknownUser,
     &docker::copy_source_ignored::CopySourceIgnored,
     &docker::copy_source_missing::CopySourceMissing,
+    &docker::missing_dockerignore::MissingDockerignore,
     &docker::runs_as_root::RunsAsRoot,
     &docker::stage_name_unknown::StageNameUnknown,
     &docker::unpinned_base_image::UnpinnedBaseImage,
