@@ -147,6 +147,7 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &docker::copy_source_ignored::CopySourceIgnored,
     &docker::copy_source_missing::CopySourceMissing,
     &docker::missing_dockerignore::MissingDockerignore,
+    &docker::non_reproducible_install::NonReproducibleInstall,
     &docker::runs_as_root::RunsAsRoot,
     &docker::stage_name_unknown::StageNameUnknown,
     &docker::unpinned_base_image::UnpinnedBaseImage,

@@ -7,6 +7,7 @@ pub(crate) mod chown_unknown_user;
 pub(crate) mod copy_source_ignored;
 pub(crate) mod copy_source_missing;
 pub(crate) mod missing_dockerignore;
+pub(crate) mod non_reproducible_install;
 pub(crate) mod runs_as_root;
 pub(crate) mod stage_name_unknown;
 pub(crate) mod unpinned_base_image;
