@@ -144,6 +144,7 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &deps::unused::Unused,
     &deps::version_mismatch::VersionMismatch,
     &docker::chown_unknown_user::ChownUnknownUser,
+    &docker::copy_all_before_install::CopyAllBeforeInstall,
     &docker::copy_source_ignored::CopySourceIgnored,
     &docker::copy_source_missing::CopySourceMissing,
     &docker::missing_dockerignore::MissingDockerignore,

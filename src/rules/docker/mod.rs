@@ -4,6 +4,7 @@
 //! stages are not.
 
 pub(crate) mod chown_unknown_user;
+pub(crate) mod copy_all_before_install;
 pub(crate) mod copy_source_ignored;
 pub(crate) mod copy_source_missing;
 pub(crate) mod missing_dockerignore;
