@@ -148,6 +148,7 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &docker::copy_source_ignored::CopySourceIgnored,
     &docker::copy_source_missing::CopySourceMissing,
     &docker::missing_dockerignore::MissingDockerignore,
+    &docker::musl_incompatible_dependency::MuslIncompatibleDependency,
     &docker::non_reproducible_install::NonReproducibleInstall,
     &docker::runs_as_root::RunsAsRoot,
     &docker::stage_name_unknown::StageNameUnknown,

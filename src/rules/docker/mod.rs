@@ -8,6 +8,7 @@ pub(crate) mod copy_all_before_install;
 pub(crate) mod copy_source_ignored;
 pub(crate) mod copy_source_missing;
 pub(crate) mod missing_dockerignore;
+pub(crate) mod musl_incompatible_dependency;
 pub(crate) mod non_reproducible_install;
 pub(crate) mod runs_as_root;
 pub(crate) mod stage_name_unknown;
