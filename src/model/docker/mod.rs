@@ -252,6 +252,15 @@ fn source_checks(
                     .sources
                     .iter()
                     .position(|w| context.source_path(&w.text) == *path)
+                    .or_else(|| {
+                        copy.sources.iter().position(|w| {
+                            w.text.contains(['*', '?', '['])
+                                && globset::GlobBuilder::new(&context.source_path(&w.text))
+                                    .literal_separator(true)
+                                    .build()
+                                    .is_ok_and(|g| g.compile_matcher().is_match(path))
+                        })
+                    })
                     .unwrap_or(0);
                 out.push(SourceCheck {
                     instruction: index,
@@ -483,6 +492,64 @@ fn declared_builds(model: &Model) -> Vec<Declared> {
     out
 }
 
+/// What a candidate context says about itself, counted per source word of the Dockerfile
+/// (a wildcard's matches count once): words whose paths the walk saw, words present only as
+/// gitignored paths (which every candidate "holds" alike), and words missing. The context
+/// root itself (`COPY . .`) and a wildcard that matches nothing are no evidence either way.
+#[derive(Debug, Clone, Copy, Default)]
+struct Evidence {
+    seen: usize,
+    ignored: usize,
+    missing: usize,
+}
+
+impl Evidence {
+    fn of(model: &Model, df: &Dockerfile, build: &Build) -> Evidence {
+        let mut words: BTreeMap<(usize, usize), (bool, bool, bool)> = BTreeMap::new();
+        for check in &build.sources {
+            let glob = match df.instructions.get(check.instruction).map(|i| &i.op) {
+                Some(Op::Copy(copy)) => copy
+                    .sources
+                    .get(check.word)
+                    .is_some_and(|w| w.text.contains(['*', '?', '['])),
+                _ => false,
+            };
+            let slot = words
+                .entry((check.instruction, check.word))
+                .or_insert((false, false, false));
+            if check.path == build.context.dir || (glob && !check.exists) {
+                continue;
+            }
+            if model.exists_on_disk(&check.path) {
+                slot.0 = true;
+            } else if check.exists {
+                slot.1 = true;
+            } else {
+                slot.2 = true;
+            }
+        }
+        let mut out = Evidence::default();
+        for (seen, ignored, missing) in words.into_values() {
+            if seen {
+                out.seen += 1;
+            } else if ignored {
+                out.ignored += 1;
+            } else if missing {
+                out.missing += 1;
+            }
+        }
+        out
+    }
+
+    fn found(&self) -> usize {
+        self.seen + self.ignored
+    }
+
+    fn total(&self) -> usize {
+        self.seen + self.ignored + self.missing
+    }
+}
+
 /// No declaration builds this Dockerfile: try its folder, the root, then the folders between.
 fn inferred(model: &Model, index: usize, df: &Dockerfile) -> Build {
     let own = paths::parent(&df.path).to_string();
@@ -502,7 +569,8 @@ fn inferred(model: &Model, index: usize, df: &Dockerfile) -> Build {
             dir = paths::parent(dir);
         }
     }
-    let mut best: Option<(usize, usize, Build)> = None;
+    let mut best: Option<(Evidence, Build)> = None;
+    let mut only_ignored: Option<Build> = None;
     for (dir, why) in candidates {
         let context = BuildContext {
             dockerignore: dockerignore_for(model, &df.path, &dir),
@@ -513,18 +581,30 @@ fn inferred(model: &Model, index: usize, df: &Dockerfile) -> Build {
             trusted: true,
         };
         let build = simulate(model, index, df, context);
-        let total = build.sources.len();
-        let found = build.sources.iter().filter(|s| s.exists).count();
-        if found == total {
-            return build;
+        let evidence = Evidence::of(model, df, &build);
+        if evidence.missing == 0 {
+            if evidence.seen > 0 || evidence.ignored == 0 {
+                return build;
+            }
+            // Every source is there only as a gitignored path, which any folder "holds".
+            only_ignored.get_or_insert(build);
+            continue;
         }
-        if best.as_ref().is_none_or(|(f, _, _)| found > *f) {
-            best = Some((found, total, build));
+        if best
+            .as_ref()
+            .is_none_or(|(b, _)| evidence.found() > b.found())
+        {
+            best = Some((evidence, build));
         }
     }
+    if let Some(mut build) = only_ignored {
+        build.context.trusted = false;
+        return build;
+    }
     match best {
-        Some((found, total, mut build)) => {
-            build.context.trusted = found > 0 && found * 3 >= total * 2;
+        Some((evidence, mut build)) => {
+            let (found, total) = (evidence.found(), evidence.total());
+            build.context.trusted = evidence.seen > 0 && found * 3 >= total * 2;
             if build.context.how == ContextHow::Inferred("the Dockerfile's folder") {
                 build.context.how = ContextHow::Inferred(
                     "the Dockerfile's folder; no folder holds every COPY source",
@@ -582,5 +662,55 @@ mod tests {
         let root = context("");
         assert_eq!(root.source_path("../x"), "x");
         assert_eq!(root.source_path("."), "");
+    }
+
+    fn inferred_context(repo: crate::rules::testing::Repo) -> BuildContext {
+        let model = repo.model();
+        let build = model.docker.builds.first().expect("one build");
+        assert!(build.context.how.is_inferred());
+        build.context.clone()
+    }
+
+    fn workspace() -> crate::rules::testing::Repo {
+        crate::rules::testing::Repo::new()
+            .file(
+                "package.json",
+                r#"{ "name": "acme", "workspaces": ["apps/*"] }"#,
+            )
+            .file("apps/api/package.json", r#"{ "name": "api" }"#)
+    }
+
+    #[test]
+    fn inference_weighs_each_source_word_and_ignores_what_every_folder_holds() {
+        // Gitignored build outputs are "held" by every candidate: no evidence, not trusted.
+        let c = inferred_context(workspace().file(".gitignore", "dist/\n").file(
+            "apps/api/Dockerfile",
+            "FROM node:20\nCOPY ./dist/apps/api/package.json ./\nCOPY ./dist/apps/api .\n",
+        ));
+        assert!(!c.trusted);
+        // `.` and a wildcard that matches nothing say nothing; the one literal source that is
+        // missing everywhere leaves the root (where the wildcard matched) at one of two.
+        let c = inferred_context(workspace().file(
+            "apps/api/static/Dockerfile",
+            "FROM node:20\nCOPY package*.json ./\nCOPY prisma/schema.prisma ./prisma/\nCOPY . .\n",
+        ));
+        assert!(!c.trusted);
+        // An optional lockfile wildcard does not make the service folder untrusted.
+        let c = inferred_context(workspace().file(
+            "apps/api/Dockerfile",
+            "FROM node:20\nCOPY package.json yarn.lock* ./\nCOPY . .\n",
+        ));
+        assert_eq!((c.dir.as_str(), c.trusted), ("apps/api", true));
+        // Sources the walk saw decide between folders that both hold the gitignored ones.
+        let c = inferred_context(
+            workspace()
+                .file(".gitignore", "dist/\n")
+                .file("tsconfig.base.json", "{}")
+                .file(
+                    "apps/api/Dockerfile",
+                    "FROM node:20\nCOPY dist/apps/api ./\nCOPY tsconfig.base.json ./\n",
+                ),
+        );
+        assert_eq!((c.dir.as_str(), c.trusted), ("", true));
     }
 }
