@@ -98,9 +98,11 @@ impl Carried {
 /// One context (with the ignore file that applies) and what its builds copy whole.
 struct Group<'a> {
     image: Image<'a>,
-    /// The first whole-directory copy: (instruction, span).
+    /// The first whole-directory copy that carries something: (instruction, span).
     copy: (usize, Span),
     copy_text: String,
+    /// How many whole-directory copies (of any Dockerfile of the context) carry something.
+    copies: usize,
     carried: Carried,
 }
 
@@ -132,7 +134,10 @@ impl Rule for MissingDockerignore {
                 }
                 let key = (build.context.dir.clone(), build.context.dockerignore);
                 match groups.get_mut(&key) {
-                    Some(group) => group.carried.add(carried),
+                    Some(group) => {
+                        group.carried.add(carried);
+                        group.copies += 1;
+                    }
                     None => {
                         groups.insert(
                             key,
@@ -140,6 +145,7 @@ impl Rule for MissingDockerignore {
                                 image: Image { index, build, df },
                                 copy: (instruction, span),
                                 copy_text: text,
+                                copies: 1,
                                 carried,
                             },
                         );
@@ -333,6 +339,11 @@ fn finding(model: &Model, dir: &str, ignore: Option<&DockerIgnore>, group: &Grou
         );
     }
     let what = items.join(", ");
+    let others = match group.copies {
+        1 => String::new(),
+        2 => " (with one more whole-directory copy)".to_string(),
+        n => format!(" (with {} more whole-directory copies)", n - 1),
+    };
     let (copy_at, copy_span) = group.copy;
     let copy_line = image
         .instruction(copy_at)
@@ -342,7 +353,7 @@ fn finding(model: &Model, dir: &str, ignore: Option<&DockerIgnore>, group: &Grou
             image.df.path.clone(),
             copy_span,
             format!(
-                "{context} and has no .dockerignore: `{}` copies {what} into the image with the rest",
+                "{context} and has no .dockerignore: `{}`{others} copies {what} into the image with the rest",
                 group.copy_text
             ),
         ),
@@ -350,7 +361,7 @@ fn finding(model: &Model, dir: &str, ignore: Option<&DockerIgnore>, group: &Grou
             ignore.path.clone(),
             Span::point(1, 1),
             format!(
-                "{} does not exclude {what}, which `{}` ({}:{copy_line}) copies into the image; {context}",
+                "{} does not exclude {what}, which `{}` ({}:{copy_line}){others} copies into the image; {context}",
                 ignore.path, group.copy_text, image.df.path
             ),
         ),

@@ -104,7 +104,10 @@ fn finding(
     berry: bool,
 ) -> Finding {
     let install = &at.install;
-    let no_lockfile = lockfile_absent(model, image, stage, at);
+    // Said only where the stage is known to hold the manifest the install reads.
+    let no_lockfile = package.is_some()
+        && image.build.context.trusted
+        && lockfile_absent(model, image, stage, at);
     let (why, fix) = match install.manager {
         Manager::Npm => (
             "unlike `npm ci`, it resolves the package.json ranges again and rewrites package-lock.json when they disagree".to_string(),
