@@ -17,8 +17,10 @@ declare_rule! {
     /// whole directory from the build context (`COPY . .`, `COPY apps/api ./`) rather than
     /// on its own. A stage that copies the manifests first, installs, and then copies the
     /// rest is the fix and is not flagged, and neither is a second install after such a
-    /// first one (a deliberate production re-install), nor `pnpm fetch` (made to run on the
-    /// lockfile alone) or `pnpm deploy` (which needs the sources). Copies from other stages
+    /// first one (a deliberate production re-install) or after `pnpm fetch` (pnpm's own
+    /// Docker recipe: the store is filled from the lockfile alone, and the install after
+    /// `COPY . .` only links), nor `pnpm deploy` (which needs the sources). A build output
+    /// the walk did not see counts as a directory only when its name has no extension. Copies from other stages
     /// (`turbo prune --docker` output) are not judged. A cache mount on the install does not
     /// silence it: the step still re-runs, only faster.
     ///
@@ -72,9 +74,11 @@ impl Rule for CopyAllBeforeInstall {
                     else {
                         continue;
                     };
-                    // A first install ran before that copy: this one is a deliberate re-install.
+                    // A first install (or `pnpm fetch`, the store filled from the lockfile)
+                    // ran before that copy: the manifests-first pattern is in place.
                     let first = stage.installs[..n].iter().any(|earlier| {
-                        earlier.install.installs_tree() && earlier.instruction < copy_at
+                        (earlier.install.installs_tree() || earlier.install.verb == Verb::Fetch)
+                            && earlier.instruction < copy_at
                     });
                     if first {
                         continue;
@@ -122,7 +126,7 @@ fn whole_copy_before(
             }
         };
         match &entry.entry {
-            Entry::Context { path, dir: true } => {
+            Entry::Context { path, dir: true } if copies_a_directory(model, path) => {
                 let candidate = match (path.is_empty(), rest.is_empty()) {
                     (_, true) => path.clone(),
                     (true, false) => rest.to_string(),
@@ -139,6 +143,17 @@ fn whole_copy_before(
         }
     }
     None
+}
+
+/// Whether a context source the model takes for a directory is one: a folder the walk saw,
+/// or, for a gitignored path it did not see (a build output), a name without an extension
+/// (`dist/apps/api`, not `dist/apps/api/package.json`).
+fn copies_a_directory(model: &Model, path: &str) -> bool {
+    if model.files.is_dir(path) {
+        return true;
+    }
+    let name = crate::paths::file_name(path);
+    !name.is_empty() && !name[1..].contains('.')
 }
 
 fn finding(
@@ -210,6 +225,12 @@ mod tests {
         Vectors {
             fires: vec![
                 case(
+                    "a whole build output copied before the install",
+                    api("FROM node:20-slim\nWORKDIR /app\nCOPY dist/apps/api .\nRUN npm ci --omit=dev\n")
+                        .file(".gitignore", "dist\n")
+                        .file("docker-compose.yml", COMPOSE_API),
+                ),
+                case(
                     "COPY . . then npm ci",
                     api("FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci\nRUN npm run build\n")
                         .file("docker-compose.yml", COMPOSE_API),
@@ -249,6 +270,17 @@ mod tests {
                 case(
                     "a directory without the manifest copied before the install",
                     api("FROM node:20-slim\nWORKDIR /app\nCOPY package.json ./\nCOPY src ./src\nRUN npm ci\n")
+                        .file("docker-compose.yml", COMPOSE_API),
+                ),
+                case(
+                    "pnpm fetch on the lockfile, then the sources and an offline install",
+                    api("FROM node:20-slim\nWORKDIR /app\nCOPY pnpm-lock.yaml ./\nRUN pnpm fetch --prod\nCOPY . .\nRUN pnpm install -r --offline --prod\n")
+                        .file("docker-compose.yml", COMPOSE_API),
+                ),
+                case(
+                    "a built package.json copied on its own from a gitignored output",
+                    api("FROM node:20-slim\nWORKDIR /app\nCOPY dist/package.json .\nRUN npm ci --omit=dev\nCOPY dist .\n")
+                        .file(".gitignore", "dist\n")
                         .file("docker-compose.yml", COMPOSE_API),
                 ),
                 case(

@@ -105,6 +105,7 @@ fn finding(
 ) -> Finding {
     let install = &at.install;
     // Said only where the stage is known to hold the manifest the install reads.
+    let words: Vec<&str> = install.text.split_whitespace().collect();
     let no_lockfile = package.is_some()
         && image.build.context.trusted
         && lockfile_absent(model, image, stage, at);
@@ -112,6 +113,10 @@ fn finding(
         Manager::Npm => (
             "unlike `npm ci`, it resolves the package.json ranges again and rewrites package-lock.json when they disagree".to_string(),
             npm_fix(install),
+        ),
+        Manager::Pnpm if words.contains(&"--no-frozen-lockfile") => (
+            "`--no-frozen-lockfile` lets pnpm update pnpm-lock.yaml when package.json changed".to_string(),
+            "`pnpm install --frozen-lockfile`".to_string(),
         ),
         Manager::Pnpm => (
             "without `--frozen-lockfile` (the default only when `CI` is set, and the build sets no `CI`) pnpm updates pnpm-lock.yaml when package.json changed".to_string(),
@@ -368,6 +373,11 @@ mod tests {
                     "npm install",
                     api("FROM node:20-slim\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm install --omit=dev\n")
                         .file("apps/api/package-lock.json", "{}")
+                        .file("docker-compose.yml", COMPOSE_API),
+                ),
+                case(
+                    "pnpm told not to freeze, in spite of CI",
+                    api("FROM node:20-slim\nENV CI=true\nWORKDIR /app\nCOPY . .\nRUN pnpm install --prod --no-frozen-lockfile\n")
                         .file("docker-compose.yml", COMPOSE_API),
                 ),
                 case(
