@@ -96,6 +96,11 @@ impl Rule for CopySourceIgnored {
                     .get(word.word)
                     .map_or_else(|| instruction.span(), |w| instruction.span_of_word(w));
                 let rel = paths::strip_dir(&check.path, &build.context.dir).unwrap_or("");
+                let there = if model.exists_on_disk(&check.path) {
+                    "exists"
+                } else {
+                    "is gitignored (a build output made before `docker build`)"
+                };
                 let pattern = ignore
                     .patterns
                     .iter()
@@ -109,7 +114,7 @@ impl Rule for CopySourceIgnored {
                             span,
                             format!("{keyword}:{}", check.path),
                             format!(
-                                "`{keyword} {written}`: `{rel}` exists but {file} line {line}{pattern} keeps it out of the context, so the build fails with `failed to compute cache key: \"/{rel}\": not found`; {} is `{}`",
+                                "`{keyword} {written}`: `{rel}` {there} but {file} line {line}{pattern} keeps it out of the context, so the build fails with `failed to compute cache key: \"/{rel}\": not found`; {} is `{}`",
                                 build.context.how.describe(),
                                 paths::display_dir(&build.context.dir)
                             ),
@@ -193,6 +198,13 @@ mod tests {
                         .file("docker-compose.yml", COMPOSE_ROOT),
                 ),
                 case(
+                    "a host node_modules copied in while the ignore file excludes it",
+                    api("FROM node:20-slim\nWORKDIR /app\nCOPY package.json ./\nCOPY apps/api/node_modules ./node_modules\n")
+                        .file(".gitignore", "node_modules\n")
+                        .file(".dockerignore", "**/node_modules\n")
+                        .file("docker-compose.yml", COMPOSE_ROOT),
+                ),
+                case(
                     "the Dockerfile's own ignore file wins over the context's",
                     api("FROM node:20-slim\nCOPY apps/api/src ./src\n")
                         .file(".dockerignore", "node_modules\n")
@@ -204,6 +216,12 @@ mod tests {
                 case(
                     "a directory whose node_modules only is excluded",
                     api("FROM node:20-slim\nCOPY apps/api ./\n")
+                        .file(".dockerignore", "**/node_modules\n.git\n")
+                        .file("docker-compose.yml", COMPOSE_ROOT),
+                ),
+                case(
+                    "a node_modules built in a stage, and a cache-mounted install",
+                    api("FROM node:20-slim AS deps\nWORKDIR /app\nCOPY package.json ./\nRUN --mount=type=cache,target=/root/.npm npm install\nFROM node:20-slim\nWORKDIR /app\nCOPY --from=deps /app/node_modules ./node_modules\nCOPY apps/api/src ./src\n")
                         .file(".dockerignore", "**/node_modules\n.git\n")
                         .file("docker-compose.yml", COMPOSE_ROOT),
                 ),

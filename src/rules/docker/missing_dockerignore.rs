@@ -477,8 +477,8 @@ mod tests {
                         .file("docker-compose.yml", COMPOSE_API),
                 ),
                 case(
-                    "the Dockerfile's own ignore file covers the context",
-                    api(COPY_ALL)
+                    "the Dockerfile's own ignore file covers the context, cache-mounted install",
+                    api("FROM node:20-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN --mount=type=cache,target=/root/.npm npm ci\nCOPY . .\n")
                         .file("apps/api/Dockerfile.dockerignore", "**/node_modules\n.git\n")
                         .file("docker-compose.yml", COMPOSE_ROOT),
                 ),
