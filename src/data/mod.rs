@@ -11,6 +11,7 @@ pub(crate) mod bundler_configs;
 pub(crate) mod bundlers;
 pub(crate) mod config_dirs;
 pub(crate) mod config_referenced;
+pub(crate) mod env_templates;
 pub(crate) mod fixture_dirs;
 pub(crate) mod glibc_only;
 pub(crate) mod known_native;
@@ -71,6 +72,7 @@ mod tests {
         ("BUNDLERS", bundlers::BUNDLERS),
         ("CONFIG_DIRS", config_dirs::CONFIG_DIRS),
         ("CONFIG_REFERENCED", config_referenced::CONFIG_REFERENCED),
+        ("ENV_TEMPLATES", env_templates::ENV_TEMPLATES),
         ("FIXTURE_DIRS", fixture_dirs::FIXTURE_DIRS),
         ("GLIBC_ONLY", glibc_only::GLIBC_ONLY),
         ("KNOWN_NATIVE", known_native::KNOWN_NATIVE),

@@ -372,8 +372,15 @@ fn source_checks(
                 let word = copy
                     .sources
                     .iter()
-                    .position(|w| {
-                        paths::join(&context.dir, &w.text).as_deref() == Some(path.as_str())
+                    .position(|w| context.source_path(&w.text) == *path)
+                    .or_else(|| {
+                        copy.sources.iter().position(|w| {
+                            w.text.contains(['*', '?', '['])
+                                && globset::GlobBuilder::new(&context.source_path(&w.text))
+                                    .literal_separator(true)
+                                    .build()
+                                    .is_ok_and(|g| g.compile_matcher().is_match(path))
+                        })
                     })
                     .unwrap_or(0);
                 out.push(SourceCheck {
@@ -461,12 +468,31 @@ impl Build {
 }
 
 impl BuildContext {
+    /// The repository path a `COPY`/`ADD` source names, read the way BuildKit reads it:
+    /// from the context root, whatever the source says (`join("/", src)`): `..` stops at the
+    /// root, so `../shared` is the context's own `shared`, and `/x` is the context's `x`.
+    /// Nothing outside the context is ever reachable (moby/buildkit#2131).
+    pub fn source_path(&self, source: &str) -> String {
+        let mut parts: Vec<&str> = self.dir.split('/').filter(|p| !p.is_empty()).collect();
+        let root = parts.len();
+        for part in source.split('/') {
+            match part {
+                "" | "." => {}
+                ".." => {
+                    if parts.len() > root {
+                        parts.pop();
+                    }
+                }
+                p => parts.push(p),
+            }
+        }
+        parts.join("/")
+    }
+
     /// The repository paths a source names: the path itself, or what a glob matches (the
     /// pattern itself when it matches nothing), each with whether it is a directory.
     pub fn resolve(&self, model: &Model, source: &str) -> Vec<(String, bool)> {
-        let Some(path) = paths::join(&self.dir, source) else {
-            return Vec::new();
-        };
+        let path = self.source_path(source);
         if !path.contains(['*', '?', '[']) {
             // A gitignored path the walk did not see: a folder (`dist`) unless its name has
             // an extension (`dist/package.json`).
@@ -669,9 +695,69 @@ fn declared_builds(model: &Model) -> Vec<Declared> {
     out
 }
 
-/// How well a candidate context fits a Dockerfile, compared in order: every source present,
-/// every source sent, frozen installs with their lockfile, tracked sources, present sources.
+/// How well a candidate context fits a Dockerfile, compared in order: every source present
+/// (with at least one the walk saw, unless there are none), every present source sent (its
+/// `.dockerignore` excludes none), frozen installs that find their lockfile, sources the walk
+/// saw, sources present.
 type Fit = (bool, bool, usize, usize, usize);
+
+/// What a candidate context says about itself, counted per source word of the Dockerfile
+/// (a wildcard's matches count once): words whose paths the walk saw, words present only as
+/// gitignored paths (which every candidate "holds" alike), and words missing. The context
+/// root itself (`COPY . .`) and a wildcard that matches nothing are no evidence either way.
+#[derive(Debug, Clone, Copy, Default)]
+struct Evidence {
+    seen: usize,
+    ignored: usize,
+    missing: usize,
+}
+
+impl Evidence {
+    fn of(model: &Model, df: &Dockerfile, build: &Build) -> Evidence {
+        let mut words: BTreeMap<(usize, usize), (bool, bool, bool)> = BTreeMap::new();
+        for check in &build.sources {
+            let glob = match df.instructions.get(check.instruction).map(|i| &i.op) {
+                Some(Op::Copy(copy)) => copy
+                    .sources
+                    .get(check.word)
+                    .is_some_and(|w| w.text.contains(['*', '?', '['])),
+                _ => false,
+            };
+            let slot = words
+                .entry((check.instruction, check.word))
+                .or_insert((false, false, false));
+            if check.path == build.context.dir || (glob && !check.exists) {
+                continue;
+            }
+            if model.exists_on_disk(&check.path) {
+                slot.0 = true;
+            } else if check.exists {
+                slot.1 = true;
+            } else {
+                slot.2 = true;
+            }
+        }
+        let mut out = Evidence::default();
+        for (seen, ignored, missing) in words.into_values() {
+            if seen {
+                out.seen += 1;
+            } else if ignored {
+                out.ignored += 1;
+            } else if missing {
+                out.missing += 1;
+            }
+        }
+        out
+    }
+
+    fn found(&self) -> usize {
+        self.seen + self.ignored
+    }
+
+    fn total(&self) -> usize {
+        self.seen + self.ignored + self.missing
+    }
+}
 
 /// No declaration builds this Dockerfile: try its folder, the root, then the folders between.
 fn inferred(model: &Model, index: usize, df: &Dockerfile) -> Build {
@@ -692,7 +778,7 @@ fn inferred(model: &Model, index: usize, df: &Dockerfile) -> Build {
             dir = paths::parent(dir);
         }
     }
-    let mut best: Option<(Fit, usize, Build)> = None;
+    let mut best: Option<(Fit, Evidence, Build)> = None;
     for (dir, why) in candidates {
         let context = BuildContext {
             dockerignore: dockerignore_for(model, &df.path, &dir),
@@ -703,20 +789,13 @@ fn inferred(model: &Model, index: usize, df: &Dockerfile) -> Build {
             trusted: true,
         };
         let build = simulate(model, index, df, context);
-        let total = build.sources.len();
-        let found = build.sources.iter().filter(|s| s.exists).count();
-        // Sources the context's own .dockerignore excludes, and sources that only "exist" as
-        // gitignored build output (which any folder's `dist` pattern makes true), are weaker
-        // evidence that this is the context than tracked files it holds and sends.
-        let usable = build
+        let evidence = Evidence::of(model, df, &build);
+        // Sources the context's own .dockerignore excludes are weaker evidence that this is
+        // the context than sources it sends.
+        let excluded = build
             .sources
             .iter()
-            .filter(|s| s.exists && s.ignored.is_none())
-            .count();
-        let tracked = build
-            .sources
-            .iter()
-            .filter(|s| s.ignored.is_none() && model.files.exists(&s.path))
+            .filter(|s| s.exists && s.ignored.is_some())
             .count();
         // A frozen install whose lockfile this context does not hold fails: a context that
         // holds it (the workspace root, for a member's Dockerfile) is the one used.
@@ -727,18 +806,24 @@ fn inferred(model: &Model, index: usize, df: &Dockerfile) -> Build {
             .flat_map(|(s, stage)| stage.installs.iter().map(move |i| (s, i)))
             .filter(|(s, i)| build.lockfile_present(model, *s, i) == Some(true))
             .count();
-        let score = (found == total, usable == total, lockfiles, tracked, found);
-        if best
-            .as_ref()
-            .is_none_or(|(best_score, _, _)| score > *best_score)
-        {
-            best = Some((score, total, build));
+        let complete =
+            evidence.missing == 0 && (evidence.seen > 0 || evidence.ignored == 0);
+        let fit = (complete, excluded == 0, lockfiles, evidence.seen, evidence.found());
+        if best.as_ref().is_none_or(|(b, _, _)| fit > *b) {
+            best = Some((fit, evidence, build));
         }
     }
     match best {
-        Some(((_, _, _, _, found), total, mut build)) => {
-            build.context.trusted = found == total || (found > 0 && found * 3 >= total * 2);
-            if found < total && build.context.how == ContextHow::Inferred("the Dockerfile's folder")
+        Some((_, evidence, mut build)) => {
+            let (found, total) = (evidence.found(), evidence.total());
+            // Every source present, but only as gitignored paths (which any folder "holds"):
+            // the context is a guess. Otherwise a context is trusted with one source the walk
+            // saw and two thirds of them present.
+            build.context.trusted = evidence.seen > 0
+                && (evidence.missing == 0 || found * 3 >= total * 2)
+                || total == 0;
+            if evidence.missing > 0
+                && build.context.how == ContextHow::Inferred("the Dockerfile's folder")
             {
                 build.context.how = ContextHow::Inferred(
                     "the Dockerfile's folder; no folder holds every COPY source",
@@ -759,5 +844,92 @@ fn inferred(model: &Model, index: usize, df: &Dockerfile) -> Build {
                 trusted: false,
             },
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn context(dir: &str) -> BuildContext {
+        BuildContext {
+            dir: dir.to_string(),
+            how: ContextHow::Inferred("test"),
+            target: None,
+            args: BTreeMap::new(),
+            dockerignore: None,
+            trusted: true,
+        }
+    }
+
+    #[test]
+    fn sources_never_leave_the_context_root() {
+        let api = context("apps/api");
+        assert_eq!(api.source_path("src"), "apps/api/src");
+        assert_eq!(api.source_path("./package.json"), "apps/api/package.json");
+        // BuildKit: join("/", "../../packages/shared") is /packages/shared of the context.
+        assert_eq!(
+            api.source_path("../../packages/shared"),
+            "apps/api/packages/shared"
+        );
+        assert_eq!(
+            api.source_path("/etc/nginx.conf"),
+            "apps/api/etc/nginx.conf"
+        );
+        assert_eq!(api.source_path("."), "apps/api");
+        assert_eq!(api.source_path("dist/../out/"), "apps/api/out");
+        let root = context("");
+        assert_eq!(root.source_path("../x"), "x");
+        assert_eq!(root.source_path("."), "");
+    }
+
+    fn inferred_context(repo: crate::rules::testing::Repo) -> BuildContext {
+        let model = repo.model();
+        let build = model.docker.builds.first().expect("one build");
+        assert!(build.context.how.is_inferred());
+        build.context.clone()
+    }
+
+    fn workspace() -> crate::rules::testing::Repo {
+        crate::rules::testing::Repo::new()
+            .file(
+                "package.json",
+                r#"{ "name": "acme", "workspaces": ["apps/*"] }"#,
+            )
+            .file("apps/api/package.json", r#"{ "name": "api" }"#)
+    }
+
+    #[test]
+    fn inference_weighs_each_source_word_and_ignores_what_every_folder_holds() {
+        // Gitignored build outputs are "held" by every candidate: no evidence, not trusted.
+        let c = inferred_context(workspace().file(".gitignore", "dist/\n").file(
+            "apps/api/Dockerfile",
+            "FROM node:20\nCOPY ./dist/apps/api/package.json ./\nCOPY ./dist/apps/api .\n",
+        ));
+        assert!(!c.trusted);
+        // `.` and a wildcard that matches nothing say nothing; the one literal source that is
+        // missing everywhere leaves the root (where the wildcard matched) at one of two.
+        let c = inferred_context(workspace().file(
+            "apps/api/docker/Dockerfile",
+            "FROM node:20\nCOPY package*.json ./\nCOPY prisma/schema.prisma ./prisma/\nCOPY . .\n",
+        ));
+        assert!(!c.trusted);
+        // An optional lockfile wildcard does not make the service folder untrusted.
+        let c = inferred_context(workspace().file(
+            "apps/api/Dockerfile",
+            "FROM node:20\nCOPY package.json yarn.lock* ./\nCOPY . .\n",
+        ));
+        assert_eq!((c.dir.as_str(), c.trusted), ("apps/api", true));
+        // Sources the walk saw decide between folders that both hold the gitignored ones.
+        let c = inferred_context(
+            workspace()
+                .file(".gitignore", "dist/\n")
+                .file("tsconfig.base.json", "{}")
+                .file(
+                    "apps/api/Dockerfile",
+                    "FROM node:20\nCOPY dist/apps/api ./\nCOPY tsconfig.base.json ./\n",
+                ),
+        );
+        assert_eq!((c.dir.as_str(), c.trusted), ("", true));
     }
 }

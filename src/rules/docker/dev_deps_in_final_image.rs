@@ -239,9 +239,9 @@ mod tests {
                 ),
                 case(
                     "pruned in the builder",
-                    npm_workspace(&format!(
-                        "FROM node:20 AS build\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build -w api && npm prune --omit=dev\nFROM node:20-slim\nWORKDIR /app\nCOPY --from=build /app ./\n"
-                    )),
+                    npm_workspace(
+                        "FROM node:20 AS build\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build -w api && npm prune --omit=dev\nFROM node:20-slim\nWORKDIR /app\nCOPY --from=build /app ./\n",
+                    ),
                 ),
                 case(
                     "NODE_ENV=production makes npm omit them",

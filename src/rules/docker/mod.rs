@@ -4,12 +4,18 @@
 //! stages are not.
 
 pub(crate) mod chown_unknown_user;
+pub(crate) mod copy_all_before_install;
+pub(crate) mod copy_source_ignored;
+pub(crate) mod copy_source_missing;
 pub(crate) mod dev_deps_in_final_image;
 pub(crate) mod frozen_install_with_drift;
 pub(crate) mod healthcheck_tool_missing;
 pub(crate) mod lockfile_not_copied;
+pub(crate) mod missing_dockerignore;
+pub(crate) mod musl_incompatible_dependency;
 pub(crate) mod native_rebuild_in_slim_runtime;
 pub(crate) mod no_healthcheck;
+pub(crate) mod non_reproducible_install;
 pub(crate) mod npm_as_pid1;
 pub(crate) mod runs_as_root;
 pub(crate) mod runtime_module_missing;
