@@ -3,7 +3,7 @@
 //! installs and builds it runs, and what lands where. For corpus audits of the docker/ rules.
 //!
 //! ```text
-//! cargo run --release --example docker_stats -- path/to/monorepo [--entries] [--only PATH]
+//! cargo run --release --example docker_stats -- path/to/monorepo [--entries] [--only PATH] [--time]
 //! ```
 
 use std::process::ExitCode;
@@ -29,6 +29,45 @@ fn main() -> ExitCode {
         }
     };
     let model = &prepared.model;
+    if rest.iter().any(|a| a == "--time") {
+        // The Dockerfile stages alone: read and parse every Dockerfile, then build the Docker
+        // model (contexts and the simulation), best of 10 runs each.
+        let texts: Vec<(String, String)> = model
+            .dockerfiles
+            .iter()
+            .filter_map(|d| {
+                std::fs::read_to_string(std::path::Path::new(&root).join(&d.path))
+                    .ok()
+                    .map(|t| (d.path.clone(), t))
+            })
+            .collect();
+        let best = |f: &dyn Fn()| {
+            (0..10)
+                .map(|_| {
+                    let start = std::time::Instant::now();
+                    f();
+                    start.elapsed()
+                })
+                .min()
+                .unwrap_or_default()
+        };
+        let parse = best(&|| {
+            for (path, text) in &texts {
+                let _ = seaworthy::parse::dockerfile::parse(path, text);
+            }
+        });
+        let build = best(&|| {
+            let _ = seaworthy::model::docker::Docker::build(model);
+        });
+        println!(
+            "{} Dockerfiles: parse {:.2} ms, contexts and simulation {:.2} ms, {} builds",
+            texts.len(),
+            parse.as_secs_f64() * 1000.0,
+            build.as_secs_f64() * 1000.0,
+            model.docker.builds.len()
+        );
+        return ExitCode::SUCCESS;
+    }
     for (i, build) in model.docker.builds.iter().enumerate() {
         let Some(df) = model.dockerfiles.get(build.dockerfile) else {
             continue;

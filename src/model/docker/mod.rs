@@ -806,9 +806,14 @@ fn inferred(model: &Model, index: usize, df: &Dockerfile) -> Build {
             .flat_map(|(s, stage)| stage.installs.iter().map(move |i| (s, i)))
             .filter(|(s, i)| build.lockfile_present(model, *s, i) == Some(true))
             .count();
-        let complete =
-            evidence.missing == 0 && (evidence.seen > 0 || evidence.ignored == 0);
-        let fit = (complete, excluded == 0, lockfiles, evidence.seen, evidence.found());
+        let complete = evidence.missing == 0 && (evidence.seen > 0 || evidence.ignored == 0);
+        let fit = (
+            complete,
+            excluded == 0,
+            lockfiles,
+            evidence.seen,
+            evidence.found(),
+        );
         if best.as_ref().is_none_or(|(b, _, _)| fit > *b) {
             best = Some((fit, evidence, build));
         }
