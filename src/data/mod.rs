@@ -16,10 +16,12 @@ pub(crate) mod fixture_dirs;
 pub(crate) mod glibc_only;
 pub(crate) mod known_native;
 pub(crate) mod native_build_helpers;
+pub(crate) mod native_compiles;
 pub(crate) mod nest_decorators;
 pub(crate) mod nest_modules;
 pub(crate) mod node_builtins;
 pub(crate) mod os_packages;
+pub(crate) mod process_wrappers;
 pub(crate) mod provided_by_runtime;
 pub(crate) mod script_dirs;
 pub(crate) mod secrets;
@@ -77,7 +79,10 @@ mod tests {
         ("GLIBC_ONLY", glibc_only::GLIBC_ONLY),
         ("KNOWN_NATIVE", known_native::KNOWN_NATIVE),
         ("BUILD_HELPERS", native_build_helpers::BUILD_HELPERS),
+        ("NATIVE_COMPILES", native_compiles::NATIVE_COMPILES),
         ("NODE_BUILTINS", node_builtins::NODE_BUILTINS),
+        ("INITS", process_wrappers::INITS),
+        ("USER_SWITCHES", process_wrappers::USER_SWITCHES),
         (
             "PROVIDED_BY_RUNTIME",
             provided_by_runtime::PROVIDED_BY_RUNTIME,

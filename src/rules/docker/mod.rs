@@ -544,11 +544,9 @@ pub(crate) fn split_words(text: &str) -> Vec<String> {
     out
 }
 
-/// Init processes that forward signals and reap zombies when they are PID 1.
-pub(crate) const INITS: &[&str] = &["tini", "tini-static", "dumb-init", "catatonit"];
-
-/// Programs that exec what follows their own arguments: (name, how many words they take).
-const EXEC_WRAPPERS: &[(&str, usize)] = &[("su-exec", 1), ("gosu", 1), ("s6-setuidgid", 1)];
+/// User switches that exec what follows their one argument (the user): the others in
+/// `data/process_wrappers.rs` take flags and are not read through.
+const EXEC_WRAPPERS: &[&str] = &["su-exec", "gosu", "s6-setuidgid"];
 
 /// The process tree a launch starts, read through the wrappers that exec what follows them:
 /// an init (`tini --`, `dumb-init`), a user switch (`su-exec node`, `gosu node`), the node
@@ -577,7 +575,7 @@ pub(crate) fn process(image: &Image<'_>, launch: &Launch) -> Process {
     let mut script = None;
     while let Some(first) = argv.first() {
         let name = crate::paths::file_name(first);
-        if INITS.contains(&name) {
+        if crate::data::contains(crate::data::process_wrappers::INITS, name) {
             init = Some(name.to_string());
             argv = &argv[1..];
             while argv.first().is_some_and(|w| w.starts_with('-')) {
@@ -585,8 +583,10 @@ pub(crate) fn process(image: &Image<'_>, launch: &Launch) -> Process {
             }
             continue;
         }
-        if let Some((_, n)) = EXEC_WRAPPERS.iter().find(|(w, _)| *w == name) {
-            argv = argv.get(1 + n..).unwrap_or(&[]);
+        if EXEC_WRAPPERS.contains(&name)
+            && crate::data::contains(crate::data::process_wrappers::USER_SWITCHES, name)
+        {
+            argv = argv.get(2..).unwrap_or(&[]);
             continue;
         }
         let is_script = name.ends_with(".sh") || first.starts_with("./");

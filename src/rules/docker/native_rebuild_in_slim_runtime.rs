@@ -61,29 +61,21 @@ declare_rule! {
     }
 }
 
-/// Native packages whose install compiles where the stage has no toolchain, as the incidents
-/// show: the packages rules.md names (argon2 is the seeds' incident), the packages known to
-/// compile, and addons with headers but no prebuilt-binary loader. A package that only loads
-/// prebuilt binaries (`node-gyp-build`, `prebuild-install`, `@mapbox/node-pre-gyp`) compiles
-/// only when none matches the platform, which for most (`@datadog/*`, `@parcel/watcher`)
-/// does not happen on linux x64 or arm64: a warning, not an error.
-const COMPILES: &[&str] = &[
-    "argon2",
-    "bcrypt",
-    "canvas",
-    "better-sqlite3",
-    "sqlite3",
-    "node-rdkafka",
-    "gl",
-];
-
+/// Whether the package's install compiles where the stage has no toolchain, as the incidents
+/// show: the packages of `data/native_compiles.rs`, the packages known to compile, and
+/// addons with headers but no prebuilt-binary loader. A package that only loads prebuilt
+/// binaries (`node-gyp-build`, `prebuild-install`, `@mapbox/node-pre-gyp`) compiles only when
+/// none matches the platform, which for most (`@datadog/*`, `@parcel/watcher`) does not
+/// happen on linux x64 or arm64: a warning, not an error.
 fn compiles_for_sure(
     name: &str,
     dependencies: &[String],
     reason: &crate::model::native::NativeReason,
 ) -> bool {
     use crate::model::native::NativeReason;
-    if COMPILES.contains(&name) || matches!(reason, NativeReason::Known(_)) {
+    if crate::data::contains(crate::data::native_compiles::NATIVE_COMPILES, name)
+        || matches!(reason, NativeReason::Known(_))
+    {
         return true;
     }
     let loads_prebuilt = dependencies.iter().any(|d| {

@@ -1,3 +1,4 @@
+use crate::data::process_wrappers::USER_SWITCHES;
 use crate::discover::FileKind;
 use crate::finding::Finding;
 use crate::parse::dockerfile::CommandForm;
@@ -43,16 +44,6 @@ declare_rule! {
     }
 }
 
-/// Programs that start as root to drop to another user.
-const DROPS_PRIVILEGES: &[&str] = &[
-    "gosu",
-    "su-exec",
-    "setpriv",
-    "runuser",
-    "su",
-    "chroot",
-    "s6-setuidgid",
-];
 
 impl Rule for RunsAsRoot {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
@@ -102,7 +93,7 @@ impl Rule for RunsAsRoot {
                     };
                     words
                         .iter()
-                        .any(|w| DROPS_PRIVILEGES.contains(&w.rsplit('/').next().unwrap_or(w)))
+                        .any(|w| crate::data::contains(USER_SWITCHES, w.rsplit('/').next().unwrap_or(w)))
                 });
             if drops {
                 continue;

@@ -1,11 +1,9 @@
-use crate::data::base_images::NodeAt;
 use crate::discover::FileKind;
 use crate::finding::Finding;
 use crate::model::docker::sim::absolute;
 use crate::model::docker::{Entry, Presence};
-use crate::parse::dockerfile::CommandForm;
 use crate::parse::shell;
-use crate::rules::docker::{Image, applies, for_service, images};
+use crate::rules::docker::{Image, applies, for_service, images, launch, process};
 use crate::rules::{Context, FindingBuilder, Rule, Subject, declare_rule};
 
 declare_rule! {
@@ -49,9 +47,6 @@ declare_rule! {
         summary: "the final stage's CMD/ENTRYPOINT runs a file (`node dist/main.js`, or the file its start script names) that the final stage does not contain",
     }
 }
-
-/// Programs that run the rest of the command line as the real process.
-const WRAPPERS: &[&str] = &["tini", "dumb-init", "su-exec", "gosu", "exec", "env"];
 
 /// Node flags that take the next word as their value.
 const NODE_VALUE_FLAGS: &[&str] = &[
@@ -157,58 +152,21 @@ impl Rule for StartFileMissing {
 }
 
 /// The command line the container starts with, its instruction, and the script it went
-/// through (`npm start` → the `start` script's `node …`).
+/// through (`npm start` → the `start` script's `node …`). Read through inits, user switches
+/// and `sh -c` as [`process`] does; an entrypoint script of the repository, which may run
+/// anything, is not followed.
 pub(crate) fn start(
     cx: &Context<'_>,
     image: &Image<'_>,
 ) -> Option<(usize, Vec<String>, Option<String>)> {
     let stage = image.build.final_stage()?;
-    let words_of = |form: &CommandForm| -> Option<Vec<String>> {
-        match form {
-            CommandForm::Exec(w) => Some(w.clone()),
-            CommandForm::Shell(text) => {
-                let commands = shell::commands(text);
-                // `a && node x`: the last command is the long-running one.
-                commands.last().map(|c| c.words.clone())
-            }
-        }
-    };
-    let (at, mut words) = match (&stage.entrypoint, &stage.cmd) {
-        (Some((e, ep)), cmd) => {
-            let mut w = words_of(ep)?;
-            if let (CommandForm::Exec(_), Some((_, c))) = (ep, cmd) {
-                w.extend(words_of(c)?);
-            }
-            (*e, w)
-        }
-        (None, Some((c, cmd))) => {
-            let mut w = words_of(cmd)?;
-            // distroless nodejs images: ENTRYPOINT is node itself.
-            if let (Some(facts), CommandForm::Exec(_)) = (stage.facts, cmd)
-                && let NodeAt::Absolute(node) = facts.node
-            {
-                w.insert(0, node.to_string());
-            }
-            (*c, w)
-        }
-        (None, None) => return None,
-    };
-    // Unwrap init processes and entrypoint scripts that exec their arguments.
-    loop {
-        let first = words.first()?.rsplit('/').next().unwrap_or("").to_string();
-        if WRAPPERS.contains(&first.as_str()) {
-            words.remove(0);
-            while words.first().is_some_and(|w| w.starts_with('-')) {
-                words.remove(0);
-            }
-            continue;
-        }
-        if first.ends_with(".sh") || first.contains("entrypoint") {
-            words.remove(0);
-            continue;
-        }
-        break;
+    let launch = launch(image, None)?;
+    let at = launch.at?;
+    let process = process(image, &launch);
+    if process.script.is_some() {
+        return None;
     }
+    let words = process.main()?.words.clone();
     let program = words.first()?.rsplit('/').next().unwrap_or("").to_string();
     if matches!(program.as_str(), "npm" | "yarn" | "pnpm") {
         let script = match words.get(1).map(String::as_str) {
