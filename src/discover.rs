@@ -52,6 +52,8 @@ pub enum FileKind {
     Npmrc,
     /// `.github/workflows/*.yml`: CI steps that build images.
     Workflow,
+    /// `docker-bake.hcl`/`.json`: buildx bake targets.
+    Bake,
 }
 
 impl FileKind {
@@ -100,6 +102,10 @@ pub fn classify(name: &str) -> Option<FileKind> {
         ".gitignore" => FileKind::GitIgnore,
         ".env" => FileKind::Env,
         "Dockerfile" | "dockerfile" | "Containerfile" => FileKind::Dockerfile,
+        "docker-bake.hcl"
+        | "docker-bake.json"
+        | "docker-bake.override.hcl"
+        | "docker-bake.override.json" => FileKind::Bake,
         _ => return classify_by_pattern(name),
     };
     Some(kind)

@@ -66,6 +66,7 @@ pub struct Loaded {
     pub dockerfiles: Vec<Dockerfile>,
     pub dockerignores: Vec<crate::parse::dockerignore::DockerIgnore>,
     pub workflows: Vec<crate::parse::workflow::Workflow>,
+    pub bakes: Vec<crate::parse::bake::BakeFile>,
     pub compose_files: Vec<ComposeFile>,
     pub lockfiles: Vec<LockfileRef>,
     /// The lockfiles that could be read, sorted by path (Bun's are recognised, not read).
@@ -155,6 +156,7 @@ enum Parsed {
     Dockerfile(Dockerfile),
     DockerIgnore(crate::parse::dockerignore::DockerIgnore),
     Workflow(crate::parse::workflow::Workflow),
+    Bake(crate::parse::bake::BakeFile),
     Compose(ComposeFile),
     Npmrc(crate::parse::npmrc::Npmrc),
     Source(SourceFile),
@@ -238,6 +240,7 @@ fn collect(loaded: &mut Loaded, outcomes: Vec<Outcome>) {
                     Parsed::Compose(c) => loaded.compose_files.push(c),
                     Parsed::DockerIgnore(d) => loaded.dockerignores.push(d),
                     Parsed::Workflow(w) => loaded.workflows.push(w),
+                    Parsed::Bake(b) => loaded.bakes.push(b),
                     Parsed::Npmrc(n) => loaded.npmrcs.push(n),
                     Parsed::Source(f) => loaded.sources.push(f),
                     Parsed::Checked => {}
@@ -527,6 +530,7 @@ fn load_one(files: &dyn Files, file: &WalkedFile, kind: FileKind, limits: Limits
             crate::parse::dockerfile::parse(&file.path, &text).map(Parsed::Dockerfile)
         }
         FileKind::Compose => crate::parse::compose::parse(&file.path, &text).map(Parsed::Compose),
+        FileKind::Bake => crate::parse::bake::parse(&file.path, &text).map(Parsed::Bake),
         FileKind::Workflow => {
             crate::parse::workflow::parse(&file.path, &text).map(Parsed::Workflow)
         }

@@ -125,6 +125,7 @@ pub struct Model {
     pub dockerfiles: Vec<Dockerfile>,
     pub dockerignores: Vec<crate::parse::dockerignore::DockerIgnore>,
     pub workflows: Vec<crate::parse::workflow::Workflow>,
+    pub bakes: Vec<crate::parse::bake::BakeFile>,
     pub compose_files: Vec<ComposeFile>,
     pub lockfiles: Vec<LockfileRef>,
     /// The lockfiles that could be read, with their graphs, sorted by path.
@@ -191,6 +192,7 @@ impl Model {
             dockerfiles: loaded.dockerfiles,
             dockerignores: loaded.dockerignores,
             workflows: loaded.workflows,
+            bakes: loaded.bakes,
             compose_files: loaded.compose_files,
             lockfiles: loaded.lockfiles,
             locks: loaded

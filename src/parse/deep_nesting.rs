@@ -164,6 +164,34 @@ fn cases() -> Vec<(&'static str, String, Parse)> {
         nested("FROM node:20\nRUN ", "<<A ", "\n", "A\n", ""),
         |t| dockerfile::parse("Dockerfile", t).is_ok(),
     ));
+    out.push((
+        "docker-bake.hcl",
+        nested("target \"a\" {\n  args = ", "{ a = ", "1", " }", "\n}\n"),
+        |t| super::bake::parse("docker-bake.hcl", t).is_ok(),
+    ));
+    out.push((
+        "docker-bake.hcl templates",
+        nested("target \"a\" {\n  context = \"", "${", "a", "}", "\"\n}\n"),
+        |t| super::bake::parse("docker-bake.hcl", t).is_ok(),
+    ));
+    out.push((
+        "docker-bake.json",
+        nested("{\"target\": {\"a\": {\"args\": ", "[", "1", "]", "}}}"),
+        |t| super::bake::parse("docker-bake.json", t).is_ok(),
+    ));
+    out.push((
+        "workflow steps",
+        nested("jobs:\n  a:\n    steps: ", "[", "1", "]", "\n"),
+        |t| super::workflow::parse("ci.yml", t).is_ok(),
+    ));
+    out.push((
+        "shell subshells and sh -c",
+        nested("RUN ", "(sh -c '", "npm ci", "')", ""),
+        |t| !super::shell::commands(t).is_empty(),
+    ));
+    out.push((".dockerignore", nested("", "[", "a", "]", "\n"), |t| {
+        super::dockerignore::parse(".dockerignore", t).excludes("a")
+    }));
     out.push((".npmrc", nested("", "[", "a=1", "]", "\n"), |t| {
         npmrc::parse(".npmrc", t).settings.is_empty()
     }));

@@ -1,6 +1,7 @@
 //! Parsers: each turns the text of one file into plain, owned facts with spans. Syntax trees
 //! never leave this module, so the model and the rules do not depend on any parser crate.
 
+pub mod bake;
 pub mod compose;
 pub mod dockerfile;
 pub mod dockerignore;

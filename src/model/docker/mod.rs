@@ -4,9 +4,11 @@
 //!
 //! **Build contexts**, in this order:
 //! 1. a compose service's `build` (`context`, `dockerfile`, `target`, `args`);
-//! 2. a CI workflow's `docker/build-push-action` step or `docker build` command, and a
+//! 2. a `docker-bake.hcl`/`.json` target (`context`, `dockerfile`, `target`, `args`,
+//!    `inherits` followed);
+//! 3. a CI workflow's `docker/build-push-action` step or `docker build` command, and a
 //!    package.json script's `docker build -f X CTX`;
-//! 3. otherwise inferred: the Dockerfile's folder when every `COPY` source resolves there,
+//! 4. otherwise inferred: the Dockerfile's folder when every `COPY` source resolves there,
 //!    else the repository root when they resolve there, else the nearest folder above where
 //!    they do. When no candidate holds every source, the one holding most is used, and it is
 //!    trusted (its missing sources reported) only when it holds at least two thirds of them: a
@@ -38,6 +40,7 @@ pub use sim::{BuildAt, Entry, FsEntry, InstallAt, Presence, StageSim};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ContextHow {
     Compose { file: String, service: String },
+    Bake { file: String, target: String },
     Workflow { file: String },
     Script { file: String, script: String },
     Inferred(&'static str),
@@ -48,6 +51,9 @@ impl ContextHow {
         match self {
             ContextHow::Compose { file, service } => {
                 format!("the build context of compose service `{service}` ({file})")
+            }
+            ContextHow::Bake { file, target } => {
+                format!("the build context of bake target `{target}` ({file})")
             }
             ContextHow::Workflow { file } => format!("the build context {file} uses"),
             ContextHow::Script { file, script } => {
@@ -634,6 +640,34 @@ fn declared_builds(model: &Model) -> Vec<Declared> {
                 target,
                 args,
                 service: Some((compose.path.clone(), svc.name.clone())),
+            });
+        }
+    }
+    for bake in &model.bakes {
+        let dir = paths::parent(&bake.path);
+        for t in bake.targets.iter().filter(|t| !t.context_unknown) {
+            let written = t.context.as_deref().unwrap_or(".");
+            if written.contains("://") || written.starts_with("git@") {
+                continue;
+            }
+            let Some(context) = paths::join(dir, written) else {
+                continue;
+            };
+            let Some(dockerfile) =
+                paths::join(&context, t.dockerfile.as_deref().unwrap_or("Dockerfile"))
+            else {
+                continue;
+            };
+            out.push(Declared {
+                dockerfile,
+                context,
+                how: ContextHow::Bake {
+                    file: bake.path.clone(),
+                    target: t.name.clone(),
+                },
+                target: t.target.clone(),
+                args: t.args.clone(),
+                service: None,
             });
         }
     }
