@@ -251,24 +251,28 @@ pub fn step(command: &Command, env: &dyn Fn(&str) -> Option<String>) -> Step {
     match program {
         "cd" => Step::Cd(args.first().cloned().unwrap_or_else(|| "~".to_string())),
         "corepack" => corepack(args),
-        "npx" | "bunx" => match args.iter().find(|a| !a.starts_with('-')) {
-            Some(tool) => {
-                let rest: Vec<String> = args
-                    .iter()
-                    .skip_while(|a| *a != tool)
-                    .skip(1)
-                    .cloned()
-                    .collect();
-                let inner = Command {
-                    env: command.env.clone(),
-                    words: std::iter::once(tool.clone()).chain(rest).collect(),
-                    writes: Vec::new(),
-                    after_or: false,
-                };
-                step(&inner, env)
+        "npx" | "bunx" => {
+            // `npx -y turbo@2.1 prune api`: the tool without its version, after npx's flags.
+            let mut rest = args.iter().skip_while(|a| a.starts_with('-'));
+            match rest.next() {
+                Some(tool) => {
+                    let name = match tool.rfind('@') {
+                        Some(at) if at > 0 => &tool[..at],
+                        _ => tool.as_str(),
+                    };
+                    let inner = Command {
+                        env: command.env.clone(),
+                        words: std::iter::once(name.to_string())
+                            .chain(rest.cloned())
+                            .collect(),
+                        writes: Vec::new(),
+                        after_or: false,
+                    };
+                    step(&inner, env)
+                }
+                None => Step::Harmless,
             }
-            None => Step::Harmless,
-        },
+        }
         "tsc" | "nest" | "turbo" | "nx" | "tsup" | "vite" | "next" | "webpack" | "rollup"
         | "esbuild" | "swc" | "lerna" => match BUILD_TOOLS.iter().find(|t| **t == program) {
             Some(t) => tool(t, args, text),
@@ -282,11 +286,8 @@ pub fn step(command: &Command, env: &dyn Fn(&str) -> Option<String>) -> Step {
                 .filter(|a| !a.starts_with('-'))
                 .cloned()
                 .collect();
-            if names.iter().any(|n| n.contains('$')) {
-                Step::UsersOpen
-            } else {
-                Step::UsersAdded(names)
-            }
+            // Names with variables are expanded by the stage simulation.
+            Step::UsersAdded(names)
         }
         "touch" => Step::Writes(
             args.iter()
@@ -526,9 +527,16 @@ fn manager_step(
             }
         }
         Some("exec" | "dlx" | "x") => {
+            let mut words: Vec<String> = pos.iter().skip(1).map(|s| (*s).to_string()).collect();
+            // `pnpm dlx turbo@2 prune`: the tool without its version.
+            if let Some(first) = words.first_mut()
+                && let Some(at) = first.rfind('@').filter(|&at| at > 0)
+            {
+                first.truncate(at);
+            }
             let inner = Command {
                 env: command.env.clone(),
-                words: pos.iter().skip(1).map(|s| (*s).to_string()).collect(),
+                words,
                 writes: Vec::new(),
                 after_or: false,
             };
@@ -822,6 +830,15 @@ mod tests {
         assert!(matches!(
             steps("turbo prune api --docker", None)[0],
             Step::TurboPrune { docker: true, .. }
+        ));
+        // Versions and npx's own flags do not hide the tool.
+        assert!(matches!(
+            steps("npx -q turbo@2.1.3 prune api --docker", None)[0],
+            Step::TurboPrune { .. }
+        ));
+        assert!(matches!(
+            steps("pnpm dlx turbo@2 prune api", None)[0],
+            Step::TurboPrune { .. }
         ));
     }
 }

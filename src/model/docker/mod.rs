@@ -938,6 +938,27 @@ mod tests {
             .file("apps/api/package.json", r#"{ "name": "api" }"#)
     }
 
+    /// `pnpm fetch` fills the store from the lockfile: the node_modules is the next install's.
+    #[test]
+    fn pnpm_fetch_makes_no_node_modules() {
+        let model = workspace()
+            .file("pnpm-lock.yaml", "lockfileVersion: '9.0'\n")
+            .file(
+                "Dockerfile",
+                "FROM node:20-slim\nWORKDIR /app\nCOPY pnpm-lock.yaml ./\nRUN pnpm fetch\nCOPY . .\nRUN pnpm install --offline\n",
+            )
+            .model();
+        let build = &model.docker.builds[0];
+        assert_eq!(
+            build.presence(&model, 0, "/app/node_modules", 3),
+            Presence::Absent
+        );
+        assert_eq!(
+            build.presence(&model, 0, "/app/node_modules", 5),
+            Presence::Present
+        );
+    }
+
     #[test]
     fn inference_weighs_each_source_word_and_ignores_what_every_folder_holds() {
         // Gitignored build outputs are "held" by every candidate: no evidence, not trusted.

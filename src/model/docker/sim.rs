@@ -545,6 +545,8 @@ fn apply(
                     },
                     Step::Install(install) => {
                         let at = sim.installs.len();
+                        // `pnpm fetch` fills the store from the lockfile alone: no node_modules.
+                        let fills_store_only = install.verb == commands::Verb::Fetch;
                         let target = match &install.verb {
                             commands::Verb::Deploy { dir: Some(d) } => absolute(&dir, d),
                             _ => dir.clone(),
@@ -573,11 +575,13 @@ fn apply(
                             tools: sim.tools.clone(),
                             cached,
                         });
-                        sim.entries.push(FsEntry {
-                            instruction: index,
-                            dest: target,
-                            entry: Entry::Installed { install: at },
-                        });
+                        if !fills_store_only {
+                            sim.entries.push(FsEntry {
+                                instruction: index,
+                                dest: target,
+                                entry: Entry::Installed { install: at },
+                            });
+                        }
                     }
                     Step::RunScript { .. } | Step::Tool { .. } => {
                         let at = sim.builds.len();
@@ -616,7 +620,17 @@ fn apply(
                     Step::OsRemove { packages } => {
                         remove_packages(sim, &packages);
                     }
-                    Step::UsersAdded(names) => sim.created.extend(names),
+                    Step::UsersAdded(names) => {
+                        // `adduser -u ${UID} app`: names from variables the stage knows.
+                        for name in names {
+                            match expand(&name, &|n| lookup(sim, n)) {
+                                Some(name) => {
+                                    sim.created.insert(name);
+                                }
+                                None => sim.users_open = true,
+                            }
+                        }
+                    }
                     Step::UsersOpen => sim.users_open = true,
                     Step::Writes(files) => {
                         for f in files {

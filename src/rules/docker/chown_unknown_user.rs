@@ -164,6 +164,12 @@ mod tests {
                     "a known user with a group nobody created",
                     api("FROM node:20-slim\nCOPY --chown=node:app . /app\n"),
                 ),
+                case(
+                    "users created with ids from ARG defaults, and USER names another",
+                    api(
+                        "FROM node:20-alpine\nARG UID=1001\nRUN addgroup -g ${UID} app && adduser -u ${UID} -G app -D app\nUSER netra\n",
+                    ),
+                ),
             ],
             quiet: vec![
                 case(

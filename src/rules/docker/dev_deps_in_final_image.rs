@@ -1,8 +1,11 @@
 use crate::discover::FileKind;
 use crate::finding::Finding;
 use crate::model::docker::commands::{Tri, Verb};
+use crate::model::docker::sim::absolute;
 use crate::model::docker::{Base, Build, Entry, InstallAt};
 use crate::parse::package_json::DepKind;
+use crate::paths;
+use crate::rules::docker::start_file_missing::{node_file, start};
 use crate::rules::docker::{applies, for_service, images};
 use crate::rules::{Context, FindingBuilder, Rule, Subject, declare_rule};
 
@@ -107,9 +110,28 @@ impl Rule for DevDepsInFinalImage {
             let Some(final_stage) = image.build.final_stage() else {
                 continue;
             };
-            let Some((stage, install)) =
-                source_install(image.build, image.build.target, &final_stage.workdir, 0)
-            else {
+            // The node_modules Node finds from the started file's folder (or the working
+            // directory), walking up.
+            let mut dirs: Vec<String> = Vec::new();
+            if let Some((_, words, _)) = start(cx, &image)
+                && let Some(file) = node_file(&words)
+            {
+                dirs.push(paths::parent(&absolute(&final_stage.workdir, &file)).to_string());
+            }
+            dirs.push(final_stage.workdir.clone());
+            let found = dirs.iter().find_map(|from| {
+                let mut dir = from.clone();
+                loop {
+                    if let Some(hit) = source_install(image.build, image.build.target, &dir, 0) {
+                        return Some(hit);
+                    }
+                    if dir == "/" || dir.is_empty() {
+                        return None;
+                    }
+                    dir = absolute(&dir, "..");
+                }
+            });
+            let Some((stage, install)) = found else {
                 continue;
             };
             let at: &InstallAt = &image.build.stages[stage].installs[install];

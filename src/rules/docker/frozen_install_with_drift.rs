@@ -86,12 +86,20 @@ impl Rule for FrozenInstallWithDrift {
                     let packages = model
                         .docker
                         .install_packages(model, image.index, s, install);
+                    // What the install sees must be known: an install of `turbo prune`
+                    // output sees a pruned lockfile and only the members it kept.
+                    let pruned = image.build.stages.iter().any(|stage| {
+                        stage
+                            .entries
+                            .iter()
+                            .any(|e| matches!(e.entry, crate::model::docker::Entry::Pruned { .. }))
+                    });
+                    if packages.is_empty() || pruned {
+                        continue;
+                    }
                     let relevant: Vec<&Drift> = all
                         .iter()
-                        .filter(|d| {
-                            d.package
-                                .is_none_or(|p| packages.is_empty() || packages.contains(&p))
-                        })
+                        .filter(|d| d.package.is_none_or(|p| packages.contains(&p)))
                         .collect();
                     let Some(first) = relevant.first() else {
                         continue;
