@@ -68,7 +68,8 @@ pub struct Loaded {
     pub workflows: Vec<crate::parse::workflow::Workflow>,
     pub compose_files: Vec<ComposeFile>,
     pub lockfiles: Vec<LockfileRef>,
-    /// The lockfiles that could be read, sorted by path (Bun's are recognised, not read).
+    /// The lockfiles that could be read, sorted by path (Bun's binary bun.lockb is recognised,
+    /// not read).
     pub parsed_lockfiles: Vec<crate::parse::lockfile::Lockfile>,
     pub npmrcs: Vec<crate::parse::npmrc::Npmrc>,
     pub sources: Vec<SourceFile>,
@@ -570,8 +571,15 @@ fn load_lockfile(files: &dyn Files, file: &WalkedFile, kind: LockfileKind) -> Ou
             Some(FileKind::Lockfile(kind)),
         ))
     };
-    if kind == LockfileKind::Bun {
-        return Outcome::Lockfile(reference, None, None);
+    if kind == LockfileKind::Bun && file.path.ends_with(".lockb") {
+        // Recorded (it names the root's manager) but not read. The entry has no file kind, so
+        // it makes no check unknown: the lockfile checks have no lockfile to judge at its root.
+        let note = ErrorEntry::new(
+            &file.path,
+            "Bun's binary lockfile is not read, so lockfile checks do not apply to its root (Bun 1.2+ writes the text bun.lock: `bun install --save-text-lockfile`)",
+            None,
+        );
+        return Outcome::Lockfile(reference, None, Some(note));
     }
     let text = match files.read(&file.path) {
         Err(err) => {

@@ -370,6 +370,23 @@ fn placed(
                 None => Found::No,
             }
         }
+        Lockfile::Bun(l) => {
+            // The linker can be chosen in bunfig.toml, which is not read: a folder either
+            // linker fills counts as there.
+            let hoisted = l
+                .packages
+                .iter()
+                .any(|p| l.hoisted_folder(&p.key) == location);
+            let isolated = location
+                .strip_suffix(&format!("node_modules/{name}"))
+                .and_then(|importer| l.workspace(importer.trim_end_matches('/')))
+                .is_some_and(|w| w.declares(name));
+            if hoisted || isolated {
+                Found::Yes
+            } else {
+                Found::No
+            }
+        }
         Lockfile::Yarn(_) => Found::Unknown,
     }
 }
