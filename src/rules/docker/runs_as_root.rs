@@ -44,7 +44,6 @@ declare_rule! {
     }
 }
 
-
 impl Rule for RunsAsRoot {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let model = cx.model;
@@ -91,9 +90,9 @@ impl Rule for RunsAsRoot {
                         CommandForm::Exec(w) => w.clone(),
                         CommandForm::Shell(s) => s.split_whitespace().map(str::to_string).collect(),
                     };
-                    words
-                        .iter()
-                        .any(|w| crate::data::contains(USER_SWITCHES, w.rsplit('/').next().unwrap_or(w)))
+                    words.iter().any(|w| {
+                        crate::data::contains(USER_SWITCHES, w.rsplit('/').next().unwrap_or(w))
+                    })
                 });
             if drops {
                 continue;
