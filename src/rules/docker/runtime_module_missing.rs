@@ -22,8 +22,9 @@ declare_rule! {
     /// the way up holds it, because the package manager placed it elsewhere (npm nests a
     /// conflicting version under `apps/api/node_modules`; pnpm links a member's dependencies
     /// into the member's own `node_modules`) and that folder was not copied. The lockfile says
-    /// where each package was placed. npm and pnpm installs are judged; yarn and bun installs,
-    /// host `node_modules` and images the table does not know are not.
+    /// where each package was placed. npm, pnpm and bun installs are judged (bun.lock under
+    /// either Bun linker: a folder counts when the hoisted or the isolated layout fills it);
+    /// yarn installs, host `node_modules` and images the table does not know are not.
     ///
     /// ## Why is this bad?
     /// The image builds, and the container dies at start with `Error: Cannot find module
