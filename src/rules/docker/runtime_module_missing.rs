@@ -415,6 +415,16 @@ mod tests {
             ],
             quiet: vec![
                 case(
+                    // Bun's hoisted linker puts api's ms and the shared link in the root
+                    // node_modules; the isolated one (configVersion 1) would not, but
+                    // bunfig.toml, which is not read, can pick either.
+                    "a bun install with only the root node_modules copied",
+                    Repo::fixture("bun-workspace").file(
+                        "apps/api/Dockerfile",
+                        "FROM oven/bun:1 AS build\nWORKDIR /app\nCOPY . .\nRUN bun install --frozen-lockfile\nFROM oven/bun:1-slim\nWORKDIR /app\nCOPY --from=build /app/node_modules ./node_modules\nCOPY --from=build /app/apps/api/src ./src\nCMD [\"node\", \"src/main.js\"]\n",
+                    ),
+                ),
+                case(
                     "the member's node_modules is copied too",
                     pnpm(&format!("{BUILD}FROM node:20-bookworm-slim\nWORKDIR /app\nCOPY --from=build /app/node_modules ./node_modules\nCOPY --from=build /app/apps/api ./apps/api\nCMD [\"node\", \"apps/api/src/main.js\"]\n")),
                 ),
