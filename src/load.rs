@@ -776,4 +776,24 @@ mod tests {
                 .all(|(_, _, kind)| kind.is_none())
         );
     }
+
+    /// bun.lock is read; a bun.lockb is recorded, not read, and noted once, with no file kind
+    /// (so no check becomes unknown for it).
+    #[test]
+    fn bun_lock_is_read_and_bun_lockb_noted_once() {
+        use crate::rules::testing::Repo;
+        let lock = "{\n  \"lockfileVersion\": 1,\n  \"workspaces\": { \"\": { \"name\": \"a\" } },\n  \"packages\": {},\n}\n";
+        let (_, loaded) = Repo::new()
+            .file("package.json", "{ \"name\": \"a\" }")
+            .file("bun.lock", lock)
+            .file("b/package.json", "{ \"name\": \"b\" }")
+            .file("b/bun.lockb", "\0binary")
+            .load();
+        assert_eq!(loaded.lockfiles.len(), 2);
+        let read: Vec<_> = loaded.parsed_lockfiles.iter().map(|l| l.path()).collect();
+        assert_eq!(read, ["bun.lock"]);
+        assert_eq!(loaded.errors.len(), 1, "{:?}", loaded.errors);
+        assert_eq!(loaded.errors[0].path, "b/bun.lockb");
+        assert!(loaded.errors[0].kind.is_none());
+    }
 }

@@ -447,3 +447,59 @@ impl Model {
         (same_root || local).then_some(target)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Without `configVersion` (a project from before Bun 1.3.2) Bun hoists: placements follow
+    /// the tree's keys.
+    #[test]
+    fn bun_hoisted_placement_follows_the_tree() -> Result<(), Box<dyn std::error::Error>> {
+        let text = r#"{
+  "lockfileVersion": 1,
+  "workspaces": {
+    "": { "name": "acme", "dependencies": { "ms": "2.0.0" } },
+    "apps/api": { "name": "api", "dependencies": { "ms": "^2.1.3", "node-gyp-build": "4" } },
+  },
+  "packages": {
+    "api": ["api@workspace:apps/api"],
+    "ms": ["ms@2.0.0", "", {}, "sha512-a"],
+    "node-gyp-build": ["node-gyp-build@4.8.0", "", {}, "sha512-b"],
+    "api/ms": ["ms@2.1.3", "", {}, "sha512-c"],
+  }
+}"#;
+        let file = crate::parse::lockfile::bun::parse("sub/bun.lock", text)?;
+        let lock = Lock::new(Lockfile::Bun(file));
+        let placed = lock.placement("sub/apps/api", "ms").ok_or("ms")?;
+        assert_eq!(placed.path, "sub/apps/api/node_modules/ms");
+        assert!(!placed.hoisted);
+        let placed = lock
+            .placement("sub/apps/api", "node-gyp-build")
+            .ok_or("ngb")?;
+        assert_eq!(
+            (placed.path.as_str(), placed.hoisted),
+            ("sub/node_modules/node-gyp-build", true)
+        );
+        assert_eq!(lock.placement("sub", "ms").map(|p| p.hoisted), Some(true));
+        assert!(lock.npm_placement("sub", "ms").is_none());
+        let locked = lock
+            .locked("sub/apps/api", "ms", "^2.1.3")
+            .ok_or("locked")?;
+        assert_eq!((locked.version.as_str(), locked.line), ("2.1.3", 11));
+        // The workspace node depends on what its workspace entry declares.
+        let api = lock
+            .nodes()
+            .iter()
+            .position(|n| n.id == "api")
+            .ok_or("api")?;
+        assert!(lock.native_build(api).is_some());
+        let deps: Vec<&str> = lock.nodes()[api]
+            .dependencies
+            .iter()
+            .map(|&d| lock.nodes()[d].id.as_str())
+            .collect();
+        assert_eq!(deps, ["api/ms", "node-gyp-build"]);
+        Ok(())
+    }
+}
