@@ -18,7 +18,7 @@ use ignore::{DirEntry, WalkBuilder, WalkState};
 
 use crate::diagnostic::ErrorEntry;
 
-/// Lockfile flavours; Bun's is recognised only so that mixed managers can be reported.
+/// Lockfile flavours. `Bun` is `bun.lock` (read) or the binary `bun.lockb` (recognised only).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum LockfileKind {
     Pnpm,

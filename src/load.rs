@@ -69,7 +69,8 @@ pub struct Loaded {
     pub bakes: Vec<crate::parse::bake::BakeFile>,
     pub compose_files: Vec<ComposeFile>,
     pub lockfiles: Vec<LockfileRef>,
-    /// The lockfiles that could be read, sorted by path (Bun's are recognised, not read).
+    /// The lockfiles that could be read, sorted by path (Bun's binary bun.lockb is recognised,
+    /// not read).
     pub parsed_lockfiles: Vec<crate::parse::lockfile::Lockfile>,
     pub npmrcs: Vec<crate::parse::npmrc::Npmrc>,
     pub sources: Vec<SourceFile>,
@@ -574,8 +575,15 @@ fn load_lockfile(files: &dyn Files, file: &WalkedFile, kind: LockfileKind) -> Ou
             Some(FileKind::Lockfile(kind)),
         ))
     };
-    if kind == LockfileKind::Bun {
-        return Outcome::Lockfile(reference, None, None);
+    if kind == LockfileKind::Bun && file.path.ends_with(".lockb") {
+        // Recorded (it names the root's manager) but not read. The entry has no file kind, so
+        // it makes no check unknown: the lockfile checks have no lockfile to judge at its root.
+        let note = ErrorEntry::new(
+            &file.path,
+            "Bun's binary lockfile is not read, so lockfile checks do not apply to its root (Bun 1.2+ writes the text bun.lock: `bun install --save-text-lockfile`)",
+            None,
+        );
+        return Outcome::Lockfile(reference, None, Some(note));
     }
     let text = match files.read(&file.path) {
         Err(err) => {
@@ -771,5 +779,25 @@ mod tests {
                 .filter(|(p, _, _)| p == "b/tsconfig.json")
                 .all(|(_, _, kind)| kind.is_none())
         );
+    }
+
+    /// bun.lock is read; a bun.lockb is recorded, not read, and noted once, with no file kind
+    /// (so no check becomes unknown for it).
+    #[test]
+    fn bun_lock_is_read_and_bun_lockb_noted_once() {
+        use crate::rules::testing::Repo;
+        let lock = "{\n  \"lockfileVersion\": 1,\n  \"workspaces\": { \"\": { \"name\": \"a\" } },\n  \"packages\": {},\n}\n";
+        let (_, loaded) = Repo::new()
+            .file("package.json", "{ \"name\": \"a\" }")
+            .file("bun.lock", lock)
+            .file("b/package.json", "{ \"name\": \"b\" }")
+            .file("b/bun.lockb", "\0binary")
+            .load();
+        assert_eq!(loaded.lockfiles.len(), 2);
+        let read: Vec<_> = loaded.parsed_lockfiles.iter().map(|l| l.path()).collect();
+        assert_eq!(read, ["bun.lock"]);
+        assert_eq!(loaded.errors.len(), 1, "{:?}", loaded.errors);
+        assert_eq!(loaded.errors[0].path, "b/bun.lockb");
+        assert!(loaded.errors[0].kind.is_none());
     }
 }

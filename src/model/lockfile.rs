@@ -10,14 +10,17 @@
 //!   workspace links, with or without devDependencies;
 //! - [`Lock::nodes`] / [`Node::dependencies`]: the resolved graph;
 //! - [`Lock::native_build`]: whether a locked package compiles native code at install time;
-//! - [`Model::npm_placement`]: where npm placed a dependency of a workspace (hoisted to the
-//!   root `node_modules` or nested in the workspace's own `node_modules`).
+//! - [`Model::placement`]: where npm or Bun placed a dependency of a workspace (hoisted to the
+//!   root `node_modules` or nested in the workspace's own `node_modules`);
+//!   [`Model::npm_placement`] is the same question for npm alone.
 
 use std::collections::BTreeSet;
 
 use super::native::{NativeReason, native_reason};
 use super::{Model, Package, Workspace};
-use crate::parse::lockfile::{Lockfile, npm::NpmLockfile, pnpm, yarn::YarnLockfile};
+use crate::parse::lockfile::{
+    Lockfile, bun::BunLockfile, npm::NpmLockfile, pnpm, yarn::YarnLockfile,
+};
 use crate::parse::package_json::DepKind;
 use crate::paths;
 
@@ -26,8 +29,8 @@ use crate::paths;
 pub struct Node {
     pub name: String,
     pub version: String,
-    /// The lockfile's own key: a pnpm dependency path, an npm install location, or a yarn
-    /// entry's first descriptor.
+    /// The lockfile's own key: a pnpm dependency path, an npm install location, a yarn
+    /// entry's first descriptor, or a Bun placement key (`debug/ms`).
     pub id: String,
     /// The line of its entry in the lockfile.
     pub line: u32,
@@ -60,10 +63,11 @@ pub struct Locked {
     pub line: u32,
 }
 
-/// Where npm placed a package for a workspace.
+/// Where npm or Bun placed a package for a workspace.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Placement {
-    /// Repository-relative folder: `node_modules/ms`, `apps/api/node_modules/ms`.
+    /// Repository-relative folder: `node_modules/ms`, `apps/api/node_modules/ms`. Under Bun's
+    /// isolated linker, the link the workspace sees (its target is in `node_modules/.bun`).
     pub path: String,
     /// In the install root's own `node_modules` (hoisted) rather than nested under the
     /// workspace or another package.
@@ -77,6 +81,7 @@ impl Lock {
             Lockfile::Pnpm(l) => pnpm_nodes(l),
             Lockfile::Npm(l) => npm_nodes(l),
             Lockfile::Yarn(l) => yarn_nodes(l),
+            Lockfile::Bun(l) => bun_nodes(l),
         };
         Lock { dir, file, nodes }
     }
@@ -144,22 +149,80 @@ impl Lock {
                 yarn_locked(l, &format!("{name}@{range}"))
             }
             Lockfile::Yarn(l) => yarn_locked(l, &format!("{name}@{spec}")),
+            Lockfile::Bun(l) => {
+                let from = l.workspace_key(bun_path(&id))?;
+                let found = l.resolve(from, name)?;
+                let version = found
+                    .version()
+                    .map(str::to_string)
+                    .or_else(|| {
+                        let path = found.workspace_path()?;
+                        l.workspace(path)?.version.clone()
+                    })
+                    .unwrap_or_else(|| found.reference.clone());
+                Some(Locked {
+                    version,
+                    node: l.package_index(&found.key),
+                    line: found.line,
+                })
+            }
         }
     }
 
-    /// npm only: where the package that `name` resolves to from the workspace was placed.
-    pub fn npm_placement(&self, package_dir: &str, name: &str) -> Option<Placement> {
-        let Lockfile::Npm(l) = &self.file else {
-            return None;
-        };
+    /// Where the package that `name` resolves to from the workspace was placed, for npm and
+    /// Bun (`None` for pnpm and yarn). Bun's isolated linker (its default for workspaces
+    /// since `configVersion` 1) links each workspace's declared dependencies into the
+    /// workspace's own `node_modules`, and the root's into the root's, whatever the tree.
+    pub fn placement(&self, package_dir: &str, name: &str) -> Option<Placement> {
         let id = self.importer_id(package_dir)?;
         let from = if id == "." { "" } else { id.as_str() };
-        let found = l.resolve(from, name)?;
-        Some(Placement {
-            path: join(&self.dir, &found.location),
-            hoisted: found.location == format!("node_modules/{name}"),
-        })
+        match &self.file {
+            Lockfile::Npm(l) => {
+                let found = l.resolve(from, name)?;
+                Some(Placement {
+                    path: join(&self.dir, &found.location),
+                    hoisted: found.location == format!("node_modules/{name}"),
+                })
+            }
+            Lockfile::Bun(l) if l.isolated() => {
+                l.resolve(l.workspace_key(from)?, name)?;
+                let own = l.workspace(from).is_some_and(|w| w.declares(name));
+                let at = if own {
+                    from
+                } else if l.workspace("").is_some_and(|w| w.declares(name)) {
+                    ""
+                } else {
+                    return None;
+                };
+                let folder = join(at, &format!("node_modules/{name}"));
+                Some(Placement {
+                    path: join(&self.dir, &folder),
+                    hoisted: at.is_empty(),
+                })
+            }
+            Lockfile::Bun(l) => {
+                let found = l.resolve(l.workspace_key(from)?, name)?;
+                Some(Placement {
+                    path: join(&self.dir, &l.hoisted_folder(&found.key)),
+                    hoisted: found.key == name,
+                })
+            }
+            Lockfile::Pnpm(_) | Lockfile::Yarn(_) => None,
+        }
     }
+
+    /// npm only: [`Lock::placement`] for a package-lock.json.
+    pub fn npm_placement(&self, package_dir: &str, name: &str) -> Option<Placement> {
+        match &self.file {
+            Lockfile::Npm(_) => self.placement(package_dir, name),
+            _ => None,
+        }
+    }
+}
+
+/// A Bun workspace path from an importer id (`.` is the root, `""`).
+fn bun_path(id: &str) -> &str {
+    if id == "." { "" } else { id }
 }
 
 fn join(dir: &str, rel: &str) -> String {
@@ -235,6 +298,51 @@ fn npm_nodes(l: &NpmLockfile) -> Vec<Node> {
         .collect()
 }
 
+/// Bun's packages, each dependency resolved in the tree from the package's own placement
+/// (nearest first, then each enclosing level, then the root). A workspace package's entry
+/// records no dependencies: they are its `workspaces` entry's (devDependencies aside, as npm's
+/// graph leaves them aside).
+fn bun_nodes(l: &BunLockfile) -> Vec<Node> {
+    l.packages
+        .iter()
+        .map(|p| {
+            let workspace = p.workspace_path().and_then(|path| l.workspace(path));
+            let deps: Vec<&(String, String)> = match workspace {
+                Some(w) => w
+                    .dependencies
+                    .iter()
+                    .chain(&w.optional_dependencies)
+                    .chain(&w.peer_dependencies)
+                    .collect(),
+                None => p
+                    .dependencies
+                    .iter()
+                    .chain(&p.optional_dependencies)
+                    .chain(&p.peer_dependencies)
+                    .collect(),
+            };
+            Node {
+                name: p.name.clone(),
+                version: p
+                    .version()
+                    .map(str::to_string)
+                    .or_else(|| workspace.and_then(|w| w.version.clone()))
+                    .unwrap_or_default(),
+                id: p.key.clone(),
+                line: p.line,
+                dependencies: deps
+                    .iter()
+                    .filter_map(|(n, _)| l.resolve(&p.key, n))
+                    .filter_map(|found| l.package_index(&found.key))
+                    .collect(),
+                dependency_names: deps.iter().map(|(n, _)| n.clone()).collect(),
+                // Bun records no optional flag on packages.
+                optional: false,
+            }
+        })
+        .collect()
+}
+
 fn yarn_nodes(l: &YarnLockfile) -> Vec<Node> {
     l.entries
         .iter()
@@ -280,6 +388,11 @@ impl Model {
     /// npm only: where npm placed dependency `name` of the package.
     pub fn npm_placement(&self, package: &Package, name: &str) -> Option<Placement> {
         self.lock_of(package)?.npm_placement(&package.dir, name)
+    }
+
+    /// npm and Bun: where dependency `name` of the package was placed ([`Lock::placement`]).
+    pub fn placement(&self, package: &Package, name: &str) -> Option<Placement> {
+        self.lock_of(package)?.placement(&package.dir, name)
     }
 
     /// Every locked package the workspace package installs: its declared dependencies
@@ -332,5 +445,61 @@ impl Model {
             || spec.starts_with("file:")
             || spec.starts_with("link:");
         (same_root || local).then_some(target)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Without `configVersion` (a project from before Bun 1.3.2) Bun hoists: placements follow
+    /// the tree's keys.
+    #[test]
+    fn bun_hoisted_placement_follows_the_tree() -> Result<(), Box<dyn std::error::Error>> {
+        let text = r#"{
+  "lockfileVersion": 1,
+  "workspaces": {
+    "": { "name": "acme", "dependencies": { "ms": "2.0.0" } },
+    "apps/api": { "name": "api", "dependencies": { "ms": "^2.1.3", "node-gyp-build": "4" } },
+  },
+  "packages": {
+    "api": ["api@workspace:apps/api"],
+    "ms": ["ms@2.0.0", "", {}, "sha512-a"],
+    "node-gyp-build": ["node-gyp-build@4.8.0", "", {}, "sha512-b"],
+    "api/ms": ["ms@2.1.3", "", {}, "sha512-c"],
+  }
+}"#;
+        let file = crate::parse::lockfile::bun::parse("sub/bun.lock", text)?;
+        let lock = Lock::new(Lockfile::Bun(file));
+        let placed = lock.placement("sub/apps/api", "ms").ok_or("ms")?;
+        assert_eq!(placed.path, "sub/apps/api/node_modules/ms");
+        assert!(!placed.hoisted);
+        let placed = lock
+            .placement("sub/apps/api", "node-gyp-build")
+            .ok_or("ngb")?;
+        assert_eq!(
+            (placed.path.as_str(), placed.hoisted),
+            ("sub/node_modules/node-gyp-build", true)
+        );
+        assert_eq!(lock.placement("sub", "ms").map(|p| p.hoisted), Some(true));
+        assert!(lock.npm_placement("sub", "ms").is_none());
+        let locked = lock
+            .locked("sub/apps/api", "ms", "^2.1.3")
+            .ok_or("locked")?;
+        assert_eq!((locked.version.as_str(), locked.line), ("2.1.3", 11));
+        // The workspace node depends on what its workspace entry declares.
+        let api = lock
+            .nodes()
+            .iter()
+            .position(|n| n.id == "api")
+            .ok_or("api")?;
+        assert!(lock.native_build(api).is_some());
+        let deps: Vec<&str> = lock.nodes()[api]
+            .dependencies
+            .iter()
+            .map(|&d| lock.nodes()[d].id.as_str())
+            .collect();
+        assert_eq!(deps, ["api/ms", "node-gyp-build"]);
+        Ok(())
     }
 }

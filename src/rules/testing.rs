@@ -126,8 +126,11 @@ impl Repo {
     /// The model, built exactly as a scan builds it.
     pub fn model(&self) -> Model {
         let (discovered, loaded) = self.load();
+        // The one note load writes about a file it parsed fine: a bun.lockb is not read.
+        let bun_lockb =
+            |e: &crate::diagnostic::ErrorEntry| e.kind.is_none() && e.path.ends_with(".lockb");
         assert!(
-            loaded.errors.is_empty(),
+            loaded.errors.iter().all(bun_lockb),
             "the vector's files must parse: {:?}",
             loaded.errors
         );

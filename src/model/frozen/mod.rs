@@ -2,9 +2,9 @@
 //! the model: `pnpm install --frozen-lockfile` (ERR_PNPM_OUTDATED_LOCKFILE,
 //! ERR_PNPM_LOCKFILE_CONFIG_MISMATCH), `npm ci` ("can only install packages when your
 //! package.json and package-lock.json are in sync"), `yarn install --frozen-lockfile` (v1) and
-//! `yarn install --immutable` (berry). Each verdict is a list of [`Drift`]s, empty when the
-//! install would go ahead. `lockfile/out-of-sync` reports them; the Docker rules ask the same
-//! question for the install a Dockerfile runs.
+//! `yarn install --immutable` (berry); Bun's is not replayed (see [`check`]). Each verdict is a
+//! list of [`Drift`]s, empty when the install would go ahead. `lockfile/out-of-sync` reports
+//! them; the Docker rules ask the same question for the install a Dockerfile runs.
 //!
 //! Precision comes first: where the outcome depends on something seaworthy cannot see (a
 //! `.pnpmfile.cjs` hook, npm `overrides`, a non-registry specifier), no drift is reported.
@@ -43,6 +43,7 @@ pub(crate) fn fix_command(
         Lockfile::Pnpm(_) => ("pnpm install", "pnpm install --frozen-lockfile"),
         Lockfile::Npm(_) => ("npm install", "npm ci"),
         Lockfile::Yarn(y) if y.berry => ("yarn install", "yarn install --immutable"),
+        Lockfile::Bun(_) => ("bun install", "bun install --frozen-lockfile"),
         Lockfile::Yarn(_) => {
             let _ = workspace;
             ("yarn install", "yarn install --frozen-lockfile")
@@ -65,6 +66,12 @@ pub(crate) fn check(model: &Model, workspace: &Workspace) -> Vec<Drift> {
         Lockfile::Yarn(l) if manager == Some(PackageManager::Yarn) => {
             yarn::check(model, workspace, l)
         }
+        // `bun install --frozen-lockfile` is not replayed: it fails when its resolution of the
+        // manifests would change bun.lock, which depends on Bun's hoisting and not only on the
+        // specifiers. Checked with Bun 1.4.5: a new dependency already locked elsewhere in the
+        // tree passes, so do a removed one, one moved between fields and a changed range the
+        // locked version still satisfies; a changed range that the nested copy it replaces
+        // does not satisfy fails even when the hoisted copy would. No drift is reported.
         _ => Vec::new(),
     }
 }

@@ -1,10 +1,11 @@
 //! Lockfiles: `pnpm-lock.yaml` (v5.4, v6, v9), `package-lock.json` / `npm-shrinkwrap.json`
-//! (v1 recognised; v2, v3 read) and `yarn.lock` (v1 and berry), each turned into owned facts
+//! (v1 recognised; v2, v3 read), `yarn.lock` (v1 and berry) and Bun's text `bun.lock`, each turned into owned facts
 //! with the line every importer, dependency and package entry was written at, so findings can
 //! point into the lockfile. Judging them against package.json is the `lockfile/` rules' job;
 //! the questions other rules ask (locked versions, the dependency graph, native builds, npm's
 //! placement) are answered by `crate::model::lockfile`.
 
+pub mod bun;
 pub(crate) mod lines;
 pub mod npm;
 pub mod pnpm;
@@ -19,6 +20,7 @@ pub enum Lockfile {
     Pnpm(pnpm::PnpmLockfile),
     Npm(npm::NpmLockfile),
     Yarn(yarn::YarnLockfile),
+    Bun(bun::BunLockfile),
 }
 
 impl Lockfile {
@@ -27,17 +29,19 @@ impl Lockfile {
             Lockfile::Pnpm(l) => &l.path,
             Lockfile::Npm(l) => &l.path,
             Lockfile::Yarn(l) => &l.path,
+            Lockfile::Bun(l) => &l.path,
         }
     }
 }
 
-/// Parses a lockfile of the given kind. Bun's lockfiles are not read (`None`).
+/// Parses a lockfile of the given kind. Bun's binary `bun.lockb` is not read (`None`).
 pub fn parse(path: &str, kind: LockfileKind, text: &str) -> Option<Result<Lockfile, ParseError>> {
     Some(match kind {
         LockfileKind::Pnpm => pnpm::parse(path, text).map(Lockfile::Pnpm),
         LockfileKind::Npm => npm::parse(path, text).map(Lockfile::Npm),
         LockfileKind::Yarn => yarn::parse(path, text).map(Lockfile::Yarn),
-        LockfileKind::Bun => return None,
+        LockfileKind::Bun if path.ends_with(".lockb") => return None,
+        LockfileKind::Bun => bun::parse(path, text).map(Lockfile::Bun),
     })
 }
 

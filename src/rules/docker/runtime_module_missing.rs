@@ -22,8 +22,9 @@ declare_rule! {
     /// the way up holds it, because the package manager placed it elsewhere (npm nests a
     /// conflicting version under `apps/api/node_modules`; pnpm links a member's dependencies
     /// into the member's own `node_modules`) and that folder was not copied. The lockfile says
-    /// where each package was placed. npm and pnpm installs are judged; yarn and bun installs,
-    /// host `node_modules` and images the table does not know are not.
+    /// where each package was placed. npm, pnpm and bun installs are judged (bun.lock under
+    /// either Bun linker: a folder counts when the hoisted or the isolated layout fills it);
+    /// yarn installs, host `node_modules` and images the table does not know are not.
     ///
     /// ## Why is this bad?
     /// The image builds, and the container dies at start with `Error: Cannot find module
@@ -370,6 +371,23 @@ fn placed(
                 None => Found::No,
             }
         }
+        Lockfile::Bun(l) => {
+            // The linker can be chosen in bunfig.toml, which is not read: a folder either
+            // linker fills counts as there.
+            let hoisted = l
+                .packages
+                .iter()
+                .any(|p| l.hoisted_folder(&p.key) == location);
+            let isolated = location
+                .strip_suffix(&format!("node_modules/{name}"))
+                .and_then(|importer| l.workspace(importer.trim_end_matches('/')))
+                .is_some_and(|w| w.declares(name));
+            if hoisted || isolated {
+                Found::Yes
+            } else {
+                Found::No
+            }
+        }
         Lockfile::Yarn(_) => Found::Unknown,
     }
 }
@@ -396,6 +414,16 @@ mod tests {
                 ),
             ],
             quiet: vec![
+                case(
+                    // Bun's hoisted linker puts api's ms and the shared link in the root
+                    // node_modules; the isolated one (configVersion 1) would not, but
+                    // bunfig.toml, which is not read, can pick either.
+                    "a bun install with only the root node_modules copied",
+                    Repo::fixture("bun-workspace").file(
+                        "apps/api/Dockerfile",
+                        "FROM oven/bun:1 AS build\nWORKDIR /app\nCOPY . .\nRUN bun install --frozen-lockfile\nFROM oven/bun:1-slim\nWORKDIR /app\nCOPY --from=build /app/node_modules ./node_modules\nCOPY --from=build /app/apps/api/src ./src\nCMD [\"node\", \"src/main.js\"]\n",
+                    ),
+                ),
                 case(
                     "the member's node_modules is copied too",
                     pnpm(&format!("{BUILD}FROM node:20-bookworm-slim\nWORKDIR /app\nCOPY --from=build /app/node_modules ./node_modules\nCOPY --from=build /app/apps/api ./apps/api\nCMD [\"node\", \"apps/api/src/main.js\"]\n")),

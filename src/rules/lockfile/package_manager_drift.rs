@@ -74,6 +74,8 @@ fn lockfile_majors(
             l.version_line,
         )),
         Lockfile::Npm(_) => None,
+        // Every bun.lock version is written by Bun 1.x.
+        Lockfile::Bun(_) => None,
         Lockfile::Yarn(l) => {
             let major = l.yarn_major()?;
             if l.berry && !matches!(l.metadata_version.as_deref(), Some("4" | "6" | "8")) {
