@@ -551,14 +551,23 @@ fn manager_step(
             | "audit" | "outdated" | "ls" | "list" | "why" | "info" | "view" | "login" | "whoami"
             | "doctor" | "setup" | "env" | "pkg" | "plugin" | "dedupe",
         ) => Step::Harmless,
-        // `pnpm build`, `yarn build`, `bun run build`: a script by its name.
-        Some(script) if !script.contains('/') && !script.contains('.') => Step::RunScript {
-            manager,
-            script: script.to_string(),
-            filters,
-            recursive,
-            text,
-        },
+        // `pnpm build`, `yarn build`, `yarn postinstall.manual`: a script by its name (a
+        // path runs a file instead).
+        Some(script)
+            if !script.contains('/')
+                && !script.ends_with(".js")
+                && !script.ends_with(".mjs")
+                && !script.ends_with(".cjs")
+                && !script.ends_with(".ts") =>
+        {
+            Step::RunScript {
+                manager,
+                script: script.to_string(),
+                filters,
+                recursive,
+                text,
+            }
+        }
         _ => {
             if args.iter().all(|a| a.starts_with('-')) {
                 Step::Harmless
