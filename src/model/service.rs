@@ -39,20 +39,9 @@ pub fn derive(model: &Model) -> Vec<Service> {
     let mut built_dockerfiles = BTreeSet::new();
 
     for compose in &model.compose_files {
-        let compose_dir = paths::parent(&compose.path);
         for svc in &compose.services {
-            let Some(context) = svc.build_context.as_deref() else {
-                continue;
-            };
-            // Remote contexts (git URLs) are not in the repository.
-            if context.contains("://") || context.starts_with("git@") {
-                continue;
-            }
-            let Some(context) = paths::join(compose_dir, context) else {
-                continue;
-            };
-            let dockerfile = svc.build_dockerfile.as_deref().unwrap_or("Dockerfile");
-            let Some(dockerfile) = paths::join(&context, dockerfile) else {
+            let Some((context, dockerfile)) = super::docker::compose_build(&compose.path, svc)
+            else {
                 continue;
             };
             built_dockerfiles.insert(dockerfile.clone());

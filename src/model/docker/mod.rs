@@ -592,22 +592,30 @@ fn dockerignore_for(model: &Model, dockerfile: &str, context: &str) -> Option<us
         .or_else(|| model.dockerignores.iter().position(|d| d.path == root))
 }
 
+/// Where a compose service builds its image from, repository-relative: (context,
+/// Dockerfile). `None` for services that do not build, remote (git URL) contexts and paths
+/// that leave the repository. The Dockerfile is relative to the context, as Compose reads it.
+pub(crate) fn compose_build(
+    compose_path: &str,
+    svc: &crate::parse::compose::ComposeService,
+) -> Option<(String, String)> {
+    let context = svc.build_context.as_deref()?;
+    if context.contains("://") || context.starts_with("git@") {
+        return None;
+    }
+    let context = paths::join(paths::parent(compose_path), context)?;
+    let dockerfile = paths::join(
+        &context,
+        svc.build_dockerfile.as_deref().unwrap_or("Dockerfile"),
+    )?;
+    Some((context, dockerfile))
+}
+
 fn declared_builds(model: &Model) -> Vec<Declared> {
     let mut out = Vec::new();
     for compose in &model.compose_files {
-        let compose_dir = paths::parent(&compose.path);
         for svc in &compose.services {
-            let Some(context) = svc.build_context.as_deref() else {
-                continue;
-            };
-            if context.contains("://") || context.starts_with("git@") {
-                continue;
-            }
-            let Some(context) = paths::join(compose_dir, context) else {
-                continue;
-            };
-            let dockerfile = svc.build_dockerfile.as_deref().unwrap_or("Dockerfile");
-            let Some(dockerfile) = paths::join(&context, dockerfile) else {
+            let Some((context, dockerfile)) = compose_build(&compose.path, svc) else {
                 continue;
             };
             let build = svc.node.get("build");

@@ -664,6 +664,35 @@ fn apply(
     let _ = df;
 }
 
+/// The build so far (the stages before and the one being folded), to ask where a path of
+/// the current stage came from.
+fn probe(context: &BuildContext, earlier: &[StageSim], sim: &StageSim) -> Build {
+    Build {
+        dockerfile: usize::MAX,
+        context: context.clone(),
+        stages: earlier
+            .iter()
+            .cloned()
+            .chain(std::iter::once(sim.clone()))
+            .collect(),
+        target: earlier.len(),
+        sources: Vec::new(),
+        services: Vec::new(),
+    }
+}
+
+/// What is left of `path` below the destination `dest` (`""` for `dest` itself), when the
+/// entry covers it.
+pub fn under<'a>(dest: &str, path: &'a str) -> Option<&'a str> {
+    if path == dest {
+        Some("")
+    } else if dest == "/" {
+        path.strip_prefix('/')
+    } else {
+        path.strip_prefix(dest).and_then(|r| r.strip_prefix('/'))
+    }
+}
+
 /// Where the workspace package `filter` names is in the image, relative to the package whose
 /// manifest is at `dir` (the workspace root a `pnpm deploy` runs in).
 fn package_dir_in_image(
@@ -675,18 +704,7 @@ fn package_dir_in_image(
     dir: &str,
     filter: &str,
 ) -> Option<String> {
-    let probe = Build {
-        dockerfile: usize::MAX,
-        context: context.clone(),
-        stages: earlier
-            .iter()
-            .cloned()
-            .chain(std::iter::once(sim.clone()))
-            .collect(),
-        target: earlier.len(),
-        sources: Vec::new(),
-        services: Vec::new(),
-    };
+    let probe = probe(context, earlier, sim);
     let origin = probe.origin_until(
         model,
         earlier.len(),
@@ -716,18 +734,7 @@ fn build_scope(
     step: &Step,
 ) -> Option<Vec<String>> {
     // The repository package at `dir`, traced through the copies made so far.
-    let probe = Build {
-        dockerfile: usize::MAX,
-        context: context.clone(),
-        stages: earlier
-            .iter()
-            .cloned()
-            .chain(std::iter::once(sim.clone()))
-            .collect(),
-        target: earlier.len(),
-        sources: Vec::new(),
-        services: Vec::new(),
-    };
+    let probe = probe(context, earlier, sim);
     let manifest = absolute(dir, "package.json");
     let origin = probe.origin_until(model, earlier.len(), &manifest, index.saturating_sub(1))?;
     let here = model.package_index_at(crate::paths::parent(&origin))?;
@@ -945,15 +952,9 @@ impl Build {
         }
         let mut unknown = false;
         for entry in sim.entries.iter().rev().filter(|e| e.instruction <= until) {
-            let rest = if path == entry.dest {
-                Some("")
-            } else if entry.dest == "/" {
-                path.strip_prefix('/')
-            } else {
-                path.strip_prefix(entry.dest.as_str())
-                    .and_then(|r| r.strip_prefix('/'))
+            let Some(rest) = under(&entry.dest, path) else {
+                continue;
             };
-            let Some(rest) = rest else { continue };
             let found = match &entry.entry {
                 Entry::Context { path: src, dir } => {
                     if *dir {
@@ -1086,18 +1087,8 @@ impl Build {
             return None;
         }
         for entry in sim.entries.iter().rev().filter(|e| e.instruction <= until) {
-            let rest = if path == entry.dest {
-                ""
-            } else if entry.dest == "/" {
-                path.strip_prefix('/')?
-            } else {
-                match path
-                    .strip_prefix(entry.dest.as_str())
-                    .and_then(|r| r.strip_prefix('/'))
-                {
-                    Some(r) => r,
-                    None => continue,
-                }
+            let Some(rest) = under(&entry.dest, path) else {
+                continue;
             };
             match &entry.entry {
                 Entry::Context {

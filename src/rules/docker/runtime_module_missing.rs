@@ -3,7 +3,7 @@ use std::collections::BTreeSet;
 use crate::discover::{FileKind, LockfileKind};
 use crate::finding::Finding;
 use crate::model::docker::commands::Verb;
-use crate::model::docker::sim::absolute;
+use crate::model::docker::sim::{absolute, under};
 use crate::model::docker::{Base, Build, Entry, InstallAt};
 use crate::model::{Model, SourceClass, Target};
 use crate::parse::lockfile::Lockfile;
@@ -232,18 +232,8 @@ fn resolvable(
         return Found::Unknown;
     }
     for entry in sim.entries.iter().rev().filter(|e| e.instruction <= until) {
-        let rest = if path == entry.dest {
-            ""
-        } else if entry.dest == "/" {
-            path.trim_start_matches('/')
-        } else {
-            match path
-                .strip_prefix(entry.dest.as_str())
-                .and_then(|r| r.strip_prefix('/'))
-            {
-                Some(r) => r,
-                None => continue,
-            }
+        let Some(rest) = under(&entry.dest, path) else {
+            continue;
         };
         match &entry.entry {
             Entry::Stage {
