@@ -266,6 +266,12 @@ mod tests {
                     ),
                 ),
                 case(
+                    "yarn workspaces focus --production",
+                    npm_workspace(
+                        "FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN corepack enable && yarn workspaces focus api --production\nCMD [\"node\", \"apps/api/dist/main.js\"]\n",
+                    ),
+                ),
+                case(
                     "NODE_ENV=production makes npm omit them",
                     npm_workspace(
                         "FROM node:20-slim\nENV NODE_ENV=production\nWORKDIR /app\nCOPY . .\nRUN npm ci\n",

@@ -173,6 +173,10 @@ mod tests {
                     ),
                 ),
                 case(
+                    "turbo prune --docker writes the pruned lockfile",
+                    with_lock("FROM node:20 AS pruner\nWORKDIR /app\nCOPY . .\nRUN npx turbo@2 prune api --docker\nFROM node:20-slim\nWORKDIR /app\nCOPY --from=pruner /app/out/json/ .\nCOPY --from=pruner /app/out/package-lock.json ./package-lock.json\nRUN npm ci\n"),
+                ),
+                case(
                     "a non-frozen install needs no lockfile",
                     with_lock(
                         "FROM node:20-slim\nWORKDIR /app\nCOPY package.json ./\nRUN npm install\n",
