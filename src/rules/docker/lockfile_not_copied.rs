@@ -174,7 +174,9 @@ mod tests {
                 ),
                 case(
                     "turbo prune --docker writes the pruned lockfile",
-                    with_lock("FROM node:20 AS pruner\nWORKDIR /app\nCOPY . .\nRUN npx turbo@2 prune api --docker\nFROM node:20-slim\nWORKDIR /app\nCOPY --from=pruner /app/out/json/ .\nCOPY --from=pruner /app/out/package-lock.json ./package-lock.json\nRUN npm ci\n"),
+                    with_lock(
+                        "FROM node:20 AS pruner\nWORKDIR /app\nCOPY . .\nRUN npx turbo@2 prune api --docker\nFROM node:20-slim\nWORKDIR /app\nCOPY --from=pruner /app/out/json/ .\nCOPY --from=pruner /app/out/package-lock.json ./package-lock.json\nRUN npm ci\n",
+                    ),
                 ),
                 case(
                     "a non-frozen install needs no lockfile",
