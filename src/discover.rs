@@ -54,6 +54,9 @@ pub enum FileKind {
     Workflow,
     /// `docker-bake.hcl`/`.json`: buildx bake targets.
     Bake,
+    /// `*entrypoint*.sh`: a container entrypoint script, read for whether it execs its
+    /// arguments.
+    EntrypointScript,
 }
 
 impl FileKind {
@@ -130,6 +133,9 @@ fn classify_by_pattern(name: &str) -> Option<FileKind> {
     }
     if name.starts_with(".env.") {
         return Some(FileKind::Env);
+    }
+    if lower.ends_with(".sh") && lower.contains("entrypoint") {
+        return Some(FileKind::EntrypointScript);
     }
     let (stem, ext) = name.rsplit_once('.')?;
     if SOURCE_EXTENSIONS.contains(&ext) && !stem.is_empty() {

@@ -67,6 +67,8 @@ pub struct Loaded {
     pub dockerignores: Vec<crate::parse::dockerignore::DockerIgnore>,
     pub workflows: Vec<crate::parse::workflow::Workflow>,
     pub bakes: Vec<crate::parse::bake::BakeFile>,
+    /// Entrypoint scripts that end by exec'ing their arguments (`exec \"$@\"`).
+    pub exec_scripts: Vec<String>,
     pub compose_files: Vec<ComposeFile>,
     pub lockfiles: Vec<LockfileRef>,
     /// The lockfiles that could be read, sorted by path (Bun's binary bun.lockb is recognised,
@@ -158,6 +160,7 @@ enum Parsed {
     DockerIgnore(crate::parse::dockerignore::DockerIgnore),
     Workflow(crate::parse::workflow::Workflow),
     Bake(crate::parse::bake::BakeFile),
+    Script(String, bool),
     Compose(ComposeFile),
     Npmrc(crate::parse::npmrc::Npmrc),
     Source(SourceFile),
@@ -242,6 +245,9 @@ fn collect(loaded: &mut Loaded, outcomes: Vec<Outcome>) {
                     Parsed::DockerIgnore(d) => loaded.dockerignores.push(d),
                     Parsed::Workflow(w) => loaded.workflows.push(w),
                     Parsed::Bake(b) => loaded.bakes.push(b),
+                    Parsed::Script(path, execs) => {
+                        loaded.exec_scripts.extend(execs.then_some(path))
+                    }
                     Parsed::Npmrc(n) => loaded.npmrcs.push(n),
                     Parsed::Source(f) => loaded.sources.push(f),
                     Parsed::Checked => {}
@@ -532,6 +538,10 @@ fn load_one(files: &dyn Files, file: &WalkedFile, kind: FileKind, limits: Limits
         }
         FileKind::Compose => crate::parse::compose::parse(&file.path, &text).map(Parsed::Compose),
         FileKind::Bake => crate::parse::bake::parse(&file.path, &text).map(Parsed::Bake),
+        FileKind::EntrypointScript => Ok(Parsed::Script(
+            file.path.clone(),
+            crate::parse::shell::execs_arguments(&text),
+        )),
         FileKind::Workflow => {
             crate::parse::workflow::parse(&file.path, &text).map(Parsed::Workflow)
         }

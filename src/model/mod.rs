@@ -126,6 +126,8 @@ pub struct Model {
     pub dockerignores: Vec<crate::parse::dockerignore::DockerIgnore>,
     pub workflows: Vec<crate::parse::workflow::Workflow>,
     pub bakes: Vec<crate::parse::bake::BakeFile>,
+    /// Entrypoint scripts that end by exec'ing their arguments, sorted.
+    pub exec_scripts: Vec<String>,
     pub compose_files: Vec<ComposeFile>,
     pub lockfiles: Vec<LockfileRef>,
     /// The lockfiles that could be read, with their graphs, sorted by path.
@@ -193,6 +195,7 @@ impl Model {
             dockerignores: loaded.dockerignores,
             workflows: loaded.workflows,
             bakes: loaded.bakes,
+            exec_scripts: loaded.exec_scripts,
             compose_files: loaded.compose_files,
             lockfiles: loaded.lockfiles,
             locks: loaded
@@ -224,6 +227,13 @@ impl Model {
         model.nest = nest::Nest::build(&model);
         model.docker = docker::Docker::build(&model);
         model
+    }
+
+    /// Whether the entrypoint script at `path` ends by exec'ing its arguments.
+    pub fn script_execs_arguments(&self, path: &str) -> bool {
+        self.exec_scripts
+            .binary_search_by(|p| p.as_str().cmp(path))
+            .is_ok()
     }
 
     pub fn package_at(&self, dir: &str) -> Option<&Package> {

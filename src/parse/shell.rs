@@ -78,6 +78,21 @@ pub fn quote(word: &str) -> String {
     }
 }
 
+/// Whether a script's last command execs the script's own arguments (`exec "$@"`), as the
+/// entrypoint scripts of images do to run their CMD.
+pub fn execs_arguments(script: &str) -> bool {
+    let had_exec = script
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
+        .is_some_and(|l| l.starts_with("exec "));
+    had_exec
+        && commands(script)
+            .last()
+            .is_some_and(|c| c.words == ["$@"] && c.env.is_empty())
+}
+
 /// The simple commands of a script, in order.
 pub fn commands(script: &str) -> Vec<Command> {
     let mut out = Vec::new();
@@ -442,6 +457,16 @@ mod tests {
             ["@acme/api...", "web"]
         );
         assert!(c.has_flag("--filter"));
+    }
+
+    #[test]
+    fn an_entrypoint_that_execs_its_arguments() {
+        assert!(execs_arguments(
+            "#!/bin/sh\nset -e\nnpx prisma migrate deploy\nexec \"$@\"\n"
+        ));
+        assert!(!execs_arguments("#!/bin/sh\nexec node dist/main.js\n"));
+        assert!(!execs_arguments("#!/bin/sh\n\"$@\"\n"));
+        assert!(!execs_arguments("exec \"$@\"\necho after\n"));
     }
 
     #[test]

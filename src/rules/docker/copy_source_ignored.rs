@@ -72,7 +72,12 @@ impl Rule for CopySourceIgnored {
             else {
                 continue;
             };
-            let image = Image { index, build, df };
+            let image = Image {
+                index,
+                build,
+                df,
+                model,
+            };
             for (check, instruction, copy, word) in judged_sources(build, df) {
                 let Some((file, line)) = &check.ignored else {
                     continue;

@@ -74,7 +74,12 @@ impl Rule for CopySourceMissing {
             let Some(df) = model.dockerfiles.get(build.dockerfile) else {
                 continue;
             };
-            let image = Image { index, build, df };
+            let image = Image {
+                index,
+                build,
+                df,
+                model,
+            };
             for (check, instruction, copy, word) in judged_sources(build, df) {
                 if check.exists || word.glob {
                     continue;

@@ -142,7 +142,12 @@ impl Rule for MissingDockerignore {
                         groups.insert(
                             key,
                             Group {
-                                image: Image { index, build, df },
+                                image: Image {
+                                    index,
+                                    build,
+                                    df,
+                                    model,
+                                },
                                 copy: (instruction, span),
                                 copy_text: text,
                                 copies: 1,

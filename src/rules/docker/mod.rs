@@ -42,6 +42,7 @@ pub(crate) struct Image<'a> {
     pub(crate) index: usize,
     pub(crate) build: &'a Build,
     pub(crate) df: &'a Dockerfile,
+    pub(crate) model: &'a Model,
 }
 
 impl<'a> Image<'a> {
@@ -80,6 +81,7 @@ pub(crate) fn images(model: &Model) -> Vec<Image<'_>> {
                 index: i,
                 build,
                 df,
+                model,
             });
         }
     }
@@ -594,6 +596,19 @@ pub(crate) fn process(image: &Image<'_>, launch: &Launch) -> Process {
             let ours = may_hold_program(image, image.build.target, name);
             if name == "docker-entrypoint.sh" && !ours {
                 // The node image's entrypoint: `exec "$@"` (docker-node docker-entrypoint.sh).
+                argv = &argv[1..];
+                continue;
+            }
+            // A script of the repository that ends by exec'ing its arguments (`exec "$@"`)
+            // runs what follows it.
+            let in_image = image
+                .build
+                .final_stage()
+                .map(|s| crate::model::docker::sim::absolute(&s.workdir, first));
+            let execs = in_image
+                .and_then(|p| image.build.origin(image.model, image.build.target, &p))
+                .is_some_and(|repo| image.model.script_execs_arguments(&repo));
+            if execs {
                 argv = &argv[1..];
                 continue;
             }

@@ -242,8 +242,18 @@ mod tests {
                     "distroless, the file is the CMD",
                     npm_workspace(&format!("{BUILD}FROM gcr.io/distroless/nodejs20-debian12\nWORKDIR /app\nCOPY --from=build /app/node_modules ./node_modules\nCMD [\"apps/api/dist/main.js\"]\n")),
                 ),
+                case(
+                    "through an entrypoint script that execs its arguments",
+                    npm_workspace(&format!("{BUILD}FROM node:20-slim\nWORKDIR /app\nCOPY --from=build /app/node_modules ./node_modules\nCOPY apps/api/docker-entrypoint.sh ./\nENTRYPOINT [\"./docker-entrypoint.sh\"]\nCMD [\"node\", \"dist/main.js\"]\n"))
+                        .file("apps/api/docker-entrypoint.sh", "#!/bin/sh\nset -e\nnode migrate.js\nexec \"$@\"\n"),
+                ),
             ],
             quiet: vec![
+                case(
+                    "an entrypoint script that runs something else",
+                    npm_workspace(&format!("{BUILD}FROM node:20-slim\nWORKDIR /app\nCOPY apps/api/docker-entrypoint.sh ./\nENTRYPOINT [\"./docker-entrypoint.sh\"]\nCMD [\"node\", \"dist/main.js\"]\n"))
+                        .file("apps/api/docker-entrypoint.sh", "#!/bin/sh\nexec node /opt/app/server.js\n"),
+                ),
                 case("the fixture: output copied where CMD expects it", Repo::fixture("docker-npm-argon2")),
                 case(
                     "a single stage that builds where it runs",
