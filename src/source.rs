@@ -117,6 +117,16 @@ pub(crate) fn lines(text: &str) -> impl Iterator<Item = &str> + '_ {
     })
 }
 
+/// `text` quoted in a message, cut to its first `max` characters with `…` after a cut: a
+/// command, a word or a value written by the repository, which may be long or a pasted token.
+pub(crate) fn cut(text: &str, max: usize) -> String {
+    let mut out: String = text.chars().take(max).collect();
+    if text.chars().nth(max).is_some() {
+        out.push('…');
+    }
+    out
+}
+
 pub(crate) fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }

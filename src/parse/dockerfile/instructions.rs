@@ -623,13 +623,8 @@ fn healthcheck(args: &str) -> Result<Option<Healthcheck>, String> {
     }
 }
 
-/// A word quoted in an error, cut short: it may be a pasted secret.
 fn cut(text: &str) -> String {
-    let mut out: String = text.chars().take(32).collect();
-    if text.chars().nth(32).is_some() {
-        out.push('…');
-    }
-    out
+    crate::source::cut(text, 32)
 }
 
 #[cfg(test)]

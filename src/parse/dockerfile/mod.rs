@@ -371,11 +371,7 @@ pub fn parse(path: &str, text: &str) -> Result<Dockerfile, ParseError> {
 const MAX_QUOTED_WORD_CHARS: usize = 64;
 
 fn quoted_word(word: &str) -> String {
-    let mut out: String = word.chars().take(MAX_QUOTED_WORD_CHARS).collect();
-    if word.chars().nth(MAX_QUOTED_WORD_CHARS).is_some() {
-        out.push('…');
-    }
-    out
+    crate::source::cut(word, MAX_QUOTED_WORD_CHARS)
 }
 
 /// Parser directives: `# key=value` lines at the very top, before any other line.

@@ -7,7 +7,7 @@ use crate::model::docker::{BuildContext, SourceCheck};
 use crate::parse::dockerignore::DockerIgnore;
 use crate::paths;
 use crate::rules::docker::copy_source_missing::judged_sources;
-use crate::rules::docker::{Image, applies, for_service};
+use crate::rules::docker::{applies, every_build, for_service};
 use crate::rules::{Context, FindingBuilder, Rule, Subject, declare_rule};
 
 declare_rule! {
@@ -58,25 +58,17 @@ impl Rule for CopySourceIgnored {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let model = cx.model;
         let mut seen = BTreeSet::new();
-        for (index, build) in model.docker.builds.iter().enumerate() {
+        for image in every_build(model) {
+            let (build, df) = (image.build, image.df);
             if !build.context.trusted {
                 continue;
             }
-            let Some(df) = model.dockerfiles.get(build.dockerfile) else {
-                continue;
-            };
             let Some(ignore) = build
                 .context
                 .dockerignore
                 .and_then(|i| model.dockerignores.get(i))
             else {
                 continue;
-            };
-            let image = Image {
-                index,
-                build,
-                df,
-                model,
             };
             for (check, instruction, copy, word) in judged_sources(build, df) {
                 let Some((file, line)) = &check.ignored else {

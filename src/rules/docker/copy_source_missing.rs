@@ -6,7 +6,7 @@ use crate::model::Model;
 use crate::model::docker::{Build, BuildContext, SourceCheck};
 use crate::parse::dockerfile::{Copy, Dockerfile, Instruction, Op};
 use crate::paths;
-use crate::rules::docker::{Image, applies, for_service};
+use crate::rules::docker::{Image, applies, every_build, for_service};
 use crate::rules::{Context, FindingBuilder, Rule, Subject, declare_rule};
 
 declare_rule! {
@@ -67,19 +67,11 @@ impl Rule for CopySourceMissing {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let model = cx.model;
         let mut seen = BTreeSet::new();
-        for (index, build) in model.docker.builds.iter().enumerate() {
+        for image in every_build(model) {
+            let (build, df) = (image.build, image.df);
             if !build.context.trusted {
                 continue;
             }
-            let Some(df) = model.dockerfiles.get(build.dockerfile) else {
-                continue;
-            };
-            let image = Image {
-                index,
-                build,
-                df,
-                model,
-            };
             for (check, instruction, copy, word) in judged_sources(build, df) {
                 if check.exists || word.glob {
                     continue;

@@ -380,13 +380,8 @@ fn fix(lack: Lack, facts: &ImageFacts, stage: &StageSim, probe: &Probe, compose:
     }
 }
 
-/// A command quoted in a message, cut short.
 fn cut(text: &str) -> String {
-    let mut out: String = text.chars().take(80).collect();
-    if text.chars().nth(80).is_some() {
-        out.push('…');
-    }
-    out
+    crate::source::cut(text, 80)
 }
 
 #[cfg(test)]

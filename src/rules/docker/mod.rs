@@ -89,6 +89,24 @@ pub(crate) fn images(model: &Model) -> Vec<Image<'_>> {
     out
 }
 
+/// Every build, each with its own context (a Dockerfile built from two contexts comes twice),
+/// for facts of the context.
+pub(crate) fn every_build(model: &Model) -> impl Iterator<Item = Image<'_>> {
+    model
+        .docker
+        .builds
+        .iter()
+        .enumerate()
+        .filter_map(move |(index, build)| {
+            Some(Image {
+                index,
+                build,
+                df: model.dockerfiles.get(build.dockerfile)?,
+                model,
+            })
+        })
+}
+
 /// Every Dockerfile once (its first declared build), for facts of the file itself.
 pub(crate) fn dockerfiles(model: &Model) -> Vec<Image<'_>> {
     let mut seen = BTreeSet::new();

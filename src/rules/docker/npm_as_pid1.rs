@@ -330,11 +330,7 @@ fn package_run<'a>(
 }
 
 fn cut(text: &str) -> String {
-    let mut out: String = text.chars().take(80).collect();
-    if text.chars().nth(80).is_some() {
-        out.push('…');
-    }
-    out
+    crate::source::cut(text, 80)
 }
 
 #[cfg(test)]

@@ -469,11 +469,7 @@ fn secret_kind(model: &Model, path: &str) -> Option<&'static str> {
 }
 
 fn cut(text: &str) -> String {
-    let mut out: String = text.chars().take(60).collect();
-    if text.chars().nth(60).is_some() {
-        out.push('…');
-    }
-    out
+    crate::source::cut(text, 60)
 }
 
 #[cfg(test)]

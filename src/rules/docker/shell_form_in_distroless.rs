@@ -210,11 +210,7 @@ fn node_path(facts: &crate::data::base_images::ImageFacts) -> Option<&'static st
 }
 
 fn cut(text: &str) -> String {
-    let mut out: String = text.chars().take(80).collect();
-    if text.chars().nth(80).is_some() {
-        out.push('…');
-    }
-    out
+    crate::source::cut(text, 80)
 }
 
 #[cfg(test)]
