@@ -62,7 +62,7 @@ pub enum FileKind {
 impl FileKind {
     /// Kinds whose content the pipeline reads and parses in this version.
     pub fn is_parsed(self) -> bool {
-        !matches!(self, FileKind::Env)
+        true
     }
 
     /// Lockfiles are routinely several megabytes; they get their own, larger size limit.

@@ -70,6 +70,8 @@ pub struct Loaded {
     /// Entrypoint scripts that end by exec'ing their arguments (`exec \"$@\"`).
     pub exec_scripts: Vec<String>,
     pub compose_files: Vec<ComposeFile>,
+    /// `.env` files, and the `env_file`s compose files name, sorted by path.
+    pub dotenvs: Vec<crate::parse::dotenv::DotEnv>,
     pub lockfiles: Vec<LockfileRef>,
     /// The lockfiles that could be read, sorted by path (Bun's binary bun.lockb is recognised,
     /// not read).
@@ -163,6 +165,7 @@ enum Parsed {
     Script(String, bool),
     Compose(ComposeFile),
     Npmrc(crate::parse::npmrc::Npmrc),
+    DotEnv(crate::parse::dotenv::DotEnv),
     Source(SourceFile),
     /// Read and checked for being text; its facts come with a later version.
     Checked,
@@ -211,6 +214,7 @@ pub fn load_from(files: &dyn Files, discovered: &Discovered, limits: Limits) -> 
     collect(&mut loaded, outcomes);
     // `files` is sorted and par_iter().collect() keeps order, so the lists are sorted already.
     load_extended_tsconfigs(files, discovered, limits, &mut loaded);
+    load_compose_references(files, discovered, limits, &mut loaded);
     loaded.present = present_link_targets(files, discovered, &loaded.packages);
     loaded
 }
@@ -249,6 +253,7 @@ fn collect(loaded: &mut Loaded, outcomes: Vec<Outcome>) {
                         loaded.exec_scripts.extend(execs.then_some(path))
                     }
                     Parsed::Npmrc(n) => loaded.npmrcs.push(n),
+                    Parsed::DotEnv(d) => loaded.dotenvs.push(d),
                     Parsed::Source(f) => loaded.sources.push(f),
                     Parsed::Checked => {}
                 }
@@ -455,6 +460,61 @@ fn extends_cycles(edges: &BTreeMap<String, Vec<String>>) -> Vec<Vec<String>> {
     cycles.into_iter().collect()
 }
 
+/// What compose files name that the walk did not read: the `env_file`s (any name), and the
+/// files of `extends.file` and `include` that are not named like compose files. Read when the
+/// walk saw them (so not gitignored), recorded as present when they exist only on this disk.
+/// Followed to a fixed point: an included file can include and name env files in turn.
+fn load_compose_references(
+    files: &dyn Files,
+    discovered: &Discovered,
+    limits: Limits,
+    loaded: &mut Loaded,
+) {
+    let walked: BTreeMap<&str, &WalkedFile> = discovered
+        .files
+        .iter()
+        .map(|f| (f.path.as_str(), f))
+        .collect();
+    let mut seen: HashSet<String> = loaded
+        .compose_files
+        .iter()
+        .map(|c| c.path.clone())
+        .chain(loaded.dotenvs.iter().map(|d| d.path.clone()))
+        .collect();
+    let mut next = 0;
+    while next < loaded.compose_files.len() {
+        let refs = crate::parse::compose::references(&loaded.compose_files[next]);
+        next += 1;
+        for (path, is_compose) in refs {
+            if !seen.insert(path.clone()) {
+                continue;
+            }
+            let Some(file) = walked.get(path.as_str()) else {
+                if files.exists(&path) {
+                    loaded.present.insert(path);
+                }
+                continue;
+            };
+            let kind = if is_compose {
+                FileKind::Compose
+            } else {
+                FileKind::Env
+            };
+            match load_one(files, file, kind, limits) {
+                Outcome::Parsed(Parsed::Compose(mut c)) => {
+                    c.discovered = false;
+                    loaded.compose_files.push(c);
+                }
+                Outcome::Parsed(Parsed::DotEnv(d)) => loaded.dotenvs.push(d),
+                Outcome::Failed(e) => loaded.errors.push(e),
+                _ => {}
+            }
+        }
+    }
+    loaded.compose_files.sort_by(|a, b| a.path.cmp(&b.path));
+    loaded.dotenvs.sort_by(|a, b| a.path.cmp(&b.path));
+}
+
 /// Which `file:`/`link:`/`portal:` targets that the walk did not see exist inside the root.
 fn present_link_targets(
     files: &dyn Files,
@@ -561,6 +621,9 @@ fn load_one(files: &dyn Files, file: &WalkedFile, kind: FileKind, limits: Limits
                 .map(|_| Parsed::Checked)
         }
         FileKind::Npmrc => Ok(Parsed::Npmrc(crate::parse::npmrc::parse(&file.path, &text))),
+        FileKind::Env => Ok(Parsed::DotEnv(crate::parse::dotenv::parse(
+            &file.path, &text,
+        ))),
         FileKind::YarnRc if file.path.ends_with(".yml") || file.path.ends_with(".yaml") => {
             crate::parse::yaml::parse(&text).map(|_| Parsed::Checked)
         }

@@ -1,6 +1,7 @@
 //! The repository model: what the rules see. Built once from the parsed facts, immutable
 //! afterwards, `Send + Sync`, and free of parser types so tests can build one cheaply.
 
+pub mod compose;
 pub mod docker;
 pub(crate) mod frozen;
 pub mod lockfile;
@@ -129,6 +130,10 @@ pub struct Model {
     /// Entrypoint scripts that end by exec'ing their arguments, sorted.
     pub exec_scripts: Vec<String>,
     pub compose_files: Vec<ComposeFile>,
+    /// `.env` files and the env files compose files name, sorted by path.
+    pub dotenvs: Vec<crate::parse::dotenv::DotEnv>,
+    /// The compose projects, merged and interpolated.
+    pub compose: compose::Compose,
     pub lockfiles: Vec<LockfileRef>,
     /// The lockfiles that could be read, with their graphs, sorted by path.
     pub locks: Vec<lockfile::Lock>,
@@ -197,6 +202,8 @@ impl Model {
             bakes: loaded.bakes,
             exec_scripts: loaded.exec_scripts,
             compose_files: loaded.compose_files,
+            dotenvs: loaded.dotenvs,
+            compose: compose::Compose::default(),
             lockfiles: loaded.lockfiles,
             locks: loaded
                 .parsed_lockfiles
@@ -222,6 +229,10 @@ impl Model {
             model.packages[i].local_links = links;
         }
         model.tsconfigs = tsconfig::resolve_all(&model, &loaded.tsconfigs);
+        model.compose = compose::build(&compose::Inputs {
+            files: &model.compose_files,
+            dotenvs: &model.dotenvs,
+        });
         model.services = service::derive(&model);
         model.sources = resolve::resolve_all(&model, loaded.sources);
         model.nest = nest::Nest::build(&model);

@@ -22,6 +22,9 @@ pub struct ComposeFile {
     pub path: String,
     pub services: Vec<ComposeService>,
     pub root: YamlNode,
+    /// Found by the walk (a `docker-compose*.yml`/`compose*.yaml` name); `false` for a file
+    /// read only because another names it (`extends.file`, `include`).
+    pub discovered: bool,
 }
 
 pub fn parse(path: &str, text: &str) -> Result<ComposeFile, ParseError> {
@@ -73,7 +76,50 @@ pub fn parse(path: &str, text: &str) -> Result<ComposeFile, ParseError> {
         path: path.to_string(),
         services,
         root,
+        discovered: true,
     })
+}
+
+/// The files a compose file names, repository-relative, with whether each is a compose file
+/// (`extends.file`, `include`) or an env file (`env_file`). Paths with variables are left out.
+/// Relative paths resolve from the file's folder.
+pub fn references(file: &ComposeFile) -> Vec<(String, bool)> {
+    let dir = crate::paths::parent(&file.path);
+    let mut out = Vec::new();
+    let mut push = |written: Option<&str>, is_compose: bool| {
+        if let Some(w) = written.filter(|w| !w.contains('$') && !w.is_empty())
+            && let Some(p) = crate::paths::join(dir, w.strip_prefix("./").unwrap_or(w))
+        {
+            out.push((p, is_compose));
+        }
+    };
+    for item in file.root.get("include").map_or(&[][..], YamlNode::items) {
+        match item.get("path") {
+            Some(p) if p.as_str().is_some() => push(p.as_str(), true),
+            Some(p) => p.items().iter().for_each(|i| push(i.as_str(), true)),
+            None => push(item.as_str(), true),
+        }
+        if let Some(env) = item.get("env_file") {
+            push(env.as_str(), false);
+            env.items().iter().for_each(|i| push(i.as_str(), false));
+        }
+    }
+    for svc in &file.services {
+        if let Some(f) = svc.node.get("extends").and_then(|e| e.get("file")) {
+            push(f.as_str(), true);
+        }
+        if let Some(env) = svc.node.get("env_file") {
+            push(env.as_str(), false);
+            for i in env.items() {
+                push(
+                    i.as_str()
+                        .or_else(|| i.get("path").and_then(YamlNode::as_str)),
+                    false,
+                );
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]

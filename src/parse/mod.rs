@@ -5,6 +5,7 @@ pub mod bake;
 pub mod compose;
 pub mod dockerfile;
 pub mod dockerignore;
+pub mod dotenv;
 pub(crate) mod json;
 pub mod lockfile;
 pub mod npmrc;

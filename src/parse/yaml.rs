@@ -29,6 +29,9 @@ pub enum YamlValue {
 pub struct YamlNode {
     pub value: YamlValue,
     pub span: Span,
+    /// A local tag written on the node (`!reset`, `!override`: compose's merge directives),
+    /// with its `!`. Core-schema tags (`!!str`) are not kept.
+    pub tag: Option<String>,
 }
 
 impl YamlNode {
@@ -68,6 +71,7 @@ pub fn parse(text: &str) -> Result<YamlNode, ParseError> {
         YamlNode {
             value: YamlValue::Null,
             span: Span::point(1, 1),
+            tag: None,
         },
         convert,
     ))
@@ -207,24 +211,72 @@ fn convert(node: &MarkedYaml<'_>) -> YamlNode {
         YamlData::Value(scalar) => scalar_text(scalar).map_or(YamlValue::Null, YamlValue::Scalar),
         YamlData::Representation(text, _, _) => YamlValue::Scalar(text.to_string()),
         YamlData::Sequence(items) => YamlValue::Seq(items.iter().map(convert).collect()),
-        YamlData::Mapping(map) => YamlValue::Map(
-            map.iter()
-                .filter_map(|(k, v)| {
-                    let key = match &k.data {
-                        YamlData::Value(s) => scalar_text(s)?,
-                        YamlData::Representation(text, _, _) => text.to_string(),
-                        _ => return None,
-                    };
-                    Some((key, span(k), convert(v)))
-                })
-                .collect(),
-        ),
-        YamlData::Tagged(_, inner) => return convert(inner),
+        YamlData::Mapping(map) => {
+            let mut entries = Vec::with_capacity(map.len());
+            let mut merged = Vec::new();
+            for (k, v) in map {
+                let key = match &k.data {
+                    YamlData::Value(s) => scalar_text(s),
+                    YamlData::Representation(text, _, _) => Some(text.to_string()),
+                    _ => None,
+                };
+                let Some(key) = key else { continue };
+                let value = convert(v);
+                // saphyr does not keep a key's quoting, so `"<<"` merges too; a `<<` whose
+                // value is no mapping (or list of them) is kept as an ordinary key.
+                if key == MERGE_KEY && matches!(value.value, YamlValue::Map(_) | YamlValue::Seq(_))
+                {
+                    merged.push(value);
+                } else {
+                    entries.push((key, span(k), value));
+                }
+            }
+            merge_keys(&mut entries, merged);
+            YamlValue::Map(entries)
+        }
+        YamlData::Tagged(tag, inner) => {
+            let mut node = convert(inner);
+            if !tag.is_yaml_core_schema() {
+                node.tag = Some(format!("{}{}", tag.handle, tag.suffix));
+            }
+            return node;
+        }
         YamlData::Alias(_) | YamlData::BadValue => YamlValue::Null,
     };
     YamlNode {
         value,
         span: span(node),
+        tag: None,
+    }
+}
+
+/// The YAML 1.1 merge key (<https://yaml.org/type/merge.html>), which compose files, GitLab CI
+/// and pnpm (js-yaml) all apply: `<<: *defaults` or `<<: [*a, *b]`.
+const MERGE_KEY: &str = "<<";
+
+/// Applies merge keys: the mapping's own keys win, then the merged mappings in the order they
+/// are listed (an earlier one wins over a later one). Merged entries keep their positions, in
+/// the anchor they come from; they follow the mapping's own keys.
+fn merge_keys(entries: &mut Vec<(String, Span, YamlNode)>, merged: Vec<YamlNode>) {
+    for source in merged {
+        let maps = match source.value {
+            YamlValue::Map(m) => vec![m],
+            YamlValue::Seq(items) => items
+                .into_iter()
+                .filter_map(|i| match i.value {
+                    YamlValue::Map(m) => Some(m),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        for map in maps {
+            for (key, span, value) in map {
+                if !entries.iter().any(|(k, _, _)| *k == key) {
+                    entries.push((key, span, value));
+                }
+            }
+        }
     }
 }
 
@@ -314,6 +366,44 @@ mod tests {
         assert!(!err.message.contains("duplicated"), "{err}");
         let err = parse("a: 1\na: 2\n").unwrap_err();
         assert!(err.message.contains("duplicated"), "{err}");
+    }
+
+    #[test]
+    fn merge_keys_apply_and_own_keys_win() -> Result<(), Box<dyn std::error::Error>> {
+        let text = "x-env: &env\n  A: '1'\n  B: '2'\nx-more: &more\n  B: '3'\n  C: '4'\napi:\n  <<: [*env, *more]\n  A: own\nweb:\n  <<: *env\n<<: literal\n";
+        let node = parse(text)?;
+        let api = node.get("api").ok_or("api")?;
+        let keys: Vec<_> = api
+            .entries()
+            .iter()
+            .map(|(k, _, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(
+            keys,
+            [("A", Some("own")), ("B", Some("2")), ("C", Some("4"))]
+        );
+        // A merged entry keeps the position of the anchor it comes from.
+        assert_eq!(api.entries()[1].1.line, 3);
+        assert_eq!(node.get("web").map(|w| w.entries().len()), Some(2));
+        // A `<<` holding a scalar is an ordinary key.
+        assert_eq!(node.get("<<").and_then(YamlNode::as_str), Some("literal"));
+        Ok(())
+    }
+
+    #[test]
+    fn local_tags_are_kept() -> Result<(), Box<dyn std::error::Error>> {
+        let node = parse("ports: !reset []\nenv: !override\n  A: 1\nb: !!str 1\n")?;
+        assert_eq!(
+            node.get("ports").and_then(|p| p.tag.as_deref()),
+            Some("!reset")
+        );
+        assert_eq!(
+            node.get("env").and_then(|p| p.tag.as_deref()),
+            Some("!override")
+        );
+        assert_eq!(node.get("env").map(|e| e.entries().len()), Some(1));
+        assert_eq!(node.get("b").and_then(|p| p.tag.as_deref()), None);
+        Ok(())
     }
 
     #[test]
