@@ -14,6 +14,7 @@ pub(crate) mod config_referenced;
 pub(crate) mod env_templates;
 pub(crate) mod fixture_dirs;
 pub(crate) mod glibc_only;
+pub(crate) mod infra_images;
 pub(crate) mod known_native;
 pub(crate) mod native_build_helpers;
 pub(crate) mod native_compiles;

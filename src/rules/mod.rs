@@ -133,7 +133,19 @@ pub(crate) use declare_rule;
 
 /// Every rule, in ID order.
 pub static REGISTRY: &[&dyn Rule] = &[
+    &compose::depends_on_not_healthy::DependsOnNotHealthy,
+    &compose::dockerfile_missing::DockerfileMissing,
+    &compose::hardcoded_secret::HardcodedSecret,
+    &compose::insecure_infra::InsecureInfra,
+    &compose::no_healthcheck::NoHealthcheck,
+    &compose::no_resource_limits::NoResourceLimits,
+    &compose::no_restart_policy::NoRestartPolicy,
     &compose::obsolete_version::ObsoleteVersion,
+    &compose::port_conflict::PortConflict,
+    &compose::single_replica_kafka::SingleReplicaKafka,
+    &compose::stateful_without_volume::StatefulWithoutVolume,
+    &compose::undefined_variable::UndefinedVariable,
+    &compose::unpinned_image::UnpinnedImage,
     &deps::broken_local_link::BrokenLocalLink,
     &deps::dev_only_at_runtime::DevOnlyAtRuntime,
     &deps::relies_on_hoisting::ReliesOnHoisting,
