@@ -124,7 +124,7 @@ pub fn build(inputs: &Inputs<'_>) -> Compose {
         inputs.files.iter().map(|f| (f.path.as_str(), f)).collect();
     let mut projects = Vec::new();
     for file in inputs.files {
-        if !file.discovered {
+        if !file.discovered || is_template(&file.path) {
             continue;
         }
         let dir = paths::parent(&file.path);
@@ -171,6 +171,17 @@ pub fn build(inputs: &Inputs<'_>) -> Compose {
         projects.push(assemble(&files, dir, inputs, &by_path, 0));
     }
     Compose { projects }
+}
+
+/// A compose file that is a template to copy, not a project: named so
+/// (`docker-compose.template.yml`, `compose.example.yaml`), or in a template or fixture folder
+/// (`templates/`, `examples/`, `__fixtures__/`: what a generator or a test copies elsewhere).
+fn is_template(path: &str) -> bool {
+    let name = paths::file_name(path).to_ascii_lowercase();
+    let marked = name
+        .split('.')
+        .any(|part| matches!(part, "template" | "tpl" | "example" | "sample" | "dist"));
+    marked || crate::model::SourceClass::of(path) == crate::model::SourceClass::Fixture
 }
 
 /// A file whose services only add to a sibling base's: at least one of its services has no

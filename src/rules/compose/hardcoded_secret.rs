@@ -14,7 +14,9 @@ declare_rule! {
     /// never shown: findings name the variable and the service, and every output replaces it.
     ///
     /// Not flagged: values that come from the environment (`${DB_PASSWORD}`,
-    /// `${DB_PASSWORD:?set it}`, `${DB_PASSWORD:-…}`), `env_file`, `secrets:`, empty values,
+    /// `${DB_PASSWORD:?set it}`, and `${DATABASE_URL:-postgres://…}`, whose default is the
+    /// environment's to override), `env_file`, `secrets:`, empty values, settings about a
+    /// secret (`*_REALM`, `*_MIN_LENGTH`, `*_EXPIRES_IN`),
     /// booleans, variables that name where a secret is (`*_FILE: /run/secrets/…`), and
     /// variables the browser is meant to see (`NEXT_PUBLIC_*`, `VITE_*`,
     /// `*PUBLISHABLE*`/`*PUBLIC*` keys).
@@ -68,7 +70,66 @@ fn is_reference(name: &str, value: &str) -> bool {
     ["_FILE", "_PATH", "_DIR", "_LOCATION"]
         .iter()
         .any(|s| upper.ends_with(s))
-        || value.starts_with("/run/secrets/")
+        || value.starts_with('/')
+        || value.starts_with("file://")
+}
+
+/// Last words of a secret-like name that make it a setting about the secret, not the secret:
+/// `REGISTRY_AUTH_HTPASSWD_REALM`, `PASSWORD_MIN_LENGTH`, `JWT_SECRET_EXPIRES_IN`.
+const SETTING_SUFFIXES: &[&str] = &[
+    "_REALM",
+    "_USER",
+    "_USERNAME",
+    "_NAME",
+    "_ENABLED",
+    "_LENGTH",
+    "_EXPIRES",
+    "_EXPIRES_IN",
+    "_EXPIRY",
+    "_TTL",
+    "_ALGORITHM",
+    "_HEADER",
+    "_TYPE",
+    "_ROUNDS",
+    "_PROVIDER",
+    "_METHOD",
+    "_POLICY",
+    "_ISSUER",
+    "_AUDIENCE",
+];
+
+fn is_setting(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    SETTING_SUFFIXES.iter().any(|s| upper.ends_with(s))
+}
+
+/// The text outside `${…}`: what the file itself writes. A default (`${DB_URL:-postgres://…}`)
+/// is the environment's to override, like the variable it defaults.
+fn outside_interpolation(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut depth = 0usize;
+    let bytes = raw.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'$' && bytes.get(i + 1) == Some(&b'{') {
+            depth += 1;
+            i += 2;
+            continue;
+        }
+        if depth > 0 {
+            match bytes[i] {
+                b'{' => depth += 1,
+                b'}' => depth -= 1,
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        let next = raw[i..].chars().next().unwrap_or(' ');
+        out.push(next);
+        i += next.len_utf8();
+    }
+    out
 }
 
 fn is_trivial(value: &str) -> bool {
@@ -100,9 +161,13 @@ impl Rule for HardcodedSecret {
                         && is_secret_name(var.name)
                         && !is_public(var.name)
                         && !is_reference(var.name, raw)
+                        && !is_setting(var.name)
                     {
                         "to a literal value"
-                    } else if crate::report::redact::text(raw) != raw && !is_public(var.name) {
+                    } else if !is_public(var.name) && {
+                        let own = outside_interpolation(raw);
+                        crate::report::redact::text(&own) != own
+                    } {
                         "to a value with a literal credential in it"
                     } else {
                         continue;
@@ -179,6 +244,12 @@ mod tests {
                     "public keys, booleans, empty values, a URL without credentials",
                     compose(
                         "services:\n  web:\n    image: acme/web:1\n    environment:\n      NEXT_PUBLIC_STRIPE_KEY: pk_test_123\n      STRIPE_PUBLISHABLE_KEY: pk_test_123\n      AUTH_TOKEN_ENABLED: 'true'\n      API_TOKEN: ''\n      REDIS_URL: redis://redis:6379\n",
+                    ),
+                ),
+                case(
+                    "a credential only in a default, settings about a secret, a secret file",
+                    compose(
+                        "services:\n  api:\n    image: acme/api:1\n    environment:\n      DATABASE_URL: ${DATABASE_URL:-postgres://app:app@db:5432/app}\n      REGISTRY_AUTH_HTPASSWD_REALM: Registry Realm\n      PASSWORD_MIN_LENGTH: '12'\n      WORKER_TOKEN: file:///run/token\n",
                     ),
                 ),
                 case(

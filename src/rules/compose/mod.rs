@@ -29,10 +29,11 @@ use crate::paths;
 use crate::rules::{Context, FindingBuilder, Subject};
 use crate::source::Span;
 
-/// Findings, one per (rule, file, position, message).
+/// Findings, one per (rule, file, position): the same key reached through several projects, or
+/// an `x-` anchor merged into several services, is one place to fix.
 pub(crate) struct Sink<'a> {
     out: &'a mut Vec<Finding>,
-    seen: BTreeSet<(String, String, u32, u32, String)>,
+    seen: BTreeSet<(String, String, u32, u32)>,
 }
 
 impl<'a> Sink<'a> {
@@ -49,7 +50,6 @@ impl<'a> Sink<'a> {
             f.location.path.clone(),
             f.location.line,
             f.location.column,
-            f.message.clone(),
         );
         if self.seen.insert(key) {
             self.out.push(f);

@@ -10,7 +10,8 @@ declare_rule! {
     /// Flags a database, broker or search service (known by its image) whose data directory
     /// is on no volume: no named volume or bind mount at the directory or a parent of it
     /// (`PGDATA`-style overrides are followed). A `tmpfs` at the data directory says the data
-    /// is meant to be thrown away, and is not flagged. Caches (Redis, Memcached) are not
+    /// is meant to be thrown away, and is not flagged, nor are the databases of compose files
+    /// for tests (`docker-compose.test.yml`, `testing/`, `e2e`), which start empty on purpose. Caches (Redis, Memcached) are not
     /// judged, nor services only in a profile.
     ///
     /// ## Why is this bad?
@@ -45,6 +46,19 @@ declare_rule! {
     }
 }
 
+/// A compose file for tests (`docker-compose.test.yml`, `docker/testing/compose.yml`,
+/// `compose.e2e.yaml`, `ci/`): its databases are meant to start empty.
+fn is_for_tests(path: &str) -> bool {
+    path.to_ascii_lowercase()
+        .split(['/', '.', '-', '_'])
+        .any(|w| {
+            matches!(
+                w,
+                "test" | "tests" | "testing" | "e2e" | "ci" | "integration"
+            )
+        })
+}
+
 fn covers(mount: &str, dir: &str) -> bool {
     let mount = mount.trim_end_matches('/');
     let dir = dir.trim_end_matches('/');
@@ -58,7 +72,10 @@ impl Rule for StatefulWithoutVolume {
         for project in &model.compose.projects {
             for svc in &project.services {
                 let Some(known) = infra(svc) else { continue };
-                if known.data.is_empty() || !is_long_running(project, svc) {
+                if known.data.is_empty()
+                    || !is_long_running(project, svc)
+                    || is_for_tests(&svc.file)
+                {
                     continue;
                 }
                 let mut dirs: Vec<String> = known.data.iter().map(|d| d.to_string()).collect();
@@ -149,6 +166,13 @@ mod tests {
                     "a tmpfs: the data is meant to go",
                     compose(
                         "services:\n  db:\n    image: postgres:16\n    tmpfs:\n      - /var/lib/postgresql/data\n",
+                    ),
+                ),
+                case(
+                    "a compose file for tests",
+                    compose("services:\n  api:\n    image: acme/api:1\n").file(
+                        "docker/testing/compose.yml",
+                        "services:\n  db:\n    image: postgres:16\n",
                     ),
                 ),
                 case(
