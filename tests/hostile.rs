@@ -173,6 +173,27 @@ fn secrets_never_reach_an_output() {
             "db: {image: postgres, environment: {POSTGRES_PASSWORD: CanaryComposeMapPw}}}}\n",
         ),
     );
+    // Block style: the snippet of each compose/hardcoded-secret finding is the `KEY: value` line.
+    write(
+        &root,
+        "deploy/docker-compose.yml",
+        concat!(
+            "x-env: &env\n",
+            "  SESSION_SECRET: CanaryAnchorSecret\n",
+            "services:\n",
+            "  api:\n",
+            "    image: acme/api:1\n",
+            "    environment:\n",
+            "      <<: *env\n",
+            "      JWT_SECRET: CanaryBlockSecret\n",
+            "      DATABASE_URL: postgres://app:CanaryUrlPw@${DB_HOST}:5432/app\n",
+        ),
+    );
+    write(
+        &root,
+        "deploy/docker-compose.worker.yml",
+        "services:\n  worker:\n    image: acme/worker:1\n    environment:\n      - STRIPE_API_KEY=CanaryListKey\n",
+    );
     write(&root, "services/auth/.env", "DB_PASSWORD=CanaryEnvFilePw\n");
     write(
         &root,
@@ -182,6 +203,15 @@ fn secrets_never_reach_an_output() {
 
     let analysis = scan_path(&root, "hostile-secrets", None);
     let report = &analysis.report;
+    let compose_secrets = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == "compose/hardcoded-secret" && f.location.path.starts_with("deploy/"))
+        .count();
+    assert_eq!(
+        compose_secrets, 4,
+        "the block-style compose canaries were not all reported"
+    );
 
     // The canaries must have been carried to the report's places, or this test proves nothing.
     let rules: Vec<&str> = report.findings.iter().map(|f| f.rule.as_str()).collect();
@@ -192,6 +222,7 @@ fn secrets_never_reach_an_output() {
         "lockfile/out-of-sync",
         "lockfile/package-manager-drift",
         "compose/obsolete-version",
+        "compose/hardcoded-secret",
     ] {
         assert!(rules.contains(&rule), "no {rule} finding: {rules:?}");
     }

@@ -181,7 +181,7 @@ impl Rule for HardcodedSecret {
                             var.name,
                             format!("{} sets `{}` {what} in {}", label(model, project, svc), var.name, var.file),
                         )
-                        .help(format!("read it from the environment: `{}: ${{{}:?set {}}}`, an `env_file` that is not committed, or compose `secrets:`; then rotate the value, which is in the repository's history", var.name, var.name, var.name))
+                        .help(format!("read `{}` from the environment (`${{{}:?set it}}`), from an `env_file` that is not committed, or from compose `secrets:`; then rotate the value, which is in the repository's history", var.name, var.name))
                         .build(),
                     );
                 }
