@@ -619,12 +619,20 @@ impl Collector {
 
     /// `http.createServer(app)`, `createServer((req, res) => …)`.
     fn raw_server(&mut self, cx: &Cx<'_>, node: Node<'_>) {
-        let handler = call_arguments(cx, node)
-            .into_iter()
-            .find(|a| a.kind() != "object");
-        let wraps = handler
-            .filter(|h| h.kind() == "identifier")
-            .map(|h| cx.text_of(h).to_string());
+        // The handler is the last argument (`https.createServer(options, app)`):
+        // `createServer(app)`, Koa's `createServer(app.callback())`.
+        let handler = call_arguments(cx, node).into_iter().last();
+        let wraps = handler.and_then(|h| match h.kind() {
+            "identifier" => Some(cx.text_of(h).to_string()),
+            "call_expression" => {
+                let function = h.child_by_field_id(cx.fields.function)?;
+                let object = function.child_by_field_id(cx.fields.object)?;
+                let property = function.child_by_field_id(cx.fields.property)?;
+                (object.kind() == "identifier" && cx.text_of(property) == "callback")
+                    .then(|| cx.text_of(object).to_string())
+            }
+            _ => None,
+        });
         self.facts.servers.push(Server {
             binding: None,
             framework: Framework::Unknown,
@@ -1153,6 +1161,7 @@ const api = new Hono().basePath('/api');
 this.app = express();
 const server = http.createServer(app);
 createServer((req, res) => res.end());
+https.createServer(opts, koa.callback());
 const e = new Elysia();
 const notAServer = new Map();
 "#,
@@ -1179,6 +1188,7 @@ const notAServer = new Map();
                 (b("app"), Express, App, None, None),
                 (None, Unknown, Http, None, b("app")),
                 (None, Unknown, Http, None, None),
+                (None, Unknown, Http, None, b("koa")),
                 (b("e"), Unknown, App, None, None),
             ]
         );
