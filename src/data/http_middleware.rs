@@ -1,7 +1,9 @@
 //! HTTP middleware that serves no route of its own, for the route table (`model::contract`):
 //! an `app.use(x)` without a path whose `x` seaworthy does not know may answer any path, so it
 //! makes the table incomplete; these do not. `HTTP_MIDDLEWARE` is matched exactly against the
-//! last name of the callee in `app.use(callee(…))` (`json` for `express.json()`).
+//! last name of the callee in `app.use(callee(…))` (`json` for `express.json()`); `ROUTELESS_PACKAGES`
+//! exactly against the package a mounted or registered identifier is imported from
+//! (`fastify.register(cors)` with `import cors from '@fastify/cors'`).
 
 use super::Entry;
 
@@ -120,5 +122,88 @@ pub(crate) const HTTP_MIDDLEWARE: &[Entry] = &[
         name: "timeout",
         reason: "connect-timeout: times requests out, calls next",
         source: "expressjs/timeout README",
+    },
+];
+
+pub(crate) const ROUTELESS_PACKAGES: &[Entry] = &[
+    Entry {
+        name: "@fastify/cors",
+        reason: "CORS headers and preflight answers; no routes of its own",
+        source: "fastify/fastify-cors README",
+    },
+    Entry {
+        name: "@fastify/helmet",
+        reason: "security headers; no routes",
+        source: "fastify/fastify-helmet README",
+    },
+    Entry {
+        name: "@fastify/cookie",
+        reason: "cookie parsing; no routes",
+        source: "fastify/fastify-cookie README",
+    },
+    Entry {
+        name: "@fastify/rate-limit",
+        reason: "rate limiting; no routes",
+        source: "fastify/fastify-rate-limit README",
+    },
+    Entry {
+        name: "@fastify/compress",
+        reason: "response compression; no routes",
+        source: "fastify/fastify-compress README",
+    },
+    Entry {
+        name: "@fastify/formbody",
+        reason: "form body parser; no routes",
+        source: "fastify/fastify-formbody README",
+    },
+    Entry {
+        name: "@fastify/multipart",
+        reason: "multipart parser; no routes",
+        source: "fastify/fastify-multipart README",
+    },
+    Entry {
+        name: "@fastify/sensible",
+        reason: "reply helpers; no routes",
+        source: "fastify/fastify-sensible README",
+    },
+    Entry {
+        name: "@fastify/jwt",
+        reason: "JWT decorators; no routes",
+        source: "fastify/fastify-jwt README",
+    },
+    Entry {
+        name: "@fastify/env",
+        reason: "env loading; no routes",
+        source: "fastify/fastify-env README",
+    },
+    Entry {
+        name: "cors",
+        reason: "express CORS middleware used as is",
+        source: "expressjs/cors README",
+    },
+    Entry {
+        name: "helmet",
+        reason: "security headers",
+        source: "helmetjs/helmet README",
+    },
+    Entry {
+        name: "compression",
+        reason: "response compression",
+        source: "expressjs/compression README",
+    },
+    Entry {
+        name: "cookie-parser",
+        reason: "cookie parsing",
+        source: "expressjs/cookie-parser README",
+    },
+    Entry {
+        name: "body-parser",
+        reason: "body parsing",
+        source: "expressjs/body-parser README",
+    },
+    Entry {
+        name: "morgan",
+        reason: "request logging",
+        source: "expressjs/morgan README",
     },
 ];

@@ -79,6 +79,7 @@ mod tests {
         ("FIXTURE_DIRS", fixture_dirs::FIXTURE_DIRS),
         ("GLIBC_ONLY", glibc_only::GLIBC_ONLY),
         ("HTTP_MIDDLEWARE", http_middleware::HTTP_MIDDLEWARE),
+        ("ROUTELESS_PACKAGES", http_middleware::ROUTELESS_PACKAGES),
         ("KNOWN_NATIVE", known_native::KNOWN_NATIVE),
         ("BUILD_HELPERS", native_build_helpers::BUILD_HELPERS),
         ("NATIVE_COMPILES", native_compiles::NATIVE_COMPILES),

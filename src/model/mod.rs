@@ -1,6 +1,7 @@
 //! The repository model: what the rules see. Built once from the parsed facts, immutable
 //! afterwards, `Send + Sync`, and free of parser types so tests can build one cheaply.
 
+pub mod contract;
 pub mod docker;
 pub(crate) mod frozen;
 pub mod lockfile;
