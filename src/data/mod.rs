@@ -14,6 +14,7 @@ pub(crate) mod config_referenced;
 pub(crate) mod env_templates;
 pub(crate) mod fixture_dirs;
 pub(crate) mod glibc_only;
+pub(crate) mod http_middleware;
 pub(crate) mod infra_images;
 pub(crate) mod known_native;
 pub(crate) mod native_build_helpers;
@@ -78,6 +79,8 @@ mod tests {
         ("ENV_TEMPLATES", env_templates::ENV_TEMPLATES),
         ("FIXTURE_DIRS", fixture_dirs::FIXTURE_DIRS),
         ("GLIBC_ONLY", glibc_only::GLIBC_ONLY),
+        ("HTTP_MIDDLEWARE", http_middleware::HTTP_MIDDLEWARE),
+        ("ROUTELESS_PACKAGES", http_middleware::ROUTELESS_PACKAGES),
         ("KNOWN_NATIVE", known_native::KNOWN_NATIVE),
         ("BUILD_HELPERS", native_build_helpers::BUILD_HELPERS),
         ("NATIVE_COMPILES", native_compiles::NATIVE_COMPILES),

@@ -46,22 +46,57 @@ pub(crate) const NEST_DECORATORS: &[Entry] = &[
     },
     Entry {
         name: "Get",
-        reason: "route paths, for health routes",
+        reason: "route paths, for health routes and the route table",
         source: COMMON,
     },
     Entry {
         name: "Head",
-        reason: "route paths, for health routes",
+        reason: "route paths, for health routes and the route table",
         source: COMMON,
     },
     Entry {
         name: "All",
-        reason: "route paths, for health routes",
+        reason: "route paths, for health routes and the route table",
         source: COMMON,
     },
     Entry {
         name: "Post",
-        reason: "route paths, for health routes",
+        reason: "route paths, for health routes and the route table",
+        source: COMMON,
+    },
+    Entry {
+        name: "Put",
+        reason: "route paths, for the route table",
+        source: COMMON,
+    },
+    Entry {
+        name: "Patch",
+        reason: "route paths, for the route table",
+        source: COMMON,
+    },
+    Entry {
+        name: "Delete",
+        reason: "route paths, for the route table",
+        source: COMMON,
+    },
+    Entry {
+        name: "Options",
+        reason: "route paths, for the route table",
+        source: COMMON,
+    },
+    Entry {
+        name: "Search",
+        reason: "route paths, for the route table",
+        source: COMMON,
+    },
+    Entry {
+        name: "Sse",
+        reason: "a GET route path (server-sent events), for the route table",
+        source: COMMON,
+    },
+    Entry {
+        name: "Version",
+        reason: "the route version, for URI versioning in the route table",
         source: COMMON,
     },
     Entry {

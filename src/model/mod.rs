@@ -2,6 +2,7 @@
 //! afterwards, `Send + Sync`, and free of parser types so tests can build one cheaply.
 
 pub mod compose;
+pub mod contract;
 pub mod docker;
 pub(crate) mod frozen;
 pub mod lockfile;

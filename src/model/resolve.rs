@@ -11,7 +11,9 @@ use crate::data::{self, node_builtins::NODE_BUILTINS};
 use crate::load::SourceFile;
 use crate::model::tsconfig::TsConfig;
 use crate::parse::tsconfig::split_package_specifier;
-use crate::parse::typescript::{Bootstrap, Class, Decl, Export, Import, ImportKind};
+use crate::parse::typescript::{
+    Bootstrap, Class, Decl, EnvRead, Export, Import, ImportKind, RouteFacts,
+};
 use crate::paths;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +55,10 @@ pub struct Source {
     pub decls: Vec<Decl>,
     pub classes: Vec<Class>,
     pub bootstraps: Vec<Bootstrap>,
+    /// Environment variables the file reads, and the HTTP routes it registers: the facts
+    /// `model::contract` turns into a package's env and route contracts.
+    pub env_reads: Vec<EnvRead>,
+    pub routes: RouteFacts,
     /// Import bindings the file uses as values (outside types and decorator metadata) whose
     /// names start with a capital letter, as class names do.
     pub value_refs: std::collections::BTreeSet<String>,
@@ -101,6 +107,8 @@ pub fn resolve_all(model: &Model, sources: Vec<SourceFile>) -> Vec<Source> {
                 decls: facts.decls,
                 classes: facts.classes,
                 bootstraps: facts.bootstraps,
+                env_reads: facts.env_reads,
+                routes: facts.routes,
                 // Only names that may be classes matter to the model (`model::nest`).
                 value_refs: facts
                     .value_refs

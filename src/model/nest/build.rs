@@ -1155,9 +1155,11 @@ impl<'m> Builder<'m> {
     }
 
     fn controllers(&mut self, scope: Scope<'m>, expr: &'m Expr, m: ModuleId, module: &mut Module) {
-        let (items, _) = self.list(scope, expr, "controllers", module);
+        let (items, known) = self.list(scope, expr, "controllers", module);
+        module.controllers_known &= known;
         for (scope, item) in items {
             let Some(Token::Class(id)) = self.token(scope, item) else {
+                module.controllers_known = false;
                 continue;
             };
             let site = Site {

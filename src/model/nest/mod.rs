@@ -149,6 +149,8 @@ pub struct Module {
     pub providers_known: bool,
     pub imports_known: bool,
     pub exports_known: bool,
+    /// Every `controllers` entry named a class of the repository (for the route table).
+    pub controllers_known: bool,
     /// Reached from an application root.
     pub reachable: bool,
     /// For an opaque module: the repository classes its call arguments name. It may provide
@@ -174,6 +176,7 @@ impl Module {
             providers_known: true,
             imports_known: true,
             exports_known: true,
+            controllers_known: true,
             reachable: false,
             may_provide: std::collections::BTreeSet::new(),
         }

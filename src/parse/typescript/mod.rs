@@ -10,9 +10,11 @@
 mod bootstrap;
 mod classes;
 mod declarations;
+mod env;
 mod exports;
 pub mod expr;
 mod imports;
+mod routes;
 
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashSet};
@@ -27,9 +29,14 @@ use crate::source::{LineIndex, Span};
 pub use bootstrap::Bootstrap;
 pub use classes::{Class, Method, Param, TypeRef, decorator_args, decorator_name};
 pub use declarations::{Decl, DeclKind};
+pub use env::{EnvClass, EnvRead, EnvSource, is_env_name};
 pub use exports::Export;
 pub use expr::{Expr, ExprKind, Prop};
 pub use imports::{Binding, Import, ImportKind};
+pub use routes::{
+    Framework, GlobalPrefix, HttpMethod, Mount, MountTarget, Route, RouteFacts, RoutePath, Server,
+    ServerKind, Versioning,
+};
 
 /// What one source file says, as plain data.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -48,6 +55,10 @@ pub struct SourceFacts {
     pub classes: Vec<Class>,
     /// `NestFactory.create(…)` and its kin: the application roots.
     pub bootstraps: Vec<Bootstrap>,
+    /// Environment variables the file reads, in source order.
+    pub env_reads: Vec<EnvRead>,
+    /// HTTP routes, mounts, servers and Nest path settings the file registers.
+    pub routes: RouteFacts,
     /// tree-sitter found syntax errors (the facts are still extracted from what parsed).
     pub has_errors: bool,
 }
@@ -222,15 +233,22 @@ pub(crate) fn parse_with_budget(
         facts: SourceFacts::default(),
         values: HashSet::new(),
         metadata: HashSet::new(),
+        env: env::Collector::default(),
+        routes: routes::Collector::default(),
     };
     walker.facts.has_errors = tree.root_node().has_error();
     walker.walk(tree.root_node());
     let Walker {
+        cx,
         mut facts,
         values,
         metadata,
+        env,
+        routes,
         ..
     } = walker;
+    facts.env_reads = env.finish(&cx);
+    facts.routes = routes.facts;
     // A `const` array the file mutates (`PROVIDERS.push(X)`) holds more than its initializer.
     for decl in &mut facts.decls {
         if let Some(value) = &mut decl.value
@@ -281,6 +299,14 @@ enum Role {
     Type,
     /// A declaration statement (`const`, `let`, `function`, `enum`): read at the top level.
     Declaration,
+    /// `a.b`: `process.env.X`.
+    MemberExpression,
+    /// `a[b]`: `process.env['X']`.
+    SubscriptExpression,
+    /// `name = value` in a declaration: env destructuring, schemas, servers.
+    VariableDeclarator,
+    /// `a = b`: `this.app = express()`.
+    AssignmentExpression,
 }
 
 fn role_of(kind: &str) -> Role {
@@ -302,6 +328,10 @@ fn role_of(kind: &str) -> Role {
         | "function_declaration"
         | "generator_function_declaration"
         | "enum_declaration" => Role::Declaration,
+        "member_expression" => Role::MemberExpression,
+        "subscript_expression" => Role::SubscriptExpression,
+        "variable_declarator" => Role::VariableDeclarator,
+        "assignment_expression" => Role::AssignmentExpression,
         k if is_type_node(k) => Role::Type,
         _ => Role::Other,
     }
@@ -342,6 +372,8 @@ pub(crate) struct Fields {
     arguments: u16,
     object: u16,
     property: u16,
+    name: u16,
+    value: u16,
 }
 
 fn fields_for(language: &tree_sitter::Language) -> Fields {
@@ -351,6 +383,8 @@ fn fields_for(language: &tree_sitter::Language) -> Fields {
         arguments: id("arguments"),
         object: id("object"),
         property: id("property"),
+        name: id("name"),
+        value: id("value"),
     }
 }
 
@@ -448,6 +482,8 @@ struct Walker<'a> {
     /// Value identifiers, borrowed from the text; only import bindings are kept at the end.
     values: HashSet<&'a str>,
     metadata: HashSet<&'a str>,
+    env: env::Collector<'a>,
+    routes: routes::Collector,
 }
 
 #[derive(Clone, Copy, Default)]
@@ -573,7 +609,7 @@ impl<'a> Walker<'a> {
     /// Dispatches one node to the collectors; `ancestors` ends with its parent.
     fn visit(
         &mut self,
-        node: Node<'_>,
+        node: Node<'a>,
         ancestors: &[(Node<'a>, State)],
         mut state: State,
     ) -> State {
@@ -614,8 +650,17 @@ impl<'a> Walker<'a> {
                     if let Some(root) = bootstrap::call(cx, node, function) {
                         facts.bootstraps.push(root);
                     }
+                    self.env.call(cx, node, function, ancestors);
+                    self.routes.call(cx, node, function, ancestors);
                 }
             }
+            Role::MemberExpression => self.env.member(cx, node, ancestors),
+            Role::SubscriptExpression => self.env.subscript(cx, node, ancestors),
+            Role::VariableDeclarator => {
+                self.env.declarator(cx, node, ancestors);
+                self.routes.declarator(cx, node);
+            }
+            Role::AssignmentExpression => self.routes.assignment(cx, node),
             Role::Class => {
                 let parent = ancestor(ancestors, 1);
                 // At the top level directly, or as the declaration of a top-level `export`.
@@ -625,6 +670,7 @@ impl<'a> Walker<'a> {
                 self.facts
                     .classes
                     .push(classes::class(cx, node, parent, top_level));
+                self.env.class(cx, node);
             }
             Role::Comment => imports::triple_slash(cx, node, &mut self.facts.imports),
             // The classic JSX transform compiles `<div/>` to `React.createElement`.
@@ -697,6 +743,37 @@ fn first_identifier(node: Node<'_>, text: &str) -> Option<String> {
         .find(|c| c.kind() == "identifier")
         .and_then(|c| text.get(c.byte_range()))
         .map(str::to_string)
+}
+
+/// The arguments of a call, without comments (a collector's candidate calls only: this
+/// allocates).
+fn call_arguments<'t>(cx: &Cx<'_>, call: Node<'t>) -> Vec<Node<'t>> {
+    let Some(arguments) = call.child_by_field_id(cx.fields.arguments) else {
+        return Vec::new();
+    };
+    let mut cursor = arguments.walk();
+    arguments
+        .named_children(&mut cursor)
+        .filter(|c| c.kind() != "comment")
+        .collect()
+}
+
+/// The value of `key` in an object literal (the last, as JavaScript keeps it), the key
+/// written bare or quoted.
+fn object_value<'t>(cx: &Cx<'_>, object: Node<'t>, key: &str) -> Option<Node<'t>> {
+    if object.kind() != "object" {
+        return None;
+    }
+    let mut cursor = object.walk();
+    let found = object
+        .named_children(&mut cursor)
+        .filter(|p| p.kind() == "pair")
+        .filter(|p| {
+            p.child_by_field_name("key")
+                .is_some_and(|k| cx.text_of(k).trim_matches(['"', '\'', '`']) == key)
+        })
+        .last();
+    found.and_then(|p| p.child_by_field_name("value"))
 }
 
 /// The value of a string literal or a template literal without substitutions.
