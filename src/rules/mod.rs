@@ -137,6 +137,7 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &compose::dockerfile_missing::DockerfileMissing,
     &compose::hardcoded_secret::HardcodedSecret,
     &compose::insecure_infra::InsecureInfra,
+    &compose::missing_env::MissingEnv,
     &compose::no_healthcheck::NoHealthcheck,
     &compose::no_resource_limits::NoResourceLimits,
     &compose::no_restart_policy::NoRestartPolicy,

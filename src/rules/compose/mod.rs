@@ -9,6 +9,7 @@ pub(crate) mod depends_on_not_healthy;
 pub(crate) mod dockerfile_missing;
 pub(crate) mod hardcoded_secret;
 pub(crate) mod insecure_infra;
+pub(crate) mod missing_env;
 pub(crate) mod no_healthcheck;
 pub(crate) mod no_resource_limits;
 pub(crate) mod no_restart_policy;
