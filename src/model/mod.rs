@@ -8,6 +8,7 @@ pub(crate) mod frozen;
 pub mod lockfile;
 pub(crate) mod native;
 pub mod nest;
+pub mod probe;
 pub mod resolve;
 pub mod service;
 pub mod source_class;

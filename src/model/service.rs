@@ -59,6 +59,57 @@ pub fn derive(model: &Model) -> Vec<Service> {
         }
     }
 
+    // A service that runs, prebuilt, the image another service builds and tags (`image:`
+    // beside `build:`), in this compose file or another: it runs that package's code.
+    let mut built_images: Vec<(&str, &Service)> = Vec::new();
+    for compose in &model.compose_files {
+        for svc in &compose.services {
+            if let Some(image) = prebuilt_image(svc)
+                && let Some(built) = services.iter().find(|s| {
+                    s.compose_file.as_deref() == Some(compose.path.as_str()) && s.name == svc.name
+                })
+            {
+                built_images.push((image, built));
+            }
+        }
+    }
+    let mut prebuilt = Vec::new();
+    for compose in &model.compose_files {
+        for svc in &compose.services {
+            if svc.node.get("build").is_some() {
+                continue;
+            }
+            let Some(image) = prebuilt_image(svc) else {
+                continue;
+            };
+            if let Some((_, built)) = built_images.iter().find(|(i, _)| *i == image) {
+                prebuilt.push(Service {
+                    name: svc.name.clone(),
+                    compose_file: Some(compose.path.clone()),
+                    ..(*built).clone()
+                });
+            } else if let Some((dockerfile, context)) = tagged_build(model, image)
+                && model.dockerfiles.iter().any(|d| d.path == dockerfile)
+            {
+                let package = model.owner_of(&dockerfile);
+                prebuilt.push(Service {
+                    name: svc.name.clone(),
+                    kind: ServiceKind::Compose,
+                    path: package
+                        .map_or_else(|| context.clone(), |i| model.packages[i].dir.clone()),
+                    package,
+                    dockerfile: Some(dockerfile),
+                    compose_file: Some(compose.path.clone()),
+                    context: Some(context),
+                });
+            }
+        }
+    }
+    for s in &prebuilt {
+        built_dockerfiles.extend(s.dockerfile.clone());
+    }
+    services.extend(prebuilt);
+
     for dockerfile in &model.dockerfiles {
         if built_dockerfiles.contains(&dockerfile.path) {
             continue;
@@ -97,6 +148,46 @@ pub fn derive(model: &Model) -> Vec<Service> {
     }
 
     dedupe(services)
+}
+
+/// The Dockerfile and context of a build that a CI workflow or a package.json script tags
+/// with the image name `repository` (`docker build -t ghcr.io/acme/api …`, a
+/// `docker/build-push-action` step's `tags`).
+pub fn tagged_build(model: &Model, repository: &str) -> Option<(String, String)> {
+    let resolve = |base: &str, b: &crate::parse::workflow::ImageBuild| {
+        if !b.tags.iter().any(|t| t == repository) {
+            return None;
+        }
+        let context = paths::join(base, b.context.as_deref()?)?;
+        let dockerfile = match b.dockerfile.as_deref() {
+            Some(f) => paths::join(base, f.strip_prefix("./").unwrap_or(f))?,
+            None => paths::join(&context, "Dockerfile")?,
+        };
+        Some((dockerfile, context))
+    };
+    model
+        .workflows
+        .iter()
+        .flat_map(|w| w.builds.iter())
+        .find_map(|b| resolve("", b))
+        .or_else(|| {
+            model.packages.iter().find_map(|p| {
+                p.manifest.scripts.iter().find_map(|script| {
+                    crate::parse::workflow::docker_builds(&script.command, script.span)
+                        .iter()
+                        .find_map(|b| resolve(&p.dir, b))
+                })
+            })
+        })
+}
+
+/// The repository name of a compose service's `image:` (no tag), when it is written out.
+fn prebuilt_image(svc: &crate::parse::compose::ComposeService) -> Option<&str> {
+    svc.node
+        .get("image")
+        .and_then(crate::parse::yaml::YamlNode::as_str)
+        .map(super::compose::image_repository)
+        .filter(|i| !i.contains('$') && !i.is_empty())
 }
 
 /// A Dockerfile in its package's folder is named after the package; one in a folder of its

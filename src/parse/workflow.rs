@@ -17,7 +17,32 @@ pub struct ImageBuild {
     pub context: Option<String>,
     pub dockerfile: Option<String>,
     pub target: Option<String>,
+    /// The image names it tags (`-t`, `tags:`), without their tags (`ghcr.io/acme/api`);
+    /// names whose repository part an expression decides are left out.
+    pub tags: Vec<String>,
     pub span: Span,
+}
+
+/// The repository names of written image tags (`ghcr.io/acme/api:${{ github.sha }}` →
+/// `ghcr.io/acme/api`), skipping those an expression or variable names.
+fn tag_names<'a>(tags: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut out: Vec<String> = tags
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .filter_map(|t| {
+            // `name:${{ x }}`: the tag is an expression, the name is not.
+            let t = match t.find(":${{") {
+                Some(i) => &t[..i],
+                None => t,
+            };
+            let name = crate::model::compose::image_repository(t);
+            (!name.contains('$') && !name.contains("{{") && !name.is_empty())
+                .then(|| name.to_string())
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 #[derive(Debug, Clone, Default)]
@@ -54,6 +79,13 @@ pub fn parse(path: &str, text: &str) -> Result<Workflow, ParseError> {
                         },
                         dockerfile: known(value("file")),
                         target: known(value("target")),
+                        tags: tag_names(
+                            value("tags")
+                                .unwrap_or_default()
+                                .split(['\n', ','])
+                                .collect::<Vec<_>>()
+                                .into_iter(),
+                        ),
                         span: step.span,
                     });
                 }
@@ -86,6 +118,7 @@ pub fn docker_builds(script: &str, span: Span) -> Vec<ImageBuild> {
         let mut dockerfile = None;
         let mut target = None;
         let mut context = None;
+        let mut tags: Vec<String> = Vec::new();
         let mut i = start;
         while i < words.len() {
             let w = &words[i];
@@ -138,6 +171,7 @@ pub fn docker_builds(script: &str, span: Span) -> Vec<ImageBuild> {
                 match name {
                     "-f" | "--file" => dockerfile = value,
                     "--target" => target = value,
+                    "-t" | "--tag" => tags.extend(value),
                     _ => {}
                 }
             } else if context.is_none() {
@@ -158,6 +192,7 @@ pub fn docker_builds(script: &str, span: Span) -> Vec<ImageBuild> {
                 dockerfile
             },
             target: if unknown(&target) { None } else { target },
+            tags: tag_names(tags.iter().map(String::as_str)),
             span,
         });
     }
@@ -180,6 +215,7 @@ mod tests {
         );
         assert_eq!(w.builds[0].target.as_deref(), Some("runner"));
         assert_eq!(w.builds[1].context, None);
+        assert_eq!(w.builds[2].tags, ["web"]);
         assert_eq!(w.builds[2].context.as_deref(), Some("apps/web"));
         assert_eq!(
             w.builds[2].dockerfile.as_deref(),

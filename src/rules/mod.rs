@@ -136,6 +136,7 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &compose::depends_on_not_healthy::DependsOnNotHealthy,
     &compose::dockerfile_missing::DockerfileMissing,
     &compose::hardcoded_secret::HardcodedSecret,
+    &compose::healthcheck_route_missing::HealthcheckRouteMissing,
     &compose::insecure_infra::InsecureInfra,
     &compose::missing_env::MissingEnv,
     &compose::no_healthcheck::NoHealthcheck,

@@ -52,6 +52,23 @@ pub struct Project {
     base_dirs: BTreeMap<Arc<str>, String>,
 }
 
+/// An image reference without its tag or digest: `ghcr.io/acme/api:1.2@sha256:…` →
+/// `ghcr.io/acme/api` (a registry port, `localhost:5000/api`, stays).
+/// Docker Hub's implicit prefixes are dropped (`docker.io/library/redis` → `redis`).
+pub fn image_repository(image: &str) -> &str {
+    let image = image.trim();
+    let image = image.split('@').next().unwrap_or(image);
+    let image = match image.rfind(':') {
+        Some(i) if !image[i..].contains('/') => &image[..i],
+        _ => image,
+    };
+    let image = image
+        .strip_prefix("docker.io/")
+        .or_else(|| image.strip_prefix("index.docker.io/"))
+        .unwrap_or(image);
+    image.strip_prefix("library/").unwrap_or(image)
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     pub file: String,

@@ -1146,9 +1146,11 @@ impl Build {
                         return Some(found);
                     }
                 }
-                // Written by a build, an install or a command: not a repository file.
+                // Written by a build, an install or a command: not a repository file. A build
+                // writes its output, not the manifests of the packages it builds.
                 Entry::Built { build: at }
                     if !rest.starts_with("node_modules")
+                        && crate::paths::file_name(path) != "package.json"
                         && sim.builds.get(*at).is_none_or(|b| b.builds_within(path)) =>
                 {
                     return None;

@@ -3,13 +3,13 @@ use std::collections::BTreeSet;
 use crate::data::env_templates;
 use crate::discover::FileKind;
 use crate::finding::Finding;
+use crate::model::Model;
 use crate::model::compose::{Project, Service};
 use crate::model::contract;
-use crate::model::{Model, ServiceKind};
 use crate::parse::dockerfile::Op;
 use crate::parse::typescript::{EnvClass, EnvSource};
 use crate::paths;
-use crate::rules::compose::{Sink, applies, build_paths, finding, label};
+use crate::rules::compose::{Sink, applies, finding, label, ships};
 use crate::rules::{Context, Rule, Subject, declare_rule};
 
 declare_rule! {
@@ -68,6 +68,7 @@ fn provided(
     model: &Model,
     project: &Project,
     svc: &Service,
+    dockerfile: &str,
     package_dir: &str,
 ) -> Option<BTreeSet<String>> {
     let mut names: BTreeSet<String> = svc
@@ -83,9 +84,7 @@ fn provided(
             None => return None,
         }
     }
-    if let Some((_, dockerfile)) = build_paths(project, svc)
-        && let Some(df) = model.dockerfiles.iter().find(|d| d.path == dockerfile)
-    {
+    if let Some(df) = model.dockerfiles.iter().find(|d| d.path == dockerfile) {
         for i in &df.instructions {
             if let Op::Env(pairs) = &i.op {
                 names.extend(pairs.iter().map(|p| p.key.clone()));
@@ -118,27 +117,13 @@ impl Rule for MissingEnv {
         let mut sink = Sink::new(out);
         for project in &model.compose.projects {
             for svc in &project.services {
-                // The package the service ships: the one the model links to its build.
-                let Some((_, dockerfile)) = build_paths(project, svc) else {
+                let Some(shipped) = ships(cx, project, svc) else {
                     continue;
                 };
-                let Some(package) = model
-                    .services
-                    .iter()
-                    .find(|s| {
-                        s.kind == ServiceKind::Compose
-                            && s.dockerfile.as_deref() == Some(dockerfile.as_str())
-                    })
-                    .and_then(|s| s.package)
-                else {
-                    continue;
-                };
+                let package = shipped.package;
                 let pkg = &model.packages[package];
-                // A workspace root ships the whole repository: which code runs is not known.
-                if pkg.dir.is_empty() && !model.workspaces.is_empty() {
-                    continue;
-                }
-                let Some(given) = provided(model, project, svc, &pkg.dir) else {
+                let Some(given) = provided(model, project, svc, &shipped.dockerfile, &pkg.dir)
+                else {
                     continue;
                 };
                 let mut reported = BTreeSet::new();
@@ -232,6 +217,14 @@ mod tests {
                         "services:\n  api:\n    build: ./apps/api\n",
                         "export class A { constructor(private configService: ConfigService) {}\n  url() { return this.configService.getOrThrow('JWT_SECRET'); } }\n",
                     ),
+                ),
+                case(
+                    "a Dockerfile outside the package whose CMD starts the package's build output",
+                    api("services:\n  api:\n    build:\n      context: .\n      dockerfile: docker/api.Dockerfile\n", MAIN)
+                        .file(
+                            "docker/api.Dockerfile",
+                            "FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build -w api\nCMD [\"node\", \"apps/api/dist/main.js\"]\n",
+                        ),
                 ),
             ],
             quiet: vec![

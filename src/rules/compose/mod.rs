@@ -8,6 +8,7 @@
 pub(crate) mod depends_on_not_healthy;
 pub(crate) mod dockerfile_missing;
 pub(crate) mod hardcoded_secret;
+pub(crate) mod healthcheck_route_missing;
 pub(crate) mod insecure_infra;
 pub(crate) mod missing_env;
 pub(crate) mod no_healthcheck;
@@ -27,6 +28,7 @@ use crate::finding::Finding;
 use crate::model::compose::{Node, Project, Service};
 use crate::model::{Model, ServiceKind};
 use crate::paths;
+use crate::rules::docker::Image;
 use crate::rules::{Context, FindingBuilder, Subject};
 use crate::source::Span;
 
@@ -95,20 +97,65 @@ pub(crate) fn build_paths(project: &Project, svc: &Service) -> Option<(String, S
     Some((context_path, dockerfile))
 }
 
+/// The folder a service is named by: the package its image ships (see [`ships`]), else the
+/// package that owns its Dockerfile, or, when that is the repository root (a
+/// `.deploy/api/Dockerfile`), the Dockerfile's folder (else `fallback`).
+fn service_dir<'a>(
+    model: &'a Model,
+    shipped: Option<usize>,
+    dockerfile: &'a str,
+    fallback: &'a str,
+) -> &'a str {
+    if let Some(i) = shipped {
+        return &model.packages[i].dir;
+    }
+    match model.owner_of(dockerfile) {
+        Some(i) if !model.packages[i].dir.is_empty() => &model.packages[i].dir,
+        _ if !paths::parent(dockerfile).is_empty() => paths::parent(dockerfile),
+        _ => fallback,
+    }
+}
+
 /// How findings name a service: `service \`auth\` (services/auth, built by
 /// services/auth/Dockerfile)`, or `service \`db\` (postgres:16)`.
 pub(crate) fn label(model: &Model, project: &Project, svc: &Service) -> String {
+    let shipped = ships(&Context { model }, project, svc).map(|s| s.package);
     if let Some((context, dockerfile)) = build_paths(project, svc) {
         if !model.exists_on_disk(&dockerfile) {
             return format!("service `{}`", svc.name);
         }
-        let dir = model
-            .owner_of(&dockerfile)
-            .map_or(context.as_str(), |i| model.packages[i].dir.as_str());
+        let dir = service_dir(model, shipped, &dockerfile, &context);
         return format!(
             "service `{}` ({}, built by {dockerfile})",
             svc.name,
             paths::display_dir(dir)
+        );
+    }
+    if let Some((p, builder)) = builder_of(model, svc)
+        && let Some((_, dockerfile)) = build_paths(p, builder)
+        && model.exists_on_disk(&dockerfile)
+    {
+        let dir = service_dir(model, shipped, &dockerfile, paths::parent(&dockerfile));
+        return format!(
+            "service `{}` ({}, runs {}, which `{}` builds from {dockerfile})",
+            svc.name,
+            paths::display_dir(dir),
+            svc.image().unwrap_or_default(),
+            builder.name
+        );
+    }
+    if let Some(image) = svc.image()
+        && let Some((dockerfile, _)) = crate::model::service::tagged_build(
+            model,
+            crate::model::compose::image_repository(image),
+        )
+        && model.exists_on_disk(&dockerfile)
+    {
+        let dir = service_dir(model, shipped, &dockerfile, paths::parent(&dockerfile));
+        return format!(
+            "service `{}` ({}, runs {image}, built from {dockerfile})",
+            svc.name,
+            paths::display_dir(dir),
         );
     }
     match svc.image() {
@@ -145,6 +192,125 @@ pub(crate) fn infra(svc: &Service) -> Option<&'static Infra> {
         return None;
     }
     infra_images::lookup(svc.image()?)
+}
+
+/// What a compose service runs of the repository: the workspace package whose code its image
+/// ships, and that image.
+pub(crate) struct Ships<'a> {
+    pub(crate) package: usize,
+    /// The image's build (`None` when the Dockerfile has no simulated build).
+    pub(crate) image: Option<Image<'a>>,
+    /// The Dockerfile, repository-relative.
+    pub(crate) dockerfile: String,
+}
+
+/// The service that builds the image `svc` runs prebuilt: a service of any project with a
+/// `build` and an `image:` of the same repository name (Compose tags what it builds with it).
+fn builder_of<'a>(model: &'a Model, svc: &Service) -> Option<(&'a Project, &'a Service)> {
+    let wanted = crate::model::compose::image_repository(svc.image()?);
+    if wanted.contains('$') {
+        return None;
+    }
+    model.compose.projects.iter().find_map(|p| {
+        p.services
+            .iter()
+            .find(|s| {
+                s.builds() && s.image().map(crate::model::compose::image_repository) == Some(wanted)
+            })
+            .map(|s| (p, s))
+    })
+}
+
+/// The package and image a compose service runs (see [`Ships`]). The package is the one that
+/// holds the file the image starts (`node apps/api/dist/main.js`, or what its `start` script
+/// runs): the nearest folder above it whose `package.json` the image copied from the
+/// repository. Failing that, the package that owns the Dockerfile. `None` for a service that
+/// runs no image of the repository, and for a workspace root (which ships the whole
+/// repository: which code runs is not known).
+pub(crate) fn ships<'a>(cx: &Context<'a>, project: &Project, svc: &Service) -> Option<Ships<'a>> {
+    let model = cx.model;
+    let (from_svc, dockerfile) = if svc.builds() {
+        (svc, build_paths(project, svc)?.1)
+    } else if let Some((p, s)) = builder_of(model, svc) {
+        (s, build_paths(p, s)?.1)
+    } else {
+        let repository = crate::model::compose::image_repository(svc.image()?);
+        (
+            svc,
+            crate::model::service::tagged_build(model, repository)?.0,
+        )
+    };
+    let target = from_svc
+        .get("build")
+        .and_then(|b| b.get("target"))
+        .and_then(Node::known);
+    let candidates: Vec<Image<'a>> = crate::rules::docker::images(model)
+        .into_iter()
+        .filter(|i| i.df.path == dockerfile)
+        .collect();
+    let image = candidates
+        .iter()
+        .position(|i| {
+            i.build
+                .services
+                .iter()
+                .any(|(f, n)| *n == from_svc.name && **f == *from_svc.file)
+        })
+        .or_else(|| {
+            candidates.iter().position(|i| {
+                target.is_some() && i.build.final_stage().and_then(|s| s.name.as_deref()) == target
+            })
+        })
+        .or((!candidates.is_empty()).then_some(0))
+        .and_then(|at| candidates.into_iter().nth(at));
+    let is_root = |i: usize| model.packages[i].dir.is_empty() && !model.workspaces.is_empty();
+    let started = image
+        .as_ref()
+        .and_then(|img| started_package(cx, img))
+        .filter(|&i| !is_root(i));
+    let package = started
+        .or_else(|| {
+            model
+                .services
+                .iter()
+                .find(|s| {
+                    s.kind == ServiceKind::Compose && s.dockerfile.as_deref() == Some(&*dockerfile)
+                })
+                .and_then(|s| s.package)
+        })
+        .or_else(|| model.owner_of(&dockerfile))
+        .filter(|&i| !is_root(i))?;
+    Some(Ships {
+        package,
+        image,
+        dockerfile,
+    })
+}
+
+/// The package holding the file an image starts with `node` (directly or through its `start`
+/// script): the nearest folder above the file, in the image, whose `package.json` came from a
+/// package of the repository.
+fn started_package(cx: &Context<'_>, image: &Image<'_>) -> Option<usize> {
+    use crate::model::docker::sim::absolute;
+    let stage = image.build.final_stage()?;
+    let (_, words, _) = crate::rules::docker::start_file_missing::start(cx, image)?;
+    let file = crate::rules::docker::start_file_missing::node_file(&words)?;
+    if file.contains(['$', '`']) {
+        return None;
+    }
+    let path = absolute(&stage.workdir, &file);
+    let mut dir = paths::parent(&path);
+    for _ in 0..16 {
+        if dir.is_empty() || dir == "/" {
+            break;
+        }
+        let manifest = format!("{dir}/package.json");
+        if let Some(origin) = image.build.origin(cx.model, image.build.target, &manifest) {
+            return cx.model.package_index_at(paths::parent(&origin));
+        }
+        dir = paths::parent(dir);
+    }
+    None
 }
 
 /// Words of a command that make a service a one-off job rather than a server.
@@ -184,7 +350,7 @@ pub(crate) fn is_long_running(project: &Project, svc: &Service) -> bool {
         return false;
     }
     let restart = svc.get("restart").and_then(Node::text);
-    if matches!(restart, Some("no" | "\"no\"" | "on-failure")) && !command.is_empty() {
+    if matches!(restart, Some("no" | "\"no\"")) && !command.is_empty() {
         return false;
     }
     true
