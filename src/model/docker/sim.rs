@@ -1060,7 +1060,7 @@ impl Build {
     /// The repository path a path of a stage was copied from, following stage copies;
     /// `None` when a build, an install or a command wrote it, or it is not known.
     pub fn origin(&self, model: &Model, stage: usize, path: &str) -> Option<String> {
-        self.origin_at(model, stage, path, usize::MAX, 0)
+        self.origin_at(model, stage, path, usize::MAX, 0, false)
     }
 
     /// [`Build::origin`] as it was after instruction `until`.
@@ -1071,7 +1071,14 @@ impl Build {
         path: &str,
         until: usize,
     ) -> Option<String> {
-        self.origin_at(model, stage, path, until, 0)
+        self.origin_at(model, stage, path, until, 0, false)
+    }
+
+    /// The repository `package.json` a manifest in the image came from, looking through the
+    /// builds that ran over it (a build writes its output, not the manifests of the packages
+    /// it builds): which package a folder of the image holds.
+    pub fn manifest_origin(&self, model: &Model, stage: usize, path: &str) -> Option<String> {
+        self.origin_at(model, stage, path, usize::MAX, 0, true)
     }
 
     fn origin_at(
@@ -1081,6 +1088,7 @@ impl Build {
         path: &str,
         until: usize,
         depth: usize,
+        through_builds: bool,
     ) -> Option<String> {
         let sim = self.stages.get(stage)?;
         if depth > 16 {
@@ -1120,7 +1128,7 @@ impl Build {
                         format!("{}/{rest}", src.trim_end_matches('/'))
                     };
                     if let Some(found) =
-                        self.origin_at(model, *from, &direct, usize::MAX, depth + 1)
+                        self.origin_at(model, *from, &direct, usize::MAX, depth + 1, through_builds)
                     {
                         return Some(found);
                     }
@@ -1128,7 +1136,7 @@ impl Build {
                         && !rest.contains('/')
                         && crate::paths::file_name(src) == rest
                         && let Some(found) =
-                            self.origin_at(model, *from, src, usize::MAX, depth + 1)
+                            self.origin_at(model, *from, src, usize::MAX, depth + 1, through_builds)
                     {
                         return Some(found);
                     }
@@ -1141,16 +1149,16 @@ impl Build {
                             &source,
                             entry.instruction.saturating_sub(1),
                             depth + 1,
+                            through_builds,
                         )
                     {
                         return Some(found);
                     }
                 }
-                // Written by a build, an install or a command: not a repository file. A build
-                // writes its output, not the manifests of the packages it builds.
+                // Written by a build, an install or a command: not a repository file.
                 Entry::Built { build: at }
                     if !rest.starts_with("node_modules")
-                        && crate::paths::file_name(path) != "package.json"
+                        && !through_builds
                         && sim.builds.get(*at).is_none_or(|b| b.builds_within(path)) =>
                 {
                     return None;
@@ -1163,7 +1171,9 @@ impl Build {
             return None;
         }
         match &sim.base {
-            Base::Stage(parent) => self.origin_at(model, *parent, path, usize::MAX, depth + 1),
+            Base::Stage(parent) => {
+                self.origin_at(model, *parent, path, usize::MAX, depth + 1, through_builds)
+            }
             _ => None,
         }
     }

@@ -305,7 +305,10 @@ fn started_package(cx: &Context<'_>, image: &Image<'_>) -> Option<usize> {
             break;
         }
         let manifest = format!("{dir}/package.json");
-        if let Some(origin) = image.build.origin(cx.model, image.build.target, &manifest) {
+        if let Some(origin) = image
+            .build
+            .manifest_origin(cx.model, image.build.target, &manifest)
+        {
             return cx.model.package_index_at(paths::parent(&origin));
         }
         dir = paths::parent(dir);
