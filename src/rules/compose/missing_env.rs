@@ -122,6 +122,20 @@ impl Rule for MissingEnv {
                 };
                 let package = shipped.package;
                 let pkg = &model.packages[package];
+                // A `.env` in the image's working directory (copied, or written by a `RUN cp
+                // env-example .env`) may provide anything: dotenv and `ConfigModule` load it.
+                if let Some(image) = &shipped.image
+                    && let Some(stage) = image.build.final_stage()
+                {
+                    let dotenv = crate::model::docker::sim::absolute(&stage.workdir, ".env");
+                    if image
+                        .build
+                        .presence(model, image.build.target, &dotenv, usize::MAX)
+                        != crate::model::docker::Presence::Absent
+                    {
+                        continue;
+                    }
+                }
                 let Some(given) = provided(model, project, svc, &shipped.dockerfile, &pkg.dir)
                 else {
                     continue;
@@ -188,7 +202,7 @@ mod tests {
                 r#"{ "name": "api", "version": "1.0.0", "scripts": { "start": "node dist/main.js" }, "dependencies": { "@acme/config": "*" } }"#,
             )
             .file("apps/api/src/main.ts", main)
-            .file("apps/api/Dockerfile", "FROM node:20-slim\nENV NODE_ENV=production\nCMD [\"node\", \"dist/main.js\"]\n")
+            .file("apps/api/Dockerfile", "FROM node:20-slim\nENV NODE_ENV=production\nWORKDIR /app\nCOPY . .\nCMD [\"node\", \"dist/main.js\"]\n")
             .file("packages/config/package.json", r#"{ "name": "@acme/config", "version": "1.0.0", "main": "src/index.ts" }"#)
             .file(
                 "packages/config/src/index.ts",
@@ -219,6 +233,14 @@ mod tests {
                     ),
                 ),
                 case(
+                    "a single-package repository's own image",
+                    Repo::new()
+                        .file("package.json", r#"{ "name": "api", "version": "1.0.0", "scripts": { "start": "node dist/main.js" } }"#)
+                        .file("src/main.ts", MAIN)
+                        .file("Dockerfile", "FROM node:20-alpine\nWORKDIR /app\nCOPY . .\nCMD [\"node\", \"dist/main.js\"]\n")
+                        .file("docker-compose.yml", "services:\n  api:\n    build: .\n"),
+                ),
+                case(
                     "a Dockerfile outside the package whose CMD starts the package's build output",
                     api("services:\n  api:\n    build:\n      context: .\n      dockerfile: docker/api.Dockerfile\n", MAIN)
                         .file(
@@ -228,6 +250,29 @@ mod tests {
                 ),
             ],
             quiet: vec![
+                case(
+                    "an image that ships none of the repository's code",
+                    Repo::new()
+                        .file("package.json", r#"{ "name": "api", "version": "1.0.0", "scripts": { "start": "node dist/main.js" } }"#)
+                        .file("src/main.ts", MAIN)
+                        .file("maildev.Dockerfile", "FROM node:20-alpine\nRUN npm i -g maildev@2.0.5\nCMD maildev\n")
+                        .file("docker-compose.yml", "services:\n  mail:\n    build:\n      context: .\n      dockerfile: maildev.Dockerfile\n"),
+                ),
+                case(
+                    "a single-package repository's own image (the root is the service)",
+                    Repo::new()
+                        .file("package.json", r#"{ "name": "api", "version": "1.0.0", "scripts": { "start": "node dist/main.js" } }"#)
+                        .file("src/main.ts", MAIN)
+                        .file("Dockerfile", "FROM node:20-alpine\nWORKDIR /app\nCOPY . .\nCMD [\"node\", \"dist/main.js\"]\n")
+                        .file("docker-compose.yml", "services:\n  api:\n    build: .\n    environment:\n      DATABASE_URL: postgres://db/app\n"),
+                ),
+                case(
+                    "an image that writes a `.env` in its working directory",
+                    api("services:\n  api:\n    build: ./apps/api\n", MAIN).file(
+                        "apps/api/Dockerfile",
+                        "FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN if [ ! -f .env ]; then cp env-example .env; fi\nCMD [\"node\", \"dist/main.js\"]\n",
+                    ),
+                ),
                 case(
                     "provided in environment",
                     api("services:\n  api:\n    build: ./apps/api\n    environment:\n      DATABASE_URL: ${DATABASE_URL:?}\n", MAIN),
@@ -248,7 +293,7 @@ mod tests {
                 case(
                     "a variable provided by the Dockerfile ENV",
                     api("services:\n  api:\n    build: ./apps/api\n", MAIN)
-                        .file("apps/api/Dockerfile", "FROM node:20-slim\nENV DATABASE_URL=postgres://db/app\nCMD [\"node\", \"dist/main.js\"]\n"),
+                        .file("apps/api/Dockerfile", "FROM node:20-slim\nENV DATABASE_URL=postgres://db/app\nWORKDIR /app\nCOPY . .\nCMD [\"node\", \"dist/main.js\"]\n"),
                 ),
                 case(
                     "env reads with defaults",

@@ -263,11 +263,30 @@ pub(crate) fn ships<'a>(cx: &Context<'a>, project: &Project, svc: &Service) -> O
         })
         .or((!candidates.is_empty()).then_some(0))
         .and_then(|at| candidates.into_iter().nth(at));
-    let is_root = |i: usize| model.packages[i].dir.is_empty() && !model.workspaces.is_empty();
+    // A workspace root with members ships the whole repository: which code runs is not known.
+    let is_root = |i: usize| {
+        model
+            .workspaces
+            .iter()
+            .any(|w| w.package == Some(i) && w.members.iter().any(|&m| m != i))
+    };
     let started = image
         .as_ref()
         .and_then(|img| started_package(cx, img))
         .filter(|&i| !is_root(i));
+    // An image that copies nothing from the repository (`RUN npm i -g maildev`) ships none of
+    // its code.
+    let copies_repository = image.as_ref().is_some_and(|img| {
+        img.build.shipped_lineage().iter().any(|&st| {
+            img.build.stages[st]
+                .entries
+                .iter()
+                .any(|e| matches!(e.entry, crate::model::docker::Entry::Context { .. }))
+        })
+    });
+    if !copies_repository {
+        return None;
+    }
     let package = started
         .or_else(|| {
             model
