@@ -1078,16 +1078,27 @@ fn exits(cx: &Cx<'_>, statement: Node<'_>) -> bool {
 /// `process.exit`), `name` alone or in an `||` chain. `ancestors` ends with the declarator's
 /// parent (the `lexical_declaration`), whose parent holds the statements.
 fn guarded_after(cx: &Cx<'_>, ancestors: &[(Node<'_>, State)], name: &str) -> bool {
-    let Some(&(declaration, _)) = ancestors.last() else {
+    let Some(&(mut declaration, _)) = ancestors.last() else {
         return false;
     };
-    let Some(&(block, _)) = ancestors
-        .len()
-        .checked_sub(2)
-        .and_then(|i| ancestors.get(i))
-    else {
+    let at = |back: usize| {
+        ancestors
+            .len()
+            .checked_sub(back)
+            .and_then(|i| ancestors.get(i))
+            .map(|&(n, _)| n)
+    };
+    let Some(mut block) = at(2) else {
         return false;
     };
+    // `export const x = process.env.X;`: the statement is the export.
+    if block.kind() == "export_statement" {
+        let Some(parent) = at(3) else {
+            return false;
+        };
+        declaration = block;
+        block = parent;
+    }
     let mut cursor = block.walk();
     let mut after = block
         .named_children(&mut cursor)
@@ -1257,6 +1268,8 @@ const h = process.env.H ?? throwError('H');
 const i = process.env.I || (() => { throw new Error('I'); })();
 if (process.env.J === undefined) throw new Error('J');
 assert(process.env.K, 'K is required');
+export const m = process.env.M;
+if (!m) throw new Error('M is required');
 function f() {
   const l = process.env.L;
   // a comment between
@@ -1275,6 +1288,7 @@ function f() {
                 ("I", Required),
                 ("J", Required),
                 ("K", Required),
+                ("M", Required),
                 ("L", Required),
             ],
         );
