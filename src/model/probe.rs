@@ -159,13 +159,7 @@ fn curl(args: &[String]) -> Option<HttpProbe> {
                 }
                 continue;
             }
-            let value = match inline {
-                Some(v) => Some(v),
-                None => {
-                    i += 1;
-                    args.get(i - 1).map(String::as_str)
-                }
-            };
+            let value = option_value(args, &mut i, inline);
             match flag {
                 "--url" => url = url.or(value),
                 "--request" => method_is_get = value.is_some_and(is_get),
@@ -183,12 +177,7 @@ fn curl(args: &[String]) -> Option<HttpProbe> {
                     continue;
                 }
                 let rest = &cluster[at + letter.len_utf8()..];
-                let value = if rest.is_empty() {
-                    i += 1;
-                    args.get(i - 1).map(String::as_str)
-                } else {
-                    Some(rest)
-                };
+                let value = option_value(args, &mut i, Some(rest).filter(|r| !r.is_empty()));
                 match letter {
                     'X' => method_is_get = value.is_some_and(is_get),
                     'd' | 'F' | 'T' => method_is_get = false,
@@ -201,6 +190,16 @@ fn curl(args: &[String]) -> Option<HttpProbe> {
         url = url.or(Some(arg.as_str()));
     }
     parse_url(url?, "curl", method_is_get)
+}
+
+/// The value of an option: written inline (`--max-time=5`, `-o/dev/null`), else the next
+/// argument (consumed).
+fn option_value<'a>(args: &'a [String], i: &mut usize, inline: Option<&'a str>) -> Option<&'a str> {
+    if inline.is_some() {
+        return inline;
+    }
+    *i += 1;
+    args.get(*i - 1).map(String::as_str)
 }
 
 fn is_get(method: &str) -> bool {
@@ -240,13 +239,7 @@ fn wget(args: &[String]) -> Option<HttpProbe> {
             if !WGET_LONG_VALUE.contains(&flag) {
                 continue;
             }
-            let value = match inline {
-                Some(v) => Some(v),
-                None => {
-                    i += 1;
-                    args.get(i - 1).map(String::as_str)
-                }
-            };
+            let value = option_value(args, &mut i, inline);
             match flag {
                 "--method" => method_is_get = value.is_some_and(is_get),
                 "--post-data" | "--post-file" | "--body-data" | "--body-file" => {

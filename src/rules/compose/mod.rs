@@ -131,32 +131,29 @@ pub(crate) fn label(model: &Model, project: &Project, svc: &Service) -> String {
             paths::display_dir(dir)
         );
     }
-    if let Some((p, builder)) = builder_of(model, svc)
-        && let Some((_, dockerfile)) = build_paths(p, builder)
-        && model.exists_on_disk(&dockerfile)
-    {
-        let dir = service_dir(model, shipped, &dockerfile, paths::parent(&dockerfile));
-        return format!(
-            "service `{}` ({}, runs {}, which `{}` builds from {dockerfile})",
-            svc.name,
-            paths::display_dir(dir),
-            svc.image().unwrap_or_default(),
-            builder.name
-        );
-    }
-    if let Some(image) = svc.image()
-        && let Some((dockerfile, _)) = crate::model::service::tagged_build(
-            model,
-            crate::model::compose::image_repository(image),
-        )
-        && model.exists_on_disk(&dockerfile)
-    {
-        let dir = service_dir(model, shipped, &dockerfile, paths::parent(&dockerfile));
-        return format!(
-            "service `{}` ({}, runs {image}, built from {dockerfile})",
-            svc.name,
-            paths::display_dir(dir),
-        );
+    if let Some(image) = svc.image() {
+        let built = builder_of(model, svc)
+            .and_then(|(p, b)| {
+                Some((
+                    build_paths(p, b)?.1,
+                    format!("which `{}` builds from", b.name),
+                ))
+            })
+            .or_else(|| {
+                let repository = crate::model::compose::image_repository(image);
+                let (dockerfile, _) = crate::model::service::tagged_build(model, repository)?;
+                Some((dockerfile, "built from".to_string()))
+            });
+        if let Some((dockerfile, how)) = built
+            && model.exists_on_disk(&dockerfile)
+        {
+            let dir = service_dir(model, shipped, &dockerfile, paths::parent(&dockerfile));
+            return format!(
+                "service `{}` ({}, runs {image}, {how} {dockerfile})",
+                svc.name,
+                paths::display_dir(dir),
+            );
+        }
     }
     match svc.image() {
         Some(image) => format!("service `{}` ({image})", svc.name),
