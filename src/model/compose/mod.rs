@@ -15,6 +15,7 @@
 //! folder, as Compose resolves them for every `-f` file); those of an `extends.file` from that
 //! file's folder; those of an `include`d file from its own project directory.
 
+pub mod config;
 pub mod interpolate;
 pub mod node;
 pub mod service;
