@@ -20,7 +20,6 @@ use super::node::{Node, Value};
 use super::service::{EnvSource, VolumeKind};
 use super::{Project, Service};
 use crate::parse::dotenv::{DotEnv, Quote};
-use crate::paths;
 
 /// `{"services": {name: {…}}}` for one project. `dotenvs` are the repository's env files
 /// (the model's), which `env_file` and `.env` are read from.
@@ -120,16 +119,14 @@ fn build(project: &Project, build: &Node) -> Json {
 }
 
 /// `env_file`s in order (a later file wins), then `environment` over them. A bare `KEY` takes
-/// its value from the project's `.env` (the project environment, the shell being empty);
+/// its value from the project environment (its `.env`, the shell being empty);
 /// unresolved, it stays `null` in `environment` and is dropped from an env file (compose-go
 /// `dotenv` keeps an inherited key only when the lookup finds it). Env-file values are
 /// interpolated like compose values, unless single-quoted, from the project environment, then
 /// the service's `environment`, then the env files' earlier variables (compose-go
 /// `dotenv.expandVariables`).
 fn environment(project: &Project, s: &Service, dotenvs: &[DotEnv]) -> Map<String, Json> {
-    let dotenv = paths::join(&s.dir, ".env").and_then(|p| dotenvs.iter().find(|d| d.path == p));
-    let project_env =
-        |name: &str| -> Option<String> { dotenv.and_then(|d| d.get(name)?.value.clone()) };
+    let project_env = |name: &str| -> Option<String> { project.environment.get(name).cloned() };
     let own: Vec<(&str, Option<String>)> = s
         .environment()
         .iter()

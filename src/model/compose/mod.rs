@@ -44,6 +44,9 @@ pub struct Project {
     pub dir: String,
     /// The `.env` used for interpolation, when the repository has one.
     pub dotenv: Option<String>,
+    /// The project environment, the shell setting nothing: its `.env` with the values
+    /// resolved ([`dotenv_environment`]).
+    pub environment: BTreeMap<String, String>,
     pub services: Vec<Service>,
     /// Top-level `volumes` names.
     pub volumes: BTreeSet<String>,
@@ -205,6 +208,23 @@ fn dotenv_of<'a>(dir: &str, inputs: &'a Inputs<'_>) -> Option<&'a DotEnv> {
     inputs.dotenvs.iter().find(|d| d.path == path)
 }
 
+/// A `.env` file's variables as Compose reads them (compose-go `dotenv.GetEnvFromFile`):
+/// unquoted and double-quoted values are interpolated like compose values, from the variables
+/// before them (`DB_URL=postgres://db/${DB_NAME}`, `$$`), the shell setting nothing;
+/// single-quoted values are literal; a bare `KEY` is the shell's, so not set.
+pub fn dotenv_environment(dotenv: &DotEnv) -> BTreeMap<String, String> {
+    let mut env: BTreeMap<String, String> = BTreeMap::new();
+    for var in &dotenv.vars {
+        let Some(value) = &var.value else { continue };
+        let value = match var.quote {
+            crate::parse::dotenv::Quote::Single => value.clone(),
+            _ => interpolate::interpolate(value, &|name| env.get(name).cloned()).assumed,
+        };
+        env.insert(var.name.clone(), value);
+    }
+    env
+}
+
 /// Loads one file as a tree, interpolated with `lookup` and normalized.
 fn load_file(file: &ComposeFile, lookup: &dyn Fn(&str) -> Option<String>) -> Node {
     let name: Arc<str> = Arc::from(file.path.as_str());
@@ -228,15 +248,13 @@ fn assemble(
     depth: usize,
 ) -> Project {
     let dotenv = dotenv_of(dir, inputs);
-    let lookup = |name: &str| -> Option<String> {
-        dotenv
-            .and_then(|d| d.get(name))
-            .and_then(|v| v.value.clone())
-    };
+    let environment = dotenv.map(dotenv_environment).unwrap_or_default();
+    let lookup = |name: &str| -> Option<String> { environment.get(name).cloned() };
     let mut project = Project {
         files: files.to_vec(),
         dir: dir.to_string(),
         dotenv: dotenv.map(|d| d.path.clone()),
+        environment: environment.clone(),
         services: Vec::new(),
         volumes: BTreeSet::new(),
         problems: Vec::new(),
@@ -478,6 +496,43 @@ mod tests {
             .unwrap();
         assert_eq!(node_env.text(), Some("prod"));
         assert_eq!(&*node_env.file, "docker-compose.prod.yml");
+    }
+
+    #[test]
+    fn dotenv_values_are_interpolated_from_the_variables_before_them() {
+        // compose-go reads `.env` with its dotenv parser, which interpolates unquoted and
+        // double-quoted values; docker-compose 1.29 (python-dotenv) agrees on `${DB_NAME}`.
+        let model = repo()
+            .file(
+                ".env",
+                "DB_NAME=orders\nDB_URL=postgres://db/${DB_NAME}\nQUOTED=\"${DB_NAME:-x}-q\"\nLITERAL='${DB_NAME}'\nCOST=$$5\nLATER=${LATE}\nLATE=1\n",
+            )
+            .file(
+                "compose.yaml",
+                "services:\n  api:\n    image: acme/api\n    environment:\n      URL: ${DB_URL}\n      QUOTED: ${QUOTED}\n      LITERAL: ${LITERAL}\n      COST: ${COST}\n      LATER: ${LATER}\n",
+            )
+            .model();
+        let project = &model.compose.projects[0];
+        assert_eq!(project.environment["DB_URL"], "postgres://db/orders");
+        let api = project.service("api").unwrap();
+        let env: Vec<(&str, Option<&str>)> = api
+            .environment()
+            .iter()
+            .map(|e| match &e.source {
+                super::EnvSource::Value(n) => (e.name, n.known()),
+                super::EnvSource::Shell => (e.name, None),
+            })
+            .collect();
+        assert_eq!(
+            env,
+            [
+                ("URL", Some("postgres://db/orders")),
+                ("QUOTED", Some("orders-q")),
+                ("LITERAL", Some("${DB_NAME}")),
+                ("COST", Some("$5")),
+                ("LATER", Some("")),
+            ]
+        );
     }
 
     #[test]
