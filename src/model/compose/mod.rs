@@ -45,7 +45,8 @@ pub struct Project {
     /// The `.env` used for interpolation, when the repository has one.
     pub dotenv: Option<String>,
     /// The project environment, the shell setting nothing: its `.env` with the values
-    /// resolved ([`dotenv_environment`]).
+    /// resolved ([`dotenv_environment`]), under the environment of the project that
+    /// `include`s it.
     pub environment: BTreeMap<String, String>,
     pub services: Vec<Service>,
     /// Top-level `volumes` names.
@@ -172,7 +173,7 @@ pub fn build(inputs: &Inputs<'_>) -> Compose {
         {
             files.insert(0, base.to_string());
         }
-        projects.push(assemble(&files, dir, inputs, &by_path, 0));
+        projects.push(assemble(&files, dir, inputs, &by_path, &BTreeMap::new(), 0));
     }
     Compose { projects }
 }
@@ -240,15 +241,21 @@ fn load_file(file: &ComposeFile, lookup: &dyn Fn(&str) -> Option<String>) -> Nod
     root
 }
 
+/// One project. `including` is the environment of the project that `include`s this one: its
+/// values win over this project's `.env` (compose-spec `include.md`: "the local project's
+/// environment has precedence"; compose-go `loader/include.go` merges the included `.env`
+/// under it).
 fn assemble(
     files: &[String],
     dir: &str,
     inputs: &Inputs<'_>,
     by_path: &BTreeMap<&str, &ComposeFile>,
+    including: &BTreeMap<String, String>,
     depth: usize,
 ) -> Project {
     let dotenv = dotenv_of(dir, inputs);
-    let environment = dotenv.map(dotenv_environment).unwrap_or_default();
+    let mut environment = dotenv.map(dotenv_environment).unwrap_or_default();
+    environment.extend(including.iter().map(|(k, v)| (k.clone(), v.clone())));
     let lookup = |name: &str| -> Option<String> { environment.get(name).cloned() };
     let mut project = Project {
         files: files.to_vec(),
@@ -344,7 +351,14 @@ fn assemble(
                 Some(d) => d,
                 None => paths::parent(first).to_string(),
             };
-            let included = assemble(&targets, &inc_dir, inputs, by_path, depth + 1);
+            let included = assemble(
+                &targets,
+                &inc_dir,
+                inputs,
+                by_path,
+                &project.environment,
+                depth + 1,
+            );
             for mut s in included.services {
                 if project.service(&s.name).is_none() {
                     s.included = true;
@@ -533,6 +547,40 @@ mod tests {
                 ("LATER", Some("")),
             ]
         );
+    }
+
+    #[test]
+    fn an_including_projects_environment_wins_over_the_included_dotenv() {
+        let model = repo()
+            .file(".env", "PG_TAG=16.3\n")
+            .file(
+                "compose.yaml",
+                "include:\n  - infra/compose.yaml\nservices:\n  api:\n    image: acme/api\n",
+            )
+            .file("infra/.env", "PG_TAG=16.2\nPG_USER=app\n")
+            .file(
+                "infra/compose.yaml",
+                "services:\n  db:\n    image: postgres:${PG_TAG}\n    environment:\n      POSTGRES_USER: ${PG_USER}\n",
+            )
+            .model();
+        let including = model
+            .compose
+            .projects
+            .iter()
+            .find(|p| p.files == ["compose.yaml"])
+            .unwrap();
+        let db = including.service("db").unwrap();
+        assert_eq!(db.image(), Some("postgres:16.3"));
+        let user = db.node.get_in(&["environment", "POSTGRES_USER"]).unwrap();
+        assert_eq!(user.known(), Some("app"));
+        // Run on its own, the included file reads its own `.env`.
+        let alone = model
+            .compose
+            .projects
+            .iter()
+            .find(|p| p.files == ["infra/compose.yaml"])
+            .unwrap();
+        assert_eq!(alone.service("db").unwrap().image(), Some("postgres:16.2"));
     }
 
     #[test]
