@@ -17,6 +17,9 @@ pub(super) fn rule(path: &[String]) -> Rule {
         ["ports"] => Rule::Unique(port_key),
         ["volumes"] => Rule::Unique(volume_key),
         ["secrets"] | ["configs"] => Rule::Unique(secret_key),
+        // Unique by value in compose-go (`override/uncity.go`) and in docker-compose 1.29
+        // (`merge_unique_items_lists`): an override repeating `expose: ["3000"]` adds nothing.
+        ["expose"] | ["profiles"] | ["cap_add"] | ["cap_drop"] => Rule::Unique(text_key),
         _ => Rule::Merge,
     }
 }
@@ -30,6 +33,10 @@ fn port_key(n: &Node) -> Option<String> {
         p.published,
         p.protocol
     ))
+}
+
+fn text_key(n: &Node) -> Option<String> {
+    n.text().map(str::to_string)
 }
 
 fn volume_key(n: &Node) -> Option<String> {
@@ -590,6 +597,27 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    #[test]
+    fn an_override_repeating_expose_or_profiles_adds_nothing() {
+        let mut base = node("expose: ['3000']\nprofiles: [web]\ncap_add: [NET_ADMIN]\n");
+        let over = node("expose: ['3000', '9229']\nprofiles: [web, debug]\ncap_add: [NET_ADMIN]\n");
+        super::super::node::merge(&mut base, over, &mut Vec::new(), &rule);
+        let texts = |key: &str| -> Vec<String> {
+            base.get(key)
+                .map(|n| {
+                    n.items()
+                        .iter()
+                        .filter_map(Node::text)
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        assert_eq!(texts("expose"), ["3000", "9229"]);
+        assert_eq!(texts("profiles"), ["web", "debug"]);
+        assert_eq!(texts("cap_add"), ["NET_ADMIN"]);
     }
 
     #[test]
