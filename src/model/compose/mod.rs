@@ -100,21 +100,24 @@ impl Project {
     }
 }
 
-/// The names Compose looks for when no `-f` is given, in its order of preference.
+/// The names Compose looks for when no `-f` is given, in its order of preference (compose-go
+/// `cli.DefaultFileNames`).
 const DEFAULT_NAMES: &[&str] = &[
     "compose.yaml",
     "compose.yml",
-    "docker-compose.yaml",
     "docker-compose.yml",
+    "docker-compose.yaml",
 ];
 
-fn default_override(name: &str) -> Option<&'static str> {
-    Some(match name {
-        "compose.override.yaml" | "compose.override.yml" => "compose",
-        "docker-compose.override.yaml" | "docker-compose.override.yml" => "docker-compose",
-        _ => return None,
-    })
-}
+/// The override Compose reads after the base it chose, whichever that is: the first of these
+/// that exists (compose-go `cli.DefaultOverrideFileNames`; docker-compose 1.29 pairs them the
+/// same way, `compose.yaml` with `docker-compose.override.yml` too).
+const DEFAULT_OVERRIDES: &[&str] = &[
+    "compose.override.yml",
+    "compose.override.yaml",
+    "docker-compose.override.yml",
+    "docker-compose.override.yaml",
+];
 
 /// How deep `extends` and `include` are followed.
 const MAX_DEPTH: usize = 8;
@@ -133,40 +136,23 @@ pub fn build(inputs: &Inputs<'_>) -> Compose {
             continue;
         }
         let dir = paths::parent(&file.path);
-        let name = paths::file_name(&file.path);
-        let base = DEFAULT_NAMES
-            .iter()
-            .filter_map(|n| paths::join(dir, n))
-            .find(|p| by_path.get(p.as_str()).is_some_and(|f| f.discovered));
-        if let Some(prefix) = default_override(name) {
-            // Part of its base's project; a lone override is a project of its own.
-            if base
-                .as_deref()
-                .is_some_and(|b| paths::file_name(b).starts_with(prefix))
-            {
-                continue;
-            }
+        let first = |names: &[&str]| {
+            names
+                .iter()
+                .filter_map(|n| paths::join(dir, n))
+                .find(|p| by_path.get(p.as_str()).is_some_and(|f| f.discovered))
+        };
+        let base = first(DEFAULT_NAMES);
+        let default_override = base.as_ref().and(first(DEFAULT_OVERRIDES));
+        if default_override.as_deref() == Some(file.path.as_str()) {
+            // Part of its base's project (a lone override, or one Compose does not pick, is a
+            // project of its own).
+            continue;
         }
         let mut files = vec![file.path.clone()];
         let is_base = base.as_deref() == Some(file.path.as_str());
         if is_base {
-            for o in [
-                "compose.override.yaml",
-                "compose.override.yml",
-                "docker-compose.override.yaml",
-                "docker-compose.override.yml",
-            ] {
-                let stem = paths::file_name(&file.path).split('.').next().unwrap_or("");
-                if !o.starts_with(&format!("{stem}.")) {
-                    continue;
-                }
-                if let Some(p) = paths::join(dir, o)
-                    && by_path.contains_key(p.as_str())
-                {
-                    files.push(p);
-                    break;
-                }
-            }
+            files.extend(default_override);
         } else if let Some(base) = base.as_deref()
             && let Some(b) = by_path.get(base)
             && is_fragment(file, b)
@@ -510,6 +496,56 @@ mod tests {
             .unwrap();
         assert_eq!(node_env.text(), Some("prod"));
         assert_eq!(&*node_env.file, "docker-compose.prod.yml");
+    }
+
+    #[test]
+    fn the_default_override_joins_whichever_base_compose_picks() {
+        // compose-go and docker-compose 1.29 pair `compose.yaml` with
+        // `docker-compose.override.yml`; of two bases `compose.yaml` wins.
+        let model = repo()
+            .file("compose.yaml", "services:\n  api:\n    image: acme/api\n")
+            .file(
+                "docker-compose.yaml",
+                "services:\n  old:\n    image: acme/old\n",
+            )
+            .file(
+                "docker-compose.override.yml",
+                "services:\n  api:\n    ports: ['9229:9229']\n",
+            )
+            .file(
+                "deploy/docker-compose.yml",
+                "services:\n  web:\n    image: acme/web\n",
+            )
+            .file(
+                "deploy/docker-compose.yaml",
+                "services:\n  web2:\n    image: acme/web\n",
+            )
+            .file(
+                "deploy/compose.override.yaml",
+                "services:\n  web:\n    ports: ['80:80']\n",
+            )
+            .file(
+                "deploy/compose.override.yml",
+                "services:\n  web:\n    ports: ['81:81']\n",
+            )
+            .model();
+        let labels: Vec<String> = model
+            .compose
+            .projects
+            .iter()
+            .map(super::Project::label)
+            .collect();
+        assert_eq!(
+            labels,
+            [
+                "compose.yaml + docker-compose.override.yml",
+                // Not the override Compose picks: a fragment for `-f base -f file`.
+                "deploy/docker-compose.yml + deploy/compose.override.yaml",
+                "deploy/docker-compose.yaml",
+                "deploy/docker-compose.yml + deploy/compose.override.yml",
+                "docker-compose.yaml",
+            ]
+        );
     }
 
     #[test]
