@@ -12,6 +12,9 @@ the model assumes), and compares per service: image, build context/dockerfile/ta
 environment (env files read in), ports (host_ip/published/target/protocol, one per port),
 expose, volumes (type/source/target/read_only), depends_on (name -> condition), the healthcheck
 test and profiles, both sides normalized the same way (`seaworthy::model::compose::config`).
+When the project starts with a default name (`compose.yaml`, `docker-compose.yml`, ...), it
+also runs `docker-compose config` without -f, which picks the base and override files by
+itself, and checks it prints the same: the model chose the files Compose would.
 
     cargo build --release --example compose_config
     python3 scripts/compose-differential.py ROOT... [--write-expected] [--keep] [-v]
@@ -61,6 +64,19 @@ in the project's notes) and the differences they stand for:
 - Long `ports` with `host_ip` or a `published` range, and long `env_file` entries
   (`{path, required}`), are written in the short syntax v1.29 reads (an optional env file that
   does not exist is left out).
+- `extends` of a service with `depends_on`: v1.29 refuses it; compose-go copies the
+  dependencies into the extending service (`loader/extends_test.go`). The script copies them
+  and drops them from the extended file (for a service in another file). `links`,
+  `volumes_from` and `network_mode: service:x` are not copied: such a project is "oracle too
+  old", not compared.
+- Short `ports` left with an empty host port by an unset variable (`${PORT}:5432` is `:5432`):
+  an ephemeral host port to Compose v2 (go-connections `nat.ParsePortSpec`), which v1.29
+  rejects; written as the target alone. One left without a target (`${P}:${P}`) is refused by
+  both: not comparable.
+- Default files: v1.29 prefers `docker-compose.yml` over `compose.yaml` and refuses two
+  override files; compose-go prefers `compose.yaml` and reads the first of
+  `compose.override.yml`, `compose.override.yaml`, `docker-compose.override.yml`,
+  `docker-compose.override.yaml`. Where a folder has several, the files are not checked.
 - v1.29 checks that a build context exists; a missing one is created in the scratch copy (the
   current `docker compose config` does not check it). A missing required env file is created
   empty and noted (current Compose refuses it too).
@@ -109,6 +125,10 @@ class Invalid(Exception):
 
 class Missing(Exception):
     pass
+
+
+class Refused(Exception):
+    """The current spec refuses the project too: not comparable."""
 
 
 def substitute(text, lookup):
@@ -625,13 +645,26 @@ def short_port(p):
     return text + "/" + p.get("protocol", "tcp")
 
 
-def translate_service(name, svc, base_dir, services, tr):
+def translate_service(svc, base_dir, services, lookup, tr):
     if not isinstance(svc, dict):
         return svc
     ports = svc.get("ports")
     if isinstance(ports, list):
         new = []
         for p in ports:
+            if isinstance(p, str) and "$" in p:
+                # `${PORT}:5432` in an empty shell is `:5432`, an ephemeral host port to
+                # Compose v2 (go-connections nat.ParsePortSpec), which v1.29 rejects.
+                try:
+                    value = substitute(p, lookup)
+                except (Invalid, Missing):
+                    value = p
+                if value.endswith(":") or not value.strip():
+                    raise Refused("a port the empty shell leaves without a target (%s)" % p)
+                if re.match(r"^:\d", value):
+                    tr.notes.add("short `ports` with an empty host port (`:5432`) as the target "
+                                 "alone")
+                    p = value[1:].replace("$", "$$")
             if isinstance(p, dict) and "target" in p and (
                     p.get("host_ip") or not isinstance(p.get("published", 0), int)
                     and not str(p.get("published")).isdigit()):
@@ -693,6 +726,29 @@ def spec_env(path_dir, parent_env):
     return env
 
 
+def translate_data(data, lookup, base_dir, all_services, tr):
+    """One file's data in what v1.29 reads: newer keys dropped or rewritten, interpolation it
+    lacks done, values typed as Compose v2 types them."""
+    if "name" in data:
+        data.pop("name")
+        tr.notes.add("top-level `name` dropped")
+    data = interpolate_newer(data, lookup, tr.notes)
+    services = data.get("services")
+    if isinstance(services, dict):
+        for name in list(services):
+            services[name] = translate_service(services[name], base_dir, all_services, lookup,
+                                               tr)
+            svc = services[name]
+            if isinstance(svc, dict) and isinstance(svc.get("environment"), dict):
+                svc["environment"] = {k: scalar_string(v) for k, v in
+                                      svc["environment"].items()}
+    dropped = set()
+    drop_unknown(data, SCHEMA, [], dropped)
+    if dropped:
+        tr.notes.add("keys v1.29 does not know dropped: " + ", ".join(sorted(dropped)))
+    return data
+
+
 def translate(files, project_dir, parent_env, tr, services_of_include):
     """Rewrites the project's files in the scratch copy where v1.29 needs it (`tr` restores
     them)."""
@@ -737,23 +793,7 @@ def translate(files, project_dir, parent_env, tr, services_of_include):
         if not isinstance(data, dict):
             continue
         before = json.dumps(data, sort_keys=True, default=str)
-        if "name" in data:
-            data.pop("name")
-            tr.notes.add("top-level `name` dropped")
-        data = interpolate_newer(data, lookup, tr.notes)
-        services = data.get("services")
-        if isinstance(services, dict):
-            for name in list(services):
-                services[name] = translate_service(name, services[name], project_dir,
-                                                   all_services, tr)
-                svc = services[name]
-                if isinstance(svc, dict) and isinstance(svc.get("environment"), dict):
-                    svc["environment"] = {k: scalar_string(v) for k, v in
-                                          svc["environment"].items()}
-        dropped = set()
-        drop_unknown(data, SCHEMA, [], dropped)
-        if dropped:
-            tr.notes.add("keys v1.29 does not know dropped: " + ", ".join(sorted(dropped)))
+        data = translate_data(data, lookup, project_dir, all_services, tr)
         if i == 0 and services_of_include:
             data.setdefault("services", {})
             for name in services_of_include:
@@ -761,32 +801,60 @@ def translate(files, project_dir, parent_env, tr, services_of_include):
         datas[i] = data
         if before != json.dumps(data, sort_keys=True, default=str):
             changed[i] = True
-    for f, data, ch in zip(files, datas, changed):
-        if ch:
-            tr.write(f, data=data)
     # Files named by `extends.file`: v1.29 reads them itself, so their YAML is translated too.
-    seen = set(files)
-    pending = [(f, d) for f, d in zip(files, datas)]
+    # v1.29 refuses to extend a service with `depends_on`, which compose-go copies into the
+    # extending service (loader/extends_test.go): the copy is made here.
+    extended_files, moved = {}, set()
+    pending = list(enumerate(datas))
     while pending:
-        f, data = pending.pop()
+        index, data = pending.pop()
+        f = files[index] if isinstance(index, int) else index
         for svc in ((data.get("services") or {}) if isinstance(data, dict) else {}).values():
             ext = svc.get("extends") if isinstance(svc, dict) else None
             other = ext.get("file") if isinstance(ext, dict) else None
             if not isinstance(other, str):
                 continue
             path = os.path.normpath(os.path.join(os.path.dirname(f), other))
-            if path in seen or not os.path.isfile(path):
+            if path in files or not os.path.isfile(path):
                 continue
-            seen.add(path)
-            notes = set()
-            try:
-                extended = load_for_v129(path, notes)
-            except yaml.YAMLError:
-                continue
-            if notes or contains_tags(extended):
+            if path not in extended_files:
+                notes = set()
+                try:
+                    extended = load_for_v129(path, notes)
+                except yaml.YAMLError:
+                    continue
+                if not isinstance(extended, dict):
+                    continue
                 tr.notes |= notes
-                tr.write(path, data=untag(extended))
-            pending.append((path, extended))
+                extended_files[path] = [translate_data(
+                    untag(extended), lookup, os.path.dirname(path),
+                    all_services | set(extended.get("services") or {}), tr), bool(notes)]
+                pending.append((path, extended_files[path][0]))
+            base = ((extended_files[path][0].get("services") or {}).get(ext.get("service"))
+                    or {})
+            deps = base.get("depends_on") if isinstance(base, dict) else None
+            if deps:
+                as_map = lambda d: {k: {"condition": "service_started"} for k in d} \
+                    if isinstance(d, list) else dict(d or {})
+                svc["depends_on"] = {**as_map(deps), **as_map(svc.get("depends_on"))}
+                moved.add((path, ext.get("service")))
+                if isinstance(index, int):
+                    changed[index] = True
+                else:
+                    extended_files[index][1] = True
+                tr.notes.add("`depends_on` of an extended service copied into the extending "
+                             "one (v1.29 refuses to extend it)")
+    for path, name in moved:
+        extended_files[path][0]["services"][name].pop("depends_on", None)
+        extended_files[path][1] = True
+    for path, (data, ch) in extended_files.items():
+        original = load_for_v129(path, set())
+        if ch or json.dumps(untag(original), sort_keys=True, default=str) != json.dumps(
+                data, sort_keys=True, default=str):
+            tr.write(path, data=data)
+    for f, data, ch in zip(files, datas, changed):
+        if ch:
+            tr.write(f, data=data)
     # .env and env files python-dotenv reads otherwise.
     dot = os.path.join(project_dir, ".env")
     if dotenv_needs_translation(dot):
@@ -808,28 +876,30 @@ def translate(files, project_dir, parent_env, tr, services_of_include):
 
 # --- Running docker-compose --------------------------------------------------------------------
 
+# docker-compose's refusals, after the translations: v1.29 lacks a feature (nothing translates
+# it), or the current spec refuses the project too. Anything else is an "oracle error", to
+# look into.
 TOO_OLD = [
     (r"'(include|name|models)' does not match any of the regexes", "top-level key v1.29 lacks"),
     (r"could not determine a constructor for the tag '!(reset|override)'", "!reset/!override"),
-    (r"Unsupported config option for services\.[^:]+: '(develop|[a-z_]+)'", "service key v1.29 lacks"),
-    (r"contains unsupported option: '(required|restart|host_ip|name|app_protocol)'", "newer sub-key"),
-    (r"Invalid interpolation format", "interpolation v1.29 lacks"),
+    (r"Unsupported config option for services\.[^:]+: '[a-z_]+'", "service key v1.29 lacks"),
+    (r"contains unsupported option: '[a-z_]+'", "sub-key v1.29 lacks"),
     (r"Version in .* is unsupported", "compose file version"),
-    (r"invalid type, it should be a string", "value type v1.29 rejects"),
-    (r"is not a valid integer", "port range v1.29 rejects"),
+    (r"services with '[a-z_]+' cannot be extended",
+     "v1.29 refuses to extend a service with depends_on/links/volumes_from; compose-go copies "
+     "them"),
 ]
 NOT_COMPARABLE = [
-    (r"Missing mandatory value for|required variable \S+ is missing|is not set\. Defaulting"
-     r"(?!.*)", "a mandatory variable is unset"),
+    (r"Missing mandatory value for|required variable \S+ is missing", "a mandatory variable is unset"),
+    (r"Invalid interpolation format", "an invalid interpolation (a lone `$`)"),
     (r"Named volume .* is used in service .* but no declaration", "undeclared named volume"),
-    (r"depends on service .* which is undefined|Service .* depends on .* undefined",
-     "depends_on an undefined service"),
+    (r"depends on service .* which is undefined", "depends_on an undefined service"),
     (r"Cannot extend service|Circular reference|extends .* not found|Cannot locate",
      "extends names nothing"),
     (r"while (parsing|scanning)|found character|mapping values are not allowed", "invalid YAML"),
     (r"Top level object in .* needs to be an object", "not a mapping"),
     (r"Circular dependency between", "a depends_on cycle"),
-    (r"is invalid because", "invalid under v1.29's schema"),
+    (r"has neither an image nor a build context", "a service with neither image nor build"),
 ]
 
 
@@ -861,15 +931,15 @@ def run_compose(files, project_dir, env_vars, mirror, tr):
 
 
 def classify_error(err):
-    lines = [l for l in err.splitlines() if "is not set. Defaulting" not in l]
-    text = "\n".join(lines)
-    for pattern, label in TOO_OLD:
-        if re.search(pattern, text):
-            return "oracle too old", label
-    for pattern, label in NOT_COMPARABLE:
-        if re.search(pattern, text):
-            return "not comparable", label
-    return "oracle error", text.splitlines()[-1] if text else "?"
+    """(status, label, the line that says why)."""
+    lines = [l.strip() for l in err.splitlines()
+             if l.strip() and "is not set. Defaulting" not in l]
+    for status, table in (("oracle too old", TOO_OLD), ("not comparable", NOT_COMPARABLE)):
+        for pattern, label in table:
+            line = next((l for l in lines if re.search(pattern, l)), None)
+            if line is not None:
+                return status, label, line
+    return "oracle error", "docker-compose refused it", lines[-1] if lines else "?"
 
 
 # --- Normalizing docker-compose's answer --------------------------------------------------------
@@ -1056,21 +1126,60 @@ def oracle(files, project_dir, mirror, parent_env, depth=0):
             translate(files, project_dir, parent_env, tr, sorted(included_services))
         except yaml.YAMLError as e:
             return "not comparable", None, set(), "invalid YAML: %s" % str(e).splitlines()[0]
+        except Refused as e:
+            return "not comparable", None, set(), str(e)
         out, err = run_compose(files, project_dir, parent_env, mirror, tr)
         notes = tr.notes | include_notes
         if out is None:
-            status, label = classify_error(err)
-            return status, None, notes, "%s: %s" % (label, last_line(err))
+            status, label, line = classify_error(err)
+            return status, None, notes, "%s: %s" % (label, line)
         paths = Paths(mirror)
         services = {name: normalize_service(svc or {}, paths)
                     for name, svc in (out.get("services") or {}).items()}
         for name, svc in included_services.items():
             if services.get(name, {}).get("image") == "sw-include-stub" or name not in services:
                 services[name] = svc
-        return ("oracle too old" if notes - {NOTE_BUILD, NOTE_ENVFILE} else "compared",
-                services, notes, None)
+        if depth == 0:
+            discovery = check_default_files(files, project_dir, parent_env, out)
+            if discovery:
+                notes.add(discovery)
+        translated = {n for n in notes - {NOTE_BUILD, NOTE_ENVFILE}
+                      if not n.startswith("default files")}
+        return ("oracle too old" if translated else "compared", services, notes, None)
     finally:
         tr.restore()
+
+
+# docker-compose 1.29's default files (compose/config/config.py), in its order of preference.
+BASES_129 = ["docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml"]
+OVERRIDES_129 = ["docker-compose.override.yml", "docker-compose.override.yaml",
+                 "compose.override.yml", "compose.override.yaml"]
+DISCOVERY_DIFFERS = "default files differ"
+DISCOVERY_OK = {"default files: docker-compose without -f reads the same"}
+
+
+def check_default_files(files, project_dir, env_vars, out):
+    """When the project starts with a default name, whether `docker-compose config` without
+    -f (the files Compose picks by itself) prints what the model's files make."""
+    if os.path.dirname(files[0]) != project_dir or os.path.basename(files[0]) not in BASES_129:
+        return None
+    names = set(os.listdir(project_dir))
+    bases = [n for n in BASES_129 if n in names]
+    overrides = [n for n in OVERRIDES_129 if n in names]
+    if len(bases) > 1 or len(overrides) > 1:
+        return ("default files not checked: v1.29 prefers docker-compose.yml and refuses two "
+                "override files; compose-go prefers compose.yaml and takes the first override "
+                "of compose.override.yml/.yaml, docker-compose.override.yml/.yaml")
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), DOLLAR_BRACE: "${"}
+    env.update(env_vars)
+    r = subprocess.run(["docker-compose", "--project-directory", project_dir, "config"],
+                       cwd=project_dir, env=env, capture_output=True, text=True)
+    if r.returncode != 0:
+        return "default files not checked: " + last_line(r.stderr)
+    if yaml.safe_load(r.stdout) == out:
+        return next(iter(DISCOVERY_OK))
+    return "%s: without -f docker-compose reads %s" % (
+        DISCOVERY_DIFFERS, " + ".join(bases[:1] + overrides[:1]))
 
 
 NOTE_BUILD = "missing build context created (v1.29 checks it; `config` today does not)"
@@ -1168,6 +1277,10 @@ def main():
                     key, key.upper()), name, err))
                 continue
             d = diff(p["services"], services)
+            d += [n for n in notes if n.startswith(DISCOVERY_DIFFERS)]
+            notes = {n for n in notes if not n.startswith(DISCOVERY_DIFFERS)}
+            if not args.verbose:
+                notes -= DISCOVERY_OK
             too_old = status == "oracle too old"
             if d:
                 counts["too old, disagree" if too_old else "disagree"] += 1
@@ -1181,7 +1294,8 @@ def main():
             if (too_old or args.verbose) and notes:
                 for n in sorted(notes):
                     print("    note: " + n)
-            expected.append({"files": p["files"], "translated": sorted(notes) if too_old else [],
+            kept = sorted(n for n in notes if not n.startswith("default files"))
+            expected.append({"files": p["files"], "translated": kept if too_old else [],
                              "services": services})
         if args.write_expected:
             doc = {
