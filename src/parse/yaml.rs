@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use saphyr::{MarkedYaml, Marker, Scalar, ScanError, YamlData, YamlLoader};
-use saphyr_parser::{BufferedInput, Event, Parser, SpannedEventReceiver};
+use saphyr_parser::{BufferedInput, Event, Parser, ScalarStyle, SpannedEventReceiver};
 
 use super::{MAX_NESTING, ParseError, too_deep};
 use crate::source::{Span, to_u32};
@@ -32,6 +32,11 @@ pub struct YamlNode {
     /// A local tag written on the node (`!reset`, `!override`: compose's merge directives),
     /// with its `!`. Core-schema tags (`!!str`) are not kept.
     pub tag: Option<String>,
+    /// A plain (unquoted, untagged) scalar that starts like a number, as written. YAML readers
+    /// disagree on some: `010` is 10 in YAML 1.2 (and in `value`) but 8 to go-yaml v3 and YAML
+    /// 1.1; `1_000` is a string in YAML 1.2 and 1000 to both. A caller that must read like one
+    /// of them (compose files: go-yaml v3) reads this.
+    pub plain: Option<String>,
 }
 
 impl YamlNode {
@@ -66,15 +71,27 @@ impl YamlNode {
 
 /// Parses the first document. An empty file is `Null`, not an error.
 pub fn parse(text: &str) -> Result<YamlNode, ParseError> {
-    let docs = load(text)?;
+    let (docs, plain) = load(text)?;
     Ok(docs.first().map_or(
         YamlNode {
             value: YamlValue::Null,
             span: Span::point(1, 1),
             tag: None,
+            plain: None,
         },
-        convert,
+        |d| convert(d, &plain),
     ))
+}
+
+/// Plain scalars that start like a number, by the character offset they start at.
+type PlainNumbers = BTreeMap<usize, String>;
+
+fn numeric_start(text: &str) -> bool {
+    text.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | '.'))
+        && text.len() > 1
+        && text.chars().all(|c| {
+            c.is_ascii_hexdigit() || matches!(c, 'x' | 'X' | 'o' | 'O' | '_' | '+' | '-' | '.')
+        })
 }
 
 fn invalid(e: &ScanError) -> ParseError {
@@ -90,19 +107,27 @@ fn invalid(e: &ScanError) -> ParseError {
 
 /// What `MarkedYaml::load_from_str` does (the same input reader and loader, the same errors in
 /// the same order: a syntax error anywhere wins over the loader's), with the nesting bounded.
-fn load(text: &str) -> Result<Vec<MarkedYaml<'_>>, ParseError> {
+/// Also returns the plain scalars that start like a number, as written (the loader keeps only
+/// its YAML 1.2 reading of them).
+fn load(text: &str) -> Result<(Vec<MarkedYaml<'_>>, PlainNumbers), ParseError> {
     let parser = Parser::new(BufferedInput::new(text.chars()));
     let mut loader: YamlLoader<'_, MarkedYaml<'_>> = YamlLoader::default();
     let mut depth = Depth::default();
+    let mut plain = PlainNumbers::new();
     for event in parser {
         let (event, span) = event.map_err(|e| invalid(&e))?;
         depth.check(&event, span.start)?;
+        if let Event::Scalar(v, ScalarStyle::Plain, _, None) = &event
+            && numeric_start(v)
+        {
+            plain.insert(span.start.index(), v.to_string());
+        }
         loader.on_event(event, span);
     }
     if let Some(e) = loader.error() {
         return Err(invalid(e));
     }
-    Ok(loader.into_documents())
+    Ok((loader.into_documents(), plain))
 }
 
 /// The nesting of the tree being loaded, counted from its events. An alias is replaced by a
@@ -206,11 +231,13 @@ fn scalar_text(scalar: &Scalar<'_>) -> Option<String> {
     })
 }
 
-fn convert(node: &MarkedYaml<'_>) -> YamlNode {
+fn convert(node: &MarkedYaml<'_>, plain: &PlainNumbers) -> YamlNode {
     let value = match &node.data {
         YamlData::Value(scalar) => scalar_text(scalar).map_or(YamlValue::Null, YamlValue::Scalar),
         YamlData::Representation(text, _, _) => YamlValue::Scalar(text.to_string()),
-        YamlData::Sequence(items) => YamlValue::Seq(items.iter().map(convert).collect()),
+        YamlData::Sequence(items) => {
+            YamlValue::Seq(items.iter().map(|i| convert(i, plain)).collect())
+        }
         YamlData::Mapping(map) => {
             let mut entries = Vec::with_capacity(map.len());
             let mut merged = Vec::new();
@@ -221,7 +248,7 @@ fn convert(node: &MarkedYaml<'_>) -> YamlNode {
                     _ => None,
                 };
                 let Some(key) = key else { continue };
-                let value = convert(v);
+                let value = convert(v, plain);
                 // saphyr does not keep a key's quoting, so `"<<"` merges too; a `<<` whose
                 // value is no mapping (or list of them) is kept as an ordinary key.
                 if key == MERGE_KEY && matches!(value.value, YamlValue::Map(_) | YamlValue::Seq(_))
@@ -235,7 +262,7 @@ fn convert(node: &MarkedYaml<'_>) -> YamlNode {
             YamlValue::Map(entries)
         }
         YamlData::Tagged(tag, inner) => {
-            let mut node = convert(inner);
+            let mut node = convert(inner, plain);
             if !tag.is_yaml_core_schema() {
                 node.tag = Some(format!("{}{}", tag.handle, tag.suffix));
             }
@@ -243,10 +270,15 @@ fn convert(node: &MarkedYaml<'_>) -> YamlNode {
         }
         YamlData::Alias(_) | YamlData::BadValue => YamlValue::Null,
     };
+    let plain = match &node.data {
+        YamlData::Value(_) => plain.get(&node.span.start.index()).cloned(),
+        _ => None,
+    };
     YamlNode {
         value,
         span: span(node),
         tag: None,
+        plain,
     }
 }
 

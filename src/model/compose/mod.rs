@@ -15,6 +15,7 @@
 //! folder, as Compose resolves them for every `-f` file); those of an `extends.file` from that
 //! file's folder; those of an `include`d file from its own project directory.
 
+pub mod config;
 pub mod interpolate;
 pub mod node;
 pub mod service;
@@ -43,6 +44,10 @@ pub struct Project {
     pub dir: String,
     /// The `.env` used for interpolation, when the repository has one.
     pub dotenv: Option<String>,
+    /// The project environment, the shell setting nothing: its `.env` with the values
+    /// resolved ([`dotenv_environment`]), under the environment of the project that
+    /// `include`s it.
+    pub environment: BTreeMap<String, String>,
     pub services: Vec<Service>,
     /// Top-level `volumes` names.
     pub volumes: BTreeSet<String>,
@@ -112,21 +117,24 @@ impl Project {
     }
 }
 
-/// The names Compose looks for when no `-f` is given, in its order of preference.
+/// The names Compose looks for when no `-f` is given, in its order of preference (compose-go
+/// `cli.DefaultFileNames`).
 const DEFAULT_NAMES: &[&str] = &[
     "compose.yaml",
     "compose.yml",
-    "docker-compose.yaml",
     "docker-compose.yml",
+    "docker-compose.yaml",
 ];
 
-fn default_override(name: &str) -> Option<&'static str> {
-    Some(match name {
-        "compose.override.yaml" | "compose.override.yml" => "compose",
-        "docker-compose.override.yaml" | "docker-compose.override.yml" => "docker-compose",
-        _ => return None,
-    })
-}
+/// The override Compose reads after the base it chose, whichever that is: the first of these
+/// that exists (compose-go `cli.DefaultOverrideFileNames`; docker-compose 1.29 pairs them the
+/// same way, `compose.yaml` with `docker-compose.override.yml` too).
+const DEFAULT_OVERRIDES: &[&str] = &[
+    "compose.override.yml",
+    "compose.override.yaml",
+    "docker-compose.override.yml",
+    "docker-compose.override.yaml",
+];
 
 /// How deep `extends` and `include` are followed.
 const MAX_DEPTH: usize = 8;
@@ -145,47 +153,30 @@ pub fn build(inputs: &Inputs<'_>) -> Compose {
             continue;
         }
         let dir = paths::parent(&file.path);
-        let name = paths::file_name(&file.path);
-        let base = DEFAULT_NAMES
-            .iter()
-            .filter_map(|n| paths::join(dir, n))
-            .find(|p| by_path.get(p.as_str()).is_some_and(|f| f.discovered));
-        if let Some(prefix) = default_override(name) {
-            // Part of its base's project; a lone override is a project of its own.
-            if base
-                .as_deref()
-                .is_some_and(|b| paths::file_name(b).starts_with(prefix))
-            {
-                continue;
-            }
+        let first = |names: &[&str]| {
+            names
+                .iter()
+                .filter_map(|n| paths::join(dir, n))
+                .find(|p| by_path.get(p.as_str()).is_some_and(|f| f.discovered))
+        };
+        let base = first(DEFAULT_NAMES);
+        let default_override = base.as_ref().and(first(DEFAULT_OVERRIDES));
+        if default_override.as_deref() == Some(file.path.as_str()) {
+            // Part of its base's project (a lone override, or one Compose does not pick, is a
+            // project of its own).
+            continue;
         }
         let mut files = vec![file.path.clone()];
         let is_base = base.as_deref() == Some(file.path.as_str());
         if is_base {
-            for o in [
-                "compose.override.yaml",
-                "compose.override.yml",
-                "docker-compose.override.yaml",
-                "docker-compose.override.yml",
-            ] {
-                let stem = paths::file_name(&file.path).split('.').next().unwrap_or("");
-                if !o.starts_with(&format!("{stem}.")) {
-                    continue;
-                }
-                if let Some(p) = paths::join(dir, o)
-                    && by_path.contains_key(p.as_str())
-                {
-                    files.push(p);
-                    break;
-                }
-            }
+            files.extend(default_override);
         } else if let Some(base) = base.as_deref()
             && let Some(b) = by_path.get(base)
             && is_fragment(file, b)
         {
             files.insert(0, base.to_string());
         }
-        projects.push(assemble(&files, dir, inputs, &by_path, 0));
+        projects.push(assemble(&files, dir, inputs, &by_path, &BTreeMap::new(), 0));
     }
     Compose { projects }
 }
@@ -221,6 +212,23 @@ fn dotenv_of<'a>(dir: &str, inputs: &'a Inputs<'_>) -> Option<&'a DotEnv> {
     inputs.dotenvs.iter().find(|d| d.path == path)
 }
 
+/// A `.env` file's variables as Compose reads them (compose-go `dotenv.GetEnvFromFile`):
+/// unquoted and double-quoted values are interpolated like compose values, from the variables
+/// before them (`DB_URL=postgres://db/${DB_NAME}`, `$$`), the shell setting nothing;
+/// single-quoted values are literal; a bare `KEY` is the shell's, so not set.
+pub fn dotenv_environment(dotenv: &DotEnv) -> BTreeMap<String, String> {
+    let mut env: BTreeMap<String, String> = BTreeMap::new();
+    for var in &dotenv.vars {
+        let Some(value) = &var.value else { continue };
+        let value = match var.quote {
+            crate::parse::dotenv::Quote::Single => value.clone(),
+            _ => interpolate::interpolate(value, &|name| env.get(name).cloned()).assumed,
+        };
+        env.insert(var.name.clone(), value);
+    }
+    env
+}
+
 /// Loads one file as a tree, interpolated with `lookup` and normalized.
 fn load_file(file: &ComposeFile, lookup: &dyn Fn(&str) -> Option<String>) -> Node {
     let name: Arc<str> = Arc::from(file.path.as_str());
@@ -236,23 +244,27 @@ fn load_file(file: &ComposeFile, lookup: &dyn Fn(&str) -> Option<String>) -> Nod
     root
 }
 
+/// One project. `including` is the environment of the project that `include`s this one: its
+/// values win over this project's `.env` (compose-spec `include.md`: "the local project's
+/// environment has precedence"; compose-go `loader/include.go` merges the included `.env`
+/// under it).
 fn assemble(
     files: &[String],
     dir: &str,
     inputs: &Inputs<'_>,
     by_path: &BTreeMap<&str, &ComposeFile>,
+    including: &BTreeMap<String, String>,
     depth: usize,
 ) -> Project {
     let dotenv = dotenv_of(dir, inputs);
-    let lookup = |name: &str| -> Option<String> {
-        dotenv
-            .and_then(|d| d.get(name))
-            .and_then(|v| v.value.clone())
-    };
+    let mut environment = dotenv.map(dotenv_environment).unwrap_or_default();
+    environment.extend(including.iter().map(|(k, v)| (k.clone(), v.clone())));
+    let lookup = |name: &str| -> Option<String> { environment.get(name).cloned() };
     let mut project = Project {
         files: files.to_vec(),
         dir: dir.to_string(),
         dotenv: dotenv.map(|d| d.path.clone()),
+        environment: environment.clone(),
         services: Vec::new(),
         volumes: BTreeSet::new(),
         problems: Vec::new(),
@@ -342,7 +354,14 @@ fn assemble(
                 Some(d) => d,
                 None => paths::parent(first).to_string(),
             };
-            let included = assemble(&targets, &inc_dir, inputs, by_path, depth + 1);
+            let included = assemble(
+                &targets,
+                &inc_dir,
+                inputs,
+                by_path,
+                &project.environment,
+                depth + 1,
+            );
             for mut s in included.services {
                 if project.service(&s.name).is_none() {
                     s.included = true;
@@ -494,6 +513,127 @@ mod tests {
             .unwrap();
         assert_eq!(node_env.text(), Some("prod"));
         assert_eq!(&*node_env.file, "docker-compose.prod.yml");
+    }
+
+    #[test]
+    fn the_default_override_joins_whichever_base_compose_picks() {
+        // compose-go and docker-compose 1.29 pair `compose.yaml` with
+        // `docker-compose.override.yml`; of two bases `compose.yaml` wins.
+        let model = repo()
+            .file("compose.yaml", "services:\n  api:\n    image: acme/api\n")
+            .file(
+                "docker-compose.yaml",
+                "services:\n  old:\n    image: acme/old\n",
+            )
+            .file(
+                "docker-compose.override.yml",
+                "services:\n  api:\n    ports: ['9229:9229']\n",
+            )
+            .file(
+                "deploy/docker-compose.yml",
+                "services:\n  web:\n    image: acme/web\n",
+            )
+            .file(
+                "deploy/docker-compose.yaml",
+                "services:\n  web2:\n    image: acme/web\n",
+            )
+            .file(
+                "deploy/compose.override.yaml",
+                "services:\n  web:\n    ports: ['80:80']\n",
+            )
+            .file(
+                "deploy/compose.override.yml",
+                "services:\n  web:\n    ports: ['81:81']\n",
+            )
+            .model();
+        let labels: Vec<String> = model
+            .compose
+            .projects
+            .iter()
+            .map(super::Project::label)
+            .collect();
+        assert_eq!(
+            labels,
+            [
+                "compose.yaml + docker-compose.override.yml",
+                // Not the override Compose picks: a fragment for `-f base -f file`.
+                "deploy/docker-compose.yml + deploy/compose.override.yaml",
+                "deploy/docker-compose.yaml",
+                "deploy/docker-compose.yml + deploy/compose.override.yml",
+                "docker-compose.yaml",
+            ]
+        );
+    }
+
+    #[test]
+    fn dotenv_values_are_interpolated_from_the_variables_before_them() {
+        // compose-go reads `.env` with its dotenv parser, which interpolates unquoted and
+        // double-quoted values; docker-compose 1.29 (python-dotenv) agrees on `${DB_NAME}`.
+        let model = repo()
+            .file(
+                ".env",
+                "DB_NAME=orders\nDB_URL=postgres://db/${DB_NAME}\nQUOTED=\"${DB_NAME:-x}-q\"\nLITERAL='${DB_NAME}'\nCOST=$$5\nLATER=${LATE}\nLATE=1\n",
+            )
+            .file(
+                "compose.yaml",
+                "services:\n  api:\n    image: acme/api\n    environment:\n      URL: ${DB_URL}\n      QUOTED: ${QUOTED}\n      LITERAL: ${LITERAL}\n      COST: ${COST}\n      LATER: ${LATER}\n",
+            )
+            .model();
+        let project = &model.compose.projects[0];
+        assert_eq!(project.environment["DB_URL"], "postgres://db/orders");
+        let api = project.service("api").unwrap();
+        let env: Vec<(&str, Option<&str>)> = api
+            .environment()
+            .iter()
+            .map(|e| match &e.source {
+                super::EnvSource::Value(n) => (e.name, n.known()),
+                super::EnvSource::Shell => (e.name, None),
+            })
+            .collect();
+        assert_eq!(
+            env,
+            [
+                ("URL", Some("postgres://db/orders")),
+                ("QUOTED", Some("orders-q")),
+                ("LITERAL", Some("${DB_NAME}")),
+                ("COST", Some("$5")),
+                ("LATER", Some("")),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_including_projects_environment_wins_over_the_included_dotenv() {
+        let model = repo()
+            .file(".env", "PG_TAG=16.3\n")
+            .file(
+                "compose.yaml",
+                "include:\n  - infra/compose.yaml\nservices:\n  api:\n    image: acme/api\n",
+            )
+            .file("infra/.env", "PG_TAG=16.2\nPG_USER=app\n")
+            .file(
+                "infra/compose.yaml",
+                "services:\n  db:\n    image: postgres:${PG_TAG}\n    environment:\n      POSTGRES_USER: ${PG_USER}\n",
+            )
+            .model();
+        let including = model
+            .compose
+            .projects
+            .iter()
+            .find(|p| p.files == ["compose.yaml"])
+            .unwrap();
+        let db = including.service("db").unwrap();
+        assert_eq!(db.image(), Some("postgres:16.3"));
+        let user = db.node.get_in(&["environment", "POSTGRES_USER"]).unwrap();
+        assert_eq!(user.known(), Some("app"));
+        // Run on its own, the included file reads its own `.env`.
+        let alone = model
+            .compose
+            .projects
+            .iter()
+            .find(|p| p.files == ["infra/compose.yaml"])
+            .unwrap();
+        assert_eq!(alone.service("db").unwrap().image(), Some("postgres:16.2"));
     }
 
     #[test]

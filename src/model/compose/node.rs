@@ -66,10 +66,17 @@ impl Node {
     ) -> Node {
         let value = match &node.value {
             YamlValue::Null => Value::Null,
-            YamlValue::Scalar(s) => Value::Scalar(Scalar {
-                raw: s.clone(),
-                value: interpolate(s, lookup),
-            }),
+            YamlValue::Scalar(s) => match node.plain.as_deref().and_then(go_yaml_number) {
+                // Compose reads its files with go-yaml v3, not as YAML 1.2 does.
+                Some(number) => Value::Scalar(Scalar {
+                    raw: node.plain.clone().unwrap_or_default(),
+                    value: Interpolated::literal(&number),
+                }),
+                None => Value::Scalar(Scalar {
+                    raw: s.clone(),
+                    value: interpolate(s, lookup),
+                }),
+            },
             YamlValue::Seq(items) => Value::Seq(
                 items
                     .iter()
@@ -164,6 +171,108 @@ impl Node {
             }
         }
         out
+    }
+}
+
+/// A plain scalar that go-yaml v3 (which Compose reads its files with) reads as a number, as
+/// the string Compose then makes of it (`fmt.Sprint`): go-yaml drops underscores and hands
+/// the text to Go's `strconv.ParseInt(s, 0, 64)`, so `010` is the octal 8 (kept "for
+/// compatibility" with YAML 1.1, go-yaml `resolve.go`), `0b101` is 5 and `1_000` is 1000, where
+/// YAML 1.2 reads 10, a string and a string; a float is printed the way Go prints it (`1.0` is
+/// `1`, `1e6` is `1e+06`). `None` for a string, and for what YAML 1.2 reads the same.
+fn go_yaml_number(plain: &str) -> Option<String> {
+    let s: String = plain.chars().filter(|&c| c != '_').collect();
+    if let Some(i) = go_parse_int(&s) {
+        return Some(i.to_string());
+    }
+    let float = {
+        let body = s.strip_prefix(['+', '-']).unwrap_or(&s);
+        let (mantissa, exponent) = match body.find(['e', 'E']) {
+            Some(i) => (&body[..i], Some(&body[i + 1..])),
+            None => (body, None),
+        };
+        let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+        let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+        let mantissa_ok = digits(int)
+            && digits(frac)
+            && (!int.is_empty() || (!frac.is_empty() && mantissa.starts_with('.')));
+        let exponent_ok = exponent.is_none_or(|e| {
+            let e = e.strip_prefix(['+', '-']).unwrap_or(e);
+            !e.is_empty() && digits(e)
+        });
+        mantissa_ok && exponent_ok
+    };
+    if !float {
+        return None;
+    }
+    let f: f64 = s.parse().ok()?;
+    Some(go_float(f))
+}
+
+/// `strconv.ParseInt(s, 0, 64)`: a sign, then `0x`, `0o`, `0b`, a leading `0` (octal) or
+/// decimal digits.
+fn go_parse_int(s: &str) -> Option<i64> {
+    let (negative, body) = match s.strip_prefix('-') {
+        Some(b) => (true, b),
+        None => (false, s.strip_prefix('+').unwrap_or(s)),
+    };
+    let lower = body.to_ascii_lowercase();
+    let (radix, digits) = if let Some(d) = lower.strip_prefix("0x") {
+        (16, d)
+    } else if let Some(d) = lower.strip_prefix("0o") {
+        (8, d)
+    } else if let Some(d) = lower.strip_prefix("0b") {
+        (2, d)
+    } else if lower.len() > 1 && lower.starts_with('0') {
+        (8, &lower[1..])
+    } else {
+        (10, lower.as_str())
+    };
+    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+        return None;
+    }
+    let v = i64::from_str_radix(digits, radix).ok()?;
+    Some(if negative { -v } else { v })
+}
+
+/// `fmt.Sprint(f)` for a float64: the shortest digits that read back, in Go's `%g` layout
+/// (strconv `formatDigits`: exponent form when the exponent is below -4 or at least 6).
+fn go_float(f: f64) -> String {
+    if f.is_nan() {
+        return "NaN".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "+Inf" } else { "-Inf" }.into();
+    }
+    if f == 0.0 {
+        return if f.is_sign_negative() { "-0" } else { "0" }.into();
+    }
+    let e = format!("{:e}", f.abs());
+    let (mantissa, exponent) = e.split_once('e').unwrap_or((&e, "0"));
+    let exponent: i32 = exponent.parse().unwrap_or(0);
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let sign = if f < 0.0 { "-" } else { "" };
+    if !(-4..6).contains(&exponent) {
+        let rest = if digits.len() > 1 {
+            format!(".{}", &digits[1..])
+        } else {
+            String::new()
+        };
+        let esign = if exponent < 0 { '-' } else { '+' };
+        return format!(
+            "{sign}{}{rest}e{esign}{:02}",
+            &digits[..1],
+            exponent.unsigned_abs()
+        );
+    }
+    let point = usize::try_from(exponent + 1).unwrap_or(0);
+    if exponent < 0 {
+        let zeros = "0".repeat(usize::try_from(-exponent - 1).unwrap_or(0));
+        format!("{sign}0.{zeros}{digits}")
+    } else if digits.len() <= point {
+        format!("{sign}{digits}{}", "0".repeat(point - digits.len()))
+    } else {
+        format!("{sign}{}.{}", &digits[..point], &digits[point..])
     }
 }
 
@@ -265,6 +374,34 @@ mod tests {
             Some("ports") => Rule::Unique(|n| n.text().map(str::to_string)),
             _ => Rule::Merge,
         }
+    }
+
+    #[test]
+    fn plain_numbers_are_read_as_go_yaml_reads_them() {
+        let n = node(
+            "octal: 022\nhex: 0x1F\nnew_octal: 0o17\nbinary: 0b101\nunderscores: 1_000\nfloat: 1.0\nexp: 1e6\nsmall: 0.0001\ntiny: 1.5e-7\nplain: 3000\nquoted: '022'\nversion: 1.2.3\nneg: -010\nratio: .5\n",
+            "compose.yaml",
+        );
+        let text = |k: &str| n.get(k).and_then(Node::text).map(str::to_string);
+        for (key, want) in [
+            ("octal", "18"),
+            ("hex", "31"),
+            ("new_octal", "15"),
+            ("binary", "5"),
+            ("underscores", "1000"),
+            ("float", "1"),
+            ("exp", "1e+06"),
+            ("small", "0.0001"),
+            ("tiny", "1.5e-07"),
+            ("plain", "3000"),
+            ("quoted", "022"),
+            ("version", "1.2.3"),
+            ("neg", "-8"),
+            ("ratio", "0.5"),
+        ] {
+            assert_eq!(text(key).as_deref(), Some(want), "{key}");
+        }
+        assert_eq!(n.get("octal").and_then(Node::scalar).unwrap().raw, "022");
     }
 
     #[test]

@@ -17,6 +17,9 @@ pub(super) fn rule(path: &[String]) -> Rule {
         ["ports"] => Rule::Unique(port_key),
         ["volumes"] => Rule::Unique(volume_key),
         ["secrets"] | ["configs"] => Rule::Unique(secret_key),
+        // Unique by value in compose-go (`override/uncity.go`) and in docker-compose 1.29
+        // (`merge_unique_items_lists`): an override repeating `expose: ["3000"]` adds nothing.
+        ["expose"] | ["profiles"] | ["cap_add"] | ["cap_drop"] => Rule::Unique(text_key),
         _ => Rule::Merge,
     }
 }
@@ -30,6 +33,10 @@ fn port_key(n: &Node) -> Option<String> {
         p.published,
         p.protocol
     ))
+}
+
+fn text_key(n: &Node) -> Option<String> {
+    n.text().map(str::to_string)
 }
 
 fn volume_key(n: &Node) -> Option<String> {
@@ -325,7 +332,7 @@ impl Volume {
                 Some(Volume {
                     kind,
                     source: source.map(str::to_string),
-                    target: target.to_string(),
+                    target: clean(target),
                     read_only: mode.split(',').any(|m| m == "ro"),
                 })
             }
@@ -339,12 +346,36 @@ impl Volume {
                 Some(Volume {
                     kind,
                     source: n.get("source").and_then(Node::text).map(str::to_string),
-                    target: n.get("target").and_then(Node::text)?.to_string(),
+                    target: clean(n.get("target").and_then(Node::text)?),
                     read_only: n.get("read_only").is_some_and(Node::is_true),
                 })
             }
             _ => None,
         }
+    }
+}
+
+/// A container path as Compose keeps a mount target: lexically cleaned like Go's
+/// `path.Clean` (compose-go `loader/normalize.go`; docker-compose 1.29 agrees), so
+/// `/var/lib/postgresql/data/` is the mount `/var/lib/postgresql/data` and an override naming
+/// either replaces the other.
+fn clean(path: &str) -> String {
+    let rooted = path.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|p| *p != "..") => {
+                parts.pop();
+            }
+            ".." if rooted => {}
+            p => parts.push(p),
+        }
+    }
+    match (rooted, parts.is_empty()) {
+        (true, _) => format!("/{}", parts.join("/")),
+        (false, true) => ".".to_string(),
+        (false, false) => parts.join("/"),
     }
 }
 
@@ -593,12 +624,54 @@ mod tests {
     }
 
     #[test]
+    fn an_override_repeating_expose_or_profiles_adds_nothing() {
+        let mut base = node("expose: ['3000']\nprofiles: [web]\ncap_add: [NET_ADMIN]\n");
+        let over = node("expose: ['3000', '9229']\nprofiles: [web, debug]\ncap_add: [NET_ADMIN]\n");
+        super::super::node::merge(&mut base, over, &mut Vec::new(), &rule);
+        let texts = |key: &str| -> Vec<String> {
+            base.get(key)
+                .map(|n| {
+                    n.items()
+                        .iter()
+                        .filter_map(Node::text)
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        assert_eq!(texts("expose"), ["3000", "9229"]);
+        assert_eq!(texts("profiles"), ["web", "debug"]);
+        assert_eq!(texts("cap_add"), ["NET_ADMIN"]);
+    }
+
+    #[test]
     fn reads_volumes_in_both_forms() {
         let v = Volume::read(&node("'pgdata:/var/lib/postgresql/data'")).unwrap();
         assert_eq!(
             (v.kind, v.target.as_str()),
             (VolumeKind::Volume, "/var/lib/postgresql/data")
         );
+        // Compose cleans the target: a trailing slash names the same mount.
+        let v = Volume::read(&node("'pgdata:/var/lib/postgresql/data/'")).unwrap();
+        assert_eq!(v.target, "/var/lib/postgresql/data");
+        let v = Volume::read(&node("{type: volume, target: /srv//app/./data/../cache/}")).unwrap();
+        assert_eq!(v.target, "/srv/app/cache");
+        let mut base = node("volumes: ['a:/data/']");
+        super::super::node::merge(
+            &mut base,
+            node("volumes: ['b:/data']"),
+            &mut Vec::new(),
+            &rule,
+        );
+        let sources: Vec<Option<String>> = base
+            .get("volumes")
+            .unwrap()
+            .items()
+            .iter()
+            .filter_map(Volume::read)
+            .map(|v| v.source)
+            .collect();
+        assert_eq!(sources, [Some("b".to_string())]);
         let v = Volume::read(&node("'./src:/app:ro'")).unwrap();
         assert_eq!((v.kind, v.read_only), (VolumeKind::Bind, true));
         let v = Volume::read(&node("/data")).unwrap();
