@@ -228,6 +228,9 @@ pub fn scan(options: &ScanOptions, progress: Progress<'_>) -> Result<Analysis, S
         errors,
     };
     // The one redaction step: nothing from the repository reaches a renderer without it.
+    // Freeing the model (every parsed file) is single-threaded work the report does not wait
+    // for: a pool thread does it while the report is redacted and rendered.
+    rayon::spawn(move || drop(model));
     Ok(report::redact::analysis(Analysis { report, snippets }))
 }
 

@@ -52,12 +52,7 @@ pub struct RuntimeSource {
 /// entry file cannot be found (built output only) brings in all of that package's runtime
 /// sources. Sorted by source index.
 pub fn runtime_sources(model: &Model, package: usize) -> Vec<RuntimeSource> {
-    let by_path: BTreeMap<&str, usize> = model
-        .sources
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.path.as_str(), i))
-        .collect();
+    let edges = model.runtime_edges.get_or_init(|| runtime_edges(model));
     let mut seen: BTreeSet<usize> = BTreeSet::new();
     let mut whole: BTreeSet<usize> = BTreeSet::new();
     let mut stack: Vec<usize> = Vec::new();
@@ -71,37 +66,29 @@ pub fn runtime_sources(model: &Model, package: usize) -> Vec<RuntimeSource> {
             stack.push(i);
         }
     };
-    for (i, source) in model.sources.iter().enumerate() {
-        if source.package == Some(package) && source.class.is_runtime() {
-            add(i, &mut seen, &mut stack);
-        }
+    let own = |p: usize| {
+        model
+            .sources
+            .iter()
+            .enumerate()
+            .filter(move |(_, s)| s.package == Some(p) && s.class.is_runtime())
+            .map(|(i, _)| i)
+    };
+    for i in own(package) {
+        add(i, &mut seen, &mut stack);
     }
     while let Some(i) = stack.pop() {
-        let source = &model.sources[i];
-        for import in source.imports.iter().filter(|i| i.runtime) {
-            match &import.target {
-                Target::File(file) => {
-                    if let Some(&j) = by_path.get(file.as_str()) {
-                        add(j, &mut seen, &mut stack);
-                    }
-                }
-                Target::Workspace(w) if *w != package => {
-                    match workspace_file(model, &source.path, *w, &import.import.specifier)
-                        .and_then(|f| by_path.get(f.as_str()).copied())
-                    {
-                        Some(j) => add(j, &mut seen, &mut stack),
-                        None => {
-                            if whole.insert(*w) {
-                                for (j, s) in model.sources.iter().enumerate() {
-                                    if s.package == Some(*w) && s.class.is_runtime() {
-                                        add(j, &mut seen, &mut stack);
-                                    }
-                                }
-                            }
+        for edge in &edges[i] {
+            match *edge {
+                RuntimeEdge::File(j) => add(j, &mut seen, &mut stack),
+                RuntimeEdge::Package(w) if w != package => {
+                    if whole.insert(w) {
+                        for j in own(w) {
+                            add(j, &mut seen, &mut stack);
                         }
                     }
                 }
-                _ => {}
+                RuntimeEdge::Package(_) => {}
             }
         }
     }
@@ -109,6 +96,51 @@ pub fn runtime_sources(model: &Model, package: usize) -> Vec<RuntimeSource> {
         .map(|source| RuntimeSource {
             source,
             via: model.sources[source].package.filter(|p| *p != package),
+        })
+        .collect()
+}
+
+/// Where a runtime import of a source leads, for [`runtime_sources`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RuntimeEdge {
+    /// A source file (index into `Model::sources`).
+    File(usize),
+    /// A workspace package whose entry file cannot be found (built output only): all of its
+    /// runtime sources.
+    Package(usize),
+}
+
+/// The runtime import edges of every source, resolved once per model: a package's closure is
+/// then a walk, whichever package asks (a shared library is resolved once, not once per
+/// service that ships it).
+fn runtime_edges(model: &Model) -> Vec<Vec<RuntimeEdge>> {
+    let by_path: BTreeMap<&str, usize> = model
+        .sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.path.as_str(), i))
+        .collect();
+    model
+        .sources
+        .iter()
+        .map(|source| {
+            source
+                .imports
+                .iter()
+                .filter(|i| i.runtime)
+                .filter_map(|import| match &import.target {
+                    Target::File(file) => by_path.get(file.as_str()).map(|&j| RuntimeEdge::File(j)),
+                    Target::Workspace(w) if source.package != Some(*w) => Some(
+                        match workspace_file(model, &source.path, *w, &import.import.specifier)
+                            .and_then(|f| by_path.get(f.as_str()).copied())
+                        {
+                            Some(j) => RuntimeEdge::File(j),
+                            None => RuntimeEdge::Package(*w),
+                        },
+                    ),
+                    _ => None,
+                })
+                .collect()
         })
         .collect()
 }

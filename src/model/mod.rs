@@ -152,6 +152,8 @@ pub struct Model {
     declared_names: BTreeSet<String>,
     /// Packages with a vite/webpack/next/nuxt/… config at their root.
     bundler_configs: BTreeSet<usize>,
+    /// The runtime import edges of each source, resolved once (`contract::runtime_sources`).
+    pub(crate) runtime_edges: std::sync::OnceLock<Vec<Vec<contract::RuntimeEdge>>>,
     /// Every `.gitignore` of the walk, by directory, parsed once.
     gitignores: crate::discover::GitignoreSet,
     /// Paths outside the walk (gitignored) that `load` found inside the root.
@@ -222,6 +224,7 @@ impl Model {
             gitignores,
             declared_names,
             bundler_configs: BTreeSet::new(),
+            runtime_edges: std::sync::OnceLock::new(),
             present: loaded.present,
         };
         model.bundler_configs = bundler_configs(&model);

@@ -1,3 +1,4 @@
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 use crate::data::env_templates;
@@ -114,21 +115,34 @@ impl Rule for MissingDockerignore {
             let b = &model.docker.builds[i];
             (b.context.how.is_inferred(), b.dockerfile, i)
         });
+        // What each build's whole-context copies carry, computed in parallel (each one matches
+        // every package and file of the context against the build's ignore file), then grouped
+        // in order.
+        let per_build: Vec<_> = order
+            .par_iter()
+            .filter_map(|&index| {
+                let build = &model.docker.builds[index];
+                if !build.context.trusted {
+                    return None;
+                }
+                let df = model.dockerfiles.get(build.dockerfile)?;
+                let ignore = build
+                    .context
+                    .dockerignore
+                    .and_then(|i| model.dockerignores.get(i));
+                let copies: Vec<_> = whole_copies(model, build, df)
+                    .into_iter()
+                    .map(|(instruction, path, span, text)| {
+                        let carried = carried(model, build, ignore, &path);
+                        (instruction, span, text, carried)
+                    })
+                    .collect();
+                Some((index, build, df, copies))
+            })
+            .collect();
         let mut groups: BTreeMap<(String, Option<usize>), Group<'_>> = BTreeMap::new();
-        for index in order {
-            let build = &model.docker.builds[index];
-            if !build.context.trusted {
-                continue;
-            }
-            let Some(df) = model.dockerfiles.get(build.dockerfile) else {
-                continue;
-            };
-            let ignore = build
-                .context
-                .dockerignore
-                .and_then(|i| model.dockerignores.get(i));
-            for (instruction, path, span, text) in whole_copies(model, build, df) {
-                let carried = carried(model, build, ignore, &path);
+        for (index, build, df, copies) in per_build {
+            for (instruction, span, text, carried) in copies {
                 if carried.is_empty() {
                     continue;
                 }
