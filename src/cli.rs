@@ -50,7 +50,7 @@ pub struct ScanArgs {
     /// Exit 1 if the overall score is below N.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=100))]
     pub min_score: Option<u32>,
-    /// Print nothing but errors.
+    /// Print only the findings that trip the gate and the line that says why.
     #[arg(long, short, conflicts_with = "verbose")]
     pub quiet: bool,
     /// Also print info findings, unreadable files and run statistics.
@@ -210,7 +210,7 @@ fn scan(args: &ScanArgs) -> ExitCode {
     }
 
     let json_on_stdout = args.json.as_deref() == Some("-");
-    if !args.quiet && !json_on_stdout {
+    if !json_on_stdout {
         let color = match args.color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
@@ -218,13 +218,16 @@ fn scan(args: &ScanArgs) -> ExitCode {
                 std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
             }
         };
-        let text = terminal::render(
-            &analysis,
-            &terminal::Options {
-                color,
-                verbose: args.verbose,
-            },
-        );
+        let options = terminal::Options {
+            color,
+            verbose: args.verbose,
+        };
+        // Quiet still prints what trips the gate (as ruff's `-q` still prints diagnostics).
+        let text = match (args.quiet, args.fail_on.threshold()) {
+            (false, _) => terminal::render(&analysis, &options),
+            (true, Some(threshold)) => terminal::render_gate(&analysis, &options, threshold),
+            (true, None) => String::new(),
+        };
         let mut out = std::io::stdout().lock();
         // A closed pipe (`| head`) is not an error worth reporting.
         let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
@@ -263,21 +266,17 @@ fn gate(args: &ScanArgs, analysis: &Analysis) -> ExitCode {
             .count();
         if failing > 0 {
             tripped = true;
-            if !args.quiet {
-                eprintln!(
-                    "seaworthy: {failing} new finding(s) at or above {} (--fail-on)",
-                    threshold.as_str()
-                );
-            }
+            eprintln!(
+                "seaworthy: {failing} new finding(s) at or above {} (--fail-on)",
+                threshold.as_str()
+            );
         }
     }
     if let Some(min) = args.min_score {
         match report.summary.score {
             Some(score) if score < min => {
                 tripped = true;
-                if !args.quiet {
-                    eprintln!("seaworthy: score {score} is below --min-score {min}");
-                }
+                eprintln!("seaworthy: score {score} is below --min-score {min}");
             }
             Some(_) => {}
             None => {

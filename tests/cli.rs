@@ -54,6 +54,35 @@ fn exit_codes_follow_the_gate() {
 }
 
 #[test]
+fn quiet_still_prints_what_trips_the_gate_and_why() {
+    // One error (`prom-client` imported, declared nowhere) and some warnings and info.
+    let repo = fixture("pnpm-undeclared-prom-client");
+    let out = seaworthy()
+        .args(["scan", "-q", "--color", "never"])
+        .arg(&repo)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stdout.contains("error[deps/undeclared]"), "{stdout}");
+    assert!(
+        !stdout.contains("warning["),
+        "only what trips the gate: {stdout}"
+    );
+    assert!(!stdout.contains("Score"), "no summary under -q: {stdout}");
+    assert!(stderr.contains("at or above error (--fail-on)"), "{stderr}");
+    // Below the gate, quiet prints nothing at all.
+    let out = seaworthy()
+        .args(["scan", "-q", "--fail-on", "never"])
+        .arg(&repo)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty() && out.stderr.is_empty());
+}
+
+#[test]
 fn a_scan_that_cannot_run_exits_2() {
     let status = seaworthy()
         .args(["scan", "/nonexistent/seaworthy/root"])

@@ -63,6 +63,38 @@ impl Paint {
     }
 }
 
+/// What `-q` prints: only the findings that trip the gate (unsuppressed, not unchanged
+/// against a baseline, at or above `threshold`), grouped by file as in [`render`], with no
+/// summary. Empty when none does.
+pub fn render_gate(analysis: &Analysis, options: &Options, threshold: Severity) -> String {
+    let p = Paint { on: options.color };
+    let mut out = String::new();
+    let failing: Vec<&Finding> = analysis
+        .report
+        .findings
+        .iter()
+        .filter(|f| f.suppressed.is_none())
+        .filter(|f| f.baseline_state != Some(crate::finding::BaselineState::Unchanged))
+        .filter(|f| f.severity >= threshold)
+        .collect();
+    by_file(&mut out, &p, analysis, &failing);
+    out
+}
+
+/// Findings grouped under their file's path, in report order.
+fn by_file(out: &mut String, p: &Paint, analysis: &Analysis, findings: &[&Finding]) {
+    let mut grouped: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+    for f in findings {
+        grouped.entry(f.location.path.as_str()).or_default().push(f);
+    }
+    for (path, findings) in &grouped {
+        let _ = writeln!(out, "{}", p.bold(&p.paint("4", &visible(path))));
+        for f in findings {
+            render_finding(out, p, analysis, f);
+        }
+    }
+}
+
 pub fn render(analysis: &Analysis, options: &Options) -> String {
     let report = &analysis.report;
     let p = Paint { on: options.color };
@@ -73,16 +105,7 @@ pub fn render(analysis: &Analysis, options: &Options) -> String {
         .iter()
         .filter(|f| f.suppressed.is_none() && (options.verbose || f.severity > Severity::Info))
         .collect();
-    let mut by_file: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
-    for f in &shown {
-        by_file.entry(f.location.path.as_str()).or_default().push(f);
-    }
-    for (path, findings) in &by_file {
-        let _ = writeln!(out, "{}", p.bold(&p.paint("4", &visible(path))));
-        for f in findings {
-            render_finding(&mut out, &p, analysis, f);
-        }
-    }
+    by_file(&mut out, &p, analysis, &shown);
 
     let hidden_info = report
         .findings
