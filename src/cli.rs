@@ -41,7 +41,7 @@ pub struct ScanArgs {
     /// Write the canonical JSON report to FILE (`-` for stdout).
     #[arg(long, value_name = "FILE")]
     pub json: Option<String>,
-    /// Write the self-contained HTML report to FILE.
+    /// Write the self-contained HTML report to FILE (`-` for stdout).
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
     /// Exit 1 if a finding at or above this severity is new.
@@ -150,7 +150,46 @@ fn print_rules(id: Option<&str>) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// Refuses, before the scan, outputs that could not be written: a folder that does not
+/// exist, a path that is a folder, two reports on stdout.
+fn check_outputs(args: &ScanArgs) -> Result<(), String> {
+    let html_stdout = args.html.as_deref() == Some(std::path::Path::new("-"));
+    if html_stdout && args.json.as_deref() == Some("-") {
+        return Err("--json - and --html - cannot both write to stdout".to_string());
+    }
+    let files = args
+        .json
+        .iter()
+        .filter(|j| *j != "-")
+        .map(std::path::PathBuf::from)
+        .chain(args.html.iter().filter(|_| !html_stdout).cloned());
+    for path in files {
+        if path.is_dir() {
+            return Err(format!(
+                "cannot write {}: it is a directory",
+                path.display()
+            ));
+        }
+        let parent = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(std::path::Path::new("."));
+        if !parent.is_dir() {
+            return Err(format!(
+                "cannot write {}: the directory {} does not exist",
+                path.display(),
+                parent.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn scan(args: &ScanArgs) -> ExitCode {
+    if let Err(err) = check_outputs(args) {
+        eprintln!("error: {err}");
+        return ExitCode::from(2);
+    }
     let mut options = ScanOptions::new(&args.path);
     options.limits.max_file_size = args.max_file_size;
     if let Some(threads) = args.threads {
@@ -209,7 +248,8 @@ fn scan(args: &ScanArgs) -> ExitCode {
         return ExitCode::from(2);
     }
 
-    let json_on_stdout = args.json.as_deref() == Some("-");
+    let json_on_stdout = args.json.as_deref() == Some("-")
+        || args.html.as_deref() == Some(std::path::Path::new("-"));
     if !json_on_stdout {
         let color = match args.color {
             ColorChoice::Always => true,
@@ -248,7 +288,13 @@ fn write_outputs(args: &ScanArgs, analysis: &Analysis) -> Result<(), String> {
     if let Some(path) = &args.html {
         let text =
             html::render(analysis).map_err(|e| format!("cannot render the HTML report: {e}"))?;
-        std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        if path.as_os_str() == "-" {
+            let mut out = std::io::stdout().lock();
+            let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+        } else {
+            std::fs::write(path, text)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        }
     }
     Ok(())
 }

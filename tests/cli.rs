@@ -54,6 +54,42 @@ fn exit_codes_follow_the_gate() {
 }
 
 #[test]
+fn outputs_that_cannot_be_written_are_refused_before_the_scan() {
+    let repo = fixture("pnpm-undeclared-prom-client");
+    for args in [
+        vec!["--html", "/nonexistent-seaworthy-dir/r.html"],
+        vec!["--json", "/nonexistent-seaworthy-dir/r.json"],
+        vec!["--json", "-", "--html", "-"],
+    ] {
+        let out = seaworthy()
+            .arg("scan")
+            .arg(&repo)
+            .args(&args)
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.starts_with("error: "), "{stderr}");
+        assert!(out.stdout.is_empty(), "no scan ran: {args:?}");
+    }
+    // `--html -` writes the page to stdout, and nothing else.
+    let out = seaworthy()
+        .arg("scan")
+        .arg(&repo)
+        .args(["--html", "-", "--fail-on", "never"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.starts_with("<!DOCTYPE html>") || stdout.starts_with("<!doctype html>"),
+        "{}",
+        &stdout[..stdout.len().min(80)]
+    );
+    assert!(!std::path::Path::new("-").exists());
+}
+
+#[test]
 fn quiet_still_prints_what_trips_the_gate_and_why() {
     // One error (`prom-client` imported, declared nowhere) and some warnings and info.
     let repo = fixture("pnpm-undeclared-prom-client");
