@@ -312,8 +312,11 @@ fn gate(args: &ScanArgs, analysis: &Analysis) -> ExitCode {
             .count();
         if failing > 0 {
             tripped = true;
+            // "new" only once a baseline says what is old.
+            let new = if report.fixed.is_some() { "new " } else { "" };
             eprintln!(
-                "seaworthy: {failing} new finding(s) at or above {} (--fail-on)",
+                "seaworthy: {} at or above {} (--fail-on)",
+                terminal::count(failing, &format!("{new}finding"), &format!("{new}findings")),
                 threshold.as_str()
             );
         }

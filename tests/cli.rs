@@ -108,6 +108,10 @@ fn quiet_still_prints_what_trips_the_gate_and_why() {
     );
     assert!(!stdout.contains("Score"), "no summary under -q: {stdout}");
     assert!(stderr.contains("at or above error (--fail-on)"), "{stderr}");
+    assert!(
+        !stderr.contains("(s)") && !stderr.contains("new finding"),
+        "plain plurals, and no \"new\" without a baseline: {stderr}"
+    );
     // Below the gate, quiet prints nothing at all.
     let out = seaworthy()
         .args(["scan", "-q", "--fail-on", "never"])

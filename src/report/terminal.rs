@@ -63,6 +63,15 @@ impl Paint {
     }
 }
 
+/// `1 error`, `2 errors`: no "error(s)".
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
 /// What `-q` prints: only the findings that trip the gate (unsuppressed, not unchanged
 /// against a baseline, at or above `threshold`), grouped by file as in [`render`], with no
 /// summary. Empty when none does.
@@ -125,8 +134,9 @@ pub fn render(analysis: &Analysis, options: &Options) -> String {
         let list: Vec<String> = per_rule.iter().map(|(r, n)| format!("{r} ×{n}")).collect();
         let _ = writeln!(
             out,
-            "{} {hidden_info} info finding(s) not shown ({}); --verbose shows them\n",
+            "{} {} not shown ({}); --verbose shows them\n",
             p.dim("note:"),
+            count(hidden_info, "info finding", "info findings"),
             list.join(", ")
         );
     }
@@ -134,11 +144,11 @@ pub fn render(analysis: &Analysis, options: &Options) -> String {
     let c = &report.summary.counts;
     let _ = writeln!(
         out,
-        "{} {}   {} error(s) · {} warning(s) · {} info",
+        "{} {}   {} · {} · {} info",
         p.bold("Score"),
         p.rating(report.summary.score, report.summary.rating),
-        c.error,
-        c.warning,
+        count(c.error, "error", "errors"),
+        count(c.warning, "warning", "warnings"),
         c.info
     );
     let categories: Vec<String> = report
@@ -183,9 +193,9 @@ pub fn render(analysis: &Analysis, options: &Options) -> String {
     if !report.errors.is_empty() {
         let _ = writeln!(
             out,
-            "{} {} file(s) could not be read or parsed",
+            "{} {} could not be read or parsed",
             p.paint("1;33", "note:"),
-            report.errors.len()
+            count(report.errors.len(), "file", "files")
         );
         let limit = if options.verbose { usize::MAX } else { 5 };
         for e in report.errors.iter().take(limit) {
