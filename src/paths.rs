@@ -66,6 +66,33 @@ pub(crate) fn display_dir(dir: &str) -> &str {
     if dir.is_empty() { "." } else { dir }
 }
 
+/// Go's `path.Clean` on a slash path: `.` and empty parts dropped, `..` resolved (kept at
+/// the front of a relative path, dropped above `/`). Compose cleans mount targets this way
+/// (compose-go `loader/normalize.go`), moby's patternmatcher cleans `.dockerignore` patterns.
+pub(crate) fn clean(path: &str) -> String {
+    let rooted = path.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if parts.last().is_some_and(|p| *p != "..") {
+                    parts.pop();
+                } else if !rooted {
+                    parts.push("..");
+                }
+            }
+            p => parts.push(p),
+        }
+    }
+    let joined = parts.join("/");
+    match (rooted, joined.is_empty()) {
+        (true, _) => format!("/{joined}"),
+        (false, true) => ".".to_string(),
+        (false, false) => joined,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -48,7 +48,7 @@ pub fn parse(path: &str, text: &str) -> DockerIgnore {
         if pattern.is_empty() {
             continue;
         }
-        let mut cleaned = clean(pattern);
+        let mut cleaned = crate::paths::clean(pattern);
         if cleaned.len() > 1 && cleaned.starts_with('/') {
             cleaned.remove(0);
         }
@@ -69,7 +69,7 @@ pub fn parse(path: &str, text: &str) -> DockerIgnore {
 impl DockerIgnore {
     /// The pattern that excludes `path` (relative to the context root), if it is excluded.
     pub fn excluded_by(&self, path: &str) -> Option<&Pattern> {
-        let path = clean(path);
+        let path = crate::paths::clean(path);
         let parents: Vec<&str> = path.match_indices('/').map(|(i, _)| &path[..i]).collect();
         let mut decided: Option<&Pattern> = None;
         for pattern in &self.patterns {
@@ -94,31 +94,6 @@ impl DockerIgnore {
     /// "does the file exclude node_modules" questions.
     pub fn excludes(&self, path: &str) -> bool {
         self.excluded_by(path).is_some()
-    }
-}
-
-/// Go's `filepath.Clean` on a slash path: `.` and empty parts dropped, `..` resolved.
-fn clean(path: &str) -> String {
-    let rooted = path.starts_with('/');
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                if parts.last().is_some_and(|p| *p != "..") {
-                    parts.pop();
-                } else if !rooted {
-                    parts.push("..");
-                }
-            }
-            p => parts.push(p),
-        }
-    }
-    let joined = parts.join("/");
-    match (rooted, joined.is_empty()) {
-        (true, _) => format!("/{joined}"),
-        (false, true) => ".".to_string(),
-        (false, false) => joined,
     }
 }
 

@@ -332,7 +332,7 @@ impl Volume {
                 Some(Volume {
                     kind,
                     source: source.map(str::to_string),
-                    target: clean(target),
+                    target: crate::paths::clean(target),
                     read_only: mode.split(',').any(|m| m == "ro"),
                 })
             }
@@ -346,36 +346,12 @@ impl Volume {
                 Some(Volume {
                     kind,
                     source: n.get("source").and_then(Node::text).map(str::to_string),
-                    target: clean(n.get("target").and_then(Node::text)?),
+                    target: crate::paths::clean(n.get("target").and_then(Node::text)?),
                     read_only: n.get("read_only").is_some_and(Node::is_true),
                 })
             }
             _ => None,
         }
-    }
-}
-
-/// A container path as Compose keeps a mount target: lexically cleaned like Go's
-/// `path.Clean` (compose-go `loader/normalize.go`; docker-compose 1.29 agrees), so
-/// `/var/lib/postgresql/data/` is the mount `/var/lib/postgresql/data` and an override naming
-/// either replaces the other.
-fn clean(path: &str) -> String {
-    let rooted = path.starts_with('/');
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." if parts.last().is_some_and(|p| *p != "..") => {
-                parts.pop();
-            }
-            ".." if rooted => {}
-            p => parts.push(p),
-        }
-    }
-    match (rooted, parts.is_empty()) {
-        (true, _) => format!("/{}", parts.join("/")),
-        (false, true) => ".".to_string(),
-        (false, false) => parts.join("/"),
     }
 }
 
