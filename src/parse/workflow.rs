@@ -104,6 +104,10 @@ pub fn parse(path: &str, text: &str) -> Result<Workflow, ParseError> {
 /// `docker build -f X CTX`, `docker buildx build --file X --target t CTX` in shell text.
 pub fn docker_builds(script: &str, span: Span) -> Vec<ImageBuild> {
     let mut out = Vec::new();
+    // Most scripts build no image: they are not split into commands at all.
+    if !script.contains("docker") && !script.contains("podman") {
+        return out;
+    }
     for command in crate::parse::shell::commands(script) {
         let words = &command.words;
         let start = match (
