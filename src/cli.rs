@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::finding::Severity;
-use crate::report::{Analysis, html, json, terminal};
+use crate::report::{Analysis, Render, html, json, terminal};
 use crate::{ScanOptions, rules};
 
 #[derive(Parser, Debug)]
@@ -43,7 +43,7 @@ pub struct ScanArgs {
     pub json: Option<String>,
     /// Write the self-contained HTML report to FILE (`-` for stdout).
     #[arg(long, value_name = "FILE")]
-    pub html: Option<PathBuf>,
+    pub html: Option<String>,
     /// Exit 1 if a finding at or above this severity is new.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
@@ -150,19 +150,50 @@ fn print_rules(id: Option<&str>) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// One output format of `scan`: its flag, where the arguments say to write it, and its renderer.
+struct Format {
+    flag: &'static str,
+    target: fn(&ScanArgs) -> Option<&str>,
+    renderer: &'static dyn Render,
+}
+
+/// Every report `scan` can write, in the order they are written.
+const FORMATS: &[Format] = &[
+    Format {
+        flag: "--json",
+        target: |a| a.json.as_deref(),
+        renderer: &json::Json,
+    },
+    Format {
+        flag: "--html",
+        target: |a| a.html.as_deref(),
+        renderer: &html::Html,
+    },
+];
+
+/// The formats asked for, with their targets (`-` is stdout).
+fn requested(args: &ScanArgs) -> impl Iterator<Item = (&'static Format, &str)> {
+    FORMATS
+        .iter()
+        .filter_map(move |f| (f.target)(args).map(|t| (f, t)))
+}
+
 /// Refuses, before the scan, outputs that could not be written: a folder that does not
 /// exist, a path that is a folder, two reports on stdout.
 fn check_outputs(args: &ScanArgs) -> Result<(), String> {
-    let html_stdout = args.html.as_deref() == Some(std::path::Path::new("-"));
-    if html_stdout && args.json.as_deref() == Some("-") {
-        return Err("--json - and --html - cannot both write to stdout".to_string());
+    let on_stdout: Vec<&str> = requested(args)
+        .filter(|(_, t)| *t == "-")
+        .map(|(f, _)| f.flag)
+        .collect();
+    if on_stdout.len() > 1 {
+        return Err(format!(
+            "{} cannot all write to stdout: give all but one a file",
+            on_stdout.join(" -, ") + " -"
+        ));
     }
-    let files = args
-        .json
-        .iter()
-        .filter(|j| *j != "-")
-        .map(std::path::PathBuf::from)
-        .chain(args.html.iter().filter(|_| !html_stdout).cloned());
+    let files = requested(args)
+        .filter(|(_, t)| *t != "-")
+        .map(|(_, t)| PathBuf::from(t));
     for path in files {
         if path.is_dir() {
             return Err(format!(
@@ -248,9 +279,8 @@ fn scan(args: &ScanArgs) -> ExitCode {
         return ExitCode::from(2);
     }
 
-    let json_on_stdout = args.json.as_deref() == Some("-")
-        || args.html.as_deref() == Some(std::path::Path::new("-"));
-    if !json_on_stdout {
+    let report_on_stdout = requested(args).any(|(_, t)| t == "-");
+    if !report_on_stdout {
         let color = match args.color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
@@ -276,24 +306,14 @@ fn scan(args: &ScanArgs) -> ExitCode {
 }
 
 fn write_outputs(args: &ScanArgs, analysis: &Analysis) -> Result<(), String> {
-    if let Some(target) = &args.json {
-        let text = json::render(&analysis.report);
+    for (format, target) in requested(args) {
+        let text = format.renderer.render(analysis)?;
         if target == "-" {
             let mut out = std::io::stdout().lock();
+            // A closed pipe (`| head`) is not an error worth reporting.
             let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
         } else {
             std::fs::write(target, text).map_err(|e| format!("cannot write {target}: {e}"))?;
-        }
-    }
-    if let Some(path) = &args.html {
-        let text =
-            html::render(analysis).map_err(|e| format!("cannot render the HTML report: {e}"))?;
-        if path.as_os_str() == "-" {
-            let mut out = std::io::stdout().lock();
-            let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
-        } else {
-            std::fs::write(path, text)
-                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         }
     }
     Ok(())

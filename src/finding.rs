@@ -115,9 +115,26 @@ pub enum BaselineState {
     Unchanged,
 }
 
+/// Why a finding does not count: an inline `seaworthy-ignore` comment, or `seaworthy.toml`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct Suppression {
     pub reason: String,
+    pub source: SuppressionSource,
+    /// Where the suppression is written: the comment's file and line, or the config file's.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub path: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub line: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum SuppressionSource {
+    /// A `seaworthy-ignore RULE: reason` comment on or above the line.
+    Inline,
+    /// An `ignore` glob or a per-path rule ignore of `seaworthy.toml`.
+    Config,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

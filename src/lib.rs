@@ -178,6 +178,8 @@ pub fn scan(options: &ScanOptions, progress: Progress<'_>) -> Result<Analysis, S
             counts,
             new: counts.total(),
             fixed: 0,
+            suppressed: 0,
+            baseline: None,
             scoring: score::EXPLANATION.to_string(),
         },
         categories: scores.categories,
@@ -196,6 +198,7 @@ pub fn scan(options: &ScanOptions, progress: Progress<'_>) -> Result<Analysis, S
                 score,
                 rating: score::rating(score),
                 counts,
+                score_delta: None,
             })
             .collect(),
         workspaces: model

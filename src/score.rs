@@ -215,7 +215,8 @@ pub(crate) fn score(
             status,
             weight: category_weight(category),
             checks: counts,
-        });
+            score_delta: None,
+});
     }
 
     let scored: Vec<&CategoryScore> = categories

@@ -380,6 +380,15 @@ const SCRIPT: &str = r##"
 })();
 "##;
 
+/// The self-contained HTML report (`--html`).
+pub struct Html;
+
+impl super::Render for Html {
+    fn render(&self, analysis: &Analysis) -> Result<String, String> {
+        render(analysis).map_err(|e| format!("cannot render the HTML report: {e}"))
+    }
+}
+
 /// Renders the report. Deterministic: the same analysis gives the same bytes.
 ///
 /// # Errors
@@ -1115,6 +1124,9 @@ mod view_tests {
         suppressed.fingerprint = "0".repeat(32);
         suppressed.suppressed = Some(Suppression {
             reason: "vendored <x-why>code</x-why>".to_string(),
+            source: crate::finding::SuppressionSource::Inline,
+            path: Some("apps/api/src/main.ts".to_string()),
+            line: Some(2),
         });
         report.findings.push(suppressed);
         report.fixed = Some(vec![FixedFinding {

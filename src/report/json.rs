@@ -1,7 +1,16 @@
 //! Canonical JSON: the report struct, pretty-printed, with a trailing newline. Key order is
 //! the struct's field order and every array is sorted upstream, so equal input gives equal bytes.
 
-use super::Report;
+use super::{Analysis, Render, Report};
+
+/// The canonical JSON report (`--json`).
+pub struct Json;
+
+impl Render for Json {
+    fn render(&self, analysis: &Analysis) -> Result<String, String> {
+        Ok(render(&analysis.report))
+    }
+}
 
 pub fn render(report: &Report) -> String {
     // Serializing plain structs, strings and numbers cannot fail.

@@ -134,8 +134,26 @@ pub struct Summary {
     pub new: usize,
     /// Baseline findings that are gone.
     pub fixed: usize,
+    /// Findings suppressed inline or by the config file (kept in `findings`, never counted).
+    #[serde(default)]
+    pub suppressed: usize,
+    /// The baseline the findings were compared with, when `--baseline` was given.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub baseline: Option<BaselineSummary>,
     /// How the score is calculated, in words.
     pub scoring: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct BaselineSummary {
+    /// The baseline report's `run.startedAt`.
+    pub started_at: String,
+    /// The baseline's overall score, and this run's minus it (when both are known).
+    pub score: Option<u32>,
+    pub score_delta: Option<i64>,
+    /// Findings present in both runs.
+    pub unchanged: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -167,6 +185,9 @@ pub struct CategoryScore {
     /// Weight of the category in the overall score.
     pub weight: u32,
     pub checks: CheckCounts,
+    /// This score minus the baseline's, when a baseline was given and both are known.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub score_delta: Option<i64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -205,6 +226,9 @@ pub struct ServiceReport {
     pub score: Option<u32>,
     pub rating: Option<Rating>,
     pub counts: Counts,
+    /// This score minus the baseline's for the service of the same name, when both are known.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub score_delta: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -349,6 +373,17 @@ impl Snippets {
                 .map(move |(line, s)| (path.as_str(), *line, s.text.as_str()))
         })
     }
+}
+
+/// One output format: the analysis rendered into the bytes of a file. Every format the
+/// command line writes is one of these, listed in the formats table of `cli.rs`.
+pub trait Render: Sync {
+    /// Renders the whole analysis. Deterministic: the same analysis gives the same bytes.
+    ///
+    /// # Errors
+    ///
+    /// A message for the user when the format cannot be produced (never for repository input).
+    fn render(&self, analysis: &Analysis) -> Result<String, String>;
 }
 
 /// The result of one scan: the report and what renderers need besides it.

@@ -238,6 +238,7 @@ fn redact_report(report: &mut Report) {
             score: _,
             rating: _,
             counts: _,
+            score_delta: _,
         } = s;
         in_place(name);
         in_place(path);
@@ -314,8 +315,15 @@ fn redact_finding(f: &mut Finding) {
     }
     in_place_opt(service);
     in_place_opt(workspace);
-    if let Some(Suppression { reason }) = suppressed {
+    if let Some(Suppression {
+        reason,
+        source: _,
+        path,
+        line: _,
+    }) = suppressed
+    {
         in_place(reason);
+        in_place_opt(path);
     }
 }
 
