@@ -44,6 +44,13 @@ pub struct ScanArgs {
     /// Write the self-contained HTML report to FILE (`-` for stdout).
     #[arg(long, value_name = "FILE")]
     pub html: Option<String>,
+    /// An earlier JSON report: mark findings new or unchanged, list the fixed ones, and gate
+    /// on new findings only.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<String>,
+    /// The config file (default: seaworthy.toml at the root, if there is one).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<String>,
     /// Exit 1 if a finding at or above this severity is new.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
@@ -222,6 +229,24 @@ fn scan(args: &ScanArgs) -> ExitCode {
         return ExitCode::from(2);
     }
     let mut options = ScanOptions::new(&args.path);
+    // A bad config or baseline stops the scan before it starts: the gate must not run on
+    // settings that are not the ones the user wrote.
+    match crate::config::Config::find(&args.path, args.config.as_deref()) {
+        Ok(config) => options.config = config,
+        Err(err) => {
+            eprintln!("error: {}", terminal::visible(&err.to_string()));
+            return ExitCode::from(2);
+        }
+    }
+    if let Some(path) = &args.baseline {
+        match crate::baseline::Baseline::read(path) {
+            Ok(baseline) => options.baseline = Some(baseline),
+            Err(err) => {
+                eprintln!("error: {}", terminal::visible(&err.to_string()));
+                return ExitCode::from(2);
+            }
+        }
+    }
     options.limits.max_file_size = args.max_file_size;
     if let Some(threads) = args.threads {
         options.threads = threads.max(1);

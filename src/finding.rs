@@ -39,6 +39,8 @@ pub enum Category {
     Container,
     Orchestration,
     Security,
+    /// The suppression rules: reported, never scored.
+    Suppressions,
 }
 
 impl Category {
@@ -59,6 +61,7 @@ impl Category {
             Category::Container => "container",
             Category::Orchestration => "orchestration",
             Category::Security => "security",
+            Category::Suppressions => "suppressions",
         }
     }
 
@@ -70,6 +73,7 @@ impl Category {
             Category::Container => "Container images",
             Category::Orchestration => "Orchestration",
             Category::Security => "Security",
+            Category::Suppressions => "Suppressions",
         }
     }
 }

@@ -12,7 +12,9 @@
 //! Nothing in the repository is executed, no link is followed out of its root, and a file
 //! that cannot be read or parsed becomes an entry in the report's `errors`, never a crash.
 
+pub mod baseline;
 pub mod cli;
+pub mod config;
 pub(crate) mod data;
 pub mod diagnostic;
 pub mod discover;
@@ -26,19 +28,20 @@ pub mod rules;
 pub(crate) mod score;
 pub(crate) mod semver;
 pub mod source;
+pub(crate) mod suppress;
 
 use std::path::PathBuf;
 use std::time::{Instant, SystemTime};
 
 use rayon::prelude::*;
 
+use crate::baseline::Baseline;
+use crate::config::Config;
 use crate::finding::Finding;
 use crate::load::Limits;
 use crate::model::Model;
-use crate::report::{
-    Analysis, Report, RuleInfo, RunStats, ServiceReport, Snippets, Summary, Tool, WorkspaceReport,
-};
-use crate::rules::{Context, REGISTRY};
+use crate::report::{Analysis, RunStats, Snippets};
+use crate::rules::Context;
 
 /// What to scan and how.
 #[derive(Debug, Clone)]
@@ -49,6 +52,10 @@ pub struct ScanOptions {
     /// Worker threads for the walk (rayon uses its global pool for the rest).
     pub threads: usize,
     pub limits: Limits,
+    /// `seaworthy.toml`, or the defaults.
+    pub config: Config,
+    /// An earlier report to mark findings new or unchanged against.
+    pub baseline: Option<Baseline>,
 }
 
 impl ScanOptions {
@@ -59,6 +66,8 @@ impl ScanOptions {
             root,
             threads: std::thread::available_parallelism().map_or(2, usize::from),
             limits: Limits::default(),
+            config: Config::default(),
+            baseline: None,
         }
     }
 }
@@ -128,7 +137,12 @@ pub fn prepare(options: &ScanOptions, progress: Progress<'_>) -> Result<Prepared
     })
 }
 
-/// Runs the whole pipeline and returns the report with what renderers need besides it.
+/// Runs the whole pipeline and returns the report with what renderers need besides it:
+///
+/// ```text
+/// prepare → rules → config (severities, off) → suppress → finalize → baseline → score
+/// → report::assemble → redact
+/// ```
 pub fn scan(options: &ScanOptions, progress: Progress<'_>) -> Result<Analysis, ScanError> {
     let started = Instant::now();
     let started_at = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
@@ -140,101 +154,68 @@ pub fn scan(options: &ScanOptions, progress: Progress<'_>) -> Result<Analysis, S
     } = prepare(options, progress)?;
 
     progress("running rules");
-    let cx = Context { model: &model };
-    let mut findings: Vec<Finding> = REGISTRY
-        .par_iter()
-        .flat_map_iter(|rule| {
-            let mut out = Vec::new();
-            rule.check(&cx, &mut out);
-            out
-        })
-        .collect();
-    finding::finalize(&mut findings);
+    let mut findings = findings(&model, &options.config);
+    let fixed = options.baseline.as_ref().map(|b| b.compare(&mut findings));
 
     progress("scoring");
-    let scores = score::score(&cx, REGISTRY, &findings, &errors);
-    let mut counts = report::Counts::default();
-    for f in findings.iter().filter(|f| f.suppressed.is_none()) {
-        counts.add(f.severity);
-    }
+    let active = rules::active(&options.config);
+    let cx = Context {
+        model: &model,
+        policy: &options.config.policy,
+    };
+    let scores = score::score(&cx, &active, &findings, &errors);
     let snippets = snippets(&model, &findings);
 
-    let report = Report {
-        schema_version: report::SCHEMA_VERSION,
-        tool: Tool {
-            name: "seaworthy".to_string(),
-            version: env!("CARGO_PKG_VERSION").to_string(),
-        },
+    let report = report::assemble(report::Parts {
+        model: &model,
+        config: &options.config,
+        baseline: options.baseline.as_ref(),
+        active: &active,
         run: report::Run {
             root: options.root_display.clone(),
             started_at,
             duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
             files_scanned,
             stats,
+            config: options.config.path.clone(),
         },
-        summary: Summary {
-            score: scores.overall,
-            rating: score::rating(scores.overall),
-            counts,
-            new: counts.total(),
-            fixed: 0,
-            suppressed: 0,
-            baseline: None,
-            scoring: score::EXPLANATION.to_string(),
-        },
-        categories: scores.categories,
-        checks: scores.checks,
-        services: model
-            .services
-            .iter()
-            .zip(scores.services)
-            .map(|(s, (score, counts))| ServiceReport {
-                name: s.name.clone(),
-                kind: s.kind,
-                path: crate::paths::display_dir(&s.path).to_string(),
-                package: s.package.map(|i| model.packages[i].name().to_string()),
-                dockerfile: s.dockerfile.clone(),
-                compose_file: s.compose_file.clone(),
-                score,
-                rating: score::rating(score),
-                counts,
-                score_delta: None,
-            })
-            .collect(),
-        workspaces: model
-            .workspaces
-            .iter()
-            .map(|w| WorkspaceReport {
-                name: w.name.clone(),
-                path: crate::paths::display_dir(&w.dir).to_string(),
-                package_manager: w.package_manager,
-                package_manager_version: w.package_manager_version.clone(),
-                lockfile: w.lockfile.clone(),
-                members: w.members.len(),
-            })
-            .collect(),
+        scores,
         findings,
-        fixed: None,
-        rules: REGISTRY
-            .iter()
-            .map(|r| {
-                let m = r.meta();
-                RuleInfo {
-                    id: m.id.to_string(),
-                    severity: m.severity,
-                    category: m.category,
-                    summary: m.summary.to_string(),
-                    help: m.help(),
-                }
-            })
-            .collect(),
+        fixed,
         errors,
-    };
+    });
     // The one redaction step: nothing from the repository reaches a renderer without it.
     // Freeing the model (every parsed file) is single-threaded work the report does not wait
     // for: a pool thread does it while the report is redacted and rendered.
     rayon::spawn(move || drop(model));
     Ok(report::redact::analysis(Analysis { report, snippets }))
+}
+
+/// The rules that are on, run over the model; then the config's severities, the suppress
+/// stage, and the sort and fingerprints. Public to the crate so that tests run exactly this.
+pub(crate) fn findings(model: &Model, config: &Config) -> Vec<Finding> {
+    let cx = Context {
+        model,
+        policy: &config.policy,
+    };
+    let active = rules::active(config);
+    let mut findings: Vec<Finding> = active
+        .par_iter()
+        .flat_map_iter(|active| {
+            let mut out = Vec::new();
+            active.rule.check(&cx, &mut out);
+            out
+        })
+        .collect();
+    // Severity overrides are the config's, applied after `check`, never inside a rule.
+    for f in &mut findings {
+        if let Some(Some(severity)) = config.level(&f.rule) {
+            f.severity = severity;
+        }
+    }
+    suppress::apply(&mut findings, &model.pragmas, config);
+    finding::finalize(&mut findings);
+    findings
 }
 
 /// Reads the lines findings point at, whole (redaction cuts them after replacing secrets).

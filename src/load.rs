@@ -14,6 +14,7 @@ use rayon::prelude::*;
 
 use crate::diagnostic::ErrorEntry;
 use crate::discover::{Discovered, FileKind, LockfileKind, WalkedFile};
+use crate::parse::pragma::{self, Pragma, Syntax};
 use crate::parse::{
     ParseError, compose::ComposeFile, dockerfile::Dockerfile, package_json::PackageJson,
     pnpm_workspace::PnpmWorkspace, tsconfig::RawTsConfig,
@@ -83,6 +84,8 @@ pub struct Loaded {
     /// Paths the walk did not see (it skips gitignored folders) that exist inside the root,
     /// among those the facts point at (`file:`/`link:`/`portal:` targets).
     pub present: BTreeSet<String>,
+    /// `seaworthy-ignore` comments, in file order (files sorted by path).
+    pub pragmas: Vec<Pragma>,
     pub errors: Vec<ErrorEntry>,
     pub stats: LoadStats,
 }
@@ -172,7 +175,8 @@ enum Parsed {
 }
 
 enum Outcome {
-    Parsed(Parsed),
+    /// The file's facts, and the suppression comments in it.
+    Parsed(Parsed, Vec<Pragma>),
     /// A lockfile is recorded even when it cannot be parsed: its presence matters.
     Lockfile(
         LockfileRef,
@@ -222,8 +226,9 @@ pub fn load_from(files: &dyn Files, discovered: &Discovered, limits: Limits) -> 
 fn collect(loaded: &mut Loaded, outcomes: Vec<Outcome>) {
     for outcome in outcomes {
         match outcome {
-            Outcome::Parsed(parsed) => {
+            Outcome::Parsed(parsed, pragmas) => {
                 loaded.stats.parsed += 1;
+                loaded.pragmas.extend(pragmas);
                 match parsed {
                     Parsed::Package(p) => loaded.packages.push(*p),
                     Parsed::TsConfig(t) => loaded.tsconfigs.push(t),
@@ -501,11 +506,15 @@ fn load_compose_references(
                 FileKind::Env
             };
             match load_one(files, file, kind, limits) {
-                Outcome::Parsed(Parsed::Compose(mut c)) => {
+                Outcome::Parsed(Parsed::Compose(mut c), pragmas) => {
                     c.discovered = false;
                     loaded.compose_files.push(c);
+                    loaded.pragmas.extend(pragmas);
                 }
-                Outcome::Parsed(Parsed::DotEnv(d)) => loaded.dotenvs.push(d),
+                Outcome::Parsed(Parsed::DotEnv(d), pragmas) => {
+                    loaded.dotenvs.push(d);
+                    loaded.pragmas.extend(pragmas);
+                }
                 Outcome::Failed(e) => loaded.errors.push(e),
                 _ => {}
             }
@@ -629,8 +638,18 @@ fn load_one(files: &dyn Files, file: &WalkedFile, kind: FileKind, limits: Limits
         }
         _ => Ok(Parsed::Checked),
     };
+    let syntax = match kind {
+        FileKind::Source { .. } => Some(Syntax::Slash),
+        FileKind::Dockerfile => Some(Syntax::Dockerfile),
+        FileKind::Compose | FileKind::Workflow | FileKind::PnpmWorkspace | FileKind::YarnRc => {
+            Some(Syntax::Yaml)
+        }
+        FileKind::Env | FileKind::Npmrc | FileKind::DockerIgnore => Some(Syntax::Lines),
+        _ => None,
+    };
+    let pragmas = syntax.map_or_else(Vec::new, |s| pragma::scan(&file.path, &text, s));
     match parsed {
-        Ok(parsed) => Outcome::Parsed(parsed),
+        Ok(parsed) => Outcome::Parsed(parsed, pragmas),
         Err(err) => Outcome::Failed(ErrorEntry::parse(&file.path, err, kind)),
     }
 }

@@ -18,7 +18,7 @@ use crate::report::{
     CategoryScore, CategoryStatus, CheckCounts, CheckResult, CheckStatus, Counts, ErrorEntry,
     Rating,
 };
-use crate::rules::{Context, Rule, Scope, Subject};
+use crate::rules::{Active, Context, Scope, Subject};
 
 pub(crate) const EXPLANATION: &str = "Each rule is a check, made per service or once for the repository. A check that applies scores 1 without findings and loses 1 per error, 0.5 per warning and 0.25 per info finding (never below 0); it weighs 10, 5 or 1 by the rule's severity, and checks that do not apply weigh nothing. A category scores the weighted mean of its checks x 100; the overall score is the mean of category scores weighted dependencies 25, container 20, lockfile 15, nestjs 15, security 15, orchestration 10. A check whose input failed to parse makes its category unknown (null), never 0. Scores are rounded down: >= 90 pass, >= 50 average, below fail.";
 
@@ -28,6 +28,7 @@ pub(crate) fn category_weight(category: Category) -> u32 {
         Category::Container => 20,
         Category::Lockfile | Category::Nestjs | Category::Security => 15,
         Category::Orchestration => 10,
+        Category::Suppressions => 0,
     }
 }
 
@@ -96,7 +97,7 @@ fn error_belongs_to(service: &Service, error: &ErrorEntry) -> bool {
 
 pub(crate) fn score(
     cx: &Context<'_>,
-    rules: &[&dyn Rule],
+    rules: &[Active],
     findings: &[Finding],
     errors: &[ErrorEntry],
 ) -> Scores {
@@ -112,8 +113,8 @@ pub(crate) fn score(
         }
         let scope = rules
             .iter()
-            .find(|r| r.meta().id == finding.rule)
-            .map(|r| r.meta().scope);
+            .find(|r| r.rule.meta().id == finding.rule)
+            .map(|r| r.rule.meta().scope);
         let subjects = if scope == Some(Scope::Repository) {
             vec![None]
         } else {
@@ -129,7 +130,8 @@ pub(crate) fn score(
 
     let mut checks = Vec::new();
     let mut not_applicable: BTreeMap<Category, usize> = BTreeMap::new();
-    for rule in rules {
+    for active in rules {
+        let rule = active.rule;
         let meta = rule.meta();
         let mut subjects: Vec<Option<usize>> = vec![None];
         if meta.scope == Scope::Service {
@@ -161,7 +163,7 @@ pub(crate) fn score(
                 rule: meta.id,
                 category: meta.category,
                 service: subject,
-                weight: severity_weight(meta.severity),
+                weight: severity_weight(active.severity),
                 score: (!failed_input).then(|| (1.0 - lost).max(0.0)),
                 findings: found.len(),
             });
@@ -216,7 +218,7 @@ pub(crate) fn score(
             weight: category_weight(category),
             checks: counts,
             score_delta: None,
-});
+        });
     }
 
     let scored: Vec<&CategoryScore> = categories

@@ -147,6 +147,8 @@ pub struct Model {
     pub nest: nest::Nest,
     /// Every image build, simulated stage by stage.
     pub docker: docker::Docker,
+    /// `seaworthy-ignore` comments, by file (sorted by path, then line).
+    pub pragmas: Vec<crate::parse::pragma::Pragma>,
     package_by_dir: BTreeMap<String, usize>,
     package_by_name: BTreeMap<String, usize>,
     declared_names: BTreeSet<String>,
@@ -219,6 +221,7 @@ impl Model {
             sources: Vec::new(),
             nest: nest::Nest::default(),
             docker: docker::Docker::default(),
+            pragmas: loaded.pragmas,
             package_by_dir,
             package_by_name,
             gitignores,

@@ -11,6 +11,7 @@ pub mod lockfile;
 pub mod npmrc;
 pub mod package_json;
 pub mod pnpm_workspace;
+pub mod pragma;
 pub mod shell;
 pub mod tsconfig;
 pub mod typescript;

@@ -54,6 +54,9 @@ pub struct Run {
     /// Files classified and read (manifests, lockfiles, configs, Dockerfiles, compose files).
     pub files_scanned: usize,
     pub stats: RunStats,
+    /// The config file the scan ran with, as given (none: the defaults).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub config: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
@@ -372,6 +375,135 @@ impl Snippets {
                 .iter()
                 .map(move |(line, s)| (path.as_str(), *line, s.text.as_str()))
         })
+    }
+}
+
+/// What the pipeline hands the report: everything decided, nothing left to compute but
+/// the report's own shape.
+pub(crate) struct Parts<'a> {
+    pub model: &'a crate::model::Model,
+    pub config: &'a crate::config::Config,
+    pub baseline: Option<&'a crate::baseline::Baseline>,
+    pub active: &'a [crate::rules::Active],
+    pub run: Run,
+    pub scores: crate::score::Scores,
+    pub findings: Vec<Finding>,
+    pub fixed: Option<Vec<FixedFinding>>,
+    pub errors: Vec<ErrorEntry>,
+}
+
+/// Builds the report from the pipeline's results.
+pub(crate) fn assemble(parts: Parts<'_>) -> Report {
+    use crate::baseline::delta;
+    use crate::finding::BaselineState;
+    let Parts {
+        model,
+        config,
+        baseline,
+        active,
+        run,
+        scores,
+        findings,
+        fixed,
+        errors,
+    } = parts;
+    let mut counts = Counts::default();
+    let mut new = 0;
+    let mut unchanged = 0;
+    let mut suppressed = 0;
+    for f in &findings {
+        if f.suppressed.is_some() {
+            suppressed += 1;
+            continue;
+        }
+        counts.add(f.severity);
+        match f.baseline_state {
+            Some(BaselineState::Unchanged) => unchanged += 1,
+            _ => new += 1,
+        }
+    }
+    let mut categories = scores.categories;
+    if let Some(b) = baseline {
+        for c in &mut categories {
+            c.score_delta = delta(c.score, b.categories.get(c.id.id()).copied().flatten());
+        }
+    }
+    let services = model
+        .services
+        .iter()
+        .zip(scores.services)
+        .map(|(s, (score, counts))| ServiceReport {
+            name: s.name.clone(),
+            kind: s.kind,
+            path: crate::paths::display_dir(&s.path).to_string(),
+            package: s.package.map(|i| model.packages[i].name().to_string()),
+            dockerfile: s.dockerfile.clone(),
+            compose_file: s.compose_file.clone(),
+            score,
+            rating: crate::score::rating(score),
+            counts,
+            score_delta: baseline
+                .and_then(|b| delta(score, b.services.get(&s.name).copied().flatten())),
+        })
+        .collect();
+    let rule_info = |m: &crate::rules::RuleMeta, severity: Severity| RuleInfo {
+        id: m.id.to_string(),
+        severity,
+        category: m.category,
+        summary: m.summary.to_string(),
+        help: m.help(),
+    };
+    let mut rules: Vec<RuleInfo> = active
+        .iter()
+        .map(|a| rule_info(a.rule.meta(), a.severity))
+        .chain(
+            crate::rules::suppression::RULES
+                .iter()
+                .filter_map(|m| Some(rule_info(m, config.level(m.id)?.unwrap_or(m.severity)))),
+        )
+        .collect();
+    rules.sort_by(|a, b| a.id.cmp(&b.id));
+    Report {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool {
+            name: "seaworthy".to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        },
+        run,
+        summary: Summary {
+            score: scores.overall,
+            rating: crate::score::rating(scores.overall),
+            counts,
+            new,
+            fixed: fixed.as_ref().map_or(0, Vec::len),
+            suppressed,
+            baseline: baseline.map(|b| BaselineSummary {
+                started_at: b.started_at.clone(),
+                score: b.score,
+                score_delta: delta(scores.overall, b.score),
+                unchanged,
+            }),
+            scoring: crate::score::EXPLANATION.to_string(),
+        },
+        categories,
+        checks: scores.checks,
+        services,
+        workspaces: model
+            .workspaces
+            .iter()
+            .map(|w| WorkspaceReport {
+                name: w.name.clone(),
+                path: crate::paths::display_dir(&w.dir).to_string(),
+                package_manager: w.package_manager,
+                package_manager_version: w.package_manager_version.clone(),
+                lockfile: w.lockfile.clone(),
+                members: w.members.len(),
+            })
+            .collect(),
+        findings,
+        fixed,
+        rules,
+        errors,
     }
 }
 

@@ -212,8 +212,10 @@ fn redact_report(report: &mut Report) {
         duration_ms: _,
         files_scanned: _,
         stats: _,
+        config,
     } = run;
     in_place(root);
+    in_place_opt(config);
     for check in checks {
         let super::CheckResult {
             rule: _,

@@ -10,6 +10,7 @@ pub(crate) mod deps;
 pub(crate) mod docker;
 pub(crate) mod lockfile;
 pub(crate) mod nest;
+pub mod suppression;
 #[cfg(test)]
 pub mod testing;
 
@@ -63,6 +64,30 @@ pub enum Subject<'a> {
 /// Everything a rule may look at.
 pub struct Context<'a> {
     pub model: &'a Model,
+    /// The policy knobs of `seaworthy.toml` (never severities: those are applied after).
+    pub policy: &'a crate::config::Policy,
+}
+
+/// A rule that runs, with the severity its checks weigh (the config's, else its own).
+#[derive(Clone, Copy)]
+pub struct Active {
+    pub rule: &'static dyn Rule,
+    pub severity: Severity,
+}
+
+/// The rules the config leaves on, in ID order.
+pub fn active(config: &crate::config::Config) -> Vec<Active> {
+    REGISTRY
+        .iter()
+        .filter_map(|&rule| {
+            let meta = rule.meta();
+            let level = config.level(meta.id)?;
+            Some(Active {
+                rule,
+                severity: level.unwrap_or(meta.severity),
+            })
+        })
+        .collect()
 }
 
 /// A rule's metadata; implemented by `declare_rule!`, so rule files only write the check.

@@ -31,6 +31,8 @@ const ROOT: &str = "/seaworthy-test-repo";
 #[derive(Debug, Clone, Default)]
 pub struct Repo {
     files: Memory,
+    /// The `seaworthy.toml` the rules run with (its policy knobs), parsed as a scan would.
+    config: Option<String>,
 }
 
 impl Repo {
@@ -44,6 +46,13 @@ impl Repo {
         self.files
             .files
             .insert(path.to_string(), text.as_bytes().to_vec());
+        self
+    }
+
+    /// Runs the rules with this `seaworthy.toml` (the file is not added to the repository).
+    #[must_use]
+    pub fn config(mut self, toml: &str) -> Self {
+        self.config = Some(toml.to_string());
         self
     }
 
@@ -140,7 +149,16 @@ impl Repo {
     /// One rule's findings on this repository, sorted and fingerprinted as in a scan.
     pub fn check(&self, rule: &dyn Rule) -> Vec<Finding> {
         let model = self.model();
-        let cx = Context { model: &model };
+        let config = self
+            .config
+            .as_deref()
+            .map_or_else(crate::config::Config::default, |t| {
+                crate::config::parse("seaworthy.toml", t).expect("the vector's config parses")
+            });
+        let cx = Context {
+            model: &model,
+            policy: &config.policy,
+        };
         let mut out = Vec::new();
         rule.check(&cx, &mut out);
         crate::finding::finalize(&mut out);

@@ -119,7 +119,15 @@ fn service_dir<'a>(
 /// How findings name a service: `service \`auth\` (services/auth, built by
 /// services/auth/Dockerfile)`, or `service \`db\` (postgres:16)`.
 pub(crate) fn label(model: &Model, project: &Project, svc: &Service) -> String {
-    let shipped = ships(&Context { model }, project, svc).map(|s| s.package);
+    let shipped = ships(
+        &Context {
+            model,
+            policy: &crate::config::NO_POLICY,
+        },
+        project,
+        svc,
+    )
+    .map(|s| s.package);
     if let Some((context, dockerfile)) = build_paths(project, svc) {
         if !model.exists_on_disk(&dockerfile) {
             return format!("service `{}`", svc.name);

@@ -142,10 +142,16 @@ mod tests {
             )]
         );
         let model = repo.model();
-        let cx = Context { model: &model };
+        let cx = Context {
+            model: &model,
+            policy: &crate::config::NO_POLICY,
+        };
         assert!(ObsoleteVersion.applies(&cx, Subject::Repository));
         let empty = Repo::new().file("package.json", "{}").model();
-        let cx = Context { model: &empty };
+        let cx = Context {
+            model: &empty,
+            policy: &crate::config::NO_POLICY,
+        };
         assert!(!ObsoleteVersion.applies(&cx, Subject::Repository));
     }
 }

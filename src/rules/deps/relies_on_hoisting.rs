@@ -32,6 +32,10 @@ declare_rule! {
     ///
     /// ## Use instead
     /// Declare the dependency in the workspace that imports it (keep the root's range).
+    ///
+    /// ## Configuration
+    /// A workspace that is only ever run from the monorepo checkout can be allowed root-declared
+    /// dependencies in `seaworthy.toml`: `[policy] root-dependencies = ["apps/admin"]`.
     pub struct ReliesOnHoisting {
         id: "deps/relies-on-hoisting",
         category: Dependencies,
@@ -52,6 +56,7 @@ impl Rule for ReliesOnHoisting {
                 || source.class != SourceClass::Runtime
                 || !is_shipped(package, &source.path)
                 || declaration(package, name).is_some()
+                || cx.policy.root_dependencies_ok(&package.dir)
             {
                 return None;
             }
@@ -158,6 +163,10 @@ mod tests {
             fires: vec![
                 case("a runtime import declared only at the root", api(RUNTIME_IMPORT)),
                 case(
+                    "the policy allows root-declared dependencies for another workspace only",
+                    api(RUNTIME_IMPORT).config("[policy]\nroot-dependencies = [\"apps/web\"]\n"),
+                ),
+                case(
                     "pnpm deploy in the Dockerfile makes it an error",
                     api(RUNTIME_IMPORT).file(
                         "apps/api/Dockerfile",
@@ -182,6 +191,10 @@ mod tests {
                 ),
             ],
             quiet: vec![
+                case(
+                    "the policy allows root-declared dependencies for the workspace",
+                    api(RUNTIME_IMPORT).config("[policy]\nroot-dependencies = [\"apps/*\"]\n"),
+                ),
                 case(
                     "declared by the importing workspace too",
                     api(RUNTIME_IMPORT).file(
