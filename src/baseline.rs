@@ -163,32 +163,31 @@ impl Baseline {
     /// Marks every counting finding `new` or `unchanged` and returns the baseline's findings
     /// that are gone, sorted by rule then fingerprint.
     pub fn compare(&self, findings: &mut [Finding]) -> Vec<FixedFinding> {
-        let mut present = BTreeSet::new();
-        for f in findings.iter_mut() {
-            if f.suppressed.is_some() {
-                f.baseline_state = None;
-                continue;
-            }
-            let known = self.findings.contains_key(&f.fingerprint);
-            if known {
-                present.insert(f.fingerprint.clone());
-            }
-            f.baseline_state = Some(if known {
-                BaselineState::Unchanged
-            } else {
-                BaselineState::New
-            });
-        }
-        let mut fixed: Vec<FixedFinding> = self
+        // A finding suppressed since the baseline is still there: it is not fixed.
+        let present: BTreeSet<&str> = findings.iter().map(|f| f.fingerprint.as_str()).collect();
+        let fixed: Vec<FixedFinding> = self
             .findings
             .iter()
-            .filter(|(fp, _)| !present.contains(*fp))
+            .filter(|(fp, _)| !present.contains(fp.as_str()))
             .map(|(fp, (rule, message))| FixedFinding {
                 rule: rule.clone(),
                 fingerprint: fp.clone(),
                 message: message.clone(),
             })
             .collect();
+        for f in findings.iter_mut() {
+            if f.suppressed.is_some() {
+                f.baseline_state = None;
+                continue;
+            }
+            let known = self.findings.contains_key(&f.fingerprint);
+            f.baseline_state = Some(if known {
+                BaselineState::Unchanged
+            } else {
+                BaselineState::New
+            });
+        }
+        let mut fixed = fixed;
         fixed.sort_by(|a, b| (&a.rule, &a.fingerprint).cmp(&(&b.rule, &b.fingerprint)));
         fixed
     }

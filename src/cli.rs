@@ -125,11 +125,16 @@ fn print_rules(id: Option<&str>) -> ExitCode {
     let mut out = std::io::stdout().lock();
     match id {
         Some(id) => {
-            let Some(rule) = rules::find(id) else {
-                eprintln!("error: no rule `{id}`; `seaworthy rules` lists them");
+            let Some(m) = rules::find(id)
+                .map(|r| r.meta())
+                .or_else(|| rules::suppression::find(id))
+            else {
+                eprintln!(
+                    "error: no rule `{}`; `seaworthy rules` lists them",
+                    terminal::visible(id)
+                );
                 return ExitCode::from(2);
             };
-            let m = rule.meta();
             let _ = writeln!(
                 out,
                 "{} ({}, {})\n\n{}\n\n{}",
@@ -141,8 +146,11 @@ fn print_rules(id: Option<&str>) -> ExitCode {
             );
         }
         None => {
-            for rule in rules::REGISTRY {
-                let m = rule.meta();
+            let all = rules::REGISTRY
+                .iter()
+                .map(|r| r.meta())
+                .chain(rules::suppression::RULES.iter().copied());
+            for m in all {
                 let _ = writeln!(
                     out,
                     "{:<36} {:<8} {:<14} {}",

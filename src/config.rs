@@ -35,7 +35,8 @@ pub const FILE_NAME: &str = "seaworthy.toml";
 /// Larger than any hand-written config; a bigger file is refused rather than read.
 const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 
-/// The file as written. Public for its JSON Schema (`schemas/config.schema.json`).
+/// `seaworthy.toml`: the configuration of a seaworthy scan, read from the repository root or
+/// given with `--config`.
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ConfigFile {

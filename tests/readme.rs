@@ -7,8 +7,11 @@ const END: &str = "<!-- rules:end -->";
 #[test]
 fn readme_rule_table_matches_the_registry() {
     let mut table = String::from("| id | severity | category | flags |\n|---|---|---|---|\n");
-    for rule in seaworthy::rules::REGISTRY {
-        let m = rule.meta();
+    let all = seaworthy::rules::REGISTRY
+        .iter()
+        .map(|r| r.meta())
+        .chain(seaworthy::rules::suppression::RULES.iter().copied());
+    for m in all {
         table.push_str(&format!(
             "| `{}` | {} | {} | {} |\n",
             m.id,
@@ -30,4 +33,22 @@ fn readme_rule_table_matches_the_registry() {
         readme[start..end] == table,
         "README.md's rule table is stale; regenerate it with\n  SEAWORTHY_UPDATE_README=1 cargo test --test readme\n\nexpected:\n{table}"
     );
+}
+
+/// Every `toml` block of the README is a `seaworthy.toml` that seaworthy accepts.
+#[test]
+fn readme_config_examples_parse() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    let mut blocks = 0;
+    let mut rest = readme.as_str();
+    while let Some(start) = rest.find("```toml\n") {
+        let body = &rest[start + 8..];
+        let end = body.find("```").expect("closed block");
+        let parsed = seaworthy::config::parse("README.md", &body[..end]);
+        assert!(parsed.is_ok(), "{:?}\n{}", parsed.err(), &body[..end]);
+        blocks += 1;
+        rest = &body[end..];
+    }
+    assert!(blocks > 0, "the README shows a seaworthy.toml");
 }

@@ -40,345 +40,11 @@ const TOP_CHECKS: usize = 15;
 const TEMPLATE: &str = include_str!("../../templates/report.html.tera");
 
 /// The inline stylesheet. Its sha256 goes into the CSP, so it is inserted byte for byte.
-const STYLE: &str = r#"
-:root {
-  --fg: #1f2328; --muted: #59636e; --faint: #818b98; --line: #d1d9e0; --soft: #eef1f4;
-  --bg: #f6f8fa; --card: #ffffff; --link: #0b57b8;
-  --pass: #118a44; --pass-ink: #0b6b33; --pass-bg: #e6f4ea;
-  --average: #e8820c; --average-ink: #a24d00; --average-bg: #fff1e0;
-  --fail: #d93026; --fail-ink: #b3261e; --fail-bg: #fdecea;
-  --unknown: #8c959f; --unknown-ink: #59636e; --unknown-bg: #eef1f4;
-  --mono: ui-monospace, SFMono-Regular, "SF Mono", Menlo, Consolas, "Liberation Mono", monospace;
-}
-* { box-sizing: border-box; }
-html { -webkit-text-size-adjust: 100%; }
-body {
-  margin: 0; background: var(--bg); color: var(--fg);
-  font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", sans-serif;
-}
-a { color: var(--link); text-decoration: none; }
-a:hover { text-decoration: underline; }
-code, pre, .mono { font-family: var(--mono); font-size: 13px; }
-h1, h2, h3 { line-height: 1.25; margin: 0; }
-h2 { font-size: 19px; font-weight: 600; margin: 0 0 12px; }
-h2 .n { color: var(--muted); font-weight: 400; }
-.wrap { max-width: 1120px; margin: 0 auto; padding: 0 24px; }
-.muted { color: var(--muted); }
-.faint { color: var(--faint); }
-.sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-
-/* Header */
-.top { background: var(--card); border-bottom: 1px solid var(--line); padding: 20px 0 0; }
-.brand { font-size: 13px; font-weight: 600; letter-spacing: .04em; text-transform: uppercase; color: var(--muted); }
-.top h1 { font-size: 24px; font-weight: 600; margin: 4px 0 4px; overflow-wrap: anywhere; }
-.top h1 code { font-size: inherit; font-weight: 600; }
-.run { margin: 0; color: var(--muted); font-size: 13px; }
-.run span + span::before { content: "·"; margin: 0 8px; color: var(--faint); }
-.toc { display: flex; flex-wrap: wrap; gap: 4px 20px; margin-top: 14px; font-size: 14px; }
-.toc a { display: inline-block; padding: 8px 0 10px; color: var(--muted); border-bottom: 2px solid transparent; }
-.toc a:hover { color: var(--fg); border-bottom-color: var(--line); text-decoration: none; }
-.toc .n { color: var(--faint); }
-
-main.wrap { padding-top: 28px; padding-bottom: 48px; }
-section { margin: 0 0 32px; }
-section.fold { margin-bottom: 12px; }
-.card { background: var(--card); border: 1px solid var(--line); border-radius: 10px; }
-
-/* Summary */
-.hero { display: grid; grid-template-columns: auto 1fr; gap: 28px; padding: 24px 28px; align-items: center; }
-.hero .verdict { font-size: 20px; font-weight: 600; margin: 0 0 6px; }
-.hero .verdict .rating { font-size: 14px; vertical-align: 3px; margin-left: 6px; }
-.stats { display: flex; flex-wrap: wrap; gap: 10px; margin: 14px 0 12px; padding: 0; list-style: none; }
-.stats li { border: 1px solid var(--line); border-radius: 8px; padding: 6px 14px; min-width: 92px; }
-.stats b { display: block; font-size: 20px; font-weight: 600; }
-.stats span { font-size: 12px; color: var(--muted); }
-.stats .error b { color: var(--fail-ink); }
-.stats .warning b { color: var(--average-ink); }
-.stats .info b { color: var(--link); }
-.stats .zero b { color: var(--faint); }
-details.how summary { cursor: pointer; color: var(--link); font-size: 14px; }
-details.how p { max-width: 72ch; margin: 8px 0 0; color: var(--muted); font-size: 14px; }
-.notice { margin: 12px 0 0; padding: 8px 12px; border-radius: 6px; background: var(--average-bg); color: var(--average-ink); font-size: 14px; }
-
-/* Gauges */
-.gauge { display: block; }
-.gauge .track { fill: none; stroke: var(--soft); }
-.gauge .arc { fill: none; stroke-linecap: round; }
-.gauge text { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; font-weight: 600; text-anchor: middle; dominant-baseline: central; }
-.band-pass .arc { stroke: var(--pass); } .band-pass text { fill: var(--pass-ink); }
-.band-average .arc { stroke: var(--average); } .band-average text { fill: var(--average-ink); }
-.band-fail .arc { stroke: var(--fail); } .band-fail text { fill: var(--fail-ink); }
-.band-unknown .arc, .band-na .arc { stroke: var(--unknown); } .band-unknown text, .band-na text { fill: var(--unknown-ink); }
-.band-na .track { stroke-dasharray: 2 3; }
-.rating { display: inline-block; font-size: 12px; font-weight: 600; padding: 1px 8px; border-radius: 999px; text-transform: uppercase; letter-spacing: .03em; }
-.rating.band-pass { background: var(--pass-bg); color: var(--pass-ink); }
-.rating.band-average { background: var(--average-bg); color: var(--average-ink); }
-.rating.band-fail { background: var(--fail-bg); color: var(--fail-ink); }
-.rating.band-unknown, .rating.band-na { background: var(--unknown-bg); color: var(--unknown-ink); }
-
-.grid { display: grid; gap: 12px; grid-template-columns: repeat(auto-fill, minmax(160px, 1fr)); }
-.cat { padding: 16px 12px 14px; text-align: center; }
-.cat .gauge { margin: 0 auto 8px; }
-.cat h3 { font-size: 14px; font-weight: 600; }
-.cat p { margin: 4px 0 0; font-size: 12px; color: var(--muted); }
-.services { grid-template-columns: repeat(auto-fill, minmax(250px, 1fr)); }
-.svc { padding: 12px 14px; display: flex; gap: 12px; align-items: flex-start; justify-content: space-between; }
-.svc > div { min-width: 0; }
-.svc h3 { font-size: 14px; font-weight: 600; overflow-wrap: anywhere; margin-bottom: 2px; }
-.svc .where { margin: 0 0 6px; font-size: 12px; color: var(--muted); overflow-wrap: anywhere; }
-.svc .where code { font-size: 12px; }
-.svc-score { flex: none; display: flex; flex-direction: column; align-items: center; gap: 2px; }
-.label { font-size: 10px; font-weight: 700; text-transform: uppercase; letter-spacing: .04em; }
-.label.band-pass { color: var(--pass-ink); } .label.band-average { color: var(--average-ink); }
-.label.band-fail { color: var(--fail-ink); } .label.band-unknown, .label.band-na { color: var(--unknown-ink); }
-.svc .counts { font-size: 12px; color: var(--muted); }
-.kind { display: inline-block; font-size: 11px; padding: 0 6px; border: 1px solid var(--line); border-radius: 4px; color: var(--muted); margin-left: 4px; vertical-align: 1px; font-weight: 400; }
-
-/* Tables */
-table { border-collapse: collapse; width: 100%; font-size: 14px; }
-th, td { text-align: left; padding: 8px 12px; border-bottom: 1px solid var(--soft); vertical-align: top; }
-th { font-size: 12px; font-weight: 600; color: var(--muted); text-transform: uppercase; letter-spacing: .03em; background: #fafbfc; }
-tr:last-child td { border-bottom: 0; }
-td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
-.table { overflow-x: auto; }
-.impact { font-weight: 600; color: var(--fail-ink); }
-details.more-rows > summary { cursor: pointer; padding: 10px 12px; color: var(--link); font-size: 14px; border-top: 1px solid var(--soft); }
-
-/* Filters */
-.filters { padding: 12px 16px; margin: 0 0 16px; display: flex; flex-wrap: wrap; gap: 10px 22px; align-items: center; font-size: 13px; }
-.filters fieldset { border: 0; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: 6px; align-items: center; }
-.filters legend { float: left; margin-right: 4px; color: var(--muted); font-weight: 600; }
-.chip { position: relative; }
-.chip input { position: absolute; opacity: 0; width: 1px; height: 1px; }
-.chip span { display: inline-block; padding: 3px 10px; border: 1px solid var(--line); border-radius: 999px; cursor: pointer; user-select: none; background: var(--card); }
-.chip span i { font-style: normal; color: var(--faint); margin-left: 4px; }
-.chip input:checked + span { background: #ddeafb; border-color: #7aa7e0; color: #0a3d80; }
-.chip input:focus-visible + span { outline: 2px solid var(--link); outline-offset: 1px; }
-.filters button { font: inherit; padding: 3px 10px; border: 1px solid var(--line); border-radius: 6px; background: var(--card); cursor: pointer; color: var(--fg); }
-.filters .status { margin-left: auto; color: var(--muted); }
-.empty { padding: 24px; text-align: center; color: var(--muted); }
-
-/* Rule groups and findings */
-.rule { margin: 0 0 14px; }
-.rule > summary { list-style: none; cursor: pointer; padding: 12px 16px; display: flex; flex-wrap: wrap; gap: 4px 10px; align-items: baseline; }
-.rule > summary::-webkit-details-marker { display: none; }
-.rule > summary::before { content: "\25B8"; color: var(--faint); width: 10px; display: inline-block; transition: transform .1s; }
-.rule[open] > summary::before { transform: rotate(90deg); }
-.rule > summary h3 { font-size: 15px; font-weight: 600; font-family: var(--mono); }
-.rule > summary .summary-text { color: var(--muted); font-size: 14px; flex: 1 1 300px; }
-.rule > summary .count { margin-left: auto; font-size: 13px; color: var(--muted); white-space: nowrap; }
-.rule[open] > summary { border-bottom: 1px solid var(--line); }
-.rule-help { margin: 0; padding: 0 16px; border-bottom: 1px solid var(--soft); }
-.rule-help > summary { cursor: pointer; padding: 8px 0; font-size: 13px; color: var(--link); }
-.rule-help pre { white-space: pre-wrap; background: var(--bg); border-radius: 6px; padding: 12px 14px; margin: 0 0 12px; max-width: 100ch; font-size: 12.5px; line-height: 1.5; }
-.findings { list-style: none; margin: 0; padding: 0; }
-.finding { padding: 14px 16px 14px; border-bottom: 1px solid var(--soft); content-visibility: auto; contain-intrinsic-size: auto 150px; }
-.finding:last-child { border-bottom: 0; }
-.finding:target { background: #fffbe6; box-shadow: inset 3px 0 0 var(--average); }
-.finding .head { display: flex; gap: 10px; align-items: baseline; }
-.finding .msg { margin: 0; font-weight: 500; overflow-wrap: anywhere; flex: 1; }
-.finding .loc { display: block; margin: 4px 0 0; font-family: var(--mono); font-size: 12.5px; overflow-wrap: anywhere; }
-.finding .loc a { color: var(--muted); }
-.sev { display: inline-block; flex: none; font-size: 11px; font-weight: 700; text-transform: uppercase; letter-spacing: .04em; padding: 1px 7px; border-radius: 4px; border: 1px solid; }
-.sev-error { color: var(--fail-ink); background: var(--fail-bg); border-color: #f3b7b1; }
-.sev-warning { color: var(--average-ink); background: var(--average-bg); border-color: #f2c999; }
-.sev-info { color: #0550ae; background: #e3f0fe; border-color: #a9cdf4; }
-.tag { display: inline-block; font-size: 11px; font-weight: 600; padding: 1px 7px; border-radius: 4px; background: #e8e3fb; color: #4b2fa8; }
-pre.snippet { margin: 8px 0 0; padding: 8px 0; background: #f6f8fa; border: 1px solid var(--soft); border-radius: 6px; overflow-x: auto; line-height: 1.45; tab-size: 4; }
-pre.snippet .ln { display: inline-block; min-width: 3.5em; padding: 0 12px 0 10px; margin-right: 10px; text-align: right; color: var(--faint); border-right: 1px solid var(--line); user-select: none; }
-pre.snippet code { padding-right: 12px; }
-pre.snippet mark { background: #fde68a; color: inherit; border-radius: 2px; box-shadow: 0 1px 0 #d97706; }
-.finding .help { margin: 8px 0 0; font-size: 14px; overflow-wrap: anywhere; }
-.finding .help b { font-weight: 600; }
-.related { margin: 6px 0 0; padding: 0 0 0 18px; font-size: 13px; color: var(--muted); }
-.related code { font-size: 12.5px; color: var(--fg); }
-.facts { margin: 8px 0 0; font-size: 12px; color: var(--muted); display: flex; flex-wrap: wrap; gap: 2px 16px; }
-.facts b { font-weight: 600; color: var(--fg); font-weight: 500; }
-.more { margin: 0; padding: 10px 16px; font-size: 13px; color: var(--muted); background: #fafbfc; border-top: 1px solid var(--soft); border-radius: 0 0 10px 10px; }
-.plain-list { list-style: none; margin: 0; padding: 0; }
-.plain-list li { padding: 8px 16px; border-bottom: 1px solid var(--soft); font-size: 14px; display: flex; flex-wrap: wrap; gap: 4px 12px; align-items: baseline; }
-.plain-list li:last-child { border-bottom: 0; }
-.plain-list code { font-weight: 600; }
-.state { font-size: 12px; color: var(--muted); border: 1px solid var(--line); border-radius: 4px; padding: 0 6px; }
-details.section > summary { cursor: pointer; padding: 12px 16px; font-weight: 600; }
-details.section[open] > summary { border-bottom: 1px solid var(--line); }
-details.section > summary .n { color: var(--muted); font-weight: 400; }
-footer { color: var(--faint); font-size: 12px; padding: 0 0 40px; }
-[hidden] { display: none !important; }
-
-@media (max-width: 640px) {
-  .wrap { padding: 0 14px; }
-  .hero { grid-template-columns: 1fr; justify-items: start; padding: 18px; }
-}
-@media print {
-  body { background: #fff; font-size: 11pt; }
-  .wrap { max-width: none; padding: 0; }
-  .top { border: 0; padding-top: 0; }
-  .toc, .filters, .rule > summary::before { display: none !important; }
-  .card { border-color: #ccc; break-inside: auto; }
-  .finding { content-visibility: visible; break-inside: avoid; }
-  .cat, .svc, .hero { break-inside: avoid; }
-  details::details-content { content-visibility: visible; display: contents; }
-  details > summary { list-style: none; }
-  details.more-rows > summary, .rule-help > summary { color: var(--muted); }
-  a { color: inherit; }
-  pre.snippet { white-space: pre-wrap; overflow-wrap: anywhere; }
-  .finding[hidden], .rule[hidden] { display: block !important; }
-}
-"#;
+const STYLE: &str = include_str!("../../templates/report.css");
 
 /// The inline script: client-side filters, kept in the URL hash (`#sev=error,warning&cat=…`),
 /// and print support. Progressive enhancement only: without it the page shows everything.
-const SCRIPT: &str = r##"
-(function () {
-  "use strict";
-  document.documentElement.classList.add("js");
-  var form = document.getElementById("filters");
-  var rows = Array.prototype.slice.call(document.querySelectorAll("details.rule li.finding[data-sev]"));
-  var groups = Array.prototype.slice.call(document.querySelectorAll("details.rule[data-rule]"));
-  var status = document.getElementById("filter-status");
-  var empty = document.getElementById("filter-empty");
-  var KEYS = ["sev", "cat", "svc"];
-
-  // Every finding that counts, from the embedded JSON: rules beyond the rendered rows are
-  // counted from here ("N more in the JSON report").
-  var all = [];
-  try {
-    var data = JSON.parse(document.getElementById("seaworthy-data").textContent);
-    all = data.findings.filter(function (f) { return !f.suppressed; }).map(function (f) {
-      return { rule: f.rule, sev: f.severity, cat: f.category, svc: f.service || "", isNew: f.baselineState === "new" };
-    });
-  } catch (e) { all = null; }
-
-  function decode(s) { try { return decodeURIComponent(s); } catch (e) { return s; } }
-  function blank() { return { sev: [], cat: [], svc: [], isNew: false }; }
-
-  // A hash with "=" is a filter state; anything else is an anchor and returns null.
-  function parseHash() {
-    var h = location.hash.slice(1);
-    if (h.indexOf("=") < 0) return null;
-    var state = blank();
-    h.split("&").forEach(function (part) {
-      var i = part.indexOf("=");
-      if (i < 0) return;
-      var key = part.slice(0, i), value = part.slice(i + 1);
-      if (key === "new") state.isNew = value === "1";
-      else if (KEYS.indexOf(key) >= 0) state[key] = value.split(",").map(decode);
-    });
-    return state;
-  }
-  function formatHash(state) {
-    var parts = [];
-    KEYS.forEach(function (k) {
-      if (state[k].length) parts.push(k + "=" + state[k].map(encodeURIComponent).join(","));
-    });
-    if (state.isNew) parts.push("new=1");
-    return parts.join("&");
-  }
-  function readForm() {
-    var state = blank();
-    Array.prototype.forEach.call(form.querySelectorAll("input[type=checkbox]:checked"), function (input) {
-      if (input.name === "new") state.isNew = true;
-      else state[input.name].push(input.value);
-    });
-    return state;
-  }
-  function writeForm(state) {
-    Array.prototype.forEach.call(form.querySelectorAll("input[type=checkbox]"), function (input) {
-      input.checked = input.name === "new" ? state.isNew : state[input.name].indexOf(input.value) >= 0;
-    });
-  }
-  function matches(state, sev, cat, svc, isNew) {
-    return (!state.sev.length || state.sev.indexOf(sev) >= 0) &&
-      (!state.cat.length || state.cat.indexOf(cat) >= 0) &&
-      (!state.svc.length || state.svc.indexOf(svc) >= 0) &&
-      (!state.isNew || isNew);
-  }
-  function apply(state) {
-    var visibleByRule = {}, shown = 0;
-    rows.forEach(function (row) {
-      var d = row.dataset;
-      var ok = matches(state, d.sev, d.cat, d.svc, d["new"] === "1");
-      row.hidden = !ok;
-      if (ok) { shown++; visibleByRule[d.rule] = (visibleByRule[d.rule] || 0) + 1; }
-    });
-    var matchingByRule = {}, total = 0;
-    if (all) {
-      all.forEach(function (f) {
-        if (matches(state, f.sev, f.cat, f.svc, f.isNew)) { total++; matchingByRule[f.rule] = (matchingByRule[f.rule] || 0) + 1; }
-      });
-    } else {
-      total = shown;
-      matchingByRule = visibleByRule;
-    }
-    groups.forEach(function (g) {
-      var rule = g.dataset.rule, visible = visibleByRule[rule] || 0, matching = matchingByRule[rule] || 0;
-      g.hidden = matching === 0 && visible === 0;
-      var count = g.querySelector(".count-n");
-      if (count) count.textContent = String(Math.max(matching, visible));
-      var more = g.querySelector(".more");
-      if (more) {
-        var rest = matching - visible;
-        more.hidden = rest <= 0;
-        var n = more.querySelector(".more-n");
-        if (n) n.textContent = String(Math.max(rest, 0));
-      }
-    });
-    if (status) status.textContent = "Showing " + total + " of " + (all ? all.length : rows.length) + " findings";
-    if (empty) empty.hidden = total !== 0;
-  }
-  function update(state, writeHash) {
-    writeForm(state);
-    apply(state);
-    if (!writeHash) return;
-    var hash = formatHash(state);
-    var url = location.pathname + location.search + (hash ? "#" + hash : "");
-    try { history.replaceState(null, "", url); } catch (e) { location.hash = hash; }
-  }
-  // Following a link to a finding or rule: open its sections and, if a filter hides it, clear
-  // the filters so that it shows.
-  function reveal(id) {
-    var target = id && document.getElementById(id);
-    if (!target) return;
-    var hiddenByFilter = false;
-    for (var el = target; el; el = el.parentElement) {
-      if (el.hidden) hiddenByFilter = true;
-      if (el.tagName === "DETAILS" && el !== target) el.open = true;
-    }
-    if (hiddenByFilter) update(blank(), false);
-    target.scrollIntoView();
-  }
-  function onHash() {
-    var state = parseHash();
-    if (state) update(state, false);
-    else reveal(decode(location.hash.slice(1)));
-  }
-
-  if (form) {
-    form.hidden = false;
-    form.addEventListener("change", function () { update(readForm(), true); });
-    var clear = document.getElementById("filter-clear");
-    if (clear) clear.addEventListener("click", function () { update(blank(), true); });
-    window.addEventListener("hashchange", onHash);
-    var initial = parseHash();
-    update(initial || blank(), false);
-    if (!initial && location.hash) reveal(decode(location.hash.slice(1)));
-  }
-
-  // Printing shows everything: every section open, no filter applied.
-  var opened = [];
-  window.addEventListener("beforeprint", function () {
-    opened = Array.prototype.filter.call(document.querySelectorAll("details:not([open])"), function (d) {
-      d.open = true;
-      return true;
-    });
-  });
-  window.addEventListener("afterprint", function () {
-    opened.forEach(function (d) { d.open = false; });
-    opened = [];
-  });
-})();
-"##;
+const SCRIPT: &str = include_str!("../../templates/report.js");
 
 /// The self-contained HTML report (`--html`).
 pub struct Html;
@@ -477,6 +143,8 @@ struct Page<'a> {
     new: usize,
     fixed: usize,
     has_baseline: bool,
+    /// The baseline's date and score, and this score's change from it.
+    baseline: Option<BaselineView<'a>>,
     scoring: &'a str,
     categories: Vec<CategoryView>,
     services: Vec<ServiceView<'a>>,
@@ -549,6 +217,7 @@ struct CategoryView {
     id: &'static str,
     title: String,
     gauge: Gauge,
+    delta: Option<Delta>,
     weight: u32,
     pass: usize,
     fail: usize,
@@ -568,8 +237,43 @@ struct ServiceView<'a> {
     gauge: Gauge,
     /// `2 errors · 1 info`, or `no findings`.
     counts: String,
+    delta: Option<Delta>,
     #[serde(skip)]
     score: Option<u32>,
+}
+
+#[derive(Serialize)]
+struct BaselineView<'a> {
+    started_at: &'a str,
+    score: String,
+    delta: Option<Delta>,
+    unchanged: usize,
+}
+
+/// A score's change from the baseline: `+3`, `−2` or `±0`, and whether it is up or down.
+#[derive(Serialize)]
+struct Delta {
+    text: String,
+    class: &'static str,
+}
+
+impl Delta {
+    fn of(delta: i64) -> Delta {
+        match delta {
+            0 => Delta {
+                text: "±0".to_string(),
+                class: "same",
+            },
+            d if d > 0 => Delta {
+                text: format!("+{d}"),
+                class: "up",
+            },
+            d => Delta {
+                text: format!("−{}", d.unsigned_abs()),
+                class: "down",
+            },
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -634,7 +338,8 @@ struct FindingView<'a> {
     workspace: Option<&'a str>,
     is_new: bool,
     baseline_state: Option<&'static str>,
-    suppressed: Option<&'a str>,
+    /// The reason, and where the suppression is written.
+    suppressed: Option<String>,
 }
 
 /// The source line a finding points at, split around the highlighted columns.
@@ -731,6 +436,7 @@ impl<'a> Page<'a> {
                 compose_file: s.compose_file.as_deref(),
                 gauge: Gauge::of(s.score),
                 counts: counts_text(&s.counts),
+                delta: s.score_delta.map(Delta::of),
                 score: s.score,
             })
             .collect();
@@ -758,6 +464,12 @@ impl<'a> Page<'a> {
             new: report.summary.new,
             fixed: report.summary.fixed,
             has_baseline,
+            baseline: report.summary.baseline.as_ref().map(|b| BaselineView {
+                started_at: &b.started_at,
+                score: b.score.map_or_else(|| "?".to_string(), |s| s.to_string()),
+                delta: b.score_delta.map(Delta::of),
+                unchanged: b.unchanged,
+            }),
             scoring: &report.summary.scoring,
             categories: report
                 .categories
@@ -770,6 +482,7 @@ impl<'a> Page<'a> {
                         CategoryStatus::Unknown => Gauge::unknown(),
                         CategoryStatus::NotApplicable => Gauge::not_applicable(),
                     },
+                    delta: c.score_delta.map(Delta::of),
                     weight: c.weight,
                     pass: c.checks.pass,
                     fail: c.checks.fail,
@@ -921,7 +634,17 @@ fn finding_view<'a>(analysis: &'a Analysis, f: &'a Finding) -> FindingView<'a> {
             BaselineState::New => "new",
             BaselineState::Unchanged => "unchanged",
         }),
-        suppressed: f.suppressed.as_ref().map(|s| s.reason.as_str()),
+        suppressed: f.suppressed.as_ref().map(|s| {
+            let by = match s.source {
+                crate::finding::SuppressionSource::Inline => "a seaworthy-ignore comment",
+                crate::finding::SuppressionSource::Config => "the config file",
+            };
+            match (&s.path, s.line) {
+                (Some(path), Some(line)) => format!("{} — {by} at {path}:{line}", s.reason),
+                (Some(path), None) => format!("{} — {by} {path}", s.reason),
+                _ => format!("{} — {by}", s.reason),
+            }
+        }),
     }
 }
 
