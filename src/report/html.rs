@@ -858,6 +858,15 @@ mod view_tests {
             message: "`<gone>` was fixed".to_string(),
         }]);
         report.summary.fixed = 1;
+        report.summary.baseline = Some(crate::report::BaselineSummary {
+            started_at: "2026-11-01T00:00:00Z".to_string(),
+            score: Some(70),
+            score_delta: Some(-3),
+            unchanged: 1,
+        });
+        if let Some(s) = report.services.first_mut() {
+            s.score_delta = Some(4);
+        }
         analysis
     }
 
@@ -889,6 +898,23 @@ mod view_tests {
             1
         );
         assert!(html.contains(r#"Findings <span class="n">2</span>"#));
+        // Against the baseline: the overall delta, its date and counts, a service's delta,
+        // and where the suppression is written.
+        assert!(html.contains(
+            r#"<span class="delta delta-down" title="change since the baseline">−3</span>"#
+        ));
+        assert!(html.contains(&format!(
+            "Compared with the baseline of 2026-11-01T00:00:00Z (score 70): {} new, 1 unchanged, 1 fixed.",
+            analysis.report.summary.new
+        )));
+        if !analysis.report.services.is_empty() {
+            assert!(html.contains(
+                r#"<span class="delta delta-up" title="change since the baseline">+4</span>"#
+            ));
+        }
+        assert!(
+            html.contains("— a seaworthy-ignore comment at apps&#x2F;api&#x2F;src&#x2F;main.ts:2")
+        );
         Ok(())
     }
 }

@@ -158,6 +158,29 @@ mod tests {
             "[rules]\n\"deps/undeclared\" = \"off\"\n",
         );
         assert!(found.is_empty(), "{found:?}");
+        // A compose key and what is nested under it, and a Dockerfile instruction.
+        let compose = "services:\n  # seaworthy-ignore compose/hardcoded-secret: the local test database only\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: s3cr3t-Passw0rd-9a8b7c\n";
+        let found = rules_found(
+            Repo::new()
+                .file("package.json", MANIFEST)
+                .file("docker-compose.yml", compose),
+            "",
+        );
+        let secrets: Vec<_> = found
+            .iter()
+            .filter(|f| f.0 == "compose/hardcoded-secret")
+            .collect();
+        assert!(!secrets.is_empty(), "{found:?}");
+        assert!(
+            secrets
+                .iter()
+                .all(|f| f.1.as_deref() == Some("the local test database only")),
+            "{found:?}"
+        );
+        assert!(
+            found.iter().all(|f| !f.0.starts_with("suppression/")),
+            "{found:?}"
+        );
         // The suppression rules can be turned off like any other.
         let found = rules_found(
             Repo::new().file("package.json", MANIFEST).file(
