@@ -22,7 +22,6 @@ const MAX_BASELINE_BYTES: u64 = 512 * 1024 * 1024;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct File {
-    schema_version: u32,
     tool: Tool,
     run: Run,
     summary: Summary,
@@ -141,7 +140,6 @@ impl Baseline {
                 crate::report::terminal::visible(&file.tool.name)
             ));
         }
-        let _ = file.schema_version;
         Ok(Baseline {
             started_at: file.run.started_at,
             score: file.summary.score,

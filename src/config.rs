@@ -326,32 +326,18 @@ fn unknown_rule(name: &str) -> String {
         .chain(rules::suppression::RULES.iter().map(|m| m.id));
     // The closest ID by a plain edit distance, as cargo suggests a misspelt command.
     let closest = known
-        .map(|id| (edit_distance(name, id), id))
+        .map(|id| {
+            (
+                crate::rules::docker::stage_name_unknown::distance(name, id),
+                id,
+            )
+        })
         .filter(|(d, _)| *d <= 3)
         .min();
     match closest {
         Some((_, id)) => format!("no rule `{name}`; did you mean `{id}`?"),
         None => format!("no rule `{name}`; `seaworthy rules` lists them"),
     }
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut previous = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let current = row[j + 1];
-            row[j + 1] = if ca == *cb {
-                previous
-            } else {
-                1 + previous.min(row[j]).min(current)
-            };
-            previous = current;
-        }
-    }
-    row[b.len()]
 }
 
 /// The JSON Schema of the config file, as committed in `schemas/config.schema.json`.

@@ -149,8 +149,8 @@ fn problem(names: &[Option<&str>], current: usize, written: &str, is_from: bool)
         .map(|n| format!("did you mean `{n}`?"))
 }
 
-/// Levenshtein distance, for near-misses of stage names.
-fn distance(a: &str, b: &str) -> usize {
+/// Levenshtein distance, for near-misses of stage names (and of rule IDs in the config).
+pub(crate) fn distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {
