@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::finding::Severity;
-use crate::report::{Analysis, Render, html, json, terminal};
+use crate::report::{Analysis, Render, gitlab, html, json, sarif, terminal};
 use crate::{ScanOptions, rules};
 
 #[derive(Parser, Debug)]
@@ -44,6 +44,12 @@ pub struct ScanArgs {
     /// Write the self-contained HTML report to FILE (`-` for stdout).
     #[arg(long, value_name = "FILE")]
     pub html: Option<String>,
+    /// Write SARIF 2.1.0 for GitHub code scanning to FILE (`-` for stdout).
+    #[arg(long, value_name = "FILE")]
+    pub sarif: Option<String>,
+    /// Write the GitLab Code Quality report to FILE (`-` for stdout).
+    #[arg(long, value_name = "FILE")]
+    pub gitlab: Option<String>,
     /// An earlier JSON report: mark findings new or unchanged, list the fixed ones, and gate
     /// on new findings only.
     #[arg(long, value_name = "FILE")]
@@ -183,6 +189,16 @@ const FORMATS: &[Format] = &[
         flag: "--html",
         target: |a| a.html.as_deref(),
         renderer: &html::Html,
+    },
+    Format {
+        flag: "--sarif",
+        target: |a| a.sarif.as_deref(),
+        renderer: &sarif::Sarif,
+    },
+    Format {
+        flag: "--gitlab",
+        target: |a| a.gitlab.as_deref(),
+        renderer: &gitlab::Gitlab,
     },
 ];
 

@@ -1,9 +1,11 @@
 //! The report: one typed struct that every output format renders. The JSON is this struct
 //! serialized; `schemas/report.schema.json` is generated from it and checked by a test.
 
+pub mod gitlab;
 pub mod html;
 pub mod json;
 pub mod redact;
+pub mod sarif;
 pub mod terminal;
 
 use std::collections::BTreeMap;
