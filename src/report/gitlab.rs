@@ -92,3 +92,28 @@ pub fn render(report: &Report) -> String {
     out.push('\n');
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_repeated_fingerprint_gets_a_suffix_instead_of_hiding_an_entry() {
+        let root = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/pnpm-undeclared-prom-client"
+        );
+        let mut analysis =
+            crate::scan(&crate::ScanOptions::new(root), &|_| {}).expect("fixture scans");
+        let first = analysis.report.findings[0].clone();
+        analysis.report.findings.push(first.clone());
+        let entries: Vec<serde_json::Value> =
+            serde_json::from_str(&render(&analysis.report)).expect("JSON");
+        let fingerprints: BTreeSet<&str> = entries
+            .iter()
+            .filter_map(|e| e["fingerprint"].as_str())
+            .collect();
+        assert_eq!(fingerprints.len(), entries.len());
+        assert!(fingerprints.contains(format!("{}-2", first.fingerprint).as_str()));
+    }
+}

@@ -217,9 +217,24 @@ fn physical(path: &str, line: u32, column: Option<u32>, end: Option<(u32, u32)>)
         region["endColumn"] = json!(end_column.max(1));
     }
     json!({
-        "artifactLocation": { "uri": uri, "uriBaseId": "%SRCROOT%" },
+        "artifactLocation": { "uri": uri_reference(uri), "uriBaseId": "%SRCROOT%" },
         "region": region,
     })
+}
+
+/// A repository path as a relative URI reference: bytes outside RFC 3986's unreserved set and
+/// `/` are percent-encoded (a space, `%`, `#` or `?` in a file name would otherwise change what
+/// the URI names).
+fn uri_reference(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 fn result(f: &Finding, rule_index: Option<usize>, with_baseline: bool) -> Value {
@@ -283,4 +298,76 @@ fn result(f: &Finding, rule_index: Option<usize>, with_baseline: bool) -> Value 
     }
     result.insert("properties".into(), properties);
     Value::Object(result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Severity;
+
+    fn analysis() -> Analysis {
+        let root = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/pnpm-undeclared-prom-client"
+        );
+        crate::scan(&crate::ScanOptions::new(root), &|_| {}).expect("fixture scans")
+    }
+
+    #[test]
+    fn results_over_the_limit_are_dropped_lowest_severity_first_and_noted() {
+        let mut analysis = analysis();
+        let template = analysis.report.findings[0].clone();
+        let mut findings = Vec::new();
+        for i in 0..MAX_RESULTS + 5_000 {
+            let mut f = template.clone();
+            // 1,000 errors, 10,000 warnings, the rest info.
+            f.severity = match i {
+                0..1_000 => Severity::Error,
+                1_000..11_000 => Severity::Warning,
+                _ => Severity::Info,
+            };
+            f.fingerprint = format!("{i:032x}");
+            findings.push(f);
+        }
+        // The lowest severity first in the report, so that order alone would keep the wrong ones.
+        findings.reverse();
+        analysis.report.findings = findings;
+        let text = Sarif.render(&analysis).expect("renders");
+        assert!(text.len() <= MAX_BYTES);
+        let log: Value = serde_json::from_str(&text).expect("JSON");
+        let run = &log["runs"][0];
+        let results = run["results"].as_array().expect("results");
+        assert_eq!(results.len(), MAX_RESULTS);
+        let count = |level: &str| results.iter().filter(|r| r["level"] == level).count();
+        assert_eq!(count("error"), 1_000);
+        assert_eq!(count("warning"), 10_000);
+        assert_eq!(count("note"), MAX_RESULTS - 11_000);
+        assert_eq!(run["properties"]["resultsDropped"], 5_000);
+        let note = &run["invocations"][0]["toolExecutionNotifications"][0];
+        assert!(
+            note["message"]["text"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("5000 of 30000"))
+        );
+    }
+
+    #[test]
+    fn a_finding_without_a_file_points_at_the_root_manifest() {
+        let location = physical("", 0, None, None);
+        assert_eq!(location["artifactLocation"]["uri"], "package.json");
+        assert_eq!(location["region"]["startLine"], 1);
+    }
+
+    #[test]
+    fn paths_become_uri_references() {
+        assert_eq!(uri_reference("apps/my app/#1.json"), "apps/my%20app/%231.json");
+        assert_eq!(uri_reference("a/é"), "a/%C3%A9");
+    }
+
+    #[test]
+    fn long_descriptions_are_cut_to_1024_characters() {
+        let long = "é".repeat(2_000);
+        assert_eq!(cut(&long).chars().count(), MAX_DESCRIPTION_CHARS);
+        assert_eq!(cut("short"), "short");
+    }
 }
