@@ -109,7 +109,11 @@ fn every_result_has_a_located_region_and_the_json_fingerprint() {
             let location = &r["locations"][0]["physicalLocation"];
             assert_eq!(location["artifactLocation"]["uriBaseId"], "%SRCROOT%");
             assert!(location["artifactLocation"]["uri"].as_str().is_some());
-            assert!(location["region"]["startLine"].as_u64().is_some_and(|l| l >= 1));
+            assert!(
+                location["region"]["startLine"]
+                    .as_u64()
+                    .is_some_and(|l| l >= 1)
+            );
             let index = r["ruleIndex"].as_u64().expect("ruleIndex") as usize;
             assert_eq!(rules[index]["id"], r["ruleId"]);
             assert!(["error", "warning", "note"].contains(&r["level"].as_str().unwrap_or("")));
@@ -200,7 +204,10 @@ fn suppressed_findings_carry_their_suppression_and_are_left_out_of_gitlab() {
         .iter()
         .filter(|f| f.suppressed.is_some())
         .collect();
-    assert!(!suppressed.is_empty(), "the fixture has suppressed findings");
+    assert!(
+        !suppressed.is_empty(),
+        "the fixture has suppressed findings"
+    );
     let log = sarif_of(&analysis);
     let kinds: BTreeSet<&str> = results(&log)
         .iter()
@@ -222,7 +229,11 @@ fn suppressed_findings_carry_their_suppression_and_are_left_out_of_gitlab() {
         analysis.report.findings.len() - suppressed.len()
     );
     for f in suppressed {
-        assert!(entries.iter().all(|e| e["fingerprint"] != f.fingerprint.as_str()));
+        assert!(
+            entries
+                .iter()
+                .all(|e| e["fingerprint"] != f.fingerprint.as_str())
+        );
     }
 }
 
@@ -248,8 +259,16 @@ fn gitlab_entries_have_the_code_quality_shape_and_unique_fingerprints() {
                 seaworthy::finding::Severity::Info => "info",
             };
             assert_eq!(e["severity"], severity);
-            assert!(e["location"]["path"].as_str().is_some_and(|p| !p.is_empty()));
-            assert!(e["location"]["lines"]["begin"].as_u64().is_some_and(|l| l >= 1));
+            assert!(
+                e["location"]["path"]
+                    .as_str()
+                    .is_some_and(|p| !p.is_empty())
+            );
+            assert!(
+                e["location"]["lines"]["begin"]
+                    .as_u64()
+                    .is_some_and(|l| l >= 1)
+            );
             assert!(fingerprints.insert(e["fingerprint"].as_str().expect("fp").to_string()));
         }
     }

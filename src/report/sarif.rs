@@ -17,7 +17,8 @@
 //! - Limits (GitHub rejects uploads over them): at most [`MAX_RESULTS`] results per run, kept
 //!   by severity (errors first, then the report's order), and at most [`MAX_BYTES`] of output.
 //!   GitHub measures the gzipped upload (10 MB); without a gzip dependency the cap is on the
-//!   uncompressed text, which is strictly safer. What is dropped is counted in
+//!   uncompressed text, which is strictly safer; the output is pretty-printed when it fits and
+//!   compact when not, before any result is dropped. What is dropped is counted in
 //!   `run.properties` and said in an `invocations[0].toolExecutionNotifications` entry.
 //! - Suppressed findings are results with `suppressions` (`inSource` for a comment, `external`
 //!   for `seaworthy.toml`), as the spec intends; `baselineState` is set when a baseline was given.
@@ -80,7 +81,13 @@ pub fn render(report: &Report) -> String {
     order.sort_by_key(|f| std::cmp::Reverse(f.severity));
     let mut keep = order.len().min(MAX_RESULTS);
     loop {
-        let text = log(report, &order[..keep], order.len() - keep);
+        let log = log(report, &order[..keep], order.len() - keep);
+        // Pretty when it fits; compact (a third of the size or less) before dropping anything.
+        let mut text = serde_json::to_string_pretty(&log).unwrap_or_default();
+        if text.len() > MAX_BYTES {
+            text = serde_json::to_string(&log).unwrap_or_default();
+        }
+        text.push('\n');
         if text.len() <= MAX_BYTES || keep == 0 {
             return text;
         }
@@ -91,7 +98,7 @@ pub fn render(report: &Report) -> String {
     }
 }
 
-fn log(report: &Report, kept: &[&Finding], dropped: usize) -> String {
+fn log(report: &Report, kept: &[&Finding], dropped: usize) -> Value {
     let rule_index = |id: &str| report.rules.iter().position(|r| r.id == id);
     let results: Vec<Value> = kept
         .iter()
@@ -125,14 +132,11 @@ fn log(report: &Report, kept: &[&Finding], dropped: usize) -> String {
         });
     }
     run["invocations"] = json!([invocation]);
-    let sarif = json!({
+    json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
         "runs": [run],
-    });
-    let mut out = serde_json::to_string_pretty(&sarif).unwrap_or_default();
-    out.push('\n');
-    out
+    })
 }
 
 fn driver(report: &Report) -> Value {
@@ -282,7 +286,8 @@ fn result(f: &Finding, rule_index: Option<usize>, with_baseline: bool) -> Value 
             SuppressionSource::Inline => "inSource",
             SuppressionSource::Config => "external",
         };
-        let mut suppression = json!({ "kind": kind, "status": "accepted", "justification": s.reason });
+        let mut suppression =
+            json!({ "kind": kind, "status": "accepted", "justification": s.reason });
         if let Some(path) = &s.path {
             suppression["location"] =
                 json!({ "physicalLocation": physical(path, s.line.unwrap_or(1), None, None) });
@@ -316,7 +321,9 @@ mod tests {
     #[test]
     fn results_over_the_limit_are_dropped_lowest_severity_first_and_noted() {
         let mut analysis = analysis();
-        let template = analysis.report.findings[0].clone();
+        let mut template = analysis.report.findings[0].clone();
+        template.related.clear();
+        template.message = "short".to_string();
         let mut findings = Vec::new();
         for i in 0..MAX_RESULTS + 5_000 {
             let mut f = template.clone();
@@ -334,6 +341,16 @@ mod tests {
         analysis.report.findings = findings;
         let text = Sarif.render(&analysis).expect("renders");
         assert!(text.len() <= MAX_BYTES);
+        // And when even the kept ones are too many bytes, fewer are kept, still errors first.
+        let mut big = analysis.clone();
+        for f in &mut big.report.findings {
+            f.message = "x".repeat(1_000);
+        }
+        let big: Value = serde_json::from_str(&Sarif.render(&big).expect("renders")).expect("JSON");
+        let kept = big["runs"][0]["results"].as_array().expect("results");
+        assert!(kept.len() < 11_000 && kept.len() > 1_000, "{}", kept.len());
+        assert!(kept[..1_000].iter().all(|r| r["level"] == "error"));
+        assert!(kept[1_000..].iter().all(|r| r["level"] == "warning"));
         let log: Value = serde_json::from_str(&text).expect("JSON");
         let run = &log["runs"][0];
         let results = run["results"].as_array().expect("results");
@@ -360,7 +377,10 @@ mod tests {
 
     #[test]
     fn paths_become_uri_references() {
-        assert_eq!(uri_reference("apps/my app/#1.json"), "apps/my%20app/%231.json");
+        assert_eq!(
+            uri_reference("apps/my app/#1.json"),
+            "apps/my%20app/%231.json"
+        );
         assert_eq!(uri_reference("a/é"), "a/%C3%A9");
     }
 
