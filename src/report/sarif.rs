@@ -159,7 +159,6 @@ fn driver(report: &Report) -> Value {
             }
             json!({
                 "id": r.id,
-                "name": r.id,
                 "shortDescription": { "text": cut(&r.summary) },
                 "fullDescription": { "text": cut(first_paragraph(&r.help).unwrap_or(&r.summary)) },
                 "help": { "text": r.help, "markdown": r.help },
