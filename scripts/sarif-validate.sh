@@ -20,8 +20,9 @@ for dir in tests/fixtures/*/; do
   if ! "$multitool" validate --rule-kind "Gh;Sarif" --output "$out/$name.validation.sarif" "$out/$name.sarif" >"$out/$name.log" 2>&1; then
     echo "$name: multitool failed"; cat "$out/$name.log"; status=1
   fi
-  errors=$(grep -c '"level": "error"' "$out/$name.validation.sarif" || true)
-  warnings=$(grep -c '"level": "warning"' "$out/$name.validation.sarif" || true)
+  count() { node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")).runs[0].results||[];console.log(r.filter(x=>(x.level||"warning")===process.argv[2]).length)' "$out/$name.validation.sarif" "$1"; }
+  errors=$(count error)
+  warnings=$(count warning)
   echo "$name: $errors errors, $warnings warnings"
   if [ "$errors" != 0 ] || [ "$warnings" != 0 ]; then status=1; fi
 done
