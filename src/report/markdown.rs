@@ -1,8 +1,7 @@
 //! The Markdown summary, for `$GITHUB_STEP_SUMMARY`, issue bodies and PR comments: score,
 //! category and service tables, findings grouped by rule, new/fixed against the baseline.
 //!
-//! DRAFT, not yet wired into `report/mod.rs` or `cli.rs` and not yet compiled: see the branch's
-//! last commit message. Every repository string goes through `escape`, which neutralises Markdown
+//! Not yet wired into `cli.rs` (`--markdown`) or the HTML report. Every repository string goes through `escape`, which neutralises Markdown
 //! and HTML metacharacters and breaks GitHub autolinks and mentions, so a path or message can
 //! never close a `<details>` or inject HTML.
 
@@ -54,7 +53,11 @@ pub(crate) fn escape(s: &str) -> String {
 
 /// A GitHub table: a header row, a separator, and rows of already-escaped cells.
 pub(crate) fn table(header: &[&str], rows: &[Vec<String>]) -> String {
-    let mut out = format!("| {} |\n|{}\n", header.join(" | "), "---|".repeat(header.len()));
+    let mut out = format!(
+        "| {} |\n|{}\n",
+        header.join(" | "),
+        "---|".repeat(header.len())
+    );
     for r in rows {
         let _ = writeln!(out, "| {} |", r.join(" | "));
     }
@@ -160,7 +163,12 @@ fn body(report: &Report, listed: &[&crate::finding::Finding], keep: usize) -> St
     }
     for rule in rules {
         let group: Vec<_> = kept.iter().filter(|f| f.rule == rule).collect();
-        let _ = writeln!(out, "\n#### `{}` ({})\n", rule.replace('`', ""), group.len());
+        let _ = writeln!(
+            out,
+            "\n#### `{}` ({})\n",
+            rule.replace('`', ""),
+            group.len()
+        );
         for (i, f) in group.iter().enumerate() {
             if i == 5 {
                 let _ = writeln!(
