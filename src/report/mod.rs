@@ -4,6 +4,7 @@
 pub mod gitlab;
 pub mod html;
 pub mod json;
+pub mod markdown;
 pub mod redact;
 pub mod sarif;
 pub mod terminal;
