@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::finding::Severity;
-use crate::report::{Analysis, Render, gitlab, html, json, sarif, terminal};
+use crate::report::{Analysis, Render, gitlab, html, json, markdown, sarif, terminal};
 use crate::{ScanOptions, rules};
 
 #[derive(Parser, Debug)]
@@ -50,6 +50,9 @@ pub struct ScanArgs {
     /// Write the GitLab Code Quality report to FILE (`-` for stdout).
     #[arg(long, value_name = "FILE")]
     pub gitlab: Option<String>,
+    /// Write a Markdown summary to FILE (`-` for stdout), for job summaries, issues and PR comments.
+    #[arg(long, value_name = "FILE")]
+    pub markdown: Option<String>,
     /// An earlier JSON report: mark findings new or unchanged, list the fixed ones, and gate
     /// on new findings only.
     #[arg(long, value_name = "FILE")]
@@ -199,6 +202,11 @@ const FORMATS: &[Format] = &[
         flag: "--gitlab",
         target: |a| a.gitlab.as_deref(),
         renderer: &gitlab::Gitlab,
+    },
+    Format {
+        flag: "--markdown",
+        target: |a| a.markdown.as_deref(),
+        renderer: &markdown::Markdown,
     },
 ];
 
