@@ -133,6 +133,38 @@
     if (!initial && location.hash) reveal(decode(location.hash.slice(1)));
   }
 
+  // "Copy as Markdown": the --markdown summary, embedded as a JSON string. The button shows
+  // only when the script runs; without the Clipboard API (a file:// page in some browsers) a
+  // hidden textarea is selected and copied instead.
+  var actions = document.getElementById("actions");
+  var copy = document.getElementById("copy-markdown");
+  var source = document.getElementById("seaworthy-markdown");
+  if (actions && copy && source) {
+    actions.hidden = false;
+    var status = document.getElementById("copy-status");
+    var say = function (text) { if (status) status.textContent = text; };
+    var fallback = function (text) {
+      var area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.className = "offscreen";
+      document.body.appendChild(area);
+      area.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      document.body.removeChild(area);
+      say(ok ? "Copied" : "Copy failed: select the text of --markdown instead");
+    };
+    copy.addEventListener("click", function () {
+      var text = JSON.parse(source.textContent);
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(text).then(function () { say("Copied"); }, function () { fallback(text); });
+      } else {
+        fallback(text);
+      }
+    });
+  }
+
   // Printing shows everything: every section open, no filter applied.
   var opened = [];
   window.addEventListener("beforeprint", function () {

@@ -411,3 +411,28 @@ fn control_and_bidi_characters_stay_inside_escaped_text() {
         serde_json::from_str(&seaworthy::report::json::render(&analysis.report)).unwrap();
     assert_eq!(parsed, canonical);
 }
+
+#[test]
+fn embeds_the_markdown_summary_for_the_copy_button() {
+    const OPEN: &str = r#"<script type="application/json" id="seaworthy-markdown">"#;
+    let analysis = scan(&fixture("html-escaping"));
+    let html = seaworthy::report::html::render(&analysis).unwrap();
+    let embedded = between(&html, OPEN, "</script>");
+    // Escaped for a script element: no tag can open or close inside it.
+    assert!(
+        !embedded.contains('<') && !embedded.contains('>'),
+        "{embedded}"
+    );
+    let text: String = serde_json::from_str(embedded).expect("a JSON string");
+    let markdown = seaworthy::report::markdown::render_markdown(
+        &analysis.report,
+        seaworthy::report::markdown::MAX_CHARS,
+    );
+    assert_eq!(text, markdown, "the same text as --markdown");
+    assert!(text.starts_with("<!-- seaworthy:report v1 -->"));
+    // The button is hidden until the script shows it, so a page without JavaScript has no
+    // button that does nothing.
+    assert!(html.contains(
+        r#"<p class="actions" id="actions" hidden><button type="button" id="copy-markdown""#
+    ));
+}

@@ -132,6 +132,8 @@ struct Page<'a> {
     script: &'static str,
     /// The canonical JSON, escaped for a script element (see [`script_json`]).
     data: String,
+    /// The `--markdown` summary as a JSON string, escaped like `data`, for "Copy as Markdown".
+    markdown: String,
     tool_version: &'a str,
     root: &'a str,
     started_at: &'a str,
@@ -453,6 +455,13 @@ impl<'a> Page<'a> {
             style: STYLE,
             script: SCRIPT,
             data: script_json(&super::json::render(report)),
+            markdown: script_json(
+                &serde_json::to_string(&super::markdown::render_markdown(
+                    report,
+                    super::markdown::MAX_CHARS,
+                ))
+                .unwrap_or_default(),
+            ),
             tool_version: &report.tool.version,
             root: &report.run.root,
             started_at: &report.run.started_at,
