@@ -76,6 +76,7 @@ impl Score {
 #[derive(Serialize)]
 struct RepositoryRow<'a> {
     name: &'a str,
+    root: &'a str,
     report: &'a str,
     score: Score,
     band: &'static str,
@@ -115,6 +116,7 @@ impl<'a> Page<'a> {
                 .iter()
                 .map(|r| RepositoryRow {
                     name: &r.name,
+                    root: &r.root,
                     report: &r.report,
                     score: Score::of(r.score),
                     band: band(r.rating),
