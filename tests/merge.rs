@@ -177,7 +177,10 @@ fn output_does_not_depend_on_the_order_of_the_inputs() {
             args.push(file.to_string_lossy().into_owned());
         }
         assert_eq!(merge(&args).status.code(), Some(0));
-        let mut bytes: Vec<Vec<u8>> = files.iter().map(|f| std::fs::read(f).expect("read")).collect();
+        let mut bytes: Vec<Vec<u8>> = files
+            .iter()
+            .map(|f| std::fs::read(f).expect("read"))
+            .collect();
         // The terminal table too.
         bytes.push(merge(&args[..3]).stdout);
         bytes
@@ -213,15 +216,25 @@ fn a_report_of_a_newer_schema_is_refused_naming_the_file() {
     assert_eq!(result.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&result.stderr);
     assert!(stderr.contains("newer.json"), "{stderr}");
-    assert!(stderr.contains("schema 99, newer than this seaworthy reads"), "{stderr}");
-    assert!(result.stdout.is_empty(), "nothing is printed before the inputs are read");
+    assert!(
+        stderr.contains("schema 99, newer than this seaworthy reads"),
+        "{stderr}"
+    );
+    assert!(
+        result.stdout.is_empty(),
+        "nothing is printed before the inputs are read"
+    );
 }
 
 #[test]
 fn json_that_is_not_a_seaworthy_report_is_refused() {
     let dir = temp("foreign");
     let cases = [
-        ("eslint.json", r#"{"schemaVersion": 1, "tool": {"name": "eslint"}}"#, "not seaworthy"),
+        (
+            "eslint.json",
+            r#"{"schemaVersion": 1, "tool": {"name": "eslint"}}"#,
+            "not seaworthy",
+        ),
         ("array.json", "[1, 2]", "no `schemaVersion`"),
         ("broken.json", "{", "not JSON"),
     ];
@@ -231,12 +244,19 @@ fn json_that_is_not_a_seaworthy_report_is_refused() {
         let result = merge(&[path.to_string_lossy().into_owned()]);
         assert_eq!(result.status.code(), Some(2), "{file}");
         let stderr = String::from_utf8_lossy(&result.stderr);
-        assert!(stderr.contains(file) && stderr.contains(says), "{file}: {stderr}");
+        assert!(
+            stderr.contains(file) && stderr.contains(says),
+            "{file}: {stderr}"
+        );
     }
     let missing = merge(&[dir.join("missing.json").to_string_lossy().into_owned()]);
     assert_eq!(missing.status.code(), Some(2));
     let no_input = seaworthy().arg("merge").output().expect("runs");
-    assert_eq!(no_input.status.code(), Some(2), "at least one report is required");
+    assert_eq!(
+        no_input.status.code(),
+        Some(2),
+        "at least one report is required"
+    );
 }
 
 #[test]
@@ -275,12 +295,21 @@ fn a_hostile_repository_name_is_escaped() {
     ]);
     assert_eq!(result.status.code(), Some(0), "{result:?}");
     let html = std::fs::read_to_string(&html).expect("read");
-    assert!(!html.contains("<script"), "no script element, escaped or not");
+    assert!(
+        !html.contains("<script"),
+        "no script element, escaped or not"
+    );
     assert!(!html.contains("<img"));
-    assert!(html.contains("&lt;script&gt;x"), "the root is shown, escaped");
+    assert!(
+        html.contains("&lt;script&gt;x"),
+        "the root is shown, escaped"
+    );
     assert!(html.contains("Content-Security-Policy"));
     assert!(html.contains("default-src 'none'"));
-    assert!(!html.contains("http://") && !html.contains("https://"), "no remote load");
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "no remote load"
+    );
     assert!(html.contains("<meter"), "a meter per score");
     let md = std::fs::read_to_string(&md).expect("read");
     assert!(!md.contains("<script") && !md.contains("<img"), "{md}");
@@ -296,7 +325,10 @@ fn markdown_starts_with_the_marker_and_has_tables() {
     let md = std::fs::read_to_string(&md).expect("read");
     assert!(md.starts_with("<!-- seaworthy:merge v1 -->\n"), "{md}");
     assert!(md.contains("| Repository | Score | Rating |"), "{md}");
-    assert!(md.contains("| Rule | Severity | Findings | Repositories |"), "{md}");
+    assert!(
+        md.contains("| Rule | Severity | Findings | Repositories |"),
+        "{md}"
+    );
     assert!(md.contains("### Worst services"), "{md}");
     // Names are escaped like every repository string (`-` is a Markdown metacharacter).
     assert!(md.contains("single\\-package\\-express"), "{md}");

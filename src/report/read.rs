@@ -46,7 +46,9 @@ pub(crate) fn parse<T: DeserializeOwned>(text: &str, again: &str) -> Result<T, S
     let version = value
         .get("schemaVersion")
         .and_then(serde_json::Value::as_u64)
-        .ok_or("not a seaworthy JSON report (no `schemaVersion`); pass a report written by `--json`")?;
+        .ok_or(
+            "not a seaworthy JSON report (no `schemaVersion`); pass a report written by `--json`",
+        )?;
     if version > u64::from(SCHEMA_VERSION) {
         return Err(format!(
             "it has report schema {version}, newer than this seaworthy reads ({SCHEMA_VERSION}): upgrade seaworthy, or {again}"
@@ -58,7 +60,9 @@ pub(crate) fn parse<T: DeserializeOwned>(text: &str, again: &str) -> Result<T, S
         ));
     }
     // Checked before the reader's own fields, so that another tool's JSON is named as such.
-    if let Some(name) = value.pointer("/tool/name").and_then(serde_json::Value::as_str)
+    if let Some(name) = value
+        .pointer("/tool/name")
+        .and_then(serde_json::Value::as_str)
         && name != "seaworthy"
     {
         return Err(format!(
@@ -67,7 +71,9 @@ pub(crate) fn parse<T: DeserializeOwned>(text: &str, again: &str) -> Result<T, S
         ));
     }
     serde_json::from_value(value).map_err(|e| {
-        format!("not a seaworthy report of schema {version} ({e}); pass a report written by `--json`")
+        format!(
+            "not a seaworthy report of schema {version} ({e}); pass a report written by `--json`"
+        )
     })
 }
 
@@ -93,6 +99,8 @@ mod tests {
             "written by `eslint`, not seaworthy"
         );
         assert!(err(r#"{"schemaVersion": 1}"#).contains("not a seaworthy report of schema 1"));
-        assert!(parse::<Minimal>(r#"{"schemaVersion": 1, "tool": {"name": "seaworthy"}}"#, "").is_ok());
+        assert!(
+            parse::<Minimal>(r#"{"schemaVersion": 1, "tool": {"name": "seaworthy"}}"#, "").is_ok()
+        );
     }
 }

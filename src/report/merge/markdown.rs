@@ -19,7 +19,10 @@ pub const MAX_ROWS: usize = 150;
 /// The whole summary.
 pub fn render(merged: &Merged) -> String {
     let t = &merged.totals;
-    let mut out = format!("{MARKER}\n\n## seaworthy: {} repositories\n\n", t.repositories);
+    let mut out = format!(
+        "{MARKER}\n\n## seaworthy: {} repositories\n\n",
+        t.repositories
+    );
     let _ = writeln!(
         out,
         "Mean score **{}/100**, lowest **{}** · {} pass · {} average · {} fail{}",

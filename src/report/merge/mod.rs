@@ -384,9 +384,7 @@ fn merge(inputs: Vec<(String, Input)>) -> Merged {
             repositories: repos.len(),
         })
         .collect();
-    rules.sort_by(|a, b| {
-        (b.severity, b.findings, &a.rule).cmp(&(a.severity, a.findings, &b.rule))
-    });
+    rules.sort_by(|a, b| (b.severity, b.findings, &a.rule).cmp(&(a.severity, a.findings, &b.rule)));
 
     // Lowest score first, unknown scores after every known one; then the most severe counts.
     services.sort_by(|a, b| {
@@ -517,7 +515,11 @@ mod tests {
             ("web.json".into(), report("web", 90, &[])),
         ])
         .unwrap();
-        let names: Vec<&str> = merged.repositories.iter().map(|r| r.name.as_str()).collect();
+        let names: Vec<&str> = merged
+            .repositories
+            .iter()
+            .map(|r| r.name.as_str())
+            .collect();
         assert_eq!(
             names,
             [
@@ -533,8 +535,18 @@ mod tests {
     #[test]
     fn rules_are_counted_per_severity_and_repository() {
         let merged = parse(&[
-            ("a.json".into(), report("a", 80, &[("x/y", "error"), ("x/y", "error"), ("z/w", "info")])),
-            ("b.json".into(), report("b", 40, &[("x/y", "error"), ("z/w", "warning")])),
+            (
+                "a.json".into(),
+                report(
+                    "a",
+                    80,
+                    &[("x/y", "error"), ("x/y", "error"), ("z/w", "info")],
+                ),
+            ),
+            (
+                "b.json".into(),
+                report("b", 40, &[("x/y", "error"), ("z/w", "warning")]),
+            ),
         ])
         .unwrap();
         let rows: Vec<(&str, Severity, usize, usize)> = merged
