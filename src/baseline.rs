@@ -4,25 +4,24 @@
 //!
 //! A baseline is read leniently: only the fields compared are required, so reports of every
 //! schema version this one can read are accepted, and a report of a newer one is refused
-//! with a message that says so.
+//! with a message that says so (the checks are `report::read`'s, shared with `seaworthy merge`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Deserialize;
 
 use crate::finding::{BaselineState, Finding};
-use crate::report::{FixedFinding, SCHEMA_VERSION};
+use crate::report::{FixedFinding, read};
 
-/// The oldest report schema a baseline may have.
-const OLDEST_READ: u32 = 1;
-
-/// Larger than any report of 25,000 findings; a bigger file is refused rather than read.
-const MAX_BASELINE_BYTES: u64 = 512 * 1024 * 1024;
+/// What to do with a report of a schema this seaworthy does not read.
+const AGAIN: &str = "scan again to make a new baseline";
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct File {
-    tool: Tool,
+    /// Required, and named `seaworthy` (checked by `report::read`).
+    #[expect(dead_code, reason = "required to be present, never read")]
+    tool: serde::de::IgnoredAny,
     run: Run,
     summary: Summary,
     #[serde(default)]
@@ -30,11 +29,6 @@ struct File {
     #[serde(default)]
     services: Vec<Scored>,
     findings: Vec<Old>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct Tool {
-    name: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -97,16 +91,9 @@ impl Baseline {
             path: path.to_string(),
             reason,
         };
-        let size = std::fs::metadata(path)
-            .map_err(|e| fail(e.to_string()))?
-            .len();
-        if size > MAX_BASELINE_BYTES {
-            return Err(fail(format!(
-                "{size} bytes is over the {MAX_BASELINE_BYTES}-byte limit"
-            )));
-        }
-        let text = std::fs::read_to_string(path).map_err(|e| fail(e.to_string()))?;
-        Baseline::parse(&text).map_err(fail)
+        read::read_file::<File>(path, AGAIN)
+            .map(Baseline::from_file)
+            .map_err(fail)
     }
 
     /// Reads a baseline from a report's JSON text.
@@ -115,32 +102,11 @@ impl Baseline {
     ///
     /// A message saying why it is not a baseline this version reads.
     pub fn parse(text: &str) -> Result<Baseline, String> {
-        let value: serde_json::Value = serde_json::from_str(text)
-            .map_err(|e| format!("not JSON ({e}); pass a report written by `--json`"))?;
-        let version = value
-            .get("schemaVersion")
-            .and_then(serde_json::Value::as_u64)
-            .ok_or("not a seaworthy JSON report (no `schemaVersion`); pass a report written by `--json`")?;
-        if version > u64::from(SCHEMA_VERSION) {
-            return Err(format!(
-                "it has report schema {version}, newer than this seaworthy reads ({SCHEMA_VERSION}): upgrade seaworthy, or scan again to make a new baseline"
-            ));
-        }
-        if version < u64::from(OLDEST_READ) {
-            return Err(format!(
-                "it has report schema {version}, older than this seaworthy reads ({OLDEST_READ}–{SCHEMA_VERSION}): scan again to make a new baseline"
-            ));
-        }
-        let file: File = serde_json::from_value(value).map_err(|e| {
-            format!("not a seaworthy report of schema {version} ({e}); pass a report written by `--json`")
-        })?;
-        if file.tool.name != "seaworthy" {
-            return Err(format!(
-                "written by `{}`, not seaworthy",
-                crate::report::terminal::visible(&file.tool.name)
-            ));
-        }
-        Ok(Baseline {
+        read::parse::<File>(text, AGAIN).map(Baseline::from_file)
+    }
+
+    fn from_file(file: File) -> Baseline {
+        Baseline {
             started_at: file.run.started_at,
             score: file.summary.score,
             categories: file
@@ -155,7 +121,7 @@ impl Baseline {
                 .filter(|f| f.suppressed.as_ref().is_none_or(serde_json::Value::is_null))
                 .map(|f| (f.fingerprint, (f.rule, f.message)))
                 .collect(),
-        })
+        }
     }
 
     /// Marks every counting finding `new` or `unchanged` and returns the baseline's findings

@@ -25,12 +25,30 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Scan a repository and report what will break its services at build, start or run time.
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// List the rules, or print one rule's full help.
     Rules {
         /// A rule ID such as `deps/undeclared`.
         id: Option<String>,
     },
+    /// Fold many repositories' JSON reports into one org-wide view.
+    Merge(MergeArgs),
+}
+
+#[derive(Parser, Debug)]
+pub struct MergeArgs {
+    /// JSON reports written by `seaworthy scan --json`, one per repository.
+    #[arg(required = true, value_name = "REPORT.json")]
+    pub reports: Vec<String>,
+    /// Write the org-wide HTML dashboard to FILE (`-` for stdout).
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<String>,
+    /// Write the merged JSON to FILE (`-` for stdout).
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<String>,
+    /// Write the org-wide Markdown summary to FILE (`-` for stdout).
+    #[arg(long, value_name = "FILE")]
+    pub markdown: Option<String>,
 }
 
 #[derive(Parser, Debug)]
@@ -127,6 +145,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Scan(args) => scan(&args),
         Command::Rules { id } => print_rules(id.as_deref()),
+        Command::Merge(args) => merge(&args),
     }
 }
 
@@ -220,9 +239,16 @@ fn requested(args: &ScanArgs) -> impl Iterator<Item = (&'static Format, &str)> {
 /// Refuses, before the scan, outputs that could not be written: a folder that does not
 /// exist, a path that is a folder, two reports on stdout.
 fn check_outputs(args: &ScanArgs) -> Result<(), String> {
-    let on_stdout: Vec<&str> = requested(args)
+    let targets: Vec<(&str, &str)> = requested(args).map(|(f, t)| (f.flag, t)).collect();
+    check_targets(&targets)
+}
+
+/// Refuses outputs that could not be written, given as (flag, target) pairs (`-` is stdout).
+fn check_targets(targets: &[(&str, &str)]) -> Result<(), String> {
+    let on_stdout: Vec<&str> = targets
+        .iter()
         .filter(|(_, t)| *t == "-")
-        .map(|(f, _)| f.flag)
+        .map(|(f, _)| *f)
         .collect();
     if on_stdout.len() > 1 {
         return Err(format!(
@@ -230,7 +256,8 @@ fn check_outputs(args: &ScanArgs) -> Result<(), String> {
             on_stdout.join(" -, ") + " -"
         ));
     }
-    let files = requested(args)
+    let files = targets
+        .iter()
         .filter(|(_, t)| *t != "-")
         .map(|(_, t)| PathBuf::from(t));
     for path in files {
@@ -362,16 +389,66 @@ fn scan(args: &ScanArgs) -> ExitCode {
     gate(args, &analysis)
 }
 
+/// `seaworthy merge`: reads every report (any unreadable one is exit 2, naming the file), then
+/// writes the outputs asked for, or prints the terminal table when no report goes to stdout.
+fn merge(args: &MergeArgs) -> ExitCode {
+    use crate::report::merge;
+    let targets: Vec<(&str, &str)> = [
+        ("--json", args.json.as_deref()),
+        ("--html", args.html.as_deref()),
+        ("--markdown", args.markdown.as_deref()),
+    ]
+    .into_iter()
+    .filter_map(|(flag, target)| Some((flag, target?)))
+    .collect();
+    if let Err(err) = check_targets(&targets) {
+        eprintln!("error: {err}");
+        return ExitCode::from(2);
+    }
+    let merged = match merge::read(&args.reports) {
+        Ok(merged) => merged,
+        Err(err) => {
+            eprintln!("error: {}", terminal::visible(&err.to_string()));
+            return ExitCode::from(2);
+        }
+    };
+    for (flag, target) in &targets {
+        let text = match *flag {
+            "--json" => Ok(merge::render_json(&merged)),
+            "--html" => merge::html::render(&merged),
+            _ => Ok(merge::markdown::render(&merged)),
+        };
+        let written = text.and_then(|text| write_to(target, &text));
+        if let Err(err) = written {
+            eprintln!("error: {err}");
+            return ExitCode::from(2);
+        }
+    }
+    if !targets.iter().any(|(_, t)| *t == "-") {
+        let text = merge::render_terminal(&merged);
+        let mut out = std::io::stdout().lock();
+        // A closed pipe (`| head`) is not an error worth reporting.
+        let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    }
+    ExitCode::SUCCESS
+}
+
+/// Writes one output to its target (`-` is stdout).
+fn write_to(target: &str, text: &str) -> Result<(), String> {
+    if target == "-" {
+        let mut out = std::io::stdout().lock();
+        // A closed pipe (`| head`) is not an error worth reporting.
+        let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+        Ok(())
+    } else {
+        std::fs::write(target, text).map_err(|e| format!("cannot write {target}: {e}"))
+    }
+}
+
 fn write_outputs(args: &ScanArgs, analysis: &Analysis) -> Result<(), String> {
     for (format, target) in requested(args) {
         let text = format.renderer.render(analysis)?;
-        if target == "-" {
-            let mut out = std::io::stdout().lock();
-            // A closed pipe (`| head`) is not an error worth reporting.
-            let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
-        } else {
-            std::fs::write(target, text).map_err(|e| format!("cannot write {target}: {e}"))?;
-        }
+        write_to(target, &text)?;
     }
     Ok(())
 }

@@ -79,7 +79,7 @@ fn content_security_policy(style: &str, script: &str) -> String {
     )
 }
 
-fn sha256_base64(text: &str) -> String {
+pub(crate) fn sha256_base64(text: &str) -> String {
     base64(Sha256::digest(text.as_bytes()).as_slice())
 }
 

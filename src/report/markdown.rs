@@ -105,7 +105,7 @@ pub(crate) fn code(s: &str) -> String {
 /// and turn the rest into Markdown. With unbalanced backticks, everything is escaped.
 pub(crate) fn message(s: &str) -> String {
     let parts: Vec<&str> = s.split('`').collect();
-    if parts.len() % 2 == 0 {
+    if parts.len().is_multiple_of(2) {
         return escape(s);
     }
     parts

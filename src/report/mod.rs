@@ -5,6 +5,8 @@ pub mod gitlab;
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod merge;
+pub(crate) mod read;
 pub mod redact;
 pub mod sarif;
 pub mod terminal;
