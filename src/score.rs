@@ -1,13 +1,30 @@
-//! The score, Lighthouse-style and explainable.
+//! The score, Lighthouse-style and explainable, and never greener than the gate.
 //!
 //! Every rule is a check, made once per service (and once for whatever lies outside services)
 //! or once for the repository, by the rule's scope. A check that applies scores 1 without
-//! findings and loses 1 per error, ½ per warning and ¼ per info finding, never going below 0.
-//! It weighs 10, 5 or 1 by the rule's severity; checks that do not apply weigh nothing. A
-//! category's score is the weighted mean of its checks × 100; the overall score is the mean of
-//! the category scores weighted by `CATEGORY_WEIGHTS`. A check whose input failed to parse is
-//! unknown and makes its category's score null rather than 0. Scores are rounded down, so 100
-//! means no finding at all. More findings can never raise a score.
+//! findings and 1 / (1 + p) with them, where p adds 1 per error, ½ per warning and ¼ per info
+//! finding: one error halves it, and every further finding still costs something, so a check
+//! with 92 findings scores below one with 1. It weighs 10, 5 or 1 by the rule's severity;
+//! checks that do not apply weigh nothing. A category's raw score is the weighted mean of its
+//! checks × 100, the overall raw score the mean of the category scores weighted by
+//! `CATEGORY_WEIGHTS`.
+//!
+//! Errors dominate: an error means a service will fail to build, start or serve, so a score
+//! (overall, category or service) with E error findings in its scope is at most
+//! `ceiling(E) = 89 − 10·log2(E)`: 89 for one error (never a pass), 79 for two, 49 for sixteen,
+//! 0 from 2^8.9 ≈ 478. The overall score can therefore not rate pass while the default gate
+//! (`--fail-on error`) fails, which counts the same unsuppressed errors.
+//!
+//! A check whose input failed to parse is unknown and makes its category's score null rather
+//! than 0; a category none of whose rules ran (all turned `off`) is "not checked". Scores are
+//! rounded down, so 100 means no finding at all. More findings can never raise a score: the
+//! raw scores and the ceiling both only fall as findings are added.
+//!
+//! A finding counts for the services that ship the file it is about (the most specific
+//! service folders that hold it, its Dockerfile or compose file), or for the service it names,
+//! or for the services built from the package whose manifest it is about; repository-scoped
+//! rules count for the repository only. A failing check's impact is the points the overall
+//! score would recover if its findings were fixed, computed by scoring again without them.
 
 use std::collections::BTreeMap;
 
@@ -20,7 +37,16 @@ use crate::report::{
 };
 use crate::rules::{Active, Context, Scope, Subject};
 
-pub(crate) const EXPLANATION: &str = "Each rule is a check, made per service or once for the repository. A check that applies scores 1 without findings and loses 1 per error, 0.5 per warning and 0.25 per info finding (never below 0); it weighs 10, 5 or 1 by the rule's severity, and checks that do not apply weigh nothing. A category scores the weighted mean of its checks x 100; the overall score is the mean of category scores weighted dependencies 25, container 20, lockfile 15, nestjs 15, security 15, orchestration 10. A check whose input failed to parse makes its category unknown (null), never 0. Scores are rounded down: >= 90 pass, >= 50 average, below fail.";
+pub(crate) const EXPLANATION: &str = "Each rule is a check, made per service or once for the repository. A check that applies scores 1 without findings and 1/(1+p) with them, where p adds 1 per error, 0.5 per warning and 0.25 per info finding; it weighs 10, 5 or 1 by the rule's severity, and checks that do not apply weigh nothing. A category scores the weighted mean of its checks x 100; the overall score is the mean of category scores weighted dependencies 25, container 20, lockfile 15, nestjs 15, security 15, orchestration 10. Errors dominate: a score with E error findings in its scope (the repository, a category or a service) is at most 89 - 10*log2(E), so one error means at best 89 (average), 16 errors at best 49 (fail), and the rating is never pass while the default gate (--fail-on error) fails. A finding counts for the services that ship the file it is about. A check whose input failed to parse makes its category unknown (null), never 0. Scores are rounded down: >= 90 pass, >= 50 average, below fail. A failing check's impact is the points the overall score would recover if it passed.";
+
+/// The highest score, in points, that a scope with `errors` error findings can have.
+pub(crate) fn ceiling(errors: usize) -> f64 {
+    if errors == 0 {
+        100.0
+    } else {
+        (89.0 - 10.0 * (errors as f64).log2()).max(0.0)
+    }
+}
 
 pub(crate) fn category_weight(category: Category) -> u32 {
     match category {
@@ -61,38 +87,178 @@ struct Check<'a> {
     category: Category,
     service: Option<usize>,
     weight: u32,
-    /// `None` when unknown.
-    score: Option<f64>,
-    findings: usize,
+    /// The input failed to parse: the check's score is unknown.
+    unknown: bool,
+    /// Indices into the scored findings.
+    findings: Vec<usize>,
 }
 
-/// Which subjects a finding counts against: the service it names, else the services of its
-/// package, else the repository.
-fn subjects_of(model: &Model, finding: &Finding) -> Vec<Option<usize>> {
+/// The services a finding counts for; empty means the repository.
+fn services_of(model: &Model, finding: &Finding) -> Vec<usize> {
     if let Some(name) = &finding.service
         && let Some(i) = model.services.iter().position(|s| &s.name == name)
     {
-        return vec![Some(i)];
+        return vec![i];
     }
+    let path = finding.location.path.as_str();
+    // The services that ship the file: its Dockerfile or compose file, else the most specific
+    // service folders that hold it (a file in apps/api belongs to the api service, not to a
+    // service rooted at the repository).
+    let by_file: Vec<usize> = model
+        .services
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| {
+            s.dockerfile.as_deref() == Some(path) || s.compose_file.as_deref() == Some(path)
+        })
+        .map(|(i, _)| i)
+        .collect();
+    if !by_file.is_empty() {
+        return by_file;
+    }
+    // How specifically a service holds the file: the depth of the deepest of its folder and
+    // its Dockerfile's folder that contains it (a Dockerfile in apps/api built from the
+    // repository root ships apps/api, not apps/web).
+    let holds = |s: &Service| -> Option<usize> {
+        let dockerfile_dir = s.dockerfile.as_deref().map(paths::parent);
+        [Some(s.path.as_str()), dockerfile_dir]
+            .into_iter()
+            .flatten()
+            .filter(|dir| paths::is_within(path, dir))
+            .map(depth_of)
+            .max()
+    };
+    let holding: Vec<(usize, usize)> = model
+        .services
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| holds(s).map(|d| (i, d)))
+        .collect();
+    if let Some(depth) = holding.iter().map(|&(_, d)| d).max() {
+        let deepest: Vec<usize> = holding
+            .into_iter()
+            .filter(|&(_, d)| d == depth)
+            .map(|(i, _)| i)
+            .collect();
+        // A file under the root package only, in a repository whose services are all built
+        // from it (one package.json, as in an Nx repository), is about the package.
+        if depth > 0 || finding.package_dir.is_none() {
+            return deepest;
+        }
+    }
+    // The services built from the package whose manifest the finding is about.
     if let Some(dir) = &finding.package_dir {
-        let matching: Vec<_> = model
+        return model
             .services
             .iter()
             .enumerate()
             .filter(|(_, s)| s.package.is_some_and(|p| &model.packages[p].dir == dir))
-            .map(|(i, _)| Some(i))
+            .map(|(i, _)| i)
             .collect();
-        if !matching.is_empty() {
-            return matching;
-        }
     }
-    vec![None]
+    Vec::new()
+}
+
+fn depth_of(dir: &str) -> usize {
+    if dir.is_empty() || dir == "." {
+        0
+    } else {
+        dir.split('/').count()
+    }
 }
 
 fn error_belongs_to(service: &Service, error: &ErrorEntry) -> bool {
     paths::is_within(&error.path, &service.path)
         || service.dockerfile.as_deref() == Some(error.path.as_str())
         || service.compose_file.as_deref() == Some(error.path.as_str())
+}
+
+/// The score of a check with penalty `p`.
+fn check_score(p: f64) -> f64 {
+    1.0 / (1.0 + p)
+}
+
+/// One evaluation of the scores, with some findings taken as fixed.
+struct Evaluation {
+    /// Per check: its score, `None` when unknown.
+    checks: Vec<Option<f64>>,
+    /// Per category: the exact score in points, or why there is none.
+    categories: BTreeMap<Category, Result<f64, CategoryStatus>>,
+    /// The exact overall score in points.
+    overall: Option<f64>,
+}
+
+fn evaluate(
+    checks: &[Check<'_>],
+    findings: &[&Finding],
+    active_categories: &[Category],
+    fixed: &dyn Fn(usize) -> bool,
+) -> Evaluation {
+    let scores: Vec<Option<f64>> = checks
+        .iter()
+        .map(|c| {
+            (!c.unknown).then(|| {
+                let p: f64 = c
+                    .findings
+                    .iter()
+                    .filter(|&&i| !fixed(i))
+                    .map(|&i| penalty(findings[i].severity))
+                    .sum();
+                check_score(p)
+            })
+        })
+        .collect();
+    let mut errors_in: BTreeMap<Category, usize> = BTreeMap::new();
+    let mut errors = 0;
+    for (i, f) in findings.iter().enumerate() {
+        if f.severity == Severity::Error && !fixed(i) {
+            *errors_in.entry(f.category).or_default() += 1;
+            errors += 1;
+        }
+    }
+    let mut categories = BTreeMap::new();
+    for category in Category::ALL {
+        let mut earned = 0.0;
+        let mut total = 0;
+        let mut unknown = false;
+        for (check, score) in checks.iter().zip(&scores) {
+            if check.category != category {
+                continue;
+            }
+            match score {
+                None => unknown = true,
+                Some(s) => {
+                    earned += f64::from(check.weight) * s;
+                    total += check.weight;
+                }
+            }
+        }
+        let value = if !active_categories.contains(&category) {
+            Err(CategoryStatus::NotChecked)
+        } else if unknown {
+            Err(CategoryStatus::Unknown)
+        } else if total == 0 {
+            Err(CategoryStatus::NotApplicable)
+        } else {
+            let raw = 100.0 * earned / f64::from(total);
+            Ok(raw.min(ceiling(errors_in.get(&category).copied().unwrap_or(0))))
+        };
+        categories.insert(category, value);
+    }
+    let mut weighted = 0.0;
+    let mut weight_sum = 0;
+    for (category, value) in &categories {
+        if let Ok(points) = value {
+            weighted += f64::from(category_weight(*category)) * points;
+            weight_sum += category_weight(*category);
+        }
+    }
+    let overall = (weight_sum > 0).then(|| (weighted / f64::from(weight_sum)).min(ceiling(errors)));
+    Evaluation {
+        checks: scores,
+        categories,
+        overall,
+    }
 }
 
 pub(crate) fn score(
@@ -102,37 +268,48 @@ pub(crate) fn score(
     errors: &[ErrorEntry],
 ) -> Scores {
     let model = cx.model;
-    let mut by_rule_subject: BTreeMap<(&str, Option<usize>), Vec<&Finding>> = BTreeMap::new();
-    // Each finding is attributed once: to its services' counts, and (unless its rule is
-    // scored once for the repository) to those services' checks.
+    let scored: Vec<&Finding> = findings.iter().filter(|f| f.suppressed.is_none()).collect();
+    let scope_of: BTreeMap<&str, Scope> = rules
+        .iter()
+        .map(|r| (r.rule.meta().id, r.rule.meta().scope))
+        .collect();
+    // Each finding counts for its services (their counts, and their checks unless its rule is
+    // scored once for the repository), or for the repository.
+    let mut by_rule_subject: BTreeMap<(&str, Option<usize>), Vec<usize>> = BTreeMap::new();
     let mut service_counts = vec![Counts::default(); model.services.len()];
-    for finding in findings.iter().filter(|f| f.suppressed.is_none()) {
-        let attributed = subjects_of(model, finding);
-        for i in attributed.iter().flatten() {
-            service_counts[*i].add(finding.severity);
-        }
-        let scope = rules
-            .iter()
-            .find(|r| r.rule.meta().id == finding.rule)
-            .map(|r| r.rule.meta().scope);
-        let subjects = if scope == Some(Scope::Repository) {
-            vec![None]
+    for (index, finding) in scored.iter().enumerate() {
+        let repository_wide = scope_of.get(finding.rule.as_str()) == Some(&Scope::Repository);
+        let services = if repository_wide {
+            Vec::new()
         } else {
-            attributed
+            services_of(model, finding)
         };
-        for subject in subjects {
+        for &i in &services {
+            service_counts[i].add(finding.severity);
+        }
+        if services.is_empty() {
             by_rule_subject
-                .entry((finding.rule.as_str(), subject))
+                .entry((finding.rule.as_str(), None))
                 .or_default()
-                .push(finding);
+                .push(index);
+        }
+        for i in services {
+            by_rule_subject
+                .entry((finding.rule.as_str(), Some(i)))
+                .or_default()
+                .push(index);
         }
     }
 
     let mut checks = Vec::new();
     let mut not_applicable: BTreeMap<Category, usize> = BTreeMap::new();
+    let mut active_categories = Vec::new();
     for active in rules {
         let rule = active.rule;
         let meta = rule.meta();
+        if !active_categories.contains(&meta.category) {
+            active_categories.push(meta.category);
+        }
         let mut subjects: Vec<Option<usize>> = vec![None];
         if meta.scope == Scope::Service {
             subjects.extend((0..model.services.len()).map(Some));
@@ -155,99 +332,68 @@ pub(crate) fn score(
                         !model.services.iter().any(|s| error_belongs_to(s, e))
                     }
                 });
-            let found = by_rule_subject
-                .get(&(meta.id, subject))
-                .map_or(&[][..], Vec::as_slice);
-            let lost: f64 = found.iter().map(|f| penalty(f.severity)).sum();
             checks.push(Check {
                 rule: meta.id,
                 category: meta.category,
                 service: subject,
                 weight: severity_weight(active.severity),
-                score: (!failed_input).then(|| (1.0 - lost).max(0.0)),
-                findings: found.len(),
+                unknown: failed_input,
+                findings: by_rule_subject
+                    .get(&(meta.id, subject))
+                    .cloned()
+                    .unwrap_or_default(),
             });
         }
     }
 
-    let mut categories = Vec::new();
-    let mut category_totals: BTreeMap<Category, (f64, u32, bool)> = BTreeMap::new();
-    for category in Category::ALL {
-        let in_category: Vec<&Check<'_>> =
-            checks.iter().filter(|c| c.category == category).collect();
-        let mut counts = CheckCounts {
-            not_applicable: not_applicable.get(&category).copied().unwrap_or(0),
-            ..CheckCounts::default()
-        };
-        let mut earned = 0.0;
-        let mut total = 0;
-        let mut unknown = false;
-        for check in &in_category {
-            match check.score {
-                None => {
-                    counts.unknown += 1;
-                    unknown = true;
-                }
-                Some(s) => {
-                    if s >= 1.0 {
-                        counts.pass += 1
-                    } else {
-                        counts.fail += 1
+    let now = evaluate(&checks, &scored, &active_categories, &|_| false);
+
+    let categories = Category::ALL
+        .into_iter()
+        .map(|category| {
+            let mut counts = CheckCounts {
+                not_applicable: not_applicable.get(&category).copied().unwrap_or(0),
+                ..CheckCounts::default()
+            };
+            for (check, score) in checks.iter().zip(&now.checks) {
+                if check.category == category {
+                    match score {
+                        None => counts.unknown += 1,
+                        Some(s) if *s >= 1.0 => counts.pass += 1,
+                        Some(_) => counts.fail += 1,
                     }
-                    earned += f64::from(check.weight) * s;
-                    total += check.weight;
                 }
             }
-        }
-        let (score, status) = if unknown {
-            (None, CategoryStatus::Unknown)
-        } else if total == 0 {
-            (None, CategoryStatus::NotApplicable)
-        } else {
-            (
-                Some(floor_score(earned / f64::from(total))),
-                CategoryStatus::Scored,
-            )
-        };
-        category_totals.insert(category, (earned, total, unknown));
-        categories.push(CategoryScore {
-            id: category,
-            title: category.title().to_string(),
-            score,
-            status,
-            weight: category_weight(category),
-            checks: counts,
-            score_delta: None,
-        });
-    }
-
-    let scored: Vec<&CategoryScore> = categories
-        .iter()
-        .filter(|c| c.status == CategoryStatus::Scored)
+            let (score, status) = match now.categories[&category] {
+                Ok(points) => (Some(floor_points(points)), CategoryStatus::Scored),
+                Err(status) => (None, status),
+            };
+            CategoryScore {
+                id: category,
+                title: category.title().to_string(),
+                score,
+                status,
+                weight: category_weight(category),
+                checks: counts,
+                score_delta: None,
+            }
+        })
         .collect();
-    let weight_sum: u32 = scored.iter().map(|c| c.weight).sum();
-    let overall = (weight_sum > 0).then(|| {
-        let exact: f64 = scored
-            .iter()
-            .map(|c| {
-                let (earned, total, _) = category_totals[&c.id];
-                f64::from(c.weight) * earned / f64::from(total)
-            })
-            .sum::<f64>()
-            / f64::from(weight_sum);
-        floor_score(exact)
-    });
 
     let mut results: Vec<CheckResult> = checks
         .iter()
-        .filter(|c| c.score.is_none_or(|s| s < 1.0))
-        .map(|c| {
-            let (_, total, unknown) = category_totals[&c.category];
-            let impact = match c.score {
-                Some(s) if !unknown && total > 0 && weight_sum > 0 => {
-                    100.0 * f64::from(c.weight) * (1.0 - s) / f64::from(total)
-                        * f64::from(category_weight(c.category))
-                        / f64::from(weight_sum)
+        .zip(&now.checks)
+        .filter(|(_, s)| s.is_none_or(|s| s < 1.0))
+        .map(|(c, s)| {
+            // Score again with this check's findings fixed (wherever else they count).
+            let impact = match (s, now.overall) {
+                (Some(_), Some(before)) => {
+                    let mut mask = vec![false; scored.len()];
+                    for &i in &c.findings {
+                        mask[i] = true;
+                    }
+                    let after = evaluate(&checks, &scored, &active_categories, &|i| mask[i]);
+                    after.overall.map_or(0.0, |a| (a - before).max(0.0))
                 }
                 _ => 0.0,
             };
@@ -255,14 +401,14 @@ pub(crate) fn score(
                 rule: c.rule.to_string(),
                 category: c.category,
                 service: c.service.map(|i| model.services[i].name.clone()),
-                status: if c.score.is_some() {
+                status: if s.is_some() {
                     CheckStatus::Fail
                 } else {
                     CheckStatus::Unknown
                 },
-                score: round2(c.score.unwrap_or(0.0)),
+                score: round2(s.unwrap_or(0.0)),
                 weight: c.weight,
-                findings: c.findings,
+                findings: c.findings.len(),
                 impact: round2(impact),
             }
         })
@@ -277,32 +423,37 @@ pub(crate) fn score(
         .into_iter()
         .enumerate()
         .map(|(i, counts)| {
-            let mine: Vec<&Check<'_>> = checks.iter().filter(|c| c.service == Some(i)).collect();
-            let total: u32 = mine.iter().map(|c| c.weight).sum();
-            let score = if mine.iter().any(|c| c.score.is_none()) || total == 0 {
+            let mine: Vec<(&Check<'_>, Option<f64>)> = checks
+                .iter()
+                .zip(now.checks.iter().copied())
+                .filter(|(c, _)| c.service == Some(i))
+                .collect();
+            let total: u32 = mine.iter().map(|(c, _)| c.weight).sum();
+            let score = if mine.iter().any(|(_, s)| s.is_none()) || total == 0 {
                 None
             } else {
                 let earned: f64 = mine
                     .iter()
-                    .map(|c| f64::from(c.weight) * c.score.unwrap_or(0.0))
+                    .map(|(c, s)| f64::from(c.weight) * s.unwrap_or(0.0))
                     .sum();
-                Some(floor_score(earned / f64::from(total)))
+                let raw = 100.0 * earned / f64::from(total);
+                Some(floor_points(raw.min(ceiling(counts.error))))
             };
             (score, counts)
         })
         .collect();
 
     Scores {
-        overall,
+        overall: now.overall.map(floor_points),
         categories,
         checks: results,
         services,
     }
 }
 
-fn floor_score(fraction: f64) -> u32 {
-    // The epsilon keeps 0.29999999 × 100 from flooring to 29.
-    ((fraction * 100.0 + 1e-9).floor().clamp(0.0, 100.0)) as u32
+fn floor_points(points: f64) -> u32 {
+    // The epsilon keeps 29.999999 from flooring to 29.
+    ((points + 1e-9).floor().clamp(0.0, 100.0)) as u32
 }
 
 fn round2(x: f64) -> f64 {

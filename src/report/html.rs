@@ -204,6 +204,14 @@ impl Gauge {
             dash: 0,
         }
     }
+    fn not_checked() -> Gauge {
+        Gauge {
+            text: "–".to_string(),
+            label: "not checked",
+            band: "na",
+            dash: 0,
+        }
+    }
     fn not_applicable() -> Gauge {
         Gauge {
             text: "–".to_string(),
@@ -490,6 +498,7 @@ impl<'a> Page<'a> {
                         CategoryStatus::Scored => Gauge::of(c.score),
                         CategoryStatus::Unknown => Gauge::unknown(),
                         CategoryStatus::NotApplicable => Gauge::not_applicable(),
+                        CategoryStatus::NotChecked => Gauge::not_checked(),
                     },
                     delta: c.score_delta.map(Delta::of),
                     weight: c.weight,

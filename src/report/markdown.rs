@@ -240,6 +240,7 @@ fn body(report: &Report, listed: &[&Finding], keep: usize) -> String {
                 CategoryStatus::Scored => score(c.score),
                 CategoryStatus::Unknown => "unknown".to_string(),
                 CategoryStatus::NotApplicable => "not applicable".to_string(),
+                CategoryStatus::NotChecked => "not checked (its rules are off)".to_string(),
             };
             let mut row = vec![escape(&c.title), shown];
             if has_baseline {

@@ -172,6 +172,8 @@ pub enum CategoryStatus {
     Unknown,
     /// No check in it applies to this repository.
     NotApplicable,
+    /// None of its rules ran: all are turned `off`, or this version has none.
+    NotChecked,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

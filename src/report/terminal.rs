@@ -154,7 +154,12 @@ pub fn render(analysis: &Analysis, options: &Options) -> String {
     let categories: Vec<String> = report
         .categories
         .iter()
-        .filter(|c| c.status != CategoryStatus::NotApplicable)
+        .filter(|c| {
+            !matches!(
+                c.status,
+                CategoryStatus::NotApplicable | CategoryStatus::NotChecked
+            )
+        })
         .map(|c| {
             format!(
                 "{} {}",
