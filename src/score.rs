@@ -20,8 +20,9 @@
 //! rounded down, so 100 means no finding at all. More findings can never raise a score: the
 //! raw scores and the ceiling both only fall as findings are added.
 //!
-//! A finding counts for the services that ship the file it is about (the most specific
-//! service folders that hold it, its Dockerfile or compose file), or for the service it names,
+//! A finding counts for the service it names, or for the services that ship the file it is
+//! about (its Dockerfile, else the most specific service or Dockerfile folders that hold it; a
+//! finding in a compose file that names none of its services is the repository's),
 //! or for the services built from the package whose manifest it is about; repository-scoped
 //! rules count for the repository only. A failing check's impact is the points the overall
 //! score would recover if its findings were fixed, computed by scoring again without them.
@@ -101,16 +102,23 @@ fn services_of(model: &Model, finding: &Finding) -> Vec<usize> {
         return vec![i];
     }
     let path = finding.location.path.as_str();
-    // The services that ship the file: its Dockerfile or compose file, else the most specific
-    // service folders that hold it (a file in apps/api belongs to the api service, not to a
-    // service rooted at the repository).
+    // A compose file is shared by all its services: a finding in it that names none of them
+    // (a database service, say) is about the repository.
+    if model
+        .services
+        .iter()
+        .any(|s| s.compose_file.as_deref() == Some(path))
+    {
+        return Vec::new();
+    }
+    // The services that ship the file: its Dockerfile, else the most specific service folders
+    // that hold it (a file in apps/api belongs to the api service, not to a service rooted at
+    // the repository).
     let by_file: Vec<usize> = model
         .services
         .iter()
         .enumerate()
-        .filter(|(_, s)| {
-            s.dockerfile.as_deref() == Some(path) || s.compose_file.as_deref() == Some(path)
-        })
+        .filter(|(_, s)| s.dockerfile.as_deref() == Some(path))
         .map(|(i, _)| i)
         .collect();
     if !by_file.is_empty() {

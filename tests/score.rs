@@ -217,3 +217,22 @@ fn a_category_whose_rules_are_all_off_is_not_checked() {
     assert_eq!(orchestration["status"], "notChecked", "{orchestration:#}");
     assert_eq!(orchestration["score"], Value::Null);
 }
+
+#[test]
+fn a_compose_finding_about_an_unbuilt_service_counts_for_the_repository() {
+    let copy = copy_fixture("../../examples/incidents", "score-compose");
+    let (_, report) = scan(&copy);
+    let secret = checks(&report, "compose/hardcoded-secret");
+    assert_eq!(
+        secret.len(),
+        1,
+        "postgres's password is one finding: {secret:#?}"
+    );
+    assert_eq!(secret[0]["service"], Value::Null, "{secret:#?}");
+    let auth = report["services"]
+        .as_array()
+        .and_then(|s| s.iter().find(|s| s["name"] == "auth"))
+        .expect("auth");
+    // auth's own errors: the undeclared prom-client and argon2 on the slim runtime.
+    assert_eq!(auth["counts"]["error"], 2, "{auth:#}");
+}
