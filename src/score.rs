@@ -102,15 +102,6 @@ fn services_of(model: &Model, finding: &Finding) -> Vec<usize> {
         return vec![i];
     }
     let path = finding.location.path.as_str();
-    // A compose file is shared by all its services: a finding in it that names none of them
-    // (a database service, say) is about the repository.
-    if model
-        .services
-        .iter()
-        .any(|s| s.compose_file.as_deref() == Some(path))
-    {
-        return Vec::new();
-    }
     // The services that ship the file: its Dockerfile, else the most specific service folders
     // that hold it (a file in apps/api belongs to the api service, not to a service rooted at
     // the repository).
@@ -123,6 +114,14 @@ fn services_of(model: &Model, finding: &Finding) -> Vec<usize> {
         .collect();
     if !by_file.is_empty() {
         return by_file;
+    }
+    // A compose file is shared by all its services, and a Dockerfile no service builds ships
+    // nothing: a finding in one that names no service (a database in compose, say) is about
+    // the repository.
+    if model.compose_files.iter().any(|c| c.path == path)
+        || model.dockerfiles.iter().any(|d| d.path == path)
+    {
+        return Vec::new();
     }
     // How specifically a service holds the file: the depth of the deepest of its folder and
     // its Dockerfile's folder that contains it (a Dockerfile in apps/api built from the
@@ -148,10 +147,18 @@ fn services_of(model: &Model, finding: &Finding) -> Vec<usize> {
             .filter(|&(_, d)| d == depth)
             .map(|(i, _)| i)
             .collect();
-        // A file under the root package only, in a repository whose services are all built
-        // from it (one package.json, as in an Nx repository), is about the package.
-        if depth > 0 || finding.package_dir.is_none() {
+        // A file that only services rooted at the repository hold is theirs when there is
+        // one. With several (Nx: one package.json, a Dockerfile per app, all built from the
+        // root), which of them ships a file outside every app folder (a lib) is not known:
+        // it counts for the repository, unless it is the manifest they all install.
+        if depth > 0 || deepest.len() == 1 {
             return deepest;
+        }
+        let manifest = finding.package_dir.as_deref().is_some_and(|dir| {
+            paths::parent(path) == dir && paths::file_name(path) == "package.json"
+        });
+        if !manifest {
+            return Vec::new();
         }
     }
     // The services built from the package whose manifest the finding is about.

@@ -236,3 +236,20 @@ fn a_compose_finding_about_an_unbuilt_service_counts_for_the_repository() {
     // auth's own errors: the undeclared prom-client and argon2 on the slim runtime.
     assert_eq!(auth["counts"]["error"], 2, "{auth:#}");
 }
+
+#[test]
+fn a_lib_file_that_several_root_built_services_may_ship_counts_for_the_repository() {
+    let repo = nx("lib", 0);
+    let util = repo.join("libs/util/src/index.ts");
+    let mut text = std::fs::read_to_string(&util).expect("util");
+    text.push_str("import 'undeclared-in-lib';\n");
+    std::fs::write(&util, text).expect("write");
+    let (_, report) = scan(&repo);
+    let undeclared = checks(&report, "deps/undeclared");
+    assert_eq!(undeclared.len(), 1, "{undeclared:#?}");
+    assert_eq!(
+        undeclared[0]["service"],
+        Value::Null,
+        "not api's, not web's"
+    );
+}

@@ -249,9 +249,7 @@ pub fn resolve(
         let Some(base) = paths::join(dir, specifier) else {
             return Target::Unresolved("points above the repository root".to_string());
         };
-        return file_or_unresolved(model, &base, || {
-            format!("`{specifier}` resolves to no file")
-        });
+        return file_or_unresolved(model, &base, || tried(model, &base));
     }
     if specifier.starts_with('/') {
         return Target::Opaque;
@@ -312,6 +310,36 @@ fn resolve_bare(
         return Target::Opaque;
     }
     Target::Package(name.to_string())
+}
+
+/// What resolving `base` looked at, in short, for the message of an import that found nothing.
+fn tried(model: &Model, base: &str) -> String {
+    let shown = if base.is_empty() { "." } else { base };
+    if model.files.is_dir(base) {
+        let entry = model
+            .package_at(base)
+            .and_then(|p| p.manifest.main.as_ref().or(p.manifest.types.as_ref()))
+            .map(|m| format!(", and its package.json entry `{}` is missing", m.value))
+            .unwrap_or_default();
+        return format!(
+            "`{shown}` is a folder with no index file (`index.ts`, `index.js` or another extension){entry}"
+        );
+    }
+    if let Some((ext, replacements)) = SUBSTITUTIONS.iter().find(|(ext, _)| base.ends_with(ext)) {
+        let stem = &base[..base.len() - ext.len()];
+        return format!(
+            "tried `{base}` and its TypeScript sources ({})",
+            replacements
+                .iter()
+                .map(|r| format!("`{stem}{r}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    format!(
+        "tried `{shown}` as a file, with the {} extensions TypeScript and Node add (`.ts`, `.tsx`, `.js`, …), and as a folder with an index file",
+        EXTENSIONS.len()
+    )
 }
 
 fn file_or_unresolved(model: &Model, base: &str, reason: impl FnOnce() -> String) -> Target {

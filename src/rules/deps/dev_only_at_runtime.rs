@@ -73,13 +73,18 @@ impl Rule for DevOnlyAtRuntime {
             let Some(dep) = package.declared(&name).next() else {
                 continue;
             };
+            let escalated = prod_only_install(model, package);
+            // Why this one is an error and the rule's others are warnings.
+            let why = escalated.as_ref().map_or(String::new(), |(dockerfile, line)| {
+                format!("; an error because {dockerfile}:{line} installs without devDependencies, so the image lacks it")
+            });
             let mut builder = FindingBuilder::new(
                 &Self::META,
                 &source.path,
                 import.import.span,
                 format!("{}:{name}", package.dir),
                 format!(
-                    "`{name}` is imported by runtime code but declared only in devDependencies of {}{}",
+                    "`{name}` is imported by runtime code but declared only in devDependencies of {}{}{why}",
                     package.manifest.path,
                     more_sites(&sites)
                 ),
@@ -87,7 +92,7 @@ impl Rule for DevOnlyAtRuntime {
             .help(format!("move \"{name}\": \"{}\" from devDependencies to dependencies in {}", dep.spec, package.manifest.path))
             .related(&package.manifest.path, dep.span.line, format!("`{name}` is a devDependency here"))
             .package(package);
-            if let Some((dockerfile, line)) = prod_only_install(model, package) {
+            if let Some((dockerfile, line)) = escalated {
                 builder = builder.severity(Severity::Error).related(
                     &dockerfile,
                     line,

@@ -83,13 +83,18 @@ impl Rule for ReliesOnHoisting {
             } else {
                 DepKind::Prod
             };
+            let escalated = isolated_install(model, package);
+            // Why this one is an error and the rule's others are warnings.
+            let why = escalated.as_ref().map_or(String::new(), |(dockerfile, line)| {
+                format!("; an error because {dockerfile}:{line} installs only what the workspace declares, so the image lacks it")
+            });
             let mut builder = FindingBuilder::new(
                 &Self::META,
                 &source.path,
                 import.import.span,
                 format!("{}:{name}", package.dir),
                 format!(
-                    "`{name}` is imported by {} but declared only in {}{}",
+                    "`{name}` is imported by {} but declared only in {}{}{why}",
                     paths::display_dir(&package.dir),
                     ancestor.manifest.path,
                     more_sites(&sites)
@@ -107,7 +112,7 @@ impl Rule for ReliesOnHoisting {
                 format!("`{name}` is declared here"),
             )
             .package(package);
-            if let Some((dockerfile, line)) = isolated_install(model, package) {
+            if let Some((dockerfile, line)) = escalated {
                 builder = builder.severity(Severity::Error).related(
                     &dockerfile,
                     line,

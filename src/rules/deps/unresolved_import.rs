@@ -137,6 +137,11 @@ mod tests {
                     ),
                 ),
                 case(
+                    "a folder with no index file: the message says so, not that `..` is no file",
+                    api("import { UserService } from '../src/lib';\nnew UserService();\n")
+                        .file("src/lib/README.md", "helpers, to be written\n"),
+                ),
+                case(
                     "the prom-client incident: a missing file and a dangling alias",
                     Repo::fixture("pnpm-undeclared-prom-client"),
                 ),
