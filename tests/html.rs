@@ -365,7 +365,7 @@ fn caps_the_rows_of_a_rule_and_counts_the_rest() {
     let html = seaworthy::report::html::render(&analysis).unwrap();
     let rows = html.matches(r#"<li class="finding" "#).count();
     assert_eq!(rows, seaworthy::report::html::MAX_ROWS_PER_RULE);
-    assert!(html.contains(r#"<span class="more-n">10</span> more in the JSON report"#));
+    assert!(html.contains(r#"<span class="more-n">10</span> more are in the JSON report"#));
     // The JSON keeps them all.
     let data: serde_json::Value =
         serde_json::from_str(between(&html, DATA_OPEN, "</script>")).unwrap();

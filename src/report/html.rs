@@ -361,8 +361,10 @@ struct SnippetView {
 struct Filters {
     severities: Vec<FilterOption>,
     categories: Vec<FilterOption>,
-    /// Empty when fewer than two distinct values would make the filter pointless.
+    /// Empty when no finding has a service.
     services: Vec<FilterOption>,
+    /// Empty when there are fewer than two rules with findings.
+    rules: Vec<FilterOption>,
     show_new: bool,
     new_count: usize,
 }
@@ -708,7 +710,9 @@ fn filters(counting: &[&Finding], has_baseline: bool) -> Filters {
     let mut severities: BTreeMap<Severity, usize> = BTreeMap::new();
     let mut categories: BTreeMap<Category, usize> = BTreeMap::new();
     let mut services: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut rules: BTreeMap<&str, usize> = BTreeMap::new();
     for f in counting {
+        *rules.entry(f.rule.as_str()).or_default() += 1;
         *severities.entry(f.severity).or_default() += 1;
         *categories.entry(f.category).or_default() += 1;
         *services
@@ -735,7 +739,14 @@ fn filters(counting: &[&Finding], has_baseline: bool) -> Filters {
             .iter()
             .map(|(c, &n)| option(c.id(), c.title(), n))
             .collect(),
-        services: if services.len() < 2 {
+        rules: if rules.len() < 2 {
+            Vec::new()
+        } else {
+            rules.iter().map(|(&r, &n)| option(r, r, n)).collect()
+        },
+        // The service filter shows as soon as one finding belongs to a service: "(no service)"
+        // then selects the repository-wide rest.
+        services: if services.keys().all(|s| s.is_empty()) {
             Vec::new()
         } else {
             services
