@@ -106,7 +106,6 @@ const visibleRows = (page) => page.$$eval("details.rule li.finding", (lis) =>
     check(rows.every((r) => r.sev === "info"), "many: added rows follow the filter");
     await page.click("#filter-clear");
   }
-  await page.screenshot({ path: path.join(outDir, "many-1280.png"), fullPage: false });
   clean("many", log);
   await page.close();
 }
@@ -144,6 +143,10 @@ const visibleRows = (page) => page.$$eval("details.rule li.finding", (lis) =>
 for (const [name, file] of [["hostile", hostileFile], ["many", manyFile]]) {
   for (const width of [1280, 390]) {
     const { page, log } = await open(file, { width });
+    // Screenshots as a reader first sees the page: the top, and the findings.
+    await page.screenshot({ path: path.join(outDir, `${name}-${width}.png`) });
+    await page.$eval("#findings", (s) => s.scrollIntoView());
+    await page.screenshot({ path: path.join(outDir, `${name}-${width}-findings.png`) });
     await page.$$eval("details", (ds) => ds.forEach((d) => { d.open = true; }));
     const buttons = await page.$$("button.show-all");
     for (const b of buttons) await b.click();
@@ -161,7 +164,6 @@ for (const [name, file] of [["hostile", hostileFile], ["many", manyFile]]) {
     check(dom.handlers === 0, `${name}@${width}: ${dom.handlers} elements with on* attributes`);
     check(dom.jsLinks === 0, `${name}@${width}: ${dom.jsLinks} links that are neither anchors nor http(s)`);
     check(dom.overflow <= 1, `${name}@${width}: page scrolls sideways by ${dom.overflow}px`);
-    await page.screenshot({ path: path.join(outDir, `${name}-${width}.png`), fullPage: true });
     clean(`${name}@${width}`, log);
     await page.close();
   }
@@ -173,7 +175,7 @@ for (const [name, file] of [["hostile", hostileFile], ["many", manyFile]]) {
   const shown = await page.$$eval("details.rule li.finding", (lis) => lis.filter((li) => li.getClientRects().length > 0).length);
   check(shown > 0, `${name} without JS: ${shown} findings visible`);
   check(await page.$eval("#filters", (f) => f.getClientRects().length === 0), `${name} without JS: no dead filter form`);
-  if (name === "hostile") await page.screenshot({ path: path.join(outDir, "hostile-390-nojs.png"), fullPage: true });
+  await page.screenshot({ path: path.join(outDir, `${name}-390-nojs.png`) });
   clean(`${name} without JS`, log);
   await page.close();
 }
