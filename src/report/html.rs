@@ -135,7 +135,12 @@ struct Page<'a> {
     /// The `--markdown` summary as a JSON string, escaped like `data`, for "Copy as Markdown".
     markdown: String,
     tool_version: &'a str,
-    root: &'a str,
+    /// The repository by name (`owner/name` from the remote, else the root's folder name),
+    /// never the runner's absolute path.
+    root: String,
+    /// The remote's web address and the commit, when known.
+    remote: Option<&'a str>,
+    commit: Option<&'a str>,
     started_at: &'a str,
     duration: String,
     files_scanned: usize,
@@ -338,6 +343,8 @@ struct FindingView<'a> {
     path: &'a str,
     line: u32,
     column: u32,
+    /// The file and line on the source host (see [`super::source::Source::link`]).
+    url: Option<String>,
     snippet: Option<SnippetView>,
     related: &'a [Related],
     /// Filter value: the service's name, or empty.
@@ -452,12 +459,16 @@ impl<'a> Page<'a> {
         // Worst first: unknown scores, then ascending; the report's order breaks ties.
         services.sort_by_key(|s| s.score.map_or(0, |n| n + 1));
 
+        let repository = report.run.source.as_ref().map_or_else(
+            || super::source::folder_name(std::path::Path::new(&report.run.root), &report.run.root),
+            |s| s.repository.clone(),
+        );
         let score_text = report
             .summary
             .score
             .map_or_else(|| "?".to_string(), |s| s.to_string());
         Page {
-            title: format!("seaworthy: {} — score {score_text}", report.run.root),
+            title: format!("seaworthy: {repository} — score {score_text}"),
             csp: content_security_policy(STYLE, SCRIPT),
             style: STYLE,
             script: SCRIPT,
@@ -470,7 +481,9 @@ impl<'a> Page<'a> {
                 .unwrap_or_default(),
             ),
             tool_version: &report.tool.version,
-            root: &report.run.root,
+            root: repository,
+            remote: report.run.source.as_ref().and_then(|s| s.remote.as_deref()),
+            commit: report.run.source.as_ref().and_then(|s| s.commit.as_deref()),
             started_at: &report.run.started_at,
             duration: duration(report.run.duration_ms),
             files_scanned: report.run.files_scanned,
@@ -654,6 +667,12 @@ fn finding_view<'a>(analysis: &'a Analysis, f: &'a Finding) -> FindingView<'a> {
         path: &loc.path,
         line: loc.line,
         column: loc.column,
+        url: analysis
+            .report
+            .run
+            .source
+            .as_ref()
+            .and_then(|s| s.link(&loc.path, loc.line)),
         snippet: analysis.snippets.get(&loc.path, loc.line).map(|text| {
             let end = match (loc.end_line, loc.end_column) {
                 (Some(line), Some(column)) if line == loc.line => Some(column),
