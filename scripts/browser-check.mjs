@@ -57,6 +57,7 @@ const visibleRows = (page) => page.$$eval("details.rule li.finding", (lis) =>
 {
   const { page, log } = await open(manyFile);
   check(await page.$eval("#filters", (f) => !f.hidden), "many: filter form shown");
+  check((await page.$eval("h1", (h) => h.textContent)) === "acme/shop", "many: the header names the repository");
   const total = await page.evaluate(() => JSON.parse(document.getElementById("seaworthy-data").textContent).findings.filter((f) => !f.suppressed).length);
   const status0 = await page.$eval("#filter-status", (s) => s.textContent);
   check(status0.startsWith(`Showing ${total} of ${total} findings`), `many: status without filters: ${status0}`);
@@ -98,6 +99,11 @@ const visibleRows = (page) => page.$$eval("details.rule li.finding", (lis) =>
     await page.click("button.show-all");
     const after = await page.$$eval("details.rule", (gs, r) => { const g = gs.find((x) => x.dataset.rule === r); return { rows: g.querySelectorAll("li.finding").length, more: g.querySelector(".more").hidden }; }, capped[0].rule);
     check(after.rows === want && after.more, `many: Show all rendered ${after.rows} of ${want}`);
+    // Rendered and added rows link their location to the host at the commit.
+    const hrefs = await page.$$eval("details.rule li.finding a.loc", (as) => as.map((a) => a.href));
+    const link = /^https:\/\/github\.com\/acme\/shop\/blob\/0123456789abcdef0123456789abcdef01234567\/packages\/[abc]\/package\.json#L\d+$/;
+    check(hrefs.length === total && hrefs.every((h) => link.test(h)), `many: location links ${hrefs.filter((h) => !link.test(h)).slice(0, 3)}`);
+    check(!(await page.content()).includes("s3cr3t"), "many: the remote's token is on the page");
     const status1 = await page.$eval("#filter-status", (s) => s.textContent);
     check(status1 === `Showing ${total} of ${total} findings`, `many: status after Show all: ${status1}`);
     // The added rows filter like the rendered ones.

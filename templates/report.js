@@ -16,10 +16,12 @@
 
   // Every finding that counts, from the embedded JSON: rules beyond the rendered rows are
   // counted from here ("N more in the JSON report").
-  var all = [], findings = [];
+  var all = [], findings = [], linkTemplate = null, commit = "HEAD";
   try {
     var data = JSON.parse(document.getElementById("seaworthy-data").textContent);
     findings = data.findings.filter(function (f) { return !f.suppressed; });
+    var src = data.run && data.run.source;
+    if (src && /^https?:\/\//i.test(src.urlTemplate || "")) { linkTemplate = src.urlTemplate; commit = src.commit || "HEAD"; }
     all = findings.map(function (f) {
       return { rule: f.rule, sev: f.severity, cat: f.category, svc: f.service || "", isNew: f.baselineState === "new" };
     });
@@ -148,8 +150,20 @@
     head.appendChild(withCode(el("p", "msg"), f.message));
     li.appendChild(head);
     var a = el("a", "loc", loc.path + ":" + loc.line + ":" + loc.column);
-    a.setAttribute("href", "#finding-" + f.fingerprint);
-    li.appendChild(a);
+    if (linkTemplate) {
+      // As the server-side link: the path percent-encoded segment by segment.
+      var encoded = String(loc.path).split("/").map(encodeURIComponent).join("/");
+      a.setAttribute("href", linkTemplate.split("{path}").join(encoded).split("{line}").join(String(loc.line)).split("{commit}").join(commit));
+      a.setAttribute("rel", "noreferrer");
+      li.appendChild(a);
+      var perma = el("a", "permalink", "#");
+      perma.setAttribute("href", "#finding-" + f.fingerprint);
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(perma);
+    } else {
+      a.setAttribute("href", "#finding-" + f.fingerprint);
+      li.appendChild(a);
+    }
     if (f.help) {
       var help = el("p", "help");
       help.appendChild(el("b", null, "Help:"));

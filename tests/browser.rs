@@ -36,6 +36,18 @@ fn render(root: &Path, services: &[(&str, &str)]) -> String {
 /// A workspace where one rule has more findings than are rendered, two services, several
 /// rules, and markup in a package name.
 fn many(root: &Path) {
+    // A GitHub remote (with a token that must appear nowhere) and a HEAD commit.
+    write(
+        root,
+        ".git/config",
+        "[remote \"origin\"]\n\turl = https://x-access-token:ghs_s3cr3t@github.com/acme/shop.git\n",
+    );
+    write(root, ".git/HEAD", "ref: refs/heads/main\n");
+    write(
+        root,
+        ".git/refs/heads/main",
+        "0123456789abcdef0123456789abcdef01234567\n",
+    );
     write(
         root,
         "package.json",

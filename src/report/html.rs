@@ -672,7 +672,12 @@ fn finding_view<'a>(analysis: &'a Analysis, f: &'a Finding) -> FindingView<'a> {
             .run
             .source
             .as_ref()
-            .and_then(|s| s.link(&loc.path, loc.line)),
+            .and_then(|s| s.link(&loc.path, loc.line))
+            // Only web links: a template is the user's, but a `javascript:` one must not run.
+            .filter(|u| {
+                let u = u.to_ascii_lowercase();
+                u.starts_with("https://") || u.starts_with("http://")
+            }),
         snippet: analysis.snippets.get(&loc.path, loc.line).map(|text| {
             let end = match (loc.end_line, loc.end_column) {
                 (Some(line), Some(column)) if line == loc.line => Some(column),
