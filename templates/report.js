@@ -173,6 +173,19 @@
       help.appendChild(span);
       li.appendChild(help);
     }
+    if (f.related && f.related.length) {
+      var related = el("ul", "related");
+      f.related.forEach(function (r) {
+        var item = el("li");
+        item.appendChild(el("code", null, r.path + ":" + r.line));
+        item.appendChild(document.createTextNode(" "));
+        var m = el("span");
+        withCode(m, r.message);
+        item.appendChild(m);
+        related.appendChild(item);
+      });
+      li.appendChild(related);
+    }
     var facts = el("p", "facts");
     if (f.service) {
       var s = el("span", null, "Service ");

@@ -346,7 +346,7 @@ struct FindingView<'a> {
     /// The file and line on the source host (see [`super::source::Source::link`]).
     url: Option<String>,
     snippet: Option<SnippetView>,
-    related: &'a [Related],
+    related: Vec<RelatedView<'a>>,
     /// Filter value: the service's name, or empty.
     service: &'a str,
     workspace: Option<&'a str>,
@@ -354,6 +354,14 @@ struct FindingView<'a> {
     baseline_state: Option<&'static str>,
     /// The reason, and where the suppression is written.
     suppressed: Option<String>,
+}
+
+/// A related location; its message with `code` spans (see [`code_spans`]).
+#[derive(Serialize)]
+struct RelatedView<'a> {
+    path: &'a str,
+    line: u32,
+    message: String,
 }
 
 /// The source line a finding points at, split around the highlighted columns.
@@ -689,7 +697,15 @@ fn finding_view<'a>(analysis: &'a Analysis, f: &'a Finding) -> FindingView<'a> {
                 .shown_span(&loc.path, loc.line, loc.column, end);
             split_snippet(text, column, end)
         }),
-        related: &f.related,
+        related: f
+            .related
+            .iter()
+            .map(|r: &Related| RelatedView {
+                path: &r.path,
+                line: r.line,
+                message: code_spans(&r.message),
+            })
+            .collect(),
         service: f.service.as_deref().unwrap_or(""),
         workspace: f.workspace.as_deref(),
         is_new: f.baseline_state == Some(BaselineState::New),
@@ -1168,6 +1184,10 @@ mod rendering_tests {
             )
         );
         assert!(!html.contains("<img") && !html.contains("<pre><img"));
+        assert!(
+            html.contains("</code> <code>left-pad</code> declared as <code>^1.3.0</code></li>"),
+            "related"
+        );
         Ok(())
     }
 
