@@ -78,6 +78,10 @@ pub struct ScanArgs {
     /// The config file (default: seaworthy.toml at the root, if there is one).
     #[arg(long, value_name = "FILE")]
     pub config: Option<String>,
+    /// Link locations to a source host: `{path}`, `{line}` and `{commit}` are replaced
+    /// (default: from the git remote, for GitHub, GitLab and Bitbucket).
+    #[arg(long, value_name = "TEMPLATE")]
+    pub source_url: Option<String>,
     /// Exit 1 if a finding at or above this severity is new.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
@@ -288,6 +292,7 @@ fn scan(args: &ScanArgs) -> ExitCode {
         return ExitCode::from(2);
     }
     let mut options = ScanOptions::new(&args.path);
+    options.source_url.clone_from(&args.source_url);
     // A bad config or baseline stops the scan before it starts: the gate must not run on
     // settings that are not the ones the user wrote.
     match crate::config::Config::find(&args.path, args.config.as_deref()) {

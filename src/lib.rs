@@ -56,6 +56,8 @@ pub struct ScanOptions {
     pub config: Config,
     /// An earlier report to mark findings new or unchanged against.
     pub baseline: Option<Baseline>,
+    /// `--source-url`: the link template for locations (default: from the git remote).
+    pub source_url: Option<String>,
 }
 
 impl ScanOptions {
@@ -68,6 +70,7 @@ impl ScanOptions {
             limits: Limits::default(),
             config: Config::default(),
             baseline: None,
+            source_url: None,
         }
     }
 }
@@ -178,6 +181,11 @@ pub fn scan(options: &ScanOptions, progress: Progress<'_>) -> Result<Analysis, S
             files_scanned,
             stats,
             config: options.config.path.clone(),
+            source: report::source::read(
+                &options.root,
+                &options.root_display,
+                options.source_url.as_deref(),
+            ),
         },
         scores,
         findings,

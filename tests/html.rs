@@ -365,7 +365,7 @@ fn caps_the_rows_of_a_rule_and_counts_the_rest() {
     let html = seaworthy::report::html::render(&analysis).unwrap();
     let rows = html.matches(r#"<li class="finding" "#).count();
     assert_eq!(rows, seaworthy::report::html::MAX_ROWS_PER_RULE);
-    assert!(html.contains(r#"<span class="more-n">10</span> more in the JSON report"#));
+    assert!(html.contains(r#"<span class="more-n">10</span> more are in the JSON report"#));
     // The JSON keeps them all.
     let data: serde_json::Value =
         serde_json::from_str(between(&html, DATA_OPEN, "</script>")).unwrap();
@@ -435,4 +435,164 @@ fn embeds_the_markdown_summary_for_the_copy_button() {
     assert!(html.contains(
         r#"<p class="actions" id="actions" hidden><button type="button" id="copy-markdown""#
     ));
+}
+
+/// A copy of a committed fixture in a temp dir, to which a test adds a hand-written `.git`.
+fn copy_of(name: &str) -> TempDir {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).expect("create dir");
+        for entry in std::fs::read_dir(from).expect("read fixture") {
+            let entry = entry.expect("entry");
+            let target = to.join(entry.file_name());
+            if entry.file_type().expect("type").is_dir() {
+                copy(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), target).expect("copy");
+            }
+        }
+    }
+    let dir = TempDir::new(name);
+    copy(&fixture(name), &dir.0);
+    dir
+}
+
+const SHA: &str = "0123456789abcdef0123456789abcdef01234567";
+
+/// The attribute values as a browser reads them (tera writes `/` as `&#x2F;`).
+fn unescape(s: &str) -> String {
+    s.replace("&#x2F;", "/").replace("&amp;", "&")
+}
+
+#[test]
+fn locations_link_to_the_remote_at_head_without_credentials() {
+    let dir = copy_of("html-escaping");
+    dir.write(
+        ".git/config",
+        "[core]\n\tbare = false\n[remote \"origin\"]\n\turl = https://ci-bot:s3cr3tT0KEN@github.com/acme/shop.git\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n",
+    );
+    dir.write(".git/HEAD", "ref: refs/heads/main\n");
+    dir.write(".git/refs/heads/main", &format!("{SHA}\n"));
+    let analysis = scan(&dir.0);
+    let html = seaworthy::report::html::render(&analysis).expect("renders");
+    let json = seaworthy::report::json::render(&analysis.report);
+    for out in [&html, &json] {
+        assert!(
+            !out.contains("s3cr3tT0KEN") && !out.contains("ci-bot"),
+            "credentials leaked"
+        );
+    }
+    let page = unescape(&html);
+    assert!(
+        page.contains(&format!(
+            r#"href="https://github.com/acme/shop/blob/{SHA}/packages/b/package.json#L6""#
+        )),
+        "GitHub link"
+    );
+    assert!(
+        page.contains("<h1><code>acme/shop</code></h1>"),
+        "named by the remote"
+    );
+    let header = between(&html, "<header", "</header>");
+    assert!(
+        !header.contains(&*dir.0.to_string_lossy()),
+        "absolute path in the header"
+    );
+    assert!(!unescape(header).contains(&*dir.0.to_string_lossy()));
+    let data: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(data["run"]["source"]["commit"], SHA);
+    assert_eq!(
+        data["run"]["source"]["remote"],
+        "https://github.com/acme/shop"
+    );
+}
+
+#[test]
+fn gitlab_and_bitbucket_remotes_and_packed_refs() {
+    for (url, link) in [
+        (
+            "git@gitlab.com:grp/sub/shop.git",
+            format!("https://gitlab.com/grp/sub/shop/-/blob/{SHA}/packages/b/package.json#L6"),
+        ),
+        (
+            "ssh://git@bitbucket.org/acme/shop.git",
+            format!("https://bitbucket.org/acme/shop/src/{SHA}/packages/b/package.json#lines-6"),
+        ),
+    ] {
+        let dir = copy_of("html-escaping");
+        dir.write(
+            ".git/config",
+            &format!("[remote \"origin\"]\n  url = {url}\n"),
+        );
+        dir.write(".git/HEAD", "ref: refs/heads/release/1.x\n");
+        dir.write(
+            ".git/packed-refs",
+            &format!(
+                "# pack-refs with: peeled fully-peeled sorted\n{SHA} refs/heads/release/1.x\n"
+            ),
+        );
+        let html = unescape(&render(&dir.0));
+        assert!(html.contains(&format!(r#"href="{link}""#)), "{url}");
+    }
+}
+
+#[test]
+fn a_gitdir_file_pointing_outside_the_root_is_not_followed() {
+    let outside = TempDir::new("outside-git");
+    outside.write(
+        "config",
+        "[remote \"origin\"]\n  url = git@github.com:evil/leak.git\n",
+    );
+    outside.write("HEAD", &format!("{SHA}\n"));
+    let dir = copy_of("html-escaping");
+    dir.write(".git", &format!("gitdir: {}\n", outside.0.display()));
+    let html = render(&dir.0);
+    assert!(!html.contains("evil") && !html.contains(SHA));
+    // No remote: the folder's name, not its path.
+    assert!(html.contains(&format!(
+        "<h1><code>{}</code></h1>",
+        dir.0.file_name().unwrap().to_string_lossy()
+    )));
+    // Inside the root (a worktree-like layout), it is followed.
+    dir.write(".gitdirs/wt/HEAD", &format!("{SHA}\n"));
+    dir.write(
+        ".gitdirs/wt/config",
+        "[remote \"origin\"]\n  url = git@github.com:acme/shop\n",
+    );
+    dir.write(".git", "gitdir: .gitdirs/wt\n");
+    let html = unescape(&render(&dir.0));
+    assert!(
+        html.contains(&format!("/acme/shop/blob/{SHA}/")),
+        "followed inside the root"
+    );
+}
+
+#[test]
+fn source_url_template_links_other_hosts() {
+    let dir = copy_of("html-escaping");
+    dir.write(".git/HEAD", &format!("{SHA}\n"));
+    let out = dir.0.join("r.html");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_seaworthy"))
+        .arg("scan")
+        .arg(&dir.0)
+        .args(["--no-progress", "--fail-on", "never", "--html"])
+        .arg(&out)
+        .args([
+            "--source-url",
+            "https://git.example.org/shop/{commit}/{path}?l={line}&x=\"1\"",
+        ])
+        .output()
+        .expect("seaworthy runs");
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let html = std::fs::read_to_string(out).expect("report");
+    // The whole href is attribute-escaped: the template's quote cannot end the attribute.
+    assert!(
+        unescape(&html).contains(&format!(
+            r#"href="https://git.example.org/shop/{SHA}/packages/b/package.json?l=6&x=&quot;1&quot;""#
+        )),
+        "template link"
+    );
 }

@@ -135,7 +135,12 @@ struct Page<'a> {
     /// The `--markdown` summary as a JSON string, escaped like `data`, for "Copy as Markdown".
     markdown: String,
     tool_version: &'a str,
-    root: &'a str,
+    /// The repository by name (`owner/name` from the remote, else the root's folder name),
+    /// never the runner's absolute path.
+    root: String,
+    /// The remote's web address and the commit, when known.
+    remote: Option<&'a str>,
+    commit: Option<&'a str>,
     started_at: &'a str,
     duration: String,
     files_scanned: usize,
@@ -307,8 +312,11 @@ struct RuleGroup<'a> {
     severity: &'static str,
     category_title: &'static str,
     summary: &'a str,
-    /// The rule's full help, in Markdown (shown as preformatted text).
-    help: &'a str,
+    /// The rule's help, rendered once from its Markdown (see [`markdown_html`]): escaped,
+    /// raw HTML shown as text, links only to http(s).
+    help_html: String,
+    /// `1 error · 2 warnings` when the findings have more than one severity, else empty.
+    mixed: String,
     /// Findings of this rule that count.
     total: usize,
     rows: Vec<FindingView<'a>>,
@@ -336,13 +344,17 @@ struct FindingView<'a> {
     severity: &'static str,
     category: &'static str,
     category_title: &'static str,
-    message: &'a str,
-    help: &'a str,
+    /// The message and help with backticked spans as `<code>`, everything else escaped (see
+    /// [`code_spans`]).
+    message: String,
+    help: String,
     path: &'a str,
     line: u32,
     column: u32,
+    /// The file and line on the source host (see [`super::source::Source::link`]).
+    url: Option<String>,
     snippet: Option<SnippetView>,
-    related: &'a [Related],
+    related: Vec<RelatedView<'a>>,
     /// Filter value: the service's name, or empty.
     service: &'a str,
     workspace: Option<&'a str>,
@@ -350,6 +362,14 @@ struct FindingView<'a> {
     baseline_state: Option<&'static str>,
     /// The reason, and where the suppression is written.
     suppressed: Option<String>,
+}
+
+/// A related location; its message with `code` spans (see [`code_spans`]).
+#[derive(Serialize)]
+struct RelatedView<'a> {
+    path: &'a str,
+    line: u32,
+    message: String,
 }
 
 /// The source line a finding points at, split around the highlighted columns.
@@ -364,8 +384,10 @@ struct SnippetView {
 struct Filters {
     severities: Vec<FilterOption>,
     categories: Vec<FilterOption>,
-    /// Empty when fewer than two distinct values would make the filter pointless.
+    /// Empty when no finding has a service.
     services: Vec<FilterOption>,
+    /// Empty when there are fewer than two rules with findings.
+    rules: Vec<FilterOption>,
     show_new: bool,
     new_count: usize,
 }
@@ -453,12 +475,16 @@ impl<'a> Page<'a> {
         // Worst first: unknown scores, then ascending; the report's order breaks ties.
         services.sort_by_key(|s| s.score.map_or(0, |n| n + 1));
 
+        let repository = report.run.source.as_ref().map_or_else(
+            || super::source::folder_name(std::path::Path::new(&report.run.root), &report.run.root),
+            |s| s.repository.clone(),
+        );
         let score_text = report
             .summary
             .score
             .map_or_else(|| "?".to_string(), |s| s.to_string());
         Page {
-            title: format!("seaworthy: {} — score {score_text}", report.run.root),
+            title: format!("seaworthy: {repository} — score {score_text}"),
             csp: content_security_policy(STYLE, SCRIPT),
             style: STYLE,
             script: SCRIPT,
@@ -471,7 +497,9 @@ impl<'a> Page<'a> {
                 .unwrap_or_default(),
             ),
             tool_version: &report.tool.version,
-            root: &report.run.root,
+            root: repository,
+            remote: report.run.source.as_ref().and_then(|s| s.remote.as_deref()),
+            commit: report.run.source.as_ref().and_then(|s| s.commit.as_deref()),
             started_at: &report.run.started_at,
             duration: duration(report.run.duration_ms),
             files_scanned: report.run.files_scanned,
@@ -543,8 +571,26 @@ fn rule_groups<'a>(
         .iter()
         .map(|(&id, findings)| {
             let info = report.rules.iter().find(|r| r.id == id);
+            // The badge shows the findings' worst severity: a rule's configured severity
+            // applies to all its findings, but a rule may report some findings lower.
+            let severity = findings
+                .iter()
+                .map(|f| f.severity)
+                .max()
+                .unwrap_or(Severity::Info);
+            let mut by_severity = Counts::default();
+            for f in findings {
+                match f.severity {
+                    Severity::Error => by_severity.error += 1,
+                    Severity::Warning => by_severity.warning += 1,
+                    Severity::Info => by_severity.info += 1,
+                }
+            }
+            let kinds = [by_severity.error, by_severity.warning, by_severity.info]
+                .iter()
+                .filter(|&&n| n > 0)
+                .count();
             // A rule missing from `rules` (it should not happen) still gets a group.
-            let severity = info.map_or(findings[0].severity, |r| r.severity);
             let category = info.map_or(findings[0].category, |r| r.category);
             let impact = impact_by_rule.get(id).copied().unwrap_or(0.0);
             let group = RuleGroup {
@@ -553,7 +599,12 @@ fn rule_groups<'a>(
                 severity: severity.as_str(),
                 category_title: category.title(),
                 summary: info.map_or("", |r| r.summary.as_str()),
-                help: info.map_or("", |r| r.help.as_str()),
+                help_html: info.map_or_else(String::new, |r| markdown_html(&r.help)),
+                mixed: if kinds > 1 {
+                    counts_text(&by_severity)
+                } else {
+                    String::new()
+                },
                 total: findings.len(),
                 rows: findings
                     .iter()
@@ -628,11 +679,22 @@ fn finding_view<'a>(analysis: &'a Analysis, f: &'a Finding) -> FindingView<'a> {
         severity: f.severity.as_str(),
         category: f.category.id(),
         category_title: f.category.title(),
-        message: &f.message,
-        help: &f.help,
+        message: code_spans(&f.message),
+        help: code_spans(&f.help),
         path: &loc.path,
         line: loc.line,
         column: loc.column,
+        url: analysis
+            .report
+            .run
+            .source
+            .as_ref()
+            .and_then(|s| s.link(&loc.path, loc.line))
+            // Only web links: a template is the user's, but a `javascript:` one must not run.
+            .filter(|u| {
+                let u = u.to_ascii_lowercase();
+                u.starts_with("https://") || u.starts_with("http://")
+            }),
         snippet: analysis.snippets.get(&loc.path, loc.line).map(|text| {
             let end = match (loc.end_line, loc.end_column) {
                 (Some(line), Some(column)) if line == loc.line => Some(column),
@@ -644,7 +706,15 @@ fn finding_view<'a>(analysis: &'a Analysis, f: &'a Finding) -> FindingView<'a> {
                 .shown_span(&loc.path, loc.line, loc.column, end);
             split_snippet(text, column, end)
         }),
-        related: &f.related,
+        related: f
+            .related
+            .iter()
+            .map(|r: &Related| RelatedView {
+                path: &r.path,
+                line: r.line,
+                message: code_spans(&r.message),
+            })
+            .collect(),
         service: f.service.as_deref().unwrap_or(""),
         workspace: f.workspace.as_deref(),
         is_new: f.baseline_state == Some(BaselineState::New),
@@ -689,7 +759,9 @@ fn filters(counting: &[&Finding], has_baseline: bool) -> Filters {
     let mut severities: BTreeMap<Severity, usize> = BTreeMap::new();
     let mut categories: BTreeMap<Category, usize> = BTreeMap::new();
     let mut services: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut rules: BTreeMap<&str, usize> = BTreeMap::new();
     for f in counting {
+        *rules.entry(f.rule.as_str()).or_default() += 1;
         *severities.entry(f.severity).or_default() += 1;
         *categories.entry(f.category).or_default() += 1;
         *services
@@ -716,7 +788,14 @@ fn filters(counting: &[&Finding], has_baseline: bool) -> Filters {
             .iter()
             .map(|(c, &n)| option(c.id(), c.title(), n))
             .collect(),
-        services: if services.len() < 2 {
+        rules: if rules.len() < 2 {
+            Vec::new()
+        } else {
+            rules.iter().map(|(&r, &n)| option(r, r, n)).collect()
+        },
+        // The service filter shows as soon as one finding belongs to a service: "(no service)"
+        // then selects the repository-wide rest.
+        services: if services.keys().all(|s| s.is_empty()) {
             Vec::new()
         } else {
             services
@@ -730,6 +809,78 @@ fn filters(counting: &[&Finding], has_baseline: bool) -> Filters {
             .filter(|f| f.baseline_state == Some(BaselineState::New))
             .count(),
     }
+}
+
+/// Escapes text for HTML element content and attribute values (as tera's autoescape does).
+pub(crate) fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            '/' => out.push_str("&#x2F;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A message as HTML: `` `name` `` spans become `<code>name</code>`, all text escaped. An
+/// unpaired backtick stays a backtick.
+pub(crate) fn code_spans(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some(open) = rest.find('`') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('`') else { break };
+        out.push_str(&escape(&rest[..open]));
+        out.push_str("<code>");
+        out.push_str(&escape(&after[..close]));
+        out.push_str("</code>");
+        rest = &after[close + 1..];
+    }
+    out.push_str(&escape(rest));
+    out
+}
+
+/// A rule's help Markdown as HTML, with pulldown-cmark (CommonMark). Nothing in it can add
+/// markup: raw HTML (block or inline) becomes escaped text, text is escaped by the renderer,
+/// links keep only http(s) destinations (others keep their text, lose the link) and images
+/// become their alt text (the CSP would block them anyway).
+pub(crate) fn markdown_html(markdown: &str) -> String {
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+    let mut link_kept: Vec<bool> = Vec::new();
+    let events = Parser::new_ext(
+        markdown,
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH,
+    )
+    .filter_map(|event| match event {
+        Event::Html(html) | Event::InlineHtml(html) => Some(Event::Text(html)),
+        Event::Start(Tag::Link { dest_url, .. }) => {
+            let lower = dest_url.to_ascii_lowercase();
+            let ok = lower.starts_with("https://") || lower.starts_with("http://");
+            link_kept.push(ok);
+            ok.then_some(Event::Start(Tag::Link {
+                link_type: pulldown_cmark::LinkType::Inline,
+                dest_url,
+                title: "".into(),
+                id: "".into(),
+            }))
+        }
+        Event::End(TagEnd::Link) => link_kept
+            .pop()
+            .unwrap_or(false)
+            .then_some(Event::End(TagEnd::Link)),
+        // The image's alt text comes through as text events.
+        Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => None,
+        e => Some(e),
+    });
+    let mut out = String::new();
+    pulldown_cmark::html::push_html(&mut out, events);
+    out
 }
 
 /// `rule-<id>`: rule ids (`deps/undeclared`) are valid in an HTML id as they are.
@@ -933,6 +1084,129 @@ mod view_tests {
         assert!(
             html.contains("— a seaworthy-ignore comment at apps&#x2F;api&#x2F;src&#x2F;main.ts:2")
         );
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod rendering_tests {
+    use super::*;
+
+    fn scan(name: &str) -> Analysis {
+        let root = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+        crate::scan(&crate::ScanOptions::new(&root), &|_| {}).unwrap()
+    }
+
+    /// The text of the rule group's summary element.
+    fn group_summary<'h>(html: &'h str, rule: &str) -> &'h str {
+        let open = format!(r#"data-rule="{}" open>"#, escape(rule));
+        let start = html.find(&open).unwrap() + open.len();
+        let end = start + html[start..].find("</summary>").unwrap();
+        &html[start..end]
+    }
+
+    #[test]
+    fn rule_badge_shows_the_findings_worst_severity_and_mixed_counts()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let mut analysis = scan("html-escaping");
+        // The rule is a warning rule; its one finding reported as info must badge info.
+        for f in &mut analysis.report.findings {
+            if f.rule == "deps/broken-local-link" {
+                f.severity = Severity::Info;
+            }
+        }
+        let html = render(&analysis)?;
+        let summary = group_summary(&html, "deps/broken-local-link");
+        assert!(
+            summary.contains(r#"<span class="sev sev-info">info</span>"#),
+            "{summary}"
+        );
+        assert!(!summary.contains("sev-warning"), "{summary}");
+
+        // Mixed severities: the worst on the badge, the counts beside.
+        let mut extra = analysis.report.findings[1].clone();
+        extra.severity = Severity::Warning;
+        extra.fingerprint = "e".repeat(32);
+        analysis.report.findings.push(extra);
+        let html = render(&analysis)?;
+        let summary = group_summary(&html, "deps/broken-local-link");
+        assert!(
+            summary.contains(r#"<span class="sev sev-warning">warning</span>"#),
+            "{summary}"
+        );
+        assert!(
+            summary.contains("2</span> findings (1 warning · 1 info)"),
+            "{summary}"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn help_markdown_is_rendered_safely() {
+        let html = markdown_html(
+            "## What it does\n\nUses `x<y>`.\n\n```ts\nlet a = '<b>';\n```\n\n<script>alert(1)</script>\n\nInline <img src=x onerror=alert(1)> and [bad](javascript:alert(1)) and [good](https://nodejs.org/a?b=1&c=\"2\") and ![pic](https://x/y.png)\n",
+        );
+        assert!(html.contains("<h2>What it does</h2>"), "{html}");
+        assert!(html.contains("<code>x&lt;y&gt;</code>"), "{html}");
+        assert!(
+            html.contains("<pre><code class=\"language-ts\">let a = '&lt;b&gt;';"),
+            "{html}"
+        );
+        assert!(
+            html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{html}"
+        );
+        assert!(
+            html.contains("&lt;img src=x onerror=alert(1)&gt;"),
+            "{html}"
+        );
+        assert!(
+            !html.contains("<script") && !html.contains("<img"),
+            "{html}"
+        );
+        assert!(!html.contains("javascript:"), "{html}");
+        assert!(
+            html.contains(r#"<a href="https://nodejs.org/a?b=1&amp;c=%222%22">good</a>"#),
+            "{html}"
+        );
+        assert!(html.contains("bad") && html.contains("pic"), "{html}");
+    }
+
+    #[test]
+    fn messages_render_backticks_as_escaped_code() {
+        assert_eq!(
+            code_spans("`<a>` is not `b` & odd ` tick"),
+            "<code>&lt;a&gt;</code> is not <code>b</code> &amp; odd ` tick"
+        );
+    }
+
+    #[test]
+    fn help_is_rendered_once_per_rule_and_messages_have_code()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let full = render(&scan("html-escaping"))?;
+        let html = &full[..full.find("<script").unwrap()];
+        assert!(!html.contains("## What it does"), "help is Markdown source");
+        assert_eq!(html.matches("<h2>What it does</h2>").count(), 2);
+        assert!(
+            html.contains(
+                "<p class=\"msg\"><code>left-pad</code> is declared as <code>^1.0.0</code>"
+            )
+        );
+        assert!(!html.contains("<img") && !html.contains("<pre><img"));
+        assert!(
+            html.contains("</code> <code>left-pad</code> declared as <code>^1.3.0</code></li>"),
+            "related"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn no_baseline_wording_without_a_baseline() -> Result<(), Box<dyn std::error::Error>> {
+        let html = render(&scan("html-escaping"))?;
+        assert!(!html.contains("no baseline"), "no-baseline cards");
+        assert!(!html.contains("<span>new</span>") && !html.contains("<span>fixed</span>"));
+        let markup = &html[..html.find("<script").unwrap()];
+        assert!(!markup.contains("(s)"), "plural with (s)");
         Ok(())
     }
 }

@@ -9,6 +9,7 @@ pub mod merge;
 pub(crate) mod read;
 pub mod redact;
 pub mod sarif;
+pub mod source;
 pub mod terminal;
 
 use std::collections::BTreeMap;
@@ -62,6 +63,9 @@ pub struct Run {
     /// The config file the scan ran with, as given (none: the defaults).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub config: Option<String>,
+    /// The repository's name, remote, HEAD commit and the link template for locations.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub source: Option<source::Source>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]

@@ -213,9 +213,15 @@ fn redact_report(report: &mut Report) {
         files_scanned: _,
         stats: _,
         config,
+        source,
     } = run;
     in_place(root);
     in_place_opt(config);
+    if let Some(source) = source {
+        in_place(&mut source.repository);
+        in_place_opt(&mut source.remote);
+        in_place_opt(&mut source.url_template);
+    }
     for check in checks {
         let super::CheckResult {
             rule: _,
