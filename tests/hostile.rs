@@ -35,6 +35,7 @@ fn outputs(analysis: &Analysis) -> Vec<(&'static str, String)> {
             &Options {
                 color,
                 verbose: true,
+                ..Options::default()
             },
         )
     };
@@ -280,6 +281,7 @@ fn secrets_never_reach_an_output() {
         &Options {
             color: false,
             verbose: true,
+            ..Options::default()
         },
     );
     for kept in [
@@ -365,6 +367,7 @@ fn control_characters_never_reach_the_terminal_raw() {
         &Options {
             color: false,
             verbose: true,
+            ..Options::default()
         },
     );
     assert!(!plain.contains('\u{1b}'), "raw ESC:\n{plain}");
@@ -391,6 +394,7 @@ fn control_characters_never_reach_the_terminal_raw() {
         &Options {
             color: true,
             verbose: true,
+            ..Options::default()
         },
     );
     assert!(colour.contains("\u{1b}[1;31m"), "colour escapes still work");
