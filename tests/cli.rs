@@ -108,7 +108,7 @@ fn quiet_still_prints_what_trips_the_gate_and_why() {
     );
     assert!(!stdout.contains("Score"), "no summary under -q: {stdout}");
     assert!(
-        stderr.contains("seaworthy: failed: 1 error at or above --fail-on error"),
+        stderr.contains("seaworthy: failed: 14 errors at or above --fail-on error"),
         "{stderr}"
     );
     assert!(
@@ -454,7 +454,7 @@ fn services_table_has_a_header_and_plurals_are_plain() {
             col(row, "(average)")
                 .or(col(row, "(pass)"))
                 .or(col(row, "(fail)"))
-                .map(|c| row[..c].rfind(' ').unwrap_or(0) + 1),
+                .map(|c| row[..c].trim_end().rfind(' ').unwrap_or(0) + 1),
             score_col,
             "{row}"
         );
