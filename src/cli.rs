@@ -109,6 +109,39 @@ pub struct ScanArgs {
     /// Threads for the file walk (default: the number of cores).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// How the terminal shows findings: annotated with their source line (full), one line
+    /// each sorted by path (concise), or one line each under their file (grouped).
+    #[arg(long, value_enum, default_value_t = OutputFormat::Full)]
+    pub output_format: OutputFormat,
+    /// Print counts per rule, most frequent first.
+    #[arg(long)]
+    pub statistics: bool,
+    /// Show only findings at or above this severity (display only: never the gate or a report file).
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub severity: Option<ShowSeverity>,
+    /// Show only this rule's findings, or a category's (`docker/`); repeatable (display only).
+    #[arg(long = "rule", value_name = "ID")]
+    pub rules: Vec<String>,
+}
+
+pub use crate::report::terminal::OutputFormat;
+
+/// `--severity`: the least severity the terminal shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ShowSeverity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl ShowSeverity {
+    fn severity(self) -> Severity {
+        match self {
+            ShowSeverity::Error => Severity::Error,
+            ShowSeverity::Warning => Severity::Warning,
+            ShowSeverity::Info => Severity::Info,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -282,6 +315,26 @@ fn check_targets(targets: &[(&str, &str)]) -> Result<(), String> {
                 parent.display()
             ));
         }
+        // Whether the folder takes a new file, without touching the target itself: a probe
+        // file created and removed at once.
+        let probe = parent.join(format!(".seaworthy-probe-{}", std::process::id()));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&probe)
+        {
+            Ok(_) => {
+                let _ = std::fs::remove_file(&probe);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => {
+                return Err(format!(
+                    "cannot write {}: the directory {} is not writable ({e})",
+                    path.display(),
+                    parent.display()
+                ));
+            }
+        }
     }
     Ok(())
 }
@@ -357,7 +410,7 @@ fn scan(args: &ScanArgs) -> ExitCode {
     // A typo in a CI path must not pass for ever with a perfect score.
     if analysis.report.run.stats.manifests == 0 && !args.allow_empty {
         eprintln!(
-            "error: no package.json under {}: nothing to audit (pass --allow-empty if an empty tree is expected)",
+            "seaworthy: no package.json under {}: nothing to audit (pass --allow-empty if an empty tree is expected)",
             crate::report::terminal::visible(&args.path.to_string_lossy())
         );
         return ExitCode::from(2);
@@ -368,6 +421,7 @@ fn scan(args: &ScanArgs) -> ExitCode {
         return ExitCode::from(2);
     }
 
+    let verdict = Verdict::of(args, &analysis);
     let report_on_stdout = requested(args).any(|(_, t)| t == "-");
     if !report_on_stdout {
         let color = match args.color {
@@ -380,6 +434,11 @@ fn scan(args: &ScanArgs) -> ExitCode {
         let options = terminal::Options {
             color,
             verbose: args.verbose,
+            format: args.output_format,
+            min_severity: args.severity.map(ShowSeverity::severity),
+            rules: args.rules.clone(),
+            statistics: args.statistics,
+            headline: Some(verdict.headline(args, &analysis)),
         };
         // Quiet still prints what trips the gate (as ruff's `-q` still prints diagnostics).
         let text = match (args.quiet, args.fail_on.threshold()) {
@@ -458,41 +517,106 @@ fn write_outputs(args: &ScanArgs, analysis: &Analysis) -> Result<(), String> {
     Ok(())
 }
 
+/// What the gate says, computed once: the exit code, the line that says why and the headline
+/// all come from it.
+struct Verdict {
+    /// The threshold of `--fail-on`, and how many counting findings are at or above it.
+    fail_on: Option<(Severity, usize)>,
+    /// `--min-score` and the score, when the score is below it.
+    below_min: Option<(u32, u32)>,
+    /// `--min-score` was given but the score is unknown.
+    unknown_score: bool,
+}
+
+impl Verdict {
+    fn of(args: &ScanArgs, analysis: &Analysis) -> Verdict {
+        let report = &analysis.report;
+        let fail_on = args.fail_on.threshold().map(|threshold| {
+            let failing = report
+                .findings
+                .iter()
+                .filter(|f| f.suppressed.is_none())
+                .filter(|f| f.baseline_state != Some(crate::finding::BaselineState::Unchanged))
+                .filter(|f| f.severity >= threshold)
+                .count();
+            (threshold, failing)
+        });
+        let (below_min, unknown_score) = match (args.min_score, report.summary.score) {
+            (Some(min), Some(score)) if score < min => (Some((min, score)), false),
+            (Some(_), None) => (None, true),
+            _ => (None, false),
+        };
+        Verdict {
+            fail_on,
+            below_min,
+            unknown_score,
+        }
+    }
+
+    fn tripped(&self) -> bool {
+        self.fail_on.is_some_and(|(_, n)| n > 0) || self.below_min.is_some()
+    }
+
+    /// The gate's flags, as the headline names them.
+    fn gates(args: &ScanArgs) -> String {
+        let mut gates = Vec::new();
+        if let Some(t) = args.fail_on.threshold() {
+            gates.push(format!("--fail-on {}", t.as_str()));
+        }
+        if let Some(min) = args.min_score {
+            gates.push(format!("--min-score {min}"));
+        }
+        gates.join(", ")
+    }
+
+    /// `seaworthy: 72/100 average · gate FAILED (--fail-on error): 3 errors, 5 warnings, 12 info`
+    fn headline(&self, args: &ScanArgs, analysis: &Analysis) -> String {
+        let summary = &analysis.report.summary;
+        let score = match (summary.score, summary.rating) {
+            (Some(s), Some(r)) => format!("{s}/100 {}", r.as_str()),
+            _ => "score unknown".to_string(),
+        };
+        let gates = Self::gates(args);
+        let gate = match (self.tripped(), gates.is_empty()) {
+            (true, _) => format!("gate FAILED ({gates})"),
+            (false, false) => format!("gate passed ({gates})"),
+            (false, true) => "no gate (--fail-on never)".to_string(),
+        };
+        let c = &summary.counts;
+        format!(
+            "seaworthy: {score} · {gate}: {}, {}, {} info",
+            terminal::count(c.error, "error", "errors"),
+            terminal::count(c.warning, "warning", "warnings"),
+            c.info
+        )
+    }
+}
+
 fn gate(args: &ScanArgs, analysis: &Analysis) -> ExitCode {
-    let report = &analysis.report;
-    let mut tripped = false;
-    if let Some(threshold) = args.fail_on.threshold() {
-        let failing = report
-            .findings
-            .iter()
-            .filter(|f| f.suppressed.is_none())
-            .filter(|f| f.baseline_state != Some(crate::finding::BaselineState::Unchanged))
-            .filter(|f| f.severity >= threshold)
-            .count();
-        if failing > 0 {
-            tripped = true;
-            // "new" only once a baseline says what is old.
-            let new = if report.fixed.is_some() { "new " } else { "" };
-            eprintln!(
-                "seaworthy: {} at or above {} (--fail-on)",
-                terminal::count(failing, &format!("{new}finding"), &format!("{new}findings")),
-                threshold.as_str()
-            );
-        }
+    let verdict = Verdict::of(args, analysis);
+    let baseline = analysis.report.fixed.is_some();
+    if let Some((threshold, failing)) = verdict.fail_on
+        && failing > 0
+    {
+        // "new" only once a baseline says what is old.
+        let new = if baseline { "new " } else { "" };
+        let (one, many) = match threshold {
+            Severity::Error => ("error", "errors"),
+            _ => ("finding", "findings"),
+        };
+        eprintln!(
+            "seaworthy: failed: {} at or above --fail-on {}",
+            terminal::count(failing, &format!("{new}{one}"), &format!("{new}{many}")),
+            threshold.as_str()
+        );
     }
-    if let Some(min) = args.min_score {
-        match report.summary.score {
-            Some(score) if score < min => {
-                tripped = true;
-                eprintln!("seaworthy: score {score} is below --min-score {min}");
-            }
-            Some(_) => {}
-            None => {
-                eprintln!("seaworthy: the score is unknown (see errors); --min-score not applied")
-            }
-        }
+    if let Some((min, score)) = verdict.below_min {
+        eprintln!("seaworthy: failed: score {score} is below --min-score {min}");
     }
-    if tripped {
+    if verdict.unknown_score {
+        eprintln!("seaworthy: the score is unknown (see errors); --min-score not applied");
+    }
+    if verdict.tripped() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -140,7 +140,7 @@ fn moving_code_reordering_files_and_an_unrelated_finding_do_not_make_findings_ne
     assert_eq!(out.status.code(), Some(1), "the new error trips the gate");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("1 new finding at or above error"),
+        stderr.contains("1 new error at or above --fail-on error"),
         "{stderr}"
     );
 }

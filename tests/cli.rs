@@ -107,7 +107,10 @@ fn quiet_still_prints_what_trips_the_gate_and_why() {
         "only what trips the gate: {stdout}"
     );
     assert!(!stdout.contains("Score"), "no summary under -q: {stdout}");
-    assert!(stderr.contains("at or above error (--fail-on)"), "{stderr}");
+    assert!(
+        stderr.contains("seaworthy: failed: 14 errors at or above --fail-on error"),
+        "{stderr}"
+    );
     assert!(
         !stderr.contains("(s)") && !stderr.contains("new finding"),
         "plain plurals, and no \"new\" without a baseline: {stderr}"
@@ -124,11 +127,16 @@ fn quiet_still_prints_what_trips_the_gate_and_why() {
 
 #[test]
 fn a_scan_that_cannot_run_exits_2() {
-    let status = seaworthy()
+    let out = seaworthy()
         .args(["scan", "/nonexistent/seaworthy/root"])
-        .status()
+        .output()
         .expect("runs");
-    assert_eq!(status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("/nonexistent/seaworthy/root") && stderr.contains("No such file"),
+        "names the path and why: {stderr}"
+    );
     let status = seaworthy()
         .args(["scan", "--fail-on", "sometimes"])
         .status()
@@ -157,7 +165,8 @@ fn nothing_to_audit_exits_2_unless_allowed() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("no package.json under") && stderr.contains("nothing to audit"),
+        stderr.starts_with("seaworthy: no package.json under ")
+            && stderr.contains(": nothing to audit"),
         "{stderr}"
     );
     assert!(output.stdout.is_empty(), "no report for nothing");
@@ -257,4 +266,226 @@ fn rules_lists_every_rule_and_explains_one() {
         .status()
         .expect("runs");
     assert_eq!(status.code(), Some(2));
+}
+
+fn scan_fixture(extra: &[&str]) -> (Option<i32>, String, String) {
+    let out = seaworthy()
+        .args(["scan", "--color", "never"])
+        .args(extra)
+        .arg(fixture("pnpm-undeclared-prom-client"))
+        .output()
+        .expect("runs");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The first line says the score, whether the gate passed and the counts; the verdict is the
+/// exit code's.
+#[test]
+fn headline_comes_first_and_agrees_with_the_exit_code() {
+    let (code, stdout, _) = scan_fixture(&[]);
+    assert_eq!(code, Some(1));
+    let first = stdout.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with("seaworthy: ") && first.contains("gate FAILED (--fail-on error): "),
+        "{first}"
+    );
+    assert!(
+        first.contains(" errors, ") && first.contains(" info"),
+        "{first}"
+    );
+    let (code, stdout, _) = scan_fixture(&["--fail-on", "never", "--output-format", "grouped"]);
+    assert_eq!(code, Some(0));
+    let first = stdout.lines().next().unwrap_or_default();
+    assert!(first.contains("no gate (--fail-on never)"), "{first}");
+}
+
+/// concise: one `path:line:col: severity[rule] message` line per finding, sorted, no summary;
+/// grouped: a file header, then one line per finding.
+#[test]
+fn output_formats_concise_and_grouped() {
+    let (code, stdout, _) = scan_fixture(&["--output-format", "concise"]);
+    assert_eq!(code, Some(1));
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(!lines.is_empty());
+    let line = regex_like(&lines);
+    assert!(line, "{stdout}");
+    let mut sorted = lines.clone();
+    sorted.sort_by_key(|l| {
+        let mut parts = l.splitn(3, ':');
+        let path = parts.next().unwrap_or_default().to_string();
+        let line: u32 = parts.next().and_then(|n| n.parse().ok()).unwrap_or(0);
+        (path, line)
+    });
+    assert_eq!(lines, sorted, "sorted by path and line");
+    assert!(
+        !stdout.contains("Score") && !stdout.contains("-->"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("services/auth/src/modules/metrics/metrics.service.ts:2:1: error[deps/undeclared] `prom-client`"),
+        "{stdout}"
+    );
+
+    let (_, stdout, _) = scan_fixture(&["--output-format", "grouped"]);
+    assert!(
+        stdout.contains("services/auth/src/broken.ts\n  1:1 error[deps/unresolved-import] "),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("-->"), "{stdout}");
+}
+
+fn regex_like(lines: &[&str]) -> bool {
+    lines.iter().all(|l| {
+        let mut parts = l.splitn(4, ':');
+        let (Some(path), Some(line), Some(col), Some(rest)) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return false;
+        };
+        !path.is_empty()
+            && line.parse::<u32>().is_ok()
+            && col.parse::<u32>().is_ok()
+            && (rest.starts_with(" error[")
+                || rest.starts_with(" warning[")
+                || rest.starts_with(" info["))
+    })
+}
+
+/// --statistics: `count  rule  severity  summary`, most frequent first.
+#[test]
+fn statistics_counts_per_rule() {
+    let (_, stdout, _) = scan_fixture(&["--statistics", "--output-format", "concise"]);
+    let rows: Vec<(usize, &str)> = stdout
+        .lines()
+        .filter_map(|l| {
+            let mut it = l.split_whitespace();
+            Some((it.next()?.parse().ok()?, it.next()?))
+        })
+        .collect();
+    assert!(
+        rows.iter()
+            .any(|(n, r)| *n == 3 && *r == "docker/frozen-install-with-drift"),
+        "{stdout}"
+    );
+    let counts: Vec<usize> = rows.iter().map(|r| r.0).collect();
+    let mut desc = counts.clone();
+    desc.sort_by(|a, b| b.cmp(a));
+    assert_eq!(counts, desc, "{stdout}");
+    assert!(
+        stdout.contains("deps/undeclared") && stdout.contains(" error "),
+        "{stdout}"
+    );
+}
+
+/// --severity and --rule change what is shown, never the gate, the exit code or the JSON.
+#[test]
+fn display_filters_never_change_the_gate() {
+    let dir = std::env::temp_dir().join(format!("seaworthy-filter-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let plain = dir.join("plain.json");
+    let filtered = dir.join("filtered.json");
+    let (code, _, _) = scan_fixture(&["--json", plain.to_str().unwrap_or_default()]);
+    let (fcode, stdout, stderr) = scan_fixture(&[
+        "--rule",
+        "docker/",
+        "--severity",
+        "warning",
+        "--json",
+        filtered.to_str().unwrap_or_default(),
+    ]);
+    assert_eq!(code, fcode);
+    assert!(stderr.contains("seaworthy: failed: 14 errors"), "{stderr}");
+    assert!(
+        stdout.contains("docker/no-healthcheck") && !stdout.contains("[deps/"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("hidden by --severity/--rule"), "{stdout}");
+    let strip = |p: &std::path::Path| {
+        let mut v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(p).expect("json")).expect("json");
+        v["run"]["startedAt"] = serde_json::Value::Null;
+        v["run"]["durationMs"] = serde_json::Value::Null;
+        v
+    };
+    assert_eq!(strip(&plain), strip(&filtered), "the JSON is not filtered");
+    let (_, stdout, _) = scan_fixture(&["--rule", "deps/undeclared", "--output-format", "concise"]);
+    assert!(
+        stdout
+            .lines()
+            .filter(|l| l.contains("[deps/"))
+            .all(|l| l.contains("[deps/undeclared]")),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("note: ") && stdout.contains("hidden by --severity/--rule"),
+        "{stdout}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The Services table has a header row and aligned columns; no "(s)" plurals anywhere.
+#[test]
+fn services_table_has_a_header_and_plurals_are_plain() {
+    let (_, stdout, stderr) = scan_fixture(&["--verbose"]);
+    assert!(
+        !stdout.contains("(s)") && !stderr.contains("(s)"),
+        "{stdout}"
+    );
+    let table: Vec<&str> = stdout
+        .lines()
+        .skip_while(|l| *l != "Services")
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .collect();
+    assert!(table.len() >= 2, "{stdout}");
+    assert!(
+        table[0].trim_start().starts_with("service") && table[0].contains("score"),
+        "{}",
+        table[0]
+    );
+    let col = |l: &str, word: &str| l.find(word);
+    let score_col = col(table[0], "score");
+    for row in &table[1..] {
+        assert_eq!(
+            col(row, "(average)")
+                .or(col(row, "(pass)"))
+                .or(col(row, "(fail)"))
+                .map(|c| row[..c].trim_end().rfind(' ').unwrap_or(0) + 1),
+            score_col,
+            "{row}"
+        );
+    }
+    assert!(
+        !stdout.contains(" new") && !stderr.contains(" new"),
+        "no baseline, no \"new\""
+    );
+}
+
+/// An output folder that does not take a new file is refused before the scan, naming it.
+#[cfg(unix)]
+#[test]
+fn an_output_folder_that_is_not_writable_is_refused_before_the_scan() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = std::env::temp_dir().join(format!("seaworthy-ro-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o555)).expect("chmod");
+    // root writes anywhere: then there is nothing to test.
+    let writable = std::fs::write(dir.join("probe"), "").is_ok();
+    if !writable {
+        let target = dir.join("r.html");
+        let (code, stdout, stderr) = scan_fixture(&["--html", target.to_str().unwrap_or_default()]);
+        assert_eq!(code, Some(2));
+        assert!(stdout.is_empty(), "no scan ran");
+        assert!(
+            stderr.contains("r.html") && stderr.contains("not writable"),
+            "{stderr}"
+        );
+        assert!(!target.exists());
+    }
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let _ = std::fs::remove_dir_all(&dir);
 }

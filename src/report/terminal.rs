@@ -15,10 +15,45 @@ use std::fmt::Write;
 use super::{Analysis, CategoryStatus, Rating};
 use crate::finding::{Finding, Severity};
 
+#[derive(Default)]
 pub struct Options {
     pub color: bool,
     /// Show info findings and errors in full, and run statistics.
     pub verbose: bool,
+    /// How findings are laid out.
+    pub format: OutputFormat,
+    /// Display filter: the least severity shown (the gate is not affected).
+    pub min_severity: Option<Severity>,
+    /// Display filter: rule IDs or category prefixes (`docker/`) shown; empty shows all.
+    pub rules: Vec<String>,
+    /// Counts per rule after the findings.
+    pub statistics: bool,
+    /// The one line printed first in the full and grouped formats (score, gate, counts).
+    pub headline: Option<String>,
+}
+
+/// `--output-format`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// Each finding annotated with its source line, grouped by file (the default).
+    #[default]
+    Full,
+    /// One `path:line:col: severity[rule] message` line per finding, sorted by path and line.
+    Concise,
+    /// Findings grouped by file, one line each.
+    Grouped,
+}
+
+impl Options {
+    /// Whether the display filters let a finding through.
+    fn shows(&self, f: &Finding) -> bool {
+        self.min_severity.is_none_or(|min| f.severity >= min)
+            && (self.rules.is_empty()
+                || self
+                    .rules
+                    .iter()
+                    .any(|r| f.rule == *r || (r.ends_with('/') && f.rule.starts_with(r.as_str()))))
+    }
 }
 
 struct Paint {
@@ -86,12 +121,43 @@ pub fn render_gate(analysis: &Analysis, options: &Options, threshold: Severity) 
         .filter(|f| f.baseline_state != Some(crate::finding::BaselineState::Unchanged))
         .filter(|f| f.severity >= threshold)
         .collect();
-    by_file(&mut out, &p, analysis, &failing);
+    by_file(&mut out, &p, analysis, &failing, options.format);
     out
 }
 
-/// Findings grouped under their file's path, in report order.
-fn by_file(out: &mut String, p: &Paint, analysis: &Analysis, findings: &[&Finding]) {
+/// Findings grouped under their file's path, in report order (or one line each, sorted by
+/// path and line, in the concise format).
+fn by_file(
+    out: &mut String,
+    p: &Paint,
+    analysis: &Analysis,
+    findings: &[&Finding],
+    format: OutputFormat,
+) {
+    if format == OutputFormat::Concise {
+        let mut sorted = findings.to_vec();
+        sorted.sort_by(|a, b| {
+            (&a.location.path, a.location.line, a.location.column).cmp(&(
+                &b.location.path,
+                b.location.line,
+                b.location.column,
+            ))
+        });
+        for f in sorted {
+            let loc = &f.location;
+            let _ = writeln!(
+                out,
+                "{}:{}:{}: {}{} {}",
+                visible(&loc.path),
+                loc.line,
+                loc.column,
+                p.severity(f.severity),
+                p.bold(&format!("[{}]", visible(&f.rule))),
+                visible(&f.message)
+            );
+        }
+        return;
+    }
     let mut grouped: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
     for f in findings {
         grouped.entry(f.location.path.as_str()).or_default().push(f);
@@ -99,36 +165,114 @@ fn by_file(out: &mut String, p: &Paint, analysis: &Analysis, findings: &[&Findin
     for (path, findings) in &grouped {
         let _ = writeln!(out, "{}", p.bold(&p.paint("4", &visible(path))));
         for f in findings {
-            render_finding(out, p, analysis, f);
+            if format == OutputFormat::Grouped {
+                let _ = writeln!(
+                    out,
+                    "  {}:{} {}{} {}",
+                    f.location.line,
+                    f.location.column,
+                    p.severity(f.severity),
+                    p.bold(&format!("[{}]", visible(&f.rule))),
+                    visible(&f.message)
+                );
+            } else {
+                render_finding(out, p, analysis, f);
+            }
+        }
+        if format == OutputFormat::Grouped {
+            out.push('\n');
         }
     }
+}
+
+/// `--statistics`: counts per rule, most frequent first, as ruff prints them.
+fn statistics(out: &mut String, findings: &[&Finding]) {
+    let mut per_rule: BTreeMap<&str, (usize, Severity)> = BTreeMap::new();
+    for f in findings {
+        let e = per_rule.entry(f.rule.as_str()).or_insert((0, f.severity));
+        e.0 += 1;
+        e.1 = e.1.max(f.severity);
+    }
+    let mut rows: Vec<(&str, usize, Severity)> =
+        per_rule.into_iter().map(|(r, (n, s))| (r, n, s)).collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let width = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
+    let digits = rows
+        .iter()
+        .map(|r| r.1.to_string().len())
+        .max()
+        .unwrap_or(1);
+    for (rule, n, severity) in rows {
+        let summary = crate::rules::find(rule)
+            .map(|r| r.meta().summary)
+            .or_else(|| crate::rules::suppression::find(rule).map(|m| m.summary))
+            .unwrap_or("");
+        let _ = writeln!(
+            out,
+            "{n:>digits$}  {:<width$}  {:<7}  {summary}",
+            visible(rule),
+            severity.as_str()
+        );
+    }
+    out.push('\n');
 }
 
 pub fn render(analysis: &Analysis, options: &Options) -> String {
     let report = &analysis.report;
     let p = Paint { on: options.color };
     let mut out = String::new();
+    if let Some(headline) = &options.headline
+        && options.format != OutputFormat::Concise
+    {
+        let _ = writeln!(out, "{}\n", p.bold(headline));
+    }
 
-    let shown: Vec<&Finding> = report
-        .findings
-        .iter()
-        .filter(|f| f.suppressed.is_none() && (options.verbose || f.severity > Severity::Info))
-        .collect();
-    by_file(&mut out, &p, analysis, &shown);
-
-    let hidden_info = report
+    let counting: Vec<&Finding> = report
         .findings
         .iter()
         .filter(|f| f.suppressed.is_none())
-        .count()
-        - shown.len();
+        .collect();
+    let filtered: Vec<&Finding> = counting
+        .iter()
+        .copied()
+        .filter(|f| options.shows(f))
+        .collect();
+    let hidden_by_filter = counting.len() - filtered.len();
+    let shown: Vec<&Finding> = filtered
+        .iter()
+        .copied()
+        .filter(|f| options.verbose || f.severity > Severity::Info)
+        .collect();
+    by_file(&mut out, &p, analysis, &shown, options.format);
+    if options.statistics {
+        statistics(&mut out, &filtered);
+    }
+    if options.format == OutputFormat::Concise && !options.statistics {
+        // Concise is for editors, grep and log viewers: the findings, then only what was
+        // hidden, never the summary.
+        if hidden_by_filter > 0 {
+            let _ = writeln!(
+                out,
+                "{} {} hidden by --severity/--rule",
+                p.dim("note:"),
+                count(hidden_by_filter, "finding", "findings")
+            );
+        }
+        return out;
+    }
+    if hidden_by_filter > 0 {
+        let _ = writeln!(
+            out,
+            "{} {} hidden by --severity/--rule (the gate still counts them)",
+            p.dim("note:"),
+            count(hidden_by_filter, "finding", "findings")
+        );
+    }
+
+    let hidden_info = filtered.len() - shown.len();
     if hidden_info > 0 {
         let mut per_rule: BTreeMap<&str, usize> = BTreeMap::new();
-        for f in report
-            .findings
-            .iter()
-            .filter(|f| f.suppressed.is_none() && f.severity == Severity::Info)
-        {
+        for f in filtered.iter().filter(|f| f.severity == Severity::Info) {
             *per_rule.entry(&f.rule).or_default() += 1;
         }
         let list: Vec<String> = per_rule.iter().map(|(r, n)| format!("{r} ×{n}")).collect();
@@ -144,12 +288,12 @@ pub fn render(analysis: &Analysis, options: &Options) -> String {
     let c = &report.summary.counts;
     let _ = writeln!(
         out,
-        "{} {}   {} · {} · {} info",
+        "{} {}   {} · {} · {}",
         p.bold("Score"),
         p.rating(report.summary.score, report.summary.rating),
         count(c.error, "error", "errors"),
         count(c.warning, "warning", "warnings"),
-        c.info
+        count(c.info, "info finding", "info findings")
     );
     let categories: Vec<String> = report
         .categories
@@ -175,23 +319,55 @@ pub fn render(analysis: &Analysis, options: &Options) -> String {
         let names: Vec<Cow<'_, str>> = report.services.iter().map(|s| visible(&s.name)).collect();
         let width = names
             .iter()
-            .map(|n| n.chars().count())
+            .map(|n| text_width(n))
+            .chain(std::iter::once("service".len()))
             .max()
             .unwrap_or(0)
             .min(40);
+        let kinds: Vec<String> = report
+            .services
+            .iter()
+            .map(|s| format!("{:?}", s.kind).to_lowercase())
+            .collect();
+        let kind_width = kinds.iter().map(String::len).chain([4]).max().unwrap_or(4);
+        let ratings: Vec<String> = report
+            .services
+            .iter()
+            .map(|s| {
+                s.score
+                    .zip(s.rating)
+                    .map_or_else(|| "?".to_string(), |(n, r)| format!("{n} ({})", r.as_str()))
+            })
+            .collect();
+        let score_width = ratings
+            .iter()
+            .map(String::len)
+            .chain([5])
+            .max()
+            .unwrap_or(5);
+        let pad = |text: &str, w: usize| " ".repeat(w.saturating_sub(text_width(text)));
         let _ = writeln!(out, "{}", p.bold("Services"));
-        for (s, name) in report.services.iter().zip(&names) {
+        let _ = writeln!(
+            out,
+            "  {}",
+            p.dim(&format!(
+                "{:<width$}  {:<kind_width$}  {:<score_width$}  {:>6} {:>8} {:>5}",
+                "service", "kind", "score", "errors", "warnings", "info"
+            ))
+        );
+        for (((s, name), kind), rating) in
+            report.services.iter().zip(&names).zip(&kinds).zip(&ratings)
+        {
             let counts = &s.counts;
             let _ = writeln!(
                 out,
-                "  {:<width$}  {:<10} {}  {}",
-                name,
-                format!("{:?}", s.kind).to_lowercase(),
+                "  {name}{}  {kind:<kind_width$}  {}{}  {:>6} {:>8} {:>5}",
+                pad(name, width),
                 p.rating(s.score, s.rating),
-                p.dim(&format!(
-                    "{}E {}W {}I",
-                    counts.error, counts.warning, counts.info
-                )),
+                pad(rating, score_width),
+                counts.error,
+                counts.warning,
+                counts.info
             );
         }
     }
@@ -263,19 +439,7 @@ fn render_finding(out: &mut String, p: &Paint, analysis: &Analysis, f: &Finding)
         let (column, end) = analysis
             .snippets
             .shown_span(&loc.path, loc.line, loc.column, end);
-        let cells: Vec<Cow<'_, str>> = line.chars().map(snippet_cell).collect();
-        let index = |c: u32| {
-            usize::try_from(c)
-                .unwrap_or(usize::MAX)
-                .saturating_sub(1)
-                .min(cells.len())
-        };
-        let width_of = |n: usize| -> usize { cells[..n].iter().map(|c| c.chars().count()).sum() };
-        let start_index = index(column);
-        let end_index = end.map_or(cells.len(), index).max(start_index);
-        let start = width_of(start_index);
-        let width = (width_of(end_index) - start).max(1);
-        let shown: String = cells.concat();
+        let (shown, start, width) = caret(line, column, end);
         let _ = writeln!(out, "  {pad} {}", p.blue("|"));
         let _ = writeln!(out, "  {} {} {shown}", p.blue(&number), p.blue("|"));
         let _ = writeln!(
@@ -342,14 +506,52 @@ pub(crate) fn visible(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// One character of a source line as printed: a tab is expanded to four spaces (as rustc and
-/// ruff print snippets, so indentation stays readable), any other control is escaped.
-fn snippet_cell(c: char) -> Cow<'static, str> {
-    match c {
-        '\t' => Cow::Borrowed("    "),
-        c if is_control(c) => Cow::Owned(escape(c)),
-        c => Cow::Owned(c.to_string()),
+/// Tab stops of the printed snippet.
+const TAB: usize = 4;
+
+/// The width of printed text in terminal cells (a CJK character or an emoji takes two).
+fn text_width(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
+}
+
+/// A source line as printed, and where the `^^^` under the 1-based character columns
+/// `column..end` starts and how wide it is, in terminal cells. A tab is expanded to the next
+/// tab stop (every [`TAB`] cells, as rustc and ruff print snippets), any other control is
+/// escaped, and wide characters (CJK, emoji) count two cells, so the caret sits under what
+/// the column counts.
+fn caret(line: &str, column: u32, end: Option<u32>) -> (String, usize, usize) {
+    let mut shown = String::with_capacity(line.len());
+    // starts[i]: the cell where character i starts; the last entry is the line's width.
+    let mut starts = Vec::with_capacity(line.len() + 1);
+    let mut cell = 0;
+    for c in line.chars() {
+        starts.push(cell);
+        if c == '\t' {
+            let n = TAB - cell % TAB;
+            shown.extend(std::iter::repeat_n(' ', n));
+            cell += n;
+        } else if is_control(c) {
+            let e = escape(c);
+            cell += e.len();
+            shown.push_str(&e);
+        } else {
+            shown.push(c);
+            cell += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        }
     }
+    starts.push(cell);
+    let chars = starts.len() - 1;
+    let index = |c: u32| {
+        usize::try_from(c)
+            .unwrap_or(usize::MAX)
+            .saturating_sub(1)
+            .min(chars)
+    };
+    let start_index = index(column);
+    let end_index = end.map_or(chars, index).max(start_index);
+    let start = starts[start_index];
+    let width = (starts[end_index] - start).max(1);
+    (shown, start, width)
 }
 
 impl Paint {
@@ -366,6 +568,28 @@ impl Paint {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The caret sits under the column however the line is indented or what precedes it:
+    /// tabs go to the snippet's tab stops, CJK and emoji take two cells.
+    #[test]
+    fn caret_accounts_for_tabs_and_wide_characters() {
+        // `\t\tconst x = require.resolve('a');`: column 13 is the `r` of `require`.
+        let line = "\t\tconst x = require.resolve('a');";
+        let (shown, start, width) = caret(line, 13, Some(20));
+        assert_eq!(&shown[start..start + width], "require");
+        // A tab after text goes to the next stop, not four cells further.
+        let (shown, start, _) = caret("ab\tx", 4, None);
+        assert_eq!(shown, "ab  x");
+        assert_eq!(start, 4);
+        // Wide characters before the column.
+        let line = "const 名前 = '🚀'; require('x')";
+        let column = u32::try_from(line.chars().position(|c| c == 'r').unwrap() + 1).unwrap();
+        let (shown, start, width) = caret(line, column, Some(column + 7));
+        assert_eq!(width, 7);
+        let before: String = shown.chars().take_while(|&c| c != 'r').collect();
+        assert_eq!(text_width(&before), start);
+        assert_eq!(start, "const 名前 = '🚀'; ".chars().count() + 3);
+    }
 
     #[test]
     fn controls_are_escaped_visibly() {
