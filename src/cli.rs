@@ -344,6 +344,23 @@ fn scan(args: &ScanArgs) -> ExitCode {
         eprintln!("error: {err}");
         return ExitCode::from(2);
     }
+    // A `--rule` that names no rule and no category would silently show nothing.
+    for wanted in &args.rules {
+        let ids = rules::REGISTRY
+            .iter()
+            .map(|r| r.meta().id)
+            .chain(rules::suppression::RULES.iter().map(|m| m.id));
+        let known = ids
+            .into_iter()
+            .any(|id| id == wanted || (wanted.ends_with('/') && id.starts_with(wanted.as_str())));
+        if !known {
+            eprintln!(
+                "error: --rule `{}` names no rule or category (`docker/`); `seaworthy rules` lists them",
+                terminal::visible(wanted)
+            );
+            return ExitCode::from(2);
+        }
+    }
     let mut options = ScanOptions::new(&args.path);
     options.source_url.clone_from(&args.source_url);
     // A bad config or baseline stops the scan before it starts: the gate must not run on

@@ -489,3 +489,44 @@ fn an_output_folder_that_is_not_writable_is_refused_before_the_scan() {
     std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).expect("chmod");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_rule_filter_that_names_no_rule_is_refused() {
+    let out = seaworthy()
+        .args([
+            "scan",
+            "tests/fixtures/single-package-express",
+            "--no-progress",
+        ])
+        .args(["--rule", "deps/undeclraed"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--rule `deps/undeclraed` names no rule"),
+        "{err}"
+    );
+    let ok = seaworthy()
+        .args([
+            "scan",
+            "tests/fixtures/single-package-express",
+            "--no-progress",
+        ])
+        .args([
+            "--rule",
+            "docker/",
+            "--rule",
+            "deps/undeclared",
+            "--fail-on",
+            "never",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+}
