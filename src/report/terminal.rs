@@ -247,26 +247,24 @@ pub fn render(analysis: &Analysis, options: &Options) -> String {
     if options.statistics {
         statistics(&mut out, &filtered);
     }
-    if options.format == OutputFormat::Concise && !options.statistics {
-        // Concise is for editors, grep and log viewers: the findings, then only what was
-        // hidden, never the summary.
-        if hidden_by_filter > 0 {
-            let _ = writeln!(
-                out,
-                "{} {} hidden by --severity/--rule",
-                p.dim("note:"),
-                count(hidden_by_filter, "finding", "findings")
-            );
-        }
-        return out;
-    }
+    // Concise is for editors, grep and log viewers: the findings, then only what was hidden,
+    // never the summary.
+    let concise = options.format == OutputFormat::Concise && !options.statistics;
     if hidden_by_filter > 0 {
         let _ = writeln!(
             out,
-            "{} {} hidden by --severity/--rule (the gate still counts them)",
+            "{} {} hidden by --severity/--rule{}",
             p.dim("note:"),
-            count(hidden_by_filter, "finding", "findings")
+            count(hidden_by_filter, "finding", "findings"),
+            if concise {
+                ""
+            } else {
+                " (the gate still counts them)"
+            }
         );
+    }
+    if concise {
+        return out;
     }
 
     let hidden_info = filtered.len() - shown.len();
