@@ -22,6 +22,21 @@ pub(crate) fn join(dir: &str, rel: &str) -> Option<String> {
 }
 
 /// The directory holding `path` (`""` for top-level files).
+/// A repository path as a URI path or relative reference: bytes outside RFC 3986's unreserved
+/// set and `/` are percent-encoded (a space, `%`, `#` or `?` in a file name would otherwise
+/// change what the URI names). SARIF locations and source-host links both use it.
+pub(crate) fn uri_encode(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 pub(crate) fn parent(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(dir, _)| dir)
 }

@@ -220,24 +220,9 @@ fn physical(path: &str, line: u32, column: Option<u32>, end: Option<(u32, u32)>)
         region["endColumn"] = json!(end_column.max(1));
     }
     json!({
-        "artifactLocation": { "uri": uri_reference(uri), "uriBaseId": "%SRCROOT%" },
+        "artifactLocation": { "uri": crate::paths::uri_encode(uri), "uriBaseId": "%SRCROOT%" },
         "region": region,
     })
-}
-
-/// A repository path as a relative URI reference: bytes outside RFC 3986's unreserved set and
-/// `/` are percent-encoded (a space, `%`, `#` or `?` in a file name would otherwise change what
-/// the URI names).
-fn uri_reference(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 fn result(f: &Finding, rule_index: Option<usize>, with_baseline: bool) -> Value {
@@ -377,10 +362,10 @@ mod tests {
     #[test]
     fn paths_become_uri_references() {
         assert_eq!(
-            uri_reference("apps/my app/#1.json"),
+            crate::paths::uri_encode("apps/my app/#1.json"),
             "apps/my%20app/%231.json"
         );
-        assert_eq!(uri_reference("a/é"), "a/%C3%A9");
+        assert_eq!(crate::paths::uri_encode("a/é"), "a/%C3%A9");
     }
 
     #[test]

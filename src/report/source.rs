@@ -40,7 +40,7 @@ impl Source {
         let template = self.url_template.as_deref()?;
         Some(
             template
-                .replace("{path}", &encode_path(path))
+                .replace("{path}", &crate::paths::uri_encode(path))
                 .replace("{line}", &line.to_string())
                 .replace("{commit}", self.commit.as_deref().unwrap_or("HEAD")),
         )
@@ -242,19 +242,6 @@ fn web_remote(url: &str) -> Option<Remote> {
     })
 }
 
-/// Percent-encodes each segment of a POSIX path (RFC 3986 unreserved characters stay).
-fn encode_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -289,7 +276,10 @@ mod tests {
 
     #[test]
     fn paths_are_percent_encoded() {
-        assert_eq!(encode_path("a b/<x>#?.ts"), "a%20b/%3Cx%3E%23%3F.ts");
+        assert_eq!(
+            crate::paths::uri_encode("a b/<x>#?.ts"),
+            "a%20b/%3Cx%3E%23%3F.ts"
+        );
     }
 
     #[test]
