@@ -353,9 +353,9 @@ pub(crate) fn score(
                 service: subject,
                 weight: severity_weight(active.severity),
                 unknown: failed_input,
+                // Each (rule, subject) is checked once: its findings move into the check.
                 findings: by_rule_subject
-                    .get(&(meta.id, subject))
-                    .cloned()
+                    .remove(&(meta.id, subject))
                     .unwrap_or_default(),
             });
         }
