@@ -1,6 +1,8 @@
 //! Stems of bundler config files that can alias module names (`resolve.alias`, virtual modules).
-//! `model::bundler_configs` marks the package of a file named `<stem>.<ext>` as aliasing: a bare
-//! name no package.json of the repository declares is not reported there.
+//! The parser reads the aliases such a file (`<stem>.<ext>`) declares (`parse::typescript::
+//! aliases`); a bare name that matches one of them is an alias, not a package. A config whose
+//! aliases cannot be read statically, or a framework in [`IMPLICIT_ALIASES`], makes every name
+//! no package.json declares a possible alias in that package.
 
 use super::Entry;
 
@@ -77,8 +79,61 @@ pub(crate) const BUNDLER_CONFIGS: &[Entry] = &[
         source: "Remix docs: remix.config.js",
     },
     Entry {
+        name: "babel.config",
+        reason: "babel-plugin-module-resolver's alias option maps module names",
+        source: "babel-plugin-module-resolver docs: alias",
+    },
+    Entry {
         name: "app.config",
         reason: "Vinxi apps (SolidStart, TanStack Start) configure Vite here",
         source: "SolidStart docs: app.config.ts",
     },
 ];
+
+/// Config stems of frameworks that define bare-looking aliases of their own, beyond what their
+/// config file declares: every undeclared name in such a package may be one.
+pub(crate) const IMPLICIT_ALIASES: &[Entry] = &[
+    Entry {
+        name: "nuxt.config",
+        reason: "Nuxt aliases `assets`, `public`, `~~`, `@@` and the `#` names itself, and its modules add more",
+        source: "Nuxt docs: alias (default aliases)",
+    },
+    Entry {
+        name: "quasar.config",
+        reason: "Quasar aliases `src`, `app`, `components`, `layouts`, `pages`, `assets`, `boot` and `stores`",
+        source: "Quasar docs: handling webpack/vite, aliases",
+    },
+    Entry {
+        name: "remix.config",
+        reason: "Remix's classic compiler provides virtual modules",
+        source: "Remix docs: remix.config.js",
+    },
+];
+
+/// Modules that bundler plugins serve without a package of that name; matched exactly.
+pub(crate) const PLUGIN_MODULES: &[Entry] = &[
+    Entry {
+        name: "uno.css",
+        reason: "UnoCSS's Vite and webpack plugins serve the generated stylesheet as `uno.css`",
+        source: "UnoCSS docs: Vite integration",
+    },
+    Entry {
+        name: "unfonts.css",
+        reason: "unplugin-fonts serves its generated font-face rules as `unfonts.css`",
+        source: "unplugin-fonts README: usage (`import 'unfonts.css'`)",
+    },
+    Entry {
+        name: "windi.css",
+        reason: "vite-plugin-windicss serves the generated stylesheet as `windi.css`",
+        source: "Windi CSS docs: Vite integration",
+    },
+];
+
+/// The config stem `file_name` (a file name, no folder) is a config of, among `table`.
+pub(crate) fn config_stem(table: &'static [Entry], file_name: &str) -> Option<&'static str> {
+    super::names(table).find(|c| {
+        file_name
+            .strip_prefix(c)
+            .is_some_and(|rest| rest.starts_with('.'))
+    })
+}

@@ -18,13 +18,18 @@ pub mod workspace;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use crate::data::{self, bundler_configs::BUNDLER_CONFIGS};
+use crate::data::{
+    self,
+    bundler_configs::{self, BUNDLER_CONFIGS},
+};
 use crate::discover::{Discovered, WalkedFile};
+use crate::load::SourceFile;
 use crate::load::{Loaded, LockfileRef};
 use crate::parse::compose::ComposeFile;
 use crate::parse::dockerfile::Dockerfile;
 use crate::parse::package_json::{Dependency, PackageJson};
 use crate::parse::pnpm_workspace::PnpmWorkspace;
+use crate::parse::typescript::BundlerAliases;
 use crate::paths;
 
 pub use resolve::{ResolvedImport, Source, Target};
@@ -152,8 +157,9 @@ pub struct Model {
     package_by_dir: BTreeMap<String, usize>,
     package_by_name: BTreeMap<String, usize>,
     declared_names: BTreeSet<String>,
-    /// Packages with a vite/webpack/next/nuxt/… config at their root.
-    bundler_configs: BTreeSet<usize>,
+    /// Packages with a vite/webpack/next/nuxt/… config at their root, with the aliases those
+    /// configs declare.
+    bundler_configs: BTreeMap<usize, BundlerAliases>,
     /// The runtime import edges of each source, resolved once (`contract::runtime_sources`).
     pub(crate) runtime_edges: std::sync::OnceLock<Vec<Vec<contract::RuntimeEdge>>>,
     /// Every `.gitignore` of the walk, by directory, parsed once.
@@ -226,11 +232,11 @@ impl Model {
             package_by_name,
             gitignores,
             declared_names,
-            bundler_configs: BTreeSet::new(),
+            bundler_configs: BTreeMap::new(),
             runtime_edges: std::sync::OnceLock::new(),
             present: loaded.present,
         };
-        model.bundler_configs = bundler_configs(&model);
+        model.bundler_configs = bundler_configs(&model, &loaded.sources);
         model.workspaces = workspace::assign(&mut model);
         for i in 0..model.packages.len() {
             let links = resolve_local_links(&model, &model.packages[i]);
@@ -297,9 +303,9 @@ impl Model {
         self.package_index_named(name).map(|i| &self.packages[i])
     }
 
-    /// Whether the package has a bundler config that can define import aliases.
-    pub fn has_bundler_config(&self, package: usize) -> bool {
-        self.bundler_configs.contains(&package)
+    /// The aliases the package's bundler configs declare, when it has any config.
+    pub fn bundler_aliases(&self, package: usize) -> Option<&BundlerAliases> {
+        self.bundler_configs.get(&package)
     }
 
     /// Whether any package.json of the repository declares `name`.
@@ -345,18 +351,47 @@ impl Model {
     }
 }
 
-fn bundler_configs(model: &Model) -> BTreeSet<usize> {
-    model
-        .files
-        .files()
-        .iter()
-        .filter(|f| {
-            let name = paths::file_name(&f.path);
-            data::names(BUNDLER_CONFIGS)
-                .any(|c| name.starts_with(c) && name[c.len()..].starts_with('.'))
-        })
-        .filter_map(|f| model.package_index_at(paths::parent(&f.path)))
-        .collect()
+/// The aliases each package's bundler configs declare, merged. A script config the parser has
+/// no facts for (too large, a parse error) declares unknown aliases.
+fn bundler_configs(model: &Model, sources: &[SourceFile]) -> BTreeMap<usize, BundlerAliases> {
+    let mut out: BTreeMap<usize, BundlerAliases> = BTreeMap::new();
+    for file in model.files.files() {
+        let name = paths::file_name(&file.path);
+        let Some(stem) = bundler_configs::config_stem(BUNDLER_CONFIGS, name) else {
+            continue;
+        };
+        // `babel.config.json` and other non-script configs are not parsed: they are read as
+        // declaring nothing, as before bundler configs were read at all.
+        if !matches!(
+            crate::discover::classify(name),
+            Some(crate::discover::FileKind::Source { .. })
+        ) {
+            continue;
+        }
+        let Some(package) = model.package_index_at(paths::parent(&file.path)) else {
+            continue;
+        };
+        let aliases = out.entry(package).or_default();
+        let facts = sources
+            .binary_search_by(|s| s.path.as_str().cmp(&file.path))
+            .ok()
+            .and_then(|i| sources[i].facts.aliases.as_ref());
+        match facts {
+            Some(declared) => {
+                aliases.keys.extend(declared.keys.iter().cloned());
+                aliases.dynamic |= declared.dynamic;
+            }
+            None => aliases.dynamic = true,
+        }
+        if data::contains(bundler_configs::IMPLICIT_ALIASES, stem) {
+            aliases.dynamic = true;
+        }
+    }
+    for aliases in out.values_mut() {
+        aliases.keys.sort();
+        aliases.keys.dedup();
+    }
+    out
 }
 
 fn resolve_local_links(model: &Model, package: &Package) -> Vec<LocalLink> {

@@ -7,7 +7,7 @@ use rayon::prelude::*;
 
 use super::Model;
 use super::source_class::SourceClass;
-use crate::data::{self, node_builtins::NODE_BUILTINS};
+use crate::data::{self, bundler_configs::PLUGIN_MODULES, node_builtins::NODE_BUILTINS};
 use crate::load::SourceFile;
 use crate::model::tsconfig::TsConfig;
 use crate::parse::tsconfig::split_package_specifier;
@@ -305,8 +305,16 @@ fn resolve_bare(
         return Target::Opaque;
     }
     // Bundlers define aliases and virtual modules (`@helpers/…`, `uno.css`) that look like
-    // packages; in a package with a bundler config, a name no manifest declares is one of those.
-    if package.is_some_and(|i| model.has_bundler_config(i)) && !model.is_declared_anywhere(name) {
+    // packages. A name is one when a bundler config of the package declares it, or when the
+    // config's aliases cannot be read and no manifest declares the name; any other name is a
+    // package, config or not (an empty `vite.config.js` hides nothing).
+    // Plugin-served modules (`uno.css`) may be imported by a library the app's bundler builds.
+    if let Some(aliases) = package.and_then(|i| model.bundler_aliases(i))
+        && (aliases.matches(specifier) || aliases.dynamic && !model.is_declared_anywhere(name))
+    {
+        return Target::Opaque;
+    }
+    if data::contains(PLUGIN_MODULES, specifier) && !model.is_declared_anywhere(name) {
         return Target::Opaque;
     }
     Target::Package(name.to_string())

@@ -7,6 +7,7 @@
 //! decorated class?); later rule families (NestJS decorators and constructor parameters,
 //! `process.env` reads) add their facts to the same walk rather than parsing again.
 
+mod aliases;
 mod bootstrap;
 mod classes;
 mod declarations;
@@ -26,6 +27,7 @@ use tree_sitter::{Node, ParseOptions, Parser, Tree};
 use super::ParseError;
 use crate::source::{LineIndex, Span};
 
+pub use aliases::{AliasKey, BundlerAliases};
 pub use bootstrap::Bootstrap;
 pub use classes::{Class, Method, Param, TypeRef, decorator_args, decorator_name};
 pub use declarations::{Decl, DeclKind};
@@ -61,6 +63,8 @@ pub struct SourceFacts {
     pub routes: RouteFacts,
     /// tree-sitter found syntax errors (the facts are still extracted from what parsed).
     pub has_errors: bool,
+    /// The module aliases a bundler config declares; `None` for any other file.
+    pub aliases: Option<BundlerAliases>,
 }
 
 impl SourceFacts {
@@ -238,6 +242,14 @@ pub(crate) fn parse_with_budget(
     };
     walker.facts.has_errors = tree.root_node().has_error();
     walker.walk(tree.root_node());
+    if crate::data::bundler_configs::config_stem(
+        crate::data::bundler_configs::BUNDLER_CONFIGS,
+        crate::paths::file_name(path),
+    )
+    .is_some()
+    {
+        walker.facts.aliases = Some(aliases::collect(tree.root_node(), text));
+    }
     let Walker {
         cx,
         mut facts,

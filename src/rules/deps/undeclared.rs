@@ -144,6 +144,26 @@ mod tests {
                     "the prom-client incident",
                     Repo::fixture("pnpm-undeclared-prom-client"),
                 ),
+                // A bundler config makes a name an alias only when it declares that alias.
+                case(
+                    "an empty vite.config.js hides nothing",
+                    service("import x from 'undeclared-pkg';\nx();\n")
+                        .file("services/auth/vite.config.js", "export default {};\n"),
+                ),
+                case(
+                    "a name the config does not alias is a package",
+                    service("import { Registry } from 'prom-client';\nnew Registry();\n").file(
+                        "services/auth/vite.config.ts",
+                        "export default { resolve: { alias: { '@helpers': '/src/helpers', prom: './p' } } };\n",
+                    ),
+                ),
+                case(
+                    "an import in the bundler config itself",
+                    service("export {};\n").file(
+                        "services/auth/webpack.config.js",
+                        "const glob = require('glob');\nmodule.exports = { entry: glob.sync('./src/*.ts') };\n",
+                    ),
+                ),
             ],
             quiet: vec![
                 case(
@@ -176,6 +196,34 @@ mod tests {
                 case(
                     "Nx integrated repository declaring everything at the root",
                     Repo::fixture("nx-integrated-root-deps"),
+                ),
+                case(
+                    "names a vite config aliases, in object and array forms",
+                    service(
+                        "import h from '@helpers/format';\nimport u from 'utils';\nimport l from 'lib/x';\nimport 'uno.css';\nh(u, l);\n",
+                    )
+                    .file(
+                        "services/auth/vite.config.ts",
+                        "export default ({ resolve: { alias: [{ find: /^@helpers\\//, replacement: '/src/h/' }, { find: 'utils', replacement: '/src/u' }] } });\n",
+                    )
+                    .file(
+                        "services/auth/webpack.config.js",
+                        "module.exports = { resolve: { alias: { lib: require('path').resolve(__dirname, 'src/lib') } } };\n",
+                    ),
+                ),
+                case(
+                    "aliases the config builds at run time may be any undeclared name",
+                    service("import h from 'helpers';\nh();\n").file(
+                        "services/auth/vite.config.ts",
+                        "import { aliases } from './aliases';\nexport default { resolve: { alias: aliases } };\n",
+                    ),
+                ),
+                case(
+                    "babel module-resolver aliases",
+                    service("import c from 'components/button';\nc();\n").file(
+                        "services/auth/babel.config.js",
+                        "module.exports = { plugins: [['module-resolver', { alias: { components: './src/components' } }]] };\n",
+                    ),
                 ),
             ],
         }
