@@ -51,6 +51,14 @@ pub struct SourceFile {
     pub facts: crate::parse::typescript::SourceFacts,
 }
 
+/// What a `.yarnrc.yml` says about how Yarn 2+ lays out `node_modules`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YarnRc {
+    pub path: String,
+    /// `nodeLinker`: `pnp` (the default), `pnpm` or `node-modules`.
+    pub node_linker: Option<String>,
+}
+
 /// A file whose content was not needed for parsing in this version but whose presence matters.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LockfileRef {
@@ -78,6 +86,8 @@ pub struct Loaded {
     /// not read).
     pub parsed_lockfiles: Vec<crate::parse::lockfile::Lockfile>,
     pub npmrcs: Vec<crate::parse::npmrc::Npmrc>,
+    /// `.yarnrc.yml` files (Yarn 2+), sorted by path.
+    pub yarnrcs: Vec<YarnRc>,
     pub sources: Vec<SourceFile>,
     /// `.gitignore` files: (path, text), as discovery read them.
     pub gitignores: Vec<(String, String)>,
@@ -168,6 +178,7 @@ enum Parsed {
     Script(String, bool),
     Compose(ComposeFile),
     Npmrc(crate::parse::npmrc::Npmrc),
+    YarnRc(YarnRc),
     DotEnv(crate::parse::dotenv::DotEnv),
     Source(SourceFile),
     /// Read and checked for being text; its facts come with a later version.
@@ -258,6 +269,7 @@ fn collect(loaded: &mut Loaded, outcomes: Vec<Outcome>) {
                         loaded.exec_scripts.extend(execs.then_some(path))
                     }
                     Parsed::Npmrc(n) => loaded.npmrcs.push(n),
+                    Parsed::YarnRc(y) => loaded.yarnrcs.push(y),
                     Parsed::DotEnv(d) => loaded.dotenvs.push(d),
                     Parsed::Source(f) => loaded.sources.push(f),
                     Parsed::Checked => {}
@@ -634,7 +646,15 @@ fn load_one(files: &dyn Files, file: &WalkedFile, kind: FileKind, limits: Limits
             &file.path, &text,
         ))),
         FileKind::YarnRc if file.path.ends_with(".yml") || file.path.ends_with(".yaml") => {
-            crate::parse::yaml::parse(&text).map(|_| Parsed::Checked)
+            crate::parse::yaml::parse(&text).map(|doc| {
+                Parsed::YarnRc(YarnRc {
+                    path: file.path.clone(),
+                    node_linker: doc
+                        .get("nodeLinker")
+                        .and_then(|n| n.as_str())
+                        .map(str::to_string),
+                })
+            })
         }
         _ => Ok(Parsed::Checked),
     };

@@ -146,6 +146,7 @@ pub struct Model {
     pub locks: Vec<lockfile::Lock>,
     /// `.npmrc` install settings, sorted by path.
     pub npmrcs: Vec<crate::parse::npmrc::Npmrc>,
+    pub yarnrcs: Vec<crate::load::YarnRc>,
     pub services: Vec<Service>,
     pub sources: Vec<Source>,
     /// The NestJS module graph (empty without `@Module` classes).
@@ -223,6 +224,7 @@ impl Model {
                 .map(lockfile::Lock::new)
                 .collect(),
             npmrcs: loaded.npmrcs,
+            yarnrcs: loaded.yarnrcs,
             services: Vec::new(),
             sources: Vec::new(),
             nest: nest::Nest::default(),

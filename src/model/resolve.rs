@@ -66,6 +66,56 @@ pub struct Source {
 
 /// Resolves every import of every source file, in parallel.
 pub fn resolve_all(model: &Model, sources: Vec<SourceFile>) -> Vec<Source> {
+    let mut sources = resolve_each(model, sources);
+    reclassify_imported_fixtures(model, &mut sources);
+    sources
+}
+
+/// A file under a fixture-looking folder (`templates/`, `examples/`) that code of the repository
+/// imports is not data for another project: it runs with its importer (documenso's email
+/// `templates/` are rendered by `packages/lib`). Such files, and what they import in turn, take
+/// the class their path would have without the fixture folder.
+fn reclassify_imported_fixtures(model: &Model, sources: &mut [Source]) {
+    let index: std::collections::HashMap<String, usize> = sources
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.class == SourceClass::Fixture)
+        .map(|(i, s)| (s.path.clone(), i))
+        .collect();
+    if index.is_empty() {
+        return;
+    }
+    let imported = |source: &Source| -> Vec<usize> {
+        source
+            .imports
+            .iter()
+            .filter(|i| i.runtime)
+            .filter_map(|i| match &i.target {
+                Target::File(f) => index.get(f).copied(),
+                Target::Workspace(w) => {
+                    let (_, subpath) = split_package_specifier(&i.import.specifier);
+                    let base = paths::join(&model.packages[*w].dir, subpath)?;
+                    index.get(&resolve_file(model, &base)?).copied()
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    let mut work: Vec<usize> = sources
+        .iter()
+        .filter(|s| s.class != SourceClass::Fixture)
+        .flat_map(&imported)
+        .collect();
+    while let Some(i) = work.pop() {
+        if sources[i].class != SourceClass::Fixture {
+            continue;
+        }
+        sources[i].class = SourceClass::of_imported(&sources[i].path);
+        work.extend(imported(&sources[i]));
+    }
+}
+
+fn resolve_each(model: &Model, sources: Vec<SourceFile>) -> Vec<Source> {
     sources
         .into_par_iter()
         .map(|file| {

@@ -28,6 +28,16 @@ pub enum SourceClass {
 
 impl SourceClass {
     pub fn of(path: &str) -> SourceClass {
+        Self::classify(path, true)
+    }
+
+    /// The class of a file under a fixture folder that other code imports: what its path says
+    /// once the fixture folders are left out (never [`SourceClass::Fixture`]).
+    pub fn of_imported(path: &str) -> SourceClass {
+        Self::classify(path, false)
+    }
+
+    fn classify(path: &str, fixtures: bool) -> SourceClass {
         let name = paths::file_name(path);
         if is_declaration_file(path) {
             return SourceClass::Declaration;
@@ -42,7 +52,10 @@ impl SourceClass {
                 .skip(1)
                 .any(|t| matches!(t, "e2e" | "test" | "tests" | "spec" | "specs"))
         });
-        if dirs.iter().any(|d| data::contains(FIXTURE_DIRS, d)) || lower.contains(".template.") {
+        if fixtures
+            && (dirs.iter().any(|d| data::contains(FIXTURE_DIRS, d))
+                || lower.contains(".template."))
+        {
             return SourceClass::Fixture;
         }
         if test_project

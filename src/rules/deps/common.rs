@@ -8,6 +8,7 @@ use crate::model::docker::commands::{Tri, Verb};
 use crate::model::docker::{Build, Entry, InstallAt};
 use crate::model::{Model, Package, PackageManager};
 use crate::model::{ResolvedImport, Source, SourceClass, Target};
+use crate::parse::lockfile::Lockfile;
 use crate::parse::package_json::{DepKind, Dependency};
 use crate::paths;
 
@@ -389,4 +390,75 @@ pub(crate) mod incident {
             .map(|f| (f.severity.as_str().to_string(), at(f)))
             .collect()
     }
+}
+
+/// How the package manager of a package's install root lays out `node_modules`: whether a
+/// dependency one workspace declares is visible to its siblings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Layout {
+    /// Hoisted to a shared `node_modules` (npm, Yarn 1, Bun, pnpm `node-linker=hoisted`,
+    /// Yarn 2+ `nodeLinker: node-modules`): siblings' dependencies resolve by accident.
+    Hoisted(&'static str),
+    /// Each workspace sees only what it declares (pnpm's default, Yarn PnP); the reason.
+    Isolated(&'static str),
+}
+
+pub(crate) fn layout(model: &Model, package: &Package) -> Layout {
+    let workspace = package.workspace.and_then(|w| model.workspaces.get(w));
+    let lock = model.lock_of(package);
+    let manager = workspace.and_then(|w| w.package_manager).or_else(|| {
+        lock.map(|l| match &l.file {
+            Lockfile::Pnpm(_) => PackageManager::Pnpm,
+            Lockfile::Npm(_) => PackageManager::Npm,
+            Lockfile::Yarn(_) => PackageManager::Yarn,
+            Lockfile::Bun(_) => PackageManager::Bun,
+        })
+    });
+    match manager {
+        Some(PackageManager::Pnpm) => {
+            let hoisted = model.npmrcs.iter().any(|n| {
+                n.get("node-linker") == Some("hoisted") || n.get("shamefully-hoist") == Some("true")
+            });
+            if hoisted {
+                Layout::Hoisted("pnpm (node-linker=hoisted)")
+            } else {
+                Layout::Isolated("pnpm links only declared dependencies into a workspace")
+            }
+        }
+        Some(PackageManager::Yarn) => {
+            let berry = lock.is_some_and(|l| matches!(&l.file, Lockfile::Yarn(y) if y.berry));
+            let dir = workspace.map_or("", |w| w.dir.as_str());
+            let linker = model
+                .yarnrcs
+                .iter()
+                .find(|y| paths::parent(&y.path) == dir)
+                .and_then(|y| y.node_linker.as_deref());
+            match (berry, linker) {
+                (false, _) | (true, Some("node-modules")) => Layout::Hoisted("Yarn"),
+                (true, Some("pnpm")) => {
+                    Layout::Isolated("Yarn's pnpm linker links only declared dependencies")
+                }
+                (true, _) => Layout::Isolated(
+                    "Yarn Plug'n'Play lets a workspace require only what it declares",
+                ),
+            }
+        }
+        Some(PackageManager::Bun) => Layout::Hoisted("Bun"),
+        Some(PackageManager::Npm) | None => Layout::Hoisted("npm"),
+    }
+}
+
+/// Another package of the same install root that declares `name` (not as a peer): what a
+/// hoisting package manager satisfies the import from.
+pub(crate) fn sibling_declaring<'a>(
+    model: &'a Model,
+    package: &Package,
+    name: &str,
+) -> Option<&'a Package> {
+    package.workspace?;
+    model.packages.iter().find(|p| {
+        p.dir != package.dir
+            && p.workspace == package.workspace
+            && p.declared(name).any(|d| d.kind != DepKind::Peer)
+    })
 }

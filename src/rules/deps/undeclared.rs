@@ -3,8 +3,8 @@ use crate::finding::{Finding, Severity};
 use crate::model::SourceClass;
 use crate::parse::package_json::DepKind;
 use crate::rules::deps::common::{
-    add_dependency_help, ancestor_declaring, class_label, declaration, group_sites, more_sites,
-    package_target,
+    Layout, add_dependency_help, ancestor_declaring, class_label, declaration, group_sites,
+    isolated_install, layout, more_sites, package_target, sibling_declaring,
 };
 use crate::rules::{Context, FindingBuilder, Rule, declare_rule};
 
@@ -15,6 +15,14 @@ declare_rule! {
     /// declares it in `dependencies`, `devDependencies`, `optionalDependencies` or
     /// `peerDependencies`. Imports that only the type checker sees are ignored; in tests, scripts
     /// and dev-tool configs the finding is a warning.
+    ///
+    /// The severity says what breaks. Declared nowhere in the repository (it resolves, if at
+    /// all, as some package's transitive dependency): an error. Declared by a sibling workspace
+    /// of the same install root, so that today's install satisfies it only because the package
+    /// manager hoists it (npm, Yarn 1, Bun, pnpm `node-linker=hoisted`, Yarn 2+ `nodeLinker:
+    /// node-modules`): a warning that names the sibling. It stays an error when the layout
+    /// isolates workspaces (pnpm's default, Yarn Plug'n'Play) or the service's Dockerfile
+    /// installs the workspace on its own (`pnpm deploy`, `turbo prune`, `yarn workspaces focus`).
     ///
     /// ## Why is this bad?
     /// The import works on a developer machine because some other package pulled the dependency
@@ -63,7 +71,7 @@ impl Rule for Undeclared {
                 .copied()
                 .filter(|(s, _)| s.class == SourceClass::Runtime)
                 .collect();
-            let (severity, chosen, field) = if runtime.is_empty() {
+            let (mut severity, chosen, field) = if runtime.is_empty() {
                 (Severity::Warning, sites.clone(), DepKind::Dev)
             } else {
                 (Severity::Error, runtime, DepKind::Prod)
@@ -76,13 +84,36 @@ impl Rule for Undeclared {
             } else {
                 String::new()
             };
+            // Declared by a sibling workspace: today's install satisfies it when the package
+            // manager hoists, so it breaks only when the install changes (a warning), unless
+            // the layout or the service's Dockerfile isolates the workspace (an error).
+            let mut hoisting = String::new();
+            if let Some(sibling) = sibling_declaring(model, package, &name) {
+                let by = sibling.manifest.path.as_str();
+                hoisting = match (layout(model, package), isolated_install(model, package)) {
+                    (_, Some((dockerfile, line))) => {
+                        format!(
+                            "; {by} declares it, but {dockerfile}:{line} installs this workspace in isolation, where nothing is hoisted from it"
+                        )
+                    }
+                    (Layout::Isolated(why), None) => {
+                        format!("; {by} declares it, but {why}")
+                    }
+                    (Layout::Hoisted(manager), None) => {
+                        severity = Severity::Warning;
+                        format!(
+                            "; it resolves only because {by} declares it and {manager} hoists it to the shared node_modules"
+                        )
+                    }
+                };
+            }
             let mut builder = FindingBuilder::new(
                 &Self::META,
                 &source.path,
                 import.import.span,
                 format!("{}:{name}", package.dir),
                 format!(
-                    "`{name}` is imported but not declared in {}{where_}{}",
+                    "`{name}` is imported but not declared in {}{where_}{}{hoisting}",
                     package.manifest.path,
                     more_sites(&chosen)
                 ),
@@ -122,6 +153,42 @@ mod tests {
             .file("services/auth/src/main.ts", main)
     }
 
+    /// `services/auth` imports `ioredis`, which only `services/cache` declares; `manager`
+    /// `pnpm` makes it a pnpm workspace.
+    fn sibling(manager: &str) -> Repo {
+        let repo = service("import Redis from 'ioredis';\nexport const r = new Redis();\n").file(
+            "services/cache/package.json",
+            r#"{ "name": "cache", "dependencies": { "ioredis": "^5.4.1" } }"#,
+        );
+        if manager == "pnpm" {
+            repo.file("pnpm-workspace.yaml", "packages:\n  - services/*\n")
+        } else {
+            repo
+        }
+    }
+
+    #[test]
+    fn a_sibling_declaration_is_a_warning_only_where_the_manager_hoists() {
+        let npm = sibling("").check(&Undeclared);
+        assert_eq!(npm.len(), 1, "{npm:?}");
+        assert_eq!(npm[0].severity.as_str(), "warning");
+        assert!(
+            npm[0]
+                .message
+                .contains("services/cache/package.json declares it and npm hoists it"),
+            "{}",
+            npm[0].message
+        );
+        let pnpm = sibling("pnpm").check(&Undeclared);
+        assert_eq!(pnpm.len(), 1, "{pnpm:?}");
+        assert_eq!(pnpm[0].severity.as_str(), "error");
+        assert!(
+            pnpm[0].message.contains("pnpm links only declared"),
+            "{}",
+            pnpm[0].message
+        );
+    }
+
     pub(super) fn vectors() -> Vectors {
         Vectors {
             fires: vec![
@@ -143,6 +210,23 @@ mod tests {
                 case(
                     "the prom-client incident",
                     Repo::fixture("pnpm-undeclared-prom-client"),
+                ),
+                case(
+                    "declared only by a sibling, hoisted by npm: a warning naming it",
+                    sibling(""),
+                ),
+                case(
+                    "declared only by a sibling under pnpm's isolated layout: an error",
+                    sibling("pnpm"),
+                ),
+                // documenso's `packages/email/templates/` are rendered by `packages/lib`.
+                case(
+                    "a templates/ file that code of the repository imports runs",
+                    service("import { Invite } from './templates/invite';\nexport const t = Invite;\n")
+                        .file(
+                            "services/auth/src/templates/invite.tsx",
+                            "import { Trans } from '@lingui/macro';\nexport const Invite = () => <Trans>Hi</Trans>;\n",
+                        ),
                 ),
                 // A bundler config makes a name an alias only when it declares that alias.
                 case(
@@ -196,6 +280,13 @@ mod tests {
                 case(
                     "Nx integrated repository declaring everything at the root",
                     Repo::fixture("nx-integrated-root-deps"),
+                ),
+                case(
+                    "a scaffolding template nothing imports belongs to the generated project",
+                    service("export {};\n").file(
+                        "services/auth/src/templates/invite.tsx",
+                        "import { Trans } from '@lingui/macro';\nexport const Invite = () => <Trans>Hi</Trans>;\n",
+                    ),
                 ),
                 case(
                     "names a vite config aliases, in object and array forms",
