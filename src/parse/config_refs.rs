@@ -107,6 +107,19 @@ pub fn parse(path: &str, text: &str) -> ConfigRefs {
     } else {
         let mut out = quoted(text);
         let lower = name.to_ascii_lowercase();
+        // Nx `nx:run-commands` and Angular builder options hold shell commands (`shx rm -rf
+        // dist`): each word of them may be a package's command.
+        if matches!(
+            lower.as_str(),
+            "project.json" | "workspace.json" | "angular.json"
+        ) {
+            let words: Vec<String> = out
+                .iter()
+                .filter(|s| s.contains(' '))
+                .flat_map(|s| s.split_whitespace().map(str::to_string))
+                .collect();
+            out.extend(words);
+        }
         if lower.ends_with(".yml") || lower.ends_with(".yaml") || !lower.contains('.') {
             out.extend(yaml_scalars(text));
         }
@@ -252,6 +265,19 @@ mod tests {
                 yaml.strings
             );
         }
+    }
+
+    #[test]
+    fn the_commands_of_a_project_json_give_their_words() {
+        let refs = parse(
+            "apps/api/project.json",
+            r#"{ "targets": { "clean": { "options": { "command": "shx rm -rf dist" } } } }"#,
+        );
+        assert!(
+            refs.strings.iter().any(|s| s == "shx"),
+            "{:?}",
+            refs.strings
+        );
     }
 
     #[test]

@@ -23,7 +23,15 @@ declare_rule! {
     /// when `x` is, or when the tsconfig does not restrict `types` (TypeScript then loads every
     /// `@types` package). Tooling that is referenced from configuration rather than imported
     /// (linters and their plugins, test runners, bundler plugins, compilers) is never flagged,
-    /// and neither are workspace roots, whose dependencies serve every member.
+    /// and neither are workspace roots, whose dependencies serve every member. A package also
+    /// counts as used when it is a peer dependency of another declared package (from the
+    /// lockfile, or a small table for yarn 1), when a script runs one of its commands (npm's
+    /// lockfile `bin`, or a table: `run-s` is `npm-run-all2`'s), or when a tool config, a
+    /// stylesheet, an `index.html` or an Angular/Nx project file names it, directly or by the
+    /// tool's naming convention (`plugins: [typescript]` in a codegen config is
+    /// `@graphql-codegen/typescript`). Template manifests of code generators and Electron app
+    /// manifests (which declare what the packager bundles) are not judged, and what a nested
+    /// package.json that nothing installs uses counts for the package that installs it.
     ///
     /// ## Why is this bad?
     /// Every unused dependency is install time, image size and attack surface, and it hides
@@ -688,7 +696,7 @@ mod tests {
                     ),
                 ),
                 case(
-                    "stylesheets, index.html, angular.json, ngsw-config.json, Vite alias targets, icon collections",
+                    "stylesheets, index.html, project.json assets and commands, ngsw-config.json, Vite alias targets, icon collections",
                     api(r#"  "dependencies": {
     "express": "^4.19.2",
     "bootstrap": "^5.3.0",
@@ -699,7 +707,8 @@ mod tests {
     "@fontsource-variable/inter": "^5.0.0",
     "ionicons": "^7.0.0",
     "buffer": "^6.0.3",
-    "@iconify-json/lucide": "^1.1.0"
+    "@iconify-json/lucide": "^1.1.0",
+    "shx": "^0.3.4"
   }"#)
                     .file(
                         "apps/api/src/styles.scss",
@@ -713,7 +722,8 @@ mod tests {
                         "apps/api/project.json",
                         r#"{ "targets": { "build": { "options": {
   "styles": ["node_modules/roboto-fontface/css/roboto/roboto-fontface.css"],
-  "scripts": ["./node_modules/hammerjs/hammer.min.js"] } } } }"#,
+  "scripts": ["./node_modules/hammerjs/hammer.min.js"] } },
+  "clean": { "executor": "nx:run-commands", "options": { "command": "shx rm -rf dist" } } } }"#,
                     )
                     .file(
                         "apps/api/ngsw-config.json",
