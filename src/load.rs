@@ -89,6 +89,8 @@ pub struct Loaded {
     /// `.yarnrc.yml` files (Yarn 2+), sorted by path.
     pub yarnrcs: Vec<YarnRc>,
     pub sources: Vec<SourceFile>,
+    /// Strings of tool configs and non-JS files that may name packages ([`load_config_refs`]).
+    pub config_refs: Vec<crate::parse::config_refs::ConfigRefs>,
     /// `.gitignore` files: (path, text), as discovery read them.
     pub gitignores: Vec<(String, String)>,
     /// Paths the walk did not see (it skips gitignored folders) that exist inside the root,
@@ -231,6 +233,7 @@ pub fn load_from(files: &dyn Files, discovered: &Discovered, limits: Limits) -> 
     load_extended_tsconfigs(files, discovered, limits, &mut loaded);
     load_compose_references(files, discovered, limits, &mut loaded);
     loaded.present = present_link_targets(files, discovered, &loaded.packages);
+    loaded.config_refs = load_config_refs(files, discovered, limits);
     loaded
 }
 
@@ -726,6 +729,31 @@ fn load_lockfile(files: &dyn Files, file: &WalkedFile, kind: LockfileKind) -> Ou
 }
 
 /// Git's heuristic: a NUL byte in the first 8000 bytes means binary.
+/// The strings of every walked tool config, stylesheet, `index.html` and Angular/Nx project
+/// file ([`crate::parse::config_refs`]), read through the same guards as the classified files:
+/// within the size limit, text, UTF-8. Best effort: a file that fails is left out silently,
+/// since it only ever adds uses.
+fn load_config_refs(
+    files: &dyn Files,
+    discovered: &Discovered,
+    limits: Limits,
+) -> Vec<crate::parse::config_refs::ConfigRefs> {
+    use crate::parse::config_refs;
+    discovered
+        .files
+        .par_iter()
+        .filter(|f| f.size <= limits.max_file_size && config_refs::is_reference_file(&f.path))
+        .filter_map(|f| {
+            let bytes = files.read(&f.path).ok()?;
+            if is_binary(&bytes) {
+                return None;
+            }
+            let text = String::from_utf8(bytes).ok()?;
+            Some(config_refs::parse(&f.path, &text))
+        })
+        .collect()
+}
+
 fn is_binary(bytes: &[u8]) -> bool {
     bytes.iter().take(8000).any(|b| *b == 0)
 }

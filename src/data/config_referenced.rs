@@ -327,6 +327,16 @@ pub(crate) const CONFIG_REFERENCED: &[Entry] = &[
         source: "source-map-support README",
     },
     Entry {
+        name: "size-limit",
+        reason: "the size-limit CLI runs from scripts and loads every @size-limit/* plugin the package declares",
+        source: "size-limit README: plugins",
+    },
+    Entry {
+        name: "@size-limit/",
+        reason: "size-limit plugins, loaded from the package's dependencies without being named",
+        source: "size-limit README: plugins",
+    },
+    Entry {
         name: "pino-pretty",
         reason: "piped to from scripts or named as a pino transport target",
         source: "pino docs: transports",

@@ -11,22 +11,26 @@ pub(crate) mod bundler_configs;
 pub(crate) mod bundlers;
 pub(crate) mod config_dirs;
 pub(crate) mod config_referenced;
+pub(crate) mod electron_packagers;
 pub(crate) mod env_templates;
 pub(crate) mod fixture_dirs;
 pub(crate) mod glibc_only;
 pub(crate) mod http_middleware;
 pub(crate) mod infra_images;
 pub(crate) mod known_native;
+pub(crate) mod known_peers;
 pub(crate) mod native_build_helpers;
 pub(crate) mod native_compiles;
 pub(crate) mod nest_decorators;
 pub(crate) mod nest_modules;
 pub(crate) mod node_builtins;
 pub(crate) mod os_packages;
+pub(crate) mod package_bins;
 pub(crate) mod process_wrappers;
 pub(crate) mod provided_by_runtime;
 pub(crate) mod script_dirs;
 pub(crate) mod secrets;
+pub(crate) mod template_dirs;
 pub(crate) mod test_dirs;
 pub(crate) mod test_markers;
 pub(crate) mod ts_runners;
@@ -76,6 +80,10 @@ mod tests {
         ("BUNDLERS", bundlers::BUNDLERS),
         ("CONFIG_DIRS", config_dirs::CONFIG_DIRS),
         ("CONFIG_REFERENCED", config_referenced::CONFIG_REFERENCED),
+        ("ELECTRON_PACKAGERS", electron_packagers::ELECTRON_PACKAGERS),
+        ("KNOWN_PEERS", known_peers::KNOWN_PEERS),
+        ("PACKAGE_BINS", package_bins::PACKAGE_BINS),
+        ("TEMPLATE_DIRS", template_dirs::TEMPLATE_DIRS),
         ("ENV_TEMPLATES", env_templates::ENV_TEMPLATES),
         ("FIXTURE_DIRS", fixture_dirs::FIXTURE_DIRS),
         ("GLIBC_ONLY", glibc_only::GLIBC_ONLY),

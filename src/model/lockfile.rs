@@ -448,6 +448,37 @@ impl Model {
     }
 }
 
+/// What the lockfile records of a declared dependency's own manifest: its peer dependencies
+/// and its binaries (for `deps/unused`).
+impl Lock {
+    /// The peer dependency names (optional peers included) of the package that dependency
+    /// `name` of the workspace package at `package_dir` resolves to. `None` when the lockfile
+    /// does not record peers (yarn 1) or the dependency is not locked.
+    pub fn peers_of(&self, package_dir: &str, name: &str, spec: &str) -> Option<Vec<String>> {
+        let node = self.locked(package_dir, name, spec)?.node?;
+        let names = |deps: &[(String, String)]| deps.iter().map(|(n, _)| n.clone()).collect();
+        match &self.file {
+            Lockfile::Pnpm(l) => l.packages.get(node).map(|p| names(&p.peer_dependencies)),
+            Lockfile::Npm(l) => l.entries.get(node).map(|e| names(&e.peer_dependencies)),
+            Lockfile::Yarn(l) if l.berry => {
+                l.entries.get(node).map(|e| names(&e.peer_dependencies))
+            }
+            Lockfile::Yarn(_) => None,
+            Lockfile::Bun(l) => l.packages.get(node).map(|p| names(&p.peer_dependencies)),
+        }
+    }
+
+    /// The command names dependency `name` of the workspace package installs, where the
+    /// lockfile records them (npm's `bin`); `None` elsewhere (pnpm records only `hasBin`).
+    pub fn bins_of(&self, package_dir: &str, name: &str, spec: &str) -> Option<Vec<String>> {
+        let node = self.locked(package_dir, name, spec)?.node?;
+        match &self.file {
+            Lockfile::Npm(l) => l.entries.get(node).map(|e| e.bins.clone()),
+            _ => None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -155,6 +155,8 @@ pub struct Model {
     pub docker: docker::Docker,
     /// `seaworthy-ignore` comments, by file (sorted by path, then line).
     pub pragmas: Vec<crate::parse::pragma::Pragma>,
+    /// Strings of tool configs and non-JS files that may name packages, sorted by path.
+    pub config_refs: Vec<crate::parse::config_refs::ConfigRefs>,
     package_by_dir: BTreeMap<String, usize>,
     package_by_name: BTreeMap<String, usize>,
     declared_names: BTreeSet<String>,
@@ -230,6 +232,7 @@ impl Model {
             nest: nest::Nest::default(),
             docker: docker::Docker::default(),
             pragmas: loaded.pragmas,
+            config_refs: loaded.config_refs,
             package_by_dir,
             package_by_name,
             gitignores,

@@ -3,6 +3,7 @@
 
 pub mod bake;
 pub mod compose;
+pub mod config_refs;
 pub mod dockerfile;
 pub mod dockerignore;
 pub mod dotenv;

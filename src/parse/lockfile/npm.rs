@@ -37,6 +37,8 @@ pub struct NpmEntry {
     /// Peers marked `peerDependenciesMeta.<name>.optional`.
     pub optional_peers: Vec<String>,
     pub bundle_dependencies: Vec<String>,
+    /// The command names of its `bin` map.
+    pub bins: Vec<String>,
 }
 
 impl NpmEntry {
@@ -205,7 +207,12 @@ fn entry(location: &str, line: u32, fields: &Map<String, Value>) -> NpmEntry {
             .collect(),
         _ => Vec::new(),
     };
+    let bins = match fields.get("bin") {
+        Some(Value::Object(map)) => map.keys().cloned().collect(),
+        _ => Vec::new(),
+    };
     NpmEntry {
+        bins,
         location: location.to_string(),
         line,
         declared_name: text("name"),

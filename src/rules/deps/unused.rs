@@ -1,6 +1,9 @@
 use std::collections::BTreeSet;
 
-use crate::data::{self, config_referenced::CONFIG_REFERENCED};
+use crate::data::{
+    self, config_referenced::CONFIG_REFERENCED, electron_packagers::ELECTRON_PACKAGERS,
+    known_peers::KNOWN_PEERS, package_bins::PACKAGE_BINS, template_dirs::TEMPLATE_DIRS,
+};
 use crate::discover::FileKind;
 use crate::finding::Finding;
 use crate::model::Target;
@@ -20,7 +23,15 @@ declare_rule! {
     /// when `x` is, or when the tsconfig does not restrict `types` (TypeScript then loads every
     /// `@types` package). Tooling that is referenced from configuration rather than imported
     /// (linters and their plugins, test runners, bundler plugins, compilers) is never flagged,
-    /// and neither are workspace roots, whose dependencies serve every member.
+    /// and neither are workspace roots, whose dependencies serve every member. A package also
+    /// counts as used when it is a peer dependency of another declared package (from the
+    /// lockfile, or a small table for yarn 1), when a script runs one of its commands (npm's
+    /// lockfile `bin`, or a table: `run-s` is `npm-run-all2`'s), or when a tool config, a
+    /// stylesheet, an `index.html` or an Angular/Nx project file names it, directly or by the
+    /// tool's naming convention (`plugins: [typescript]` in a codegen config is
+    /// `@graphql-codegen/typescript`). Template manifests of code generators and Electron app
+    /// manifests (which declare what the packager bundles) are not judged, and what a nested
+    /// package.json that nothing installs uses counts for the package that installs it.
     ///
     /// ## Why is this bad?
     /// Every unused dependency is install time, image size and attack surface, and it hides
@@ -73,6 +84,7 @@ impl Rule for Unused {
                     .map(|s| s.command.as_str())
             })
             .collect();
+        let referenced = referenced_by_package(model);
         for (index, package) in model.packages.iter().enumerate() {
             let is_root = model
                 .workspaces
@@ -82,9 +94,11 @@ impl Rule for Unused {
             let Some(used) = imported.get(index).filter(|u| !u.is_empty()) else {
                 continue;
             };
-            if is_root {
+            if is_root || is_template(package) || is_electron_app(package) {
                 continue;
             }
+            let peers = peers_of_declared(model, package);
+            let referenced = &referenced[index];
             let restricted_types = model
                 .tsconfig_for(&format!("{}/index.ts", package.dir))
                 .and_then(|t| t.types.clone());
@@ -95,7 +109,11 @@ impl Rule for Unused {
                 .filter(|d| d.kind != DepKind::Peer)
             {
                 let name = dep.name.as_str();
-                if used.contains(name) || config_referenced(name) && !name.starts_with("@types/") {
+                if used.contains(name)
+                    || peers.contains(name)
+                    || referenced.contains(name)
+                    || config_referenced(name) && !name.starts_with("@types/")
+                {
                     continue;
                 }
                 if let Some(base) = name.strip_prefix("@types/") {
@@ -107,7 +125,11 @@ impl Rule for Unused {
                         continue;
                     }
                 }
-                if mentioned(model, package, name, &root_scripts) {
+                if mentioned(model, package, name, &root_scripts)
+                    || bins(model, package, name, &dep.spec)
+                        .iter()
+                        .any(|bin| runs_command(model, package, bin, &root_scripts))
+                {
                     continue;
                 }
                 out.push(
@@ -162,20 +184,218 @@ fn imported_by_package(model: &Model) -> Vec<BTreeSet<String>> {
                     .to_string(),
             };
             used[index].insert(name);
+            // unplugin-icons: `~icons/lucide/edit` loads the `@iconify-json/lucide` collection.
+            let spec = import.import.specifier.as_str();
+            if let Some(rest) = spec
+                .strip_prefix("~icons/")
+                .or_else(|| spec.strip_prefix("virtual:icons/"))
+                && let Some((collection, _)) = rest.split_once('/')
+            {
+                used[index].insert(format!("@iconify-json/{collection}"));
+            }
         }
     }
+    to_installing_ancestors(model, &mut used);
     used
+}
+
+/// A package.json that nothing installs (no workspace claims it, no lockfile of its own) does
+/// not install what its code uses: the nearest installed package above it does, so that
+/// package's declarations are the ones used (an Nx repository declaring everything at the
+/// root, with per-project package.json files for publishing).
+fn to_installing_ancestors(model: &Model, sets: &mut [BTreeSet<String>]) {
+    for (index, package) in model.packages.iter().enumerate() {
+        if package.workspace.is_some() || sets[index].is_empty() {
+            continue;
+        }
+        let installer = paths::ancestors(&package.dir)
+            .filter(|dir| *dir != package.dir)
+            .filter_map(|dir| model.package_index_at(dir))
+            .find(|&i| model.packages[i].workspace.is_some());
+        if let Some(installer) = installer {
+            let names: Vec<String> = sets[index].iter().cloned().collect();
+            sets[installer].extend(names);
+        }
+    }
+}
+
+/// The package names each package's tool configs and non-JS files name (see
+/// [`crate::parse::config_refs`]), expanded by each tool's naming convention: `plugins:
+/// ['tailwindcss']` in a Prettier config names `prettier-plugin-tailwindcss`, `typescript` in a
+/// codegen config names `@graphql-codegen/typescript`, `~bootstrap/scss/x` names `bootstrap`.
+fn referenced_by_package(model: &Model) -> Vec<BTreeSet<String>> {
+    let mut sets = vec![BTreeSet::new(); model.packages.len()];
+    for refs in &model.config_refs {
+        let Some(index) = model.owner_of(&refs.path) else {
+            continue;
+        };
+        for s in &refs.strings {
+            reference_candidates(s, &mut sets[index]);
+        }
+    }
+    to_installing_ancestors(model, &mut sets);
+    sets
+}
+
+/// The package names a config string may name, inserted into `out`.
+fn reference_candidates(s: &str, out: &mut BTreeSet<String>) {
+    let mut s = s.trim();
+    // `node_modules/bootstrap/dist/css/bootstrap.css`, `../../node_modules/x`.
+    if let Some(i) = s.rfind("node_modules/") {
+        s = &s[i + "node_modules/".len()..];
+    }
+    // SCSS `~pkg/…`, ESLint `plugin:react/recommended`, Vite `/@fs/`-less absolute imports.
+    s = s.trim_start_matches('~');
+    s = s.strip_prefix("plugin:").unwrap_or(s);
+    s = s.trim_start_matches('/');
+    let (base, _) = crate::parse::tsconfig::split_package_specifier(s);
+    if !is_package_name(base) {
+        return;
+    }
+    // Strip a trailing `:executor` (`@nx/jest:jest`) or `@version`.
+    let base = base.split(':').next().unwrap_or(base);
+    out.insert(base.to_string());
+    match base.split_once('/') {
+        Some((scope, rest)) => {
+            for prefix in ["eslint-plugin-", "eslint-config-", "prettier-plugin-"] {
+                out.insert(format!("{scope}/{prefix}{rest}"));
+            }
+            if scope == "@babel" {
+                out.insert(format!("@babel/preset-{rest}"));
+                out.insert(format!("@babel/plugin-{rest}"));
+            }
+        }
+        None if base.starts_with('@') => {
+            for suffix in ["eslint-plugin", "eslint-config", "prettier-plugin"] {
+                out.insert(format!("{base}/{suffix}"));
+            }
+        }
+        None => {
+            for prefix in [
+                "eslint-plugin-",
+                "eslint-config-",
+                "prettier-plugin-",
+                "babel-preset-",
+                "babel-plugin-",
+                "@babel/preset-",
+                "@babel/plugin-",
+                "@graphql-codegen/",
+                "jest-environment-",
+                "stylelint-config-",
+                "postcss-",
+                "@size-limit/",
+            ] {
+                out.insert(format!("{prefix}{base}"));
+            }
+        }
+    }
+}
+
+/// A string that can be an npm package name (lowercase letters, digits, `-._~`, one scope).
+fn is_package_name(name: &str) -> bool {
+    let body = match name.strip_prefix('@') {
+        Some(scoped) => match scoped.split_once('/') {
+            Some((scope, rest)) if !scope.is_empty() && !rest.is_empty() => {
+                return valid_part(scope) && valid_part(rest.split(':').next().unwrap_or(rest));
+            }
+            _ => return false,
+        },
+        None => name.split(':').next().unwrap_or(name),
+    };
+    valid_part(body)
+}
+
+fn valid_part(part: &str) -> bool {
+    !part.is_empty()
+        && !part.starts_with('.')
+        && part.len() <= 214
+        && part.chars().all(|c| {
+            c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '.' | '_' | '~')
+        })
+}
+
+/// A package.json under a generator's template folder (`templates/`, `package-json/`) that no
+/// workspace installs, or whose name is a template placeholder (`<%= name %>`, `{{name}}`).
+fn is_template(package: &Package) -> bool {
+    let placeholder = package.manifest.name.as_ref().is_some_and(|n| {
+        ["<%", "{{", "${", "__name__"]
+            .iter()
+            .any(|p| n.value.contains(p))
+    });
+    placeholder
+        || package.workspace.is_none()
+            && package
+                .dir
+                .split('/')
+                .any(|segment| data::contains(TEMPLATE_DIRS, segment))
+}
+
+/// An Electron app manifest: it declares `electron` and a packager, which bundles the
+/// manifest's dependencies into the app for the code (its own and its libraries') it packages.
+fn is_electron_app(package: &Package) -> bool {
+    let declares = |name: &str| package.manifest.dependencies.iter().any(|d| d.name == name);
+    declares("electron") && data::names(ELECTRON_PACKAGERS).any(declares)
+}
+
+/// The peer dependencies of every dependency the package declares: from the lockfile where it
+/// records them, else from [`KNOWN_PEERS`] (yarn 1 records no peers).
+fn peers_of_declared(model: &Model, package: &Package) -> BTreeSet<String> {
+    let lock = model.lock_of(package);
+    let mut peers = BTreeSet::new();
+    for dep in &package.manifest.dependencies {
+        match lock.and_then(|l| l.peers_of(&package.dir, &dep.name, &dep.spec)) {
+            Some(recorded) => peers.extend(recorded),
+            None => peers.extend(data::names(KNOWN_PEERS).filter_map(|entry| {
+                let (host, peer) = entry.split_once(' ')?;
+                (host == dep.name).then(|| peer.to_string())
+            })),
+        }
+    }
+    peers
+}
+
+/// The commands dependency `name` installs: the lockfile's `bin` where it records one, and
+/// [`PACKAGE_BINS`].
+fn bins(model: &Model, package: &Package, name: &str, spec: &str) -> Vec<String> {
+    let mut bins = model
+        .lock_of(package)
+        .and_then(|l| l.bins_of(&package.dir, name, spec))
+        .unwrap_or_default();
+    bins.extend(data::names(PACKAGE_BINS).filter_map(|entry| {
+        let (host, bin) = entry.split_once(' ')?;
+        (host == name).then(|| bin.to_string())
+    }));
+    bins.retain(|b| b != name);
+    bins
 }
 
 /// Named in a script (as the package or its likely binary), or in a Dockerfile of the package.
 fn mentioned(model: &Model, package: &Package, name: &str, root_scripts: &[&str]) -> bool {
     let short = name.rsplit('/').next().unwrap_or(name);
-    let in_text = |text: &str| {
-        text.contains(name)
-            || text
-                .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_' || c == '.'))
-                .any(|w| w == short)
-    };
+    let in_text = |text: &str| text.contains(name) || has_word(text, short);
+    mentioned_where(model, package, root_scripts, &in_text)
+}
+
+/// A command `bin` a script or Dockerfile of the package runs, as a whole word.
+fn runs_command(model: &Model, package: &Package, bin: &str, root_scripts: &[&str]) -> bool {
+    mentioned_where(model, package, root_scripts, &|text: &str| {
+        has_word(text, bin)
+    })
+}
+
+fn has_word(text: &str, word: &str) -> bool {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_' || c == '.'))
+        .any(|w| w == word)
+}
+
+/// Whether `in_text` holds for a script of the package or the root, or a command word of a
+/// Dockerfile of the package.
+fn mentioned_where(
+    model: &Model,
+    package: &Package,
+    root_scripts: &[&str],
+    in_text: &dyn Fn(&str) -> bool,
+) -> bool {
     if package.manifest.scripts.iter().any(|s| in_text(&s.command))
         || root_scripts.iter().any(|s| in_text(s))
     {
@@ -291,6 +511,45 @@ mod tests {
                     "the prom-client incident: moment",
                     Repo::fixture("pnpm-undeclared-prom-client"),
                 ),
+                case(
+                    "pnpm: beside the peers of @nestjs/passport and @nestjs/common, moment",
+                    Repo::fixture("pnpm-unused-peers"),
+                ),
+                case(
+                    "a package whose command (run-s) no script runs",
+                    api(r#"  "dependencies": { "express": "^4.19.2" },
+  "devDependencies": { "npm-run-all2": "^6.2.6" }"#),
+                ),
+                case(
+                    "a config string that names another package",
+                    api(r#"  "dependencies": { "express": "^4.19.2" },
+  "devDependencies": { "jsdom": "^24.0.0" }"#)
+                    .file(
+                        "apps/api/vitest.config.ts",
+                        "export default { test: { environment: 'happy-dom' } };\n",
+                    ),
+                ),
+                case(
+                    "a workspace member in a template-named folder is installed, so it is judged",
+                    api(r#"  "dependencies": { "express": "^4.19.2" }"#)
+                        .file(
+                            "package.json",
+                            r#"{ "name": "acme", "private": true, "workspaces": ["apps/*", "gen/*"] }"#,
+                        )
+                        .file(
+                            "gen/package-json/package.json",
+                            r#"{ "name": "starter", "dependencies": { "moment": "^2.30.1" } }"#,
+                        )
+                        .file(
+                            "gen/package-json/index.ts",
+                            "import { readFileSync } from 'node:fs';\nreadFileSync('x');\n",
+                        ),
+                ),
+                case(
+                    "an Electron library (electron declared, no packager)",
+                    api(r#"  "dependencies": { "express": "^4.19.2", "electron-store": "^8.1.0" },
+  "devDependencies": { "electron": "^38.1.2" }"#),
+                ),
             ],
             quiet: vec![
                 case(
@@ -357,6 +616,170 @@ mod tests {
     "ts-jest": "^29.1.2",
     "typescript": "^5.4.5"
   }"#),
+                ),
+                case(
+                    "npm: a command the lockfile's bin records (run-s from npm-run-all2)",
+                    Repo::fixture("npm-unused-bin-name"),
+                ),
+                case(
+                    "yarn 1 or no lockfile: peers of declared packages, from the known-peers table",
+                    api(r#"  "dependencies": {
+    "express": "^4.19.2",
+    "@nestjs/core": "^11.1.6",
+    "@nestjs/platform-express": "^11.1.6",
+    "rxjs": "^7.8.2"
+  }"#)
+                    .file(
+                        "apps/api/src/app.ts",
+                        "import { NestFactory } from '@nestjs/core';\nexport const app = NestFactory;\n",
+                    ),
+                ),
+                case(
+                    "pnpm: commands whose name differs from the package's (table)",
+                    api_running(
+                        r#""build": "run-s build:*", "gen": "antlr4ts -visitor Query.g4""#,
+                        r#"  "dependencies": { "express": "^4.19.2" },
+  "devDependencies": { "npm-run-all2": "^6.2.6", "antlr4ts-cli": "^0.5.0-alpha.4" }"#,
+                    ),
+                ),
+                case(
+                    "plugins and presets named in tool configs, by each tool's naming convention",
+                    api(r#"  "dependencies": { "express": "^4.19.2" },
+  "devDependencies": {
+    "@graphql-codegen/typescript": "^4.0.0",
+    "@graphql-codegen/typescript-operations": "^4.0.0",
+    "zod-prisma-types": "^3.1.8",
+    "jsdom": "^24.0.0",
+    "jest-environment-jsdom": "^29.7.0",
+    "daisyui": "^4.12.0",
+    "@rushstack/eslint-patch": "^1.10.0",
+    "eslint-plugin-vue": "^9.0.0",
+    "@vue/eslint-config-typescript": "^13.0.0",
+    "prettier-plugin-tailwindcss": "^0.6.0",
+    "@trivago/prettier-plugin-sort-imports": "^4.3.0",
+    "babel-preset-solid": "^1.8.0",
+    "@size-limit/file": "^11.0.0",
+    "happy-dom": "^14.0.0"
+  }"#)
+                    .file(
+                        "apps/api/codegen.yml",
+                        "schema: schema.graphql\ngenerates:\n  src/gql.ts:\n    plugins: [typescript, typescript-operations]\n",
+                    )
+                    .file(
+                        "apps/api/prisma/schema.prisma",
+                        "generator zod {\n  provider = \"zod-prisma-types\"\n}\n",
+                    )
+                    .file(
+                        "apps/api/vitest.config.ts",
+                        "export default { test: { environment: 'jsdom' } };\n",
+                    )
+                    .file(
+                        "apps/api/jest.config.js",
+                        "module.exports = { testEnvironment: 'jsdom' };\n",
+                    )
+                    .file(
+                        "apps/api/tailwind.config.js",
+                        "module.exports = { plugins: [require('daisyui')] };\n",
+                    )
+                    .file(
+                        "apps/api/.eslintrc.cjs",
+                        "require('@rushstack/eslint-patch/modern-module-resolution');\nmodule.exports = { extends: ['plugin:vue/vue3-recommended', '@vue/eslint-config-typescript'] };\n",
+                    )
+                    .file(
+                        "apps/api/.prettierrc",
+                        "{ \"plugins\": [\"prettier-plugin-tailwindcss\", \"@trivago/prettier-plugin-sort-imports\"] }\n",
+                    )
+                    .file("apps/api/.babelrc", "{ \"presets\": [\"solid\"] }\n")
+                    .file(
+                        "apps/api/vite.config.ts",
+                        "export default { test: { environment: 'happy-dom' } };\n",
+                    ),
+                ),
+                case(
+                    "stylesheets, index.html, project.json assets and commands, ngsw-config.json, Vite alias targets, icon collections",
+                    api(r#"  "dependencies": {
+    "express": "^4.19.2",
+    "bootstrap": "^5.3.0",
+    "@fortawesome/fontawesome-free": "^6.5.0",
+    "normalize.css": "^8.0.1",
+    "hammerjs": "^2.0.8",
+    "roboto-fontface": "^0.10.0",
+    "@fontsource-variable/inter": "^5.0.0",
+    "ionicons": "^7.0.0",
+    "buffer": "^6.0.3",
+    "@iconify-json/lucide": "^1.1.0",
+    "shx": "^0.3.4"
+  }"#)
+                    .file(
+                        "apps/api/src/styles.scss",
+                        "@import '~bootstrap/scss/bootstrap';\n@use \"@fortawesome/fontawesome-free/scss/fontawesome\";\n",
+                    )
+                    .file(
+                        "apps/api/src/index.html",
+                        "<link rel=\"stylesheet\" href=\"node_modules/normalize.css/normalize.css\">\n<script type=\"module\" src=\"/node_modules/@fontsource-variable/inter/index.css\"></script>\n",
+                    )
+                    .file(
+                        "apps/api/project.json",
+                        r#"{ "targets": { "build": { "options": {
+  "styles": ["node_modules/roboto-fontface/css/roboto/roboto-fontface.css"],
+  "scripts": ["./node_modules/hammerjs/hammer.min.js"] } },
+  "clean": { "executor": "nx:run-commands", "options": { "command": "shx rm -rf dist" } } } }"#,
+                    )
+                    .file(
+                        "apps/api/ngsw-config.json",
+                        r#"{ "assetGroups": [{ "resources": { "files": ["/node_modules/ionicons/dist/**"] } }] }"#,
+                    )
+                    .file(
+                        "apps/api/vite.config.ts",
+                        "export default { resolve: { alias: { buffer: 'buffer/' } } };\n",
+                    )
+                    .file(
+                        "apps/api/src/icons.ts",
+                        "import IconEdit from '~icons/lucide/edit';\nexport const icon = IconEdit;\n",
+                    ),
+                ),
+                case(
+                    "a generator's template manifest is not a package of the repository",
+                    api(r#"  "dependencies": { "express": "^4.19.2" }"#)
+                        .file(
+                            "apps/api/src/server/package-json/package.json",
+                            r#"{ "name": "@amplication/server-template", "dependencies": { "@nestjs/core": "^10.0.0", "bcrypt": "^5.1.1" } }"#,
+                        )
+                        .file(
+                            "apps/api/src/server/package-json/src/app.ts",
+                            "import { NestFactory } from '@nestjs/core';\nNestFactory.create({});\n",
+                        )
+                        .file(
+                            "templates/service/package.json",
+                            r#"{ "name": "<%= name %>", "dependencies": { "moment": "^2.30.1" } }"#,
+                        )
+                        .file(
+                            "templates/service/index.ts",
+                            "import { readFileSync } from 'node:fs';\nreadFileSync('x');\n",
+                        ),
+                ),
+                case(
+                    "an Electron app manifest declares what its packager bundles",
+                    api(r#"  "dependencies": { "express": "^4.19.2", "electron-store": "^8.1.0", "moment-range": "^4.0.2" },
+  "devDependencies": { "electron": "^38.1.2", "electron-builder": "^26.0.0" }"#),
+                ),
+                case(
+                    "a root that installs what a nested, never-installed package.json's code uses",
+                    Repo::new()
+                        .file(
+                            "package.json",
+                            r#"{ "name": "org", "private": true, "scripts": { "start": "nx serve api" },
+  "dependencies": { "@nestjs/core": "^10.3.0", "moment": "^2.30.1" } }"#,
+                        )
+                        .file("jest.config.ts", "export default {};\n")
+                        .file(
+                            "packages/api/package.json",
+                            r#"{ "name": "@org/api", "version": "1.0.0" }"#,
+                        )
+                        .file(
+                            "packages/api/src/main.ts",
+                            "import { NestFactory } from '@nestjs/core';\nimport moment from 'moment';\nNestFactory.create(moment());\n",
+                        ),
                 ),
                 case(
                     "peer dependencies are the consumer's to install",
