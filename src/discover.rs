@@ -71,7 +71,10 @@ impl FileKind {
     }
 }
 
-const SOURCE_EXTENSIONS: &[&str] = &["ts", "tsx", "mts", "cts", "js", "jsx", "mjs", "cjs"];
+/// TypeScript and JavaScript, and the components whose script blocks are (Vue, Svelte, Astro).
+const SOURCE_EXTENSIONS: &[&str] = &[
+    "ts", "tsx", "mts", "cts", "js", "jsx", "mjs", "cjs", "vue", "svelte", "astro",
+];
 
 /// Classifies a file by its repository-relative path: a few kinds live in known folders.
 pub fn classify_path(path: &str) -> Option<FileKind> {

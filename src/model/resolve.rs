@@ -71,7 +71,10 @@ pub fn resolve_all(model: &Model, sources: Vec<SourceFile>) -> Vec<Source> {
         .map(|file| {
             let package = model.owner_of(&file.path);
             let tsconfig = model.tsconfig_for(&file.path);
-            let is_typescript = is_typescript(&file.path);
+            let is_typescript = file
+                .facts
+                .elides_type_only
+                .unwrap_or_else(|| is_typescript(&file.path));
             let class = SourceClass::of(&file.path);
             let keep_all = tsconfig.is_some_and(|t| t.verbatim_module_syntax);
             let metadata = tsconfig.is_some_and(|t| t.emit_decorator_metadata);

@@ -15,6 +15,7 @@ mod exports;
 pub mod expr;
 mod imports;
 mod routes;
+mod sfc;
 
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashSet};
@@ -61,6 +62,10 @@ pub struct SourceFacts {
     pub routes: RouteFacts,
     /// tree-sitter found syntax errors (the facts are still extracted from what parsed).
     pub has_errors: bool,
+    /// Whether imports used only as types are dropped when the file is compiled, when the
+    /// file says so rather than its extension (TypeScript files elide, JavaScript files do
+    /// not): Vue, Svelte and Astro components, whose script blocks declare their language.
+    pub elides_type_only: Option<bool>,
 }
 
 impl SourceFacts {
@@ -220,14 +225,28 @@ pub(crate) fn parse_with_budget(
     text: &str,
     budget: Budget,
 ) -> Result<SourceFacts, ParseError> {
-    let dialect = Dialect::for_path(path);
+    if let Some(flavor) = sfc::Flavor::of(path) {
+        return sfc::parse(flavor, text, budget);
+    }
+    parse_script(text, text, Dialect::for_path(path), budget)
+}
+
+/// Parses `code`, which is `original` byte for byte or, for a component, `original` with
+/// everything outside its script blocks blanked: spans are positions in `original`.
+fn parse_script(
+    code: &str,
+    original: &str,
+    dialect: Dialect,
+    budget: Budget,
+) -> Result<SourceFacts, ParseError> {
+    let text = code;
     let tree = parse_tree(text, dialect, budget)?;
     let mut walker = Walker {
         cx: Cx {
             roles: roles(dialect),
             fields: fields(dialect),
             text,
-            lines: LineIndex::new(text),
+            lines: LineIndex::new(original),
         },
         dynamic_imports: text.match_indices(DYNAMIC_IMPORT).map(|(i, _)| i).collect(),
         facts: SourceFacts::default(),

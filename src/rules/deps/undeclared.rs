@@ -144,6 +144,28 @@ mod tests {
                     "the prom-client incident",
                     Repo::fixture("pnpm-undeclared-prom-client"),
                 ),
+                // sfc: Vue, Svelte and Astro script blocks
+                case(
+                    "a Vue <script setup lang=\"ts\"> import the template uses",
+                    service("export {};\n").file(
+                        "services/auth/src/Star.vue",
+                        "<template>\n  <GithubButton href=\"https://example.com\" />\n</template>\n\n<script setup lang=\"ts\">\nimport GithubButton from 'vue-github-button';\n</script>\n",
+                    ),
+                ),
+                case(
+                    "a Svelte component's module script",
+                    service("export {};\n").file(
+                        "services/auth/src/Chart.svelte",
+                        "<script context=\"module\" lang=\"ts\">\n  import { Chart } from 'chart.js';\n  export const make = () => new Chart();\n</script>\n<canvas />\n",
+                    ),
+                ),
+                case(
+                    "an Astro page's frontmatter and its bundled client script",
+                    service("export {};\n").file(
+                        "services/auth/src/pages/index.astro",
+                        "---\nimport { z } from 'zod';\nconst schema = z.string();\n---\n<h1>{schema.parse('hi')}</h1>\n<script>\n  import confetti from 'canvas-confetti';\n  confetti();\n</script>\n",
+                    ),
+                ),
             ],
             quiet: vec![
                 case(
@@ -176,6 +198,19 @@ mod tests {
                 case(
                     "Nx integrated repository declaring everything at the root",
                     Repo::fixture("nx-integrated-root-deps"),
+                ),
+                // sfc: Vue, Svelte and Astro script blocks
+                case(
+                    "a Vue TypeScript import used only as a type, an Astro is:inline script",
+                    service("export {};\n")
+                        .file(
+                            "services/auth/src/Form.vue",
+                            "<template><form /></template>\n<script setup lang=\"ts\">\nimport { Schema } from 'yup';\nconst s: Schema | null = null;\n</script>\n",
+                        )
+                        .file(
+                            "services/auth/src/pages/index.astro",
+                            "---\nconst t = 1;\n---\n<script is:inline>import x from 'https-only-cdn';</script>\n",
+                        ),
                 ),
             ],
         }
