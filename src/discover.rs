@@ -367,6 +367,10 @@ impl GitignoreSet {
     /// Whether `path` (or a folder above it) is ignored; the nearest `.gitignore` with a
     /// matching pattern decides, as in git.
     pub(crate) fn is_ignored(&self, path: &str, is_dir: bool) -> bool {
+        // Repository-relative paths only: the matcher panics on one outside its root.
+        if path.starts_with('/') || path.split('/').any(|s| s == "..") {
+            return false;
+        }
         let target = self.root.join(path);
         for dir in crate::paths::ancestors(path) {
             let Some(matcher) = self.by_dir.get(dir) else {

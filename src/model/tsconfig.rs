@@ -94,6 +94,8 @@ pub struct TsConfig {
     pub module_resolution: Option<String>,
     pub out_dir: Option<String>,
     pub root_dir: Option<String>,
+    /// `rootDirs`, repository-relative: a relative import resolves from any of them.
+    pub root_dirs: Vec<String>,
     pub composite: bool,
     pub emit_decorator_metadata: bool,
     /// Imports are kept as written (no elision of type-only uses).
@@ -117,6 +119,7 @@ struct Effective {
     module_resolution: Option<String>,
     out_dir: Option<String>,
     root_dir: Option<String>,
+    root_dirs: Option<Vec<String>>,
     composite: Option<bool>,
     emit_decorator_metadata: Option<bool>,
     verbatim_module_syntax: Option<bool>,
@@ -136,6 +139,9 @@ impl Effective {
         }
         if o.root_dir.is_some() {
             self.root_dir = rel(&o.root_dir);
+        }
+        if let Some(dirs) = &o.root_dirs {
+            self.root_dirs = Some(dirs.iter().filter_map(|d| paths::join(dir, d)).collect());
         }
         macro_rules! inherit {
             ($($field:ident),*) => { $( if o.$field.is_some() { self.$field = o.$field.clone(); } )* };
@@ -210,6 +216,7 @@ fn merge(into: &mut Effective, from: Effective) {
         module_resolution,
         out_dir,
         root_dir,
+        root_dirs,
         composite,
         emit_decorator_metadata,
         verbatim_module_syntax
@@ -278,6 +285,7 @@ fn finish(
         module_resolution: e.module_resolution,
         out_dir: e.out_dir,
         root_dir: e.root_dir,
+        root_dirs: e.root_dirs.unwrap_or_default(),
         composite: e.composite.unwrap_or(false),
         emit_decorator_metadata: e.emit_decorator_metadata.unwrap_or(false),
         verbatim_module_syntax: e.verbatim_module_syntax.unwrap_or(false),

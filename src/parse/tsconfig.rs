@@ -28,6 +28,8 @@ pub struct CompilerOptions {
     pub module_resolution: Option<String>,
     pub out_dir: Option<String>,
     pub root_dir: Option<String>,
+    /// `rootDirs` as written: folders whose contents TypeScript merges into one virtual tree.
+    pub root_dirs: Option<Vec<String>>,
     pub composite: Option<bool>,
     pub emit_decorator_metadata: Option<bool>,
     pub verbatim_module_syntax: Option<bool>,
@@ -136,6 +138,13 @@ pub fn parse(path: &str, text: &str) -> Result<RawTsConfig, ParseError> {
             .get_boolean("emitDecoratorMetadata")
             .map(|b| b.value);
         o.verbatim_module_syntax = options.get_boolean("verbatimModuleSyntax").map(|b| b.value);
+        o.root_dirs = options.get_array("rootDirs").map(|a| {
+            a.elements
+                .iter()
+                .filter_map(json::as_str)
+                .map(str::to_string)
+                .collect()
+        });
         o.types = options.get_array("types").map(|a| {
             a.elements
                 .iter()
