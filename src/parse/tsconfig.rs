@@ -15,6 +15,10 @@ pub struct RawTsConfig {
     pub compiler_options: CompilerOptions,
     /// `references[].path` as written.
     pub references: Vec<Located<String>>,
+    /// `files`, `include` and `exclude` as written (`None`: not set).
+    pub files: Option<Vec<String>>,
+    pub include: Option<Vec<String>>,
+    pub exclude: Option<Vec<String>>,
 }
 
 /// The compiler options seaworthy reads. `None` means "not set here" (inherit).
@@ -111,6 +115,18 @@ pub fn parse(path: &str, text: &str) -> Result<RawTsConfig, ParseError> {
             _ => {}
         }
     }
+    let strings = |name: &str| {
+        object.get_array(name).map(|a| {
+            a.elements
+                .iter()
+                .filter_map(json::as_str)
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+    };
+    config.files = strings("files");
+    config.include = strings("include");
+    config.exclude = strings("exclude");
     if let Some(refs) = object.get_array("references") {
         for element in &refs.elements {
             let Value::Object(reference) = element else {

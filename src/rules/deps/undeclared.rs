@@ -144,6 +144,26 @@ mod tests {
                     "the prom-client incident",
                     Repo::fixture("pnpm-undeclared-prom-client"),
                 ),
+                // sfc: emitDecoratorMetadata from the project a solution-style tsconfig.json references
+                case(
+                    "a constructor parameter type, with decorator metadata set in tsconfig.app.json",
+                    service(
+                        "import { Injectable } from '@nestjs/common';\nimport { Repository } from 'typeorm';\n@Injectable()\nexport class Users {\n  constructor(private readonly repo: Repository<unknown>) {}\n}\n",
+                    )
+                    .file(
+                        "services/auth/package.json",
+                        r#"{ "name": "auth", "scripts": { "start": "node dist/main.js" },
+                             "dependencies": { "@nestjs/common": "^10.0.0" } }"#,
+                    )
+                    .file(
+                        "services/auth/tsconfig.json",
+                        r#"{ "files": [], "include": [], "references": [{ "path": "./tsconfig.app.json" }] }"#,
+                    )
+                    .file(
+                        "services/auth/tsconfig.app.json",
+                        r#"{ "compilerOptions": { "experimentalDecorators": true, "emitDecoratorMetadata": true }, "include": ["src/**/*.ts"] }"#,
+                    ),
+                ),
                 // sfc: Vue, Svelte and Astro script blocks
                 case(
                     "a Vue <script setup lang=\"ts\"> import the template uses",
