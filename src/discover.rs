@@ -71,7 +71,10 @@ impl FileKind {
     }
 }
 
-const SOURCE_EXTENSIONS: &[&str] = &["ts", "tsx", "mts", "cts", "js", "jsx", "mjs", "cjs"];
+/// TypeScript and JavaScript, and the components whose script blocks are (Vue, Svelte, Astro).
+const SOURCE_EXTENSIONS: &[&str] = &[
+    "ts", "tsx", "mts", "cts", "js", "jsx", "mjs", "cjs", "vue", "svelte", "astro",
+];
 
 /// Classifies a file by its repository-relative path: a few kinds live in known folders.
 pub fn classify_path(path: &str) -> Option<FileKind> {
@@ -364,6 +367,10 @@ impl GitignoreSet {
     /// Whether `path` (or a folder above it) is ignored; the nearest `.gitignore` with a
     /// matching pattern decides, as in git.
     pub(crate) fn is_ignored(&self, path: &str, is_dir: bool) -> bool {
+        // Repository-relative paths only: the matcher panics on one outside its root.
+        if path.starts_with('/') || path.split('/').any(|s| s == "..") {
+            return false;
+        }
         let target = self.root.join(path);
         for dir in crate::paths::ancestors(path) {
             let Some(matcher) = self.by_dir.get(dir) else {

@@ -322,8 +322,23 @@ impl Model {
         self.package_by_name.get(name).copied()
     }
 
-    /// The nearest `tsconfig.json` (or `jsconfig.json`) governing a file.
+    /// The nearest `tsconfig.json` (or `jsconfig.json`) governing a file; under a
+    /// solution-style config (only `references`), the referenced project that includes it.
     pub fn tsconfig_for(&self, path: &str) -> Option<&TsConfig> {
+        let nearest = self.nearest_tsconfig(path)?;
+        if nearest.solution
+            && let Some(project) = nearest
+                .references
+                .iter()
+                .filter_map(|r| self.tsconfig(r))
+                .find(|t| t.covers(path))
+        {
+            return Some(project);
+        }
+        Some(nearest)
+    }
+
+    fn nearest_tsconfig(&self, path: &str) -> Option<&TsConfig> {
         paths::ancestors(path).find_map(|dir| {
             ["tsconfig.json", "jsconfig.json"].iter().find_map(|name| {
                 let candidate = if dir.is_empty() {

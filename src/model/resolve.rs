@@ -121,7 +121,10 @@ fn resolve_each(model: &Model, sources: Vec<SourceFile>) -> Vec<Source> {
         .map(|file| {
             let package = model.owner_of(&file.path);
             let tsconfig = model.tsconfig_for(&file.path);
-            let is_typescript = is_typescript(&file.path);
+            let is_typescript = file
+                .facts
+                .elides_type_only
+                .unwrap_or_else(|| is_typescript(&file.path));
             let class = SourceClass::of(&file.path);
             let keep_all = tsconfig.is_some_and(|t| t.verbatim_module_syntax);
             let metadata = tsconfig.is_some_and(|t| t.emit_decorator_metadata);
@@ -299,7 +302,11 @@ pub fn resolve(
         let Some(base) = paths::join(dir, specifier) else {
             return Target::Unresolved("points above the repository root".to_string());
         };
-        return file_or_unresolved(model, &base, || tried(model, &base));
+        return match file_or_unresolved(model, &base, || tried(model, &base)) {
+            Target::Unresolved(reason) => elsewhere(model, from, tsconfig, specifier, &base)
+                .unwrap_or(Target::Unresolved(reason)),
+            target => target,
+        };
     }
     if specifier.starts_with('/') {
         return Target::Opaque;
@@ -412,6 +419,95 @@ fn file_or_unresolved(model: &Model, base: &str, reason: impl FnOnce() -> String
     Target::Unresolved(reason())
 }
 
+/// Where a relative import that finds no file beside the importer is found after all: through
+/// tsconfig `rootDirs`, in the build output a package's entry points into, or beside the
+/// copy of the importer that a package runs from its build folder.
+fn elsewhere(
+    model: &Model,
+    from: &str,
+    tsconfig: Option<&TsConfig>,
+    specifier: &str,
+    base: &str,
+) -> Option<Target> {
+    tsconfig
+        .and_then(|t| through_root_dirs(model, t, from, specifier))
+        .or_else(|| build_entry(model, base))
+        .or_else(|| from_build_folder(model, from, specifier))
+}
+
+/// tsconfig `rootDirs`: TypeScript merges the listed folders into one tree, so `./x` from
+/// `<root A>/d/f.ts` is also `<root B>/d/x` for every other root. React Router's
+/// `./+types/route` lives in `.react-router/types/…`, which `react-router typegen` writes. A
+/// root that is gitignored or absent from the repository is such generated output: what
+/// the import names there is `Opaque`, as other generated code is.
+fn through_root_dirs(
+    model: &Model,
+    tsconfig: &TsConfig,
+    from: &str,
+    specifier: &str,
+) -> Option<Target> {
+    let dir = paths::parent(from);
+    // The root the importer lives in: the deepest one holding it.
+    let (own, rel) = tsconfig
+        .root_dirs
+        .iter()
+        .filter_map(|root| paths::strip_dir(dir, root).map(|rel| (root, rel)))
+        .max_by_key(|(root, _)| root.len())?;
+    for root in tsconfig.root_dirs.iter().filter(|r| *r != own) {
+        let Some(base) = paths::join(root, rel).and_then(|d| paths::join(&d, specifier)) else {
+            continue;
+        };
+        if let Some(file) = resolve_file(model, &base) {
+            return Some(Target::File(file));
+        }
+        if is_generated(model, &base) || !model.files.is_dir(root) {
+            return Some(Target::Opaque);
+        }
+    }
+    None
+}
+
+/// `../` to a package folder whose `main`, `module` or `types` names a gitignored file the
+/// build creates (`dist/index.js`): the import is of build output, not of a missing file.
+fn build_entry(model: &Model, base: &str) -> Option<Target> {
+    let package = model.package_at(base)?;
+    let entries = [
+        &package.manifest.main,
+        &package.manifest.module,
+        &package.manifest.types,
+    ];
+    entries
+        .into_iter()
+        .flatten()
+        .filter_map(|entry| paths::join(base, &entry.value))
+        .any(|entry| is_generated(model, &entry))
+        .then_some(Target::Opaque)
+}
+
+/// A file its package runs only from a build folder: a script of the package runs
+/// `<gitignored dir>/<the file's path in the package>` (`node build/server/main.js` for
+/// `server/main.js`, which the build copies there). Its relative imports are read from that
+/// copy, beside the build's output.
+fn from_build_folder(model: &Model, from: &str, specifier: &str) -> Option<Target> {
+    let package = &model.packages[model.owner_of(from)?];
+    let rel = paths::strip_dir(from, &package.dir)?;
+    let suffix = format!("/{rel}");
+    let build_dir = package.manifest.scripts.iter().find_map(|script| {
+        script.command.split_whitespace().find_map(|word| {
+            let word = word.trim_matches(['"', '\'', '`']);
+            let dir = word.strip_suffix(suffix.as_str())?;
+            let dir = paths::join(&package.dir, dir)?;
+            (dir != package.dir && model.is_gitignored(&dir)).then_some(dir)
+        })
+    })?;
+    let copy = paths::join(&build_dir, rel)?;
+    let base = paths::join(paths::parent(&copy), specifier)?;
+    if let Some(file) = resolve_file(model, &base) {
+        return Some(Target::File(file));
+    }
+    is_generated(model, &base).then_some(Target::Opaque)
+}
+
 /// A file inside another workspace package counts as an import of that package.
 fn classify_file(model: &Model, package: Option<usize>, file: String) -> Target {
     match model.owner_of(&file) {
@@ -509,6 +605,11 @@ fn looks_like_local_alias(
 /// Whether a missing import target is gitignored output: the path itself, or the path with one
 /// of the extensions the import would have found.
 fn is_generated(model: &Model, base: &str) -> bool {
+    // The root itself (`../` from a top-level folder) is no generated file; and `/index.ts`
+    // under it would be an absolute path, which the gitignore matcher refuses with a panic.
+    if base.is_empty() {
+        return false;
+    }
     model.is_gitignored(base)
         || [".ts", ".tsx", ".js", ".mjs", ".cjs", ".json", ".d.ts"]
             .iter()

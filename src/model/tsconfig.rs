@@ -94,14 +94,82 @@ pub struct TsConfig {
     pub module_resolution: Option<String>,
     pub out_dir: Option<String>,
     pub root_dir: Option<String>,
+    /// `rootDirs`, repository-relative: a relative import resolves from any of them.
+    pub root_dirs: Vec<String>,
     pub composite: bool,
     pub emit_decorator_metadata: bool,
     /// Imports are kept as written (no elision of type-only uses).
     pub verbatim_module_syntax: bool,
     /// Referenced tsconfig files, repository-relative.
     pub references: Vec<String>,
+    /// A solution-style config (`"files": []` and no `include`, only `references`): it
+    /// compiles nothing itself, its references compile the files.
+    pub solution: bool,
+    /// The files the config compiles, as its own `files`, `include` and `exclude` say
+    /// (repository-relative patterns; `include` defaults to `**/*` when neither is set).
+    pub files: Vec<String>,
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
     /// `extends` entries that point outside the repository or into `node_modules`.
     pub unresolved_extends: Vec<String>,
+}
+
+impl TsConfig {
+    /// Whether the config compiles `path`: listed in `files`, or matched by `include` and not
+    /// by `exclude`. A pattern whose last segment has neither a wildcard nor an extension is
+    /// a folder (`src` is `src/**/*`), as in TypeScript.
+    pub fn covers(&self, path: &str) -> bool {
+        self.files.iter().any(|f| f == path)
+            || (self.include.iter().any(|p| include_matches(p, path))
+                && !self.exclude.iter().any(|p| include_matches(p, path)))
+    }
+}
+
+fn include_matches(pattern: &str, path: &str) -> bool {
+    let last = pattern.rsplit('/').next().unwrap_or_default();
+    let folder = !last.contains(['*', '?', '.']);
+    let pattern: Vec<&str> = pattern.split('/').filter(|s| !s.is_empty()).collect();
+    let path: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    if folder {
+        return path.len() > pattern.len() && segments_match(&pattern, &path[..pattern.len()]);
+    }
+    segments_match(&pattern, &path)
+}
+
+/// `**` matches any number of folders, `*` and `?` match within one segment. Recursion is
+/// bounded by the pattern's length (a handful of segments).
+fn segments_match(pattern: &[&str], path: &[&str]) -> bool {
+    match pattern.split_first() {
+        None => path.is_empty(),
+        Some((&"**", rest)) => (0..=path.len()).any(|skip| segments_match(rest, &path[skip..])),
+        Some((first, rest)) => path.split_first().is_some_and(|(segment, tail)| {
+            segment_matches(first, segment) && segments_match(rest, tail)
+        }),
+    }
+}
+
+fn segment_matches(pattern: &str, segment: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let s: Vec<char> = segment.chars().collect();
+    // Classic wildcard matching with one backtrack point: linear in practice.
+    let (mut i, mut j, mut star, mut mark) = (0, 0, None, 0);
+    while j < s.len() {
+        if i < p.len() && (p[i] == '?' || p[i] == s[j]) {
+            i += 1;
+            j += 1;
+        } else if i < p.len() && p[i] == '*' {
+            star = Some(i);
+            mark = j;
+            i += 1;
+        } else if let Some(at) = star {
+            i = at + 1;
+            mark += 1;
+            j = mark;
+        } else {
+            return false;
+        }
+    }
+    p[i..].iter().all(|&c| c == '*')
 }
 
 /// `paths` as written (pattern → targets), with the directory of the config that set them.
@@ -117,6 +185,7 @@ struct Effective {
     module_resolution: Option<String>,
     out_dir: Option<String>,
     root_dir: Option<String>,
+    root_dirs: Option<Vec<String>>,
     composite: Option<bool>,
     emit_decorator_metadata: Option<bool>,
     verbatim_module_syntax: Option<bool>,
@@ -136,6 +205,9 @@ impl Effective {
         }
         if o.root_dir.is_some() {
             self.root_dir = rel(&o.root_dir);
+        }
+        if let Some(dirs) = &o.root_dirs {
+            self.root_dirs = Some(dirs.iter().filter_map(|d| paths::join(dir, d)).collect());
         }
         macro_rules! inherit {
             ($($field:ident),*) => { $( if o.$field.is_some() { self.$field = o.$field.clone(); } )* };
@@ -210,6 +282,7 @@ fn merge(into: &mut Effective, from: Effective) {
         module_resolution,
         out_dir,
         root_dir,
+        root_dirs,
         composite,
         emit_decorator_metadata,
         verbatim_module_syntax
@@ -268,7 +341,25 @@ fn finish(
             }
         })
         .collect();
+    let anchored = |patterns: &[String]| -> Vec<String> {
+        patterns
+            .iter()
+            .filter_map(|p| paths::join(&dir, p))
+            .collect()
+    };
+    let solution = config.files.as_ref().is_some_and(Vec::is_empty)
+        && config.include.as_ref().is_none_or(Vec::is_empty)
+        && !config.references.is_empty();
+    let include = match (&config.include, &config.files) {
+        (Some(include), _) => anchored(include),
+        (None, Some(_)) => Vec::new(),
+        (None, None) => anchored(&["**/*".to_string()]),
+    };
     TsConfig {
+        solution,
+        files: anchored(config.files.as_deref().unwrap_or_default()),
+        include,
+        exclude: anchored(config.exclude.as_deref().unwrap_or_default()),
         path: config.path.clone(),
         dir,
         base_url: e.base_url,
@@ -278,6 +369,7 @@ fn finish(
         module_resolution: e.module_resolution,
         out_dir: e.out_dir,
         root_dir: e.root_dir,
+        root_dirs: e.root_dirs.unwrap_or_default(),
         composite: e.composite.unwrap_or(false),
         emit_decorator_metadata: e.emit_decorator_metadata.unwrap_or(false),
         verbatim_module_syntax: e.verbatim_module_syntax.unwrap_or(false),
@@ -289,6 +381,40 @@ fn finish(
 #[cfg(test)]
 mod tests {
     use crate::rules::testing::Repo;
+
+    /// Vite's and Nx's solution-style `tsconfig.json` lists only `references`; the decorator
+    /// and module options are in the referenced `tsconfig.app.json` / `tsconfig.lib.json`.
+    /// The nearest `tsconfig.json` was taken for every file, so its (absent) options were.
+    #[test]
+    fn a_file_under_a_solution_config_gets_the_referenced_project_that_includes_it() {
+        let model = Repo::new()
+            .file("package.json", r#"{ "name": "api" }"#)
+            .file(
+                "tsconfig.json",
+                r#"{ "files": [], "references": [{ "path": "./tsconfig.app.json" }, { "path": "./tsconfig.spec.json" }] }"#,
+            )
+            .file(
+                "tsconfig.app.json",
+                r#"{ "compilerOptions": { "emitDecoratorMetadata": true }, "include": ["src/**/*.ts"], "exclude": ["src/**/*.spec.ts"] }"#,
+            )
+            .file(
+                "tsconfig.spec.json",
+                r#"{ "compilerOptions": { "verbatimModuleSyntax": true }, "include": ["src/**/*.spec.ts", "test"] }"#,
+            )
+            .model();
+        let path = |file: &str| model.tsconfig_for(file).map(|t| t.path.as_str());
+        assert_eq!(path("src/app/users.service.ts"), Some("tsconfig.app.json"));
+        assert_eq!(path("src/app/users.spec.ts"), Some("tsconfig.spec.json"));
+        assert_eq!(path("test/e2e/app.ts"), Some("tsconfig.spec.json"));
+        // Covered by no reference: the solution config itself.
+        assert_eq!(path("scripts/seed.js"), Some("tsconfig.json"));
+        assert!(
+            model
+                .tsconfig_for("src/main.ts")
+                .unwrap()
+                .emit_decorator_metadata
+        );
+    }
 
     /// Nx and most monorepos set the decorator options once, in a base config every package
     /// extends; they were read only from the package's own config, so constructor types of

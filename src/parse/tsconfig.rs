@@ -15,6 +15,10 @@ pub struct RawTsConfig {
     pub compiler_options: CompilerOptions,
     /// `references[].path` as written.
     pub references: Vec<Located<String>>,
+    /// `files`, `include` and `exclude` as written (`None`: not set).
+    pub files: Option<Vec<String>>,
+    pub include: Option<Vec<String>>,
+    pub exclude: Option<Vec<String>>,
 }
 
 /// The compiler options seaworthy reads. `None` means "not set here" (inherit).
@@ -28,6 +32,8 @@ pub struct CompilerOptions {
     pub module_resolution: Option<String>,
     pub out_dir: Option<String>,
     pub root_dir: Option<String>,
+    /// `rootDirs` as written: folders whose contents TypeScript merges into one virtual tree.
+    pub root_dirs: Option<Vec<String>>,
     pub composite: Option<bool>,
     pub emit_decorator_metadata: Option<bool>,
     pub verbatim_module_syntax: Option<bool>,
@@ -109,6 +115,18 @@ pub fn parse(path: &str, text: &str) -> Result<RawTsConfig, ParseError> {
             _ => {}
         }
     }
+    let strings = |name: &str| {
+        object.get_array(name).map(|a| {
+            a.elements
+                .iter()
+                .filter_map(json::as_str)
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+    };
+    config.files = strings("files");
+    config.include = strings("include");
+    config.exclude = strings("exclude");
     if let Some(refs) = object.get_array("references") {
         for element in &refs.elements {
             let Value::Object(reference) = element else {
@@ -136,6 +154,13 @@ pub fn parse(path: &str, text: &str) -> Result<RawTsConfig, ParseError> {
             .get_boolean("emitDecoratorMetadata")
             .map(|b| b.value);
         o.verbatim_module_syntax = options.get_boolean("verbatimModuleSyntax").map(|b| b.value);
+        o.root_dirs = options.get_array("rootDirs").map(|a| {
+            a.elements
+                .iter()
+                .filter_map(json::as_str)
+                .map(str::to_string)
+                .collect()
+        });
         o.types = options.get_array("types").map(|a| {
             a.elements
                 .iter()

@@ -16,6 +16,7 @@ mod exports;
 pub mod expr;
 mod imports;
 mod routes;
+mod sfc;
 
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashSet};
@@ -65,6 +66,10 @@ pub struct SourceFacts {
     pub has_errors: bool,
     /// The module aliases a bundler config declares; `None` for any other file.
     pub aliases: Option<BundlerAliases>,
+    /// Whether imports used only as types are dropped when the file is compiled, when the
+    /// file says so rather than its extension (TypeScript files elide, JavaScript files do
+    /// not): Vue, Svelte and Astro components, whose script blocks declare their language.
+    pub elides_type_only: Option<bool>,
 }
 
 impl SourceFacts {
@@ -224,14 +229,34 @@ pub(crate) fn parse_with_budget(
     text: &str,
     budget: Budget,
 ) -> Result<SourceFacts, ParseError> {
-    let dialect = Dialect::for_path(path);
+    if let Some(flavor) = sfc::Flavor::of(path) {
+        return sfc::parse(flavor, text, budget);
+    }
+    let aliases = crate::data::bundler_configs::config_stem(
+        crate::data::bundler_configs::BUNDLER_CONFIGS,
+        crate::paths::file_name(path),
+    )
+    .is_some();
+    parse_script(text, text, Dialect::for_path(path), budget, aliases)
+}
+
+/// Parses `code`, which is `original` byte for byte or, for a component, `original` with
+/// everything outside its script blocks blanked: spans are positions in `original`.
+fn parse_script(
+    code: &str,
+    original: &str,
+    dialect: Dialect,
+    budget: Budget,
+    bundler_config: bool,
+) -> Result<SourceFacts, ParseError> {
+    let text = code;
     let tree = parse_tree(text, dialect, budget)?;
     let mut walker = Walker {
         cx: Cx {
             roles: roles(dialect),
             fields: fields(dialect),
             text,
-            lines: LineIndex::new(text),
+            lines: LineIndex::new(original),
         },
         dynamic_imports: text.match_indices(DYNAMIC_IMPORT).map(|(i, _)| i).collect(),
         facts: SourceFacts::default(),
@@ -242,12 +267,7 @@ pub(crate) fn parse_with_budget(
     };
     walker.facts.has_errors = tree.root_node().has_error();
     walker.walk(tree.root_node());
-    if crate::data::bundler_configs::config_stem(
-        crate::data::bundler_configs::BUNDLER_CONFIGS,
-        crate::paths::file_name(path),
-    )
-    .is_some()
-    {
+    if bundler_config {
         walker.facts.aliases = Some(aliases::collect(tree.root_node(), text));
     }
     let Walker {

@@ -248,6 +248,48 @@ mod tests {
                         "const glob = require('glob');\nmodule.exports = { entry: glob.sync('./src/*.ts') };\n",
                     ),
                 ),
+                // sfc: emitDecoratorMetadata from the project a solution-style tsconfig.json references
+                case(
+                    "a constructor parameter type, with decorator metadata set in tsconfig.app.json",
+                    service(
+                        "import { Injectable } from '@nestjs/common';\nimport { Repository } from 'typeorm';\n@Injectable()\nexport class Users {\n  constructor(private readonly repo: Repository<unknown>) {}\n}\n",
+                    )
+                    .file(
+                        "services/auth/package.json",
+                        r#"{ "name": "auth", "scripts": { "start": "node dist/main.js" },
+                             "dependencies": { "@nestjs/common": "^10.0.0" } }"#,
+                    )
+                    .file(
+                        "services/auth/tsconfig.json",
+                        r#"{ "files": [], "include": [], "references": [{ "path": "./tsconfig.app.json" }] }"#,
+                    )
+                    .file(
+                        "services/auth/tsconfig.app.json",
+                        r#"{ "compilerOptions": { "experimentalDecorators": true, "emitDecoratorMetadata": true }, "include": ["src/**/*.ts"] }"#,
+                    ),
+                ),
+                // sfc: Vue, Svelte and Astro script blocks
+                case(
+                    "a Vue <script setup lang=\"ts\"> import the template uses",
+                    service("export {};\n").file(
+                        "services/auth/src/Star.vue",
+                        "<template>\n  <GithubButton href=\"https://example.com\" />\n</template>\n\n<script setup lang=\"ts\">\nimport GithubButton from 'vue-github-button';\n</script>\n",
+                    ),
+                ),
+                case(
+                    "a Svelte component's module script",
+                    service("export {};\n").file(
+                        "services/auth/src/Chart.svelte",
+                        "<script context=\"module\" lang=\"ts\">\n  import { Chart } from 'chart.js';\n  export const make = () => new Chart();\n</script>\n<canvas />\n",
+                    ),
+                ),
+                case(
+                    "an Astro page's frontmatter and its bundled client script",
+                    service("export {};\n").file(
+                        "services/auth/src/pages/index.astro",
+                        "---\nimport { z } from 'zod';\nconst schema = z.string();\n---\n<h1>{schema.parse('hi')}</h1>\n<script>\n  import confetti from 'canvas-confetti';\n  confetti();\n</script>\n",
+                    ),
+                ),
             ],
             quiet: vec![
                 case(
@@ -315,6 +357,19 @@ mod tests {
                         "services/auth/babel.config.js",
                         "module.exports = { plugins: [['module-resolver', { alias: { components: './src/components' } }]] };\n",
                     ),
+                ),
+                // sfc: Vue, Svelte and Astro script blocks
+                case(
+                    "a Vue TypeScript import used only as a type, an Astro is:inline script",
+                    service("export {};\n")
+                        .file(
+                            "services/auth/src/Form.vue",
+                            "<template><form /></template>\n<script setup lang=\"ts\">\nimport { Schema } from 'yup';\nconst s: Schema | null = null;\n</script>\n",
+                        )
+                        .file(
+                            "services/auth/src/pages/index.astro",
+                            "---\nconst t = 1;\n---\n<script is:inline>import x from 'https-only-cdn';</script>\n",
+                        ),
                 ),
             ],
         }

@@ -145,6 +145,23 @@ mod tests {
                     "the prom-client incident: a missing file and a dangling alias",
                     Repo::fixture("pnpm-undeclared-prom-client"),
                 ),
+                case(
+                    "rootDirs whose other root is committed but lacks the file",
+                    api("import { a } from './a';\nconsole.log(a);\n")
+                        .file(
+                            "tsconfig.json",
+                            r#"{ "compilerOptions": { "rootDirs": ["src", "generated"] } }"#,
+                        )
+                        .file("generated/b.ts", "export const b = 1;\n"),
+                ),
+                case(
+                    "a folder import whose package entry is missing and no build creates",
+                    api("import { seed } from '../';\nseed();\n")
+                        .file(
+                            "package.json",
+                            r#"{ "name": "api", "main": "lib/index.js", "scripts": { "start": "node src/main.ts" } }"#,
+                        ),
+                ),
             ],
             quiet: vec![
                 case(
@@ -205,6 +222,58 @@ mod tests {
                 case(
                     "Nx integrated repository declaring everything at the root",
                     Repo::fixture("nx-integrated-root-deps"),
+                ),
+                case(
+                    "React Router 7 `./+types/*`, through rootDirs into gitignored typegen output",
+                    api("import type { Route } from './+types/root';\nexport const meta = (a: Route.MetaArgs) => a;\n")
+                        .file(
+                            "tsconfig.json",
+                            r#"{ "compilerOptions": { "rootDirs": [".", "./.react-router/types"] } }"#,
+                        )
+                        .file(".gitignore", "/.react-router/\n/build/\n"),
+                ),
+                case(
+                    "rootDirs whose other root is not in the repository (a build generates it)",
+                    api("import type { Route } from './+types/home';\nexport type R = Route.LoaderArgs;\n")
+                        .file(
+                            "tsconfig.json",
+                            r#"{ "compilerOptions": { "rootDirs": ["src", "types-out/src"] } }"#,
+                        ),
+                ),
+                case(
+                    "rootDirs whose other root holds the file",
+                    api("import { strings } from './strings';\nconsole.log(strings);\n")
+                        .file(
+                            "tsconfig.json",
+                            r#"{ "compilerOptions": { "rootDirs": ["src", "i18n"] } }"#,
+                        )
+                        .file("i18n/strings.ts", "export const strings = {};\n"),
+                ),
+                case(
+                    "`../` to a package whose main is gitignored build output",
+                    api("export {};\n")
+                        .file(
+                            "prisma/seed.ts",
+                            "import { db } from '../';\ndb.connect();\n",
+                        )
+                        .file(
+                            "package.json",
+                            r#"{ "name": "api", "main": "dist/index.js", "scripts": { "build": "tsc" } }"#,
+                        )
+                        .file(".gitignore", "dist/\n"),
+                ),
+                case(
+                    "a file its start script runs from the build folder it is copied into",
+                    api("export {};\n")
+                        .file(
+                            "server/main.js",
+                            "import { router } from './hono/router.js';\nimport * as build from './index.js';\nrouter(build);\n",
+                        )
+                        .file(
+                            "package.json",
+                            r#"{ "name": "api", "type": "module", "scripts": { "build": "vite build", "start": "cross-env NODE_ENV=production node build/server/main.js" } }"#,
+                        )
+                        .file(".gitignore", "/build/\n"),
                 ),
             ],
         }

@@ -806,6 +806,27 @@ mod tests {
                     "Nx integrated repository declaring everything at the root",
                     Repo::fixture("nx-integrated-root-deps"),
                 ),
+                // Vue/Svelte/Astro (sfc)
+                case(
+                    "a dependency used only in a Vue component's template",
+                    api(r#"  "dependencies": { "express": "^4.19.2", "vue-github-button": "^3.1.0" }"#)
+                        .file(
+                            "apps/api/src/Star.vue",
+                            "<template>\n  <GithubButton href=\"https://example.com\" />\n</template>\n<script setup lang=\"ts\">\nimport GithubButton from 'vue-github-button';\n</script>\n",
+                        ),
+                ),
+                case(
+                    "dependencies used only in a Svelte component and an Astro page",
+                    api(r#"  "dependencies": { "express": "^4.19.2", "chart.js": "^4.4.0", "canvas-confetti": "^1.9.0" }"#)
+                        .file(
+                            "apps/api/src/Chart.svelte",
+                            "<script lang=\"ts\">\n  import { Chart } from 'chart.js';\n</script>\n<canvas />\n",
+                        )
+                        .file(
+                            "apps/api/src/pages/index.astro",
+                            "---\nconst title = 'Home';\n---\n<h1>{title}</h1>\n<script>\n  import confetti from 'canvas-confetti';\n  confetti();\n</script>\n",
+                        ),
+                ),
             ],
         }
     }
