@@ -119,6 +119,15 @@ impl TsConfig {
     /// by `exclude`. A pattern whose last segment has neither a wildcard nor an extension is
     /// a folder (`src` is `src/**/*`), as in TypeScript.
     pub fn covers(&self, path: &str) -> bool {
+        // `include` finds TypeScript and JavaScript files only: a package.json below is no
+        // file of the project.
+        let ext = path.rsplit_once('.').map_or("", |(_, e)| e);
+        if !matches!(
+            ext,
+            "ts" | "tsx" | "mts" | "cts" | "js" | "jsx" | "mjs" | "cjs"
+        ) {
+            return false;
+        }
         self.files.iter().any(|f| f == path)
             || (self.include.iter().any(|p| include_matches(p, path))
                 && !self.exclude.iter().any(|p| include_matches(p, path)))
@@ -408,6 +417,8 @@ mod tests {
         assert_eq!(path("test/e2e/app.ts"), Some("tsconfig.spec.json"));
         // Covered by no reference: the solution config itself.
         assert_eq!(path("scripts/seed.js"), Some("tsconfig.json"));
+        // Not a file TypeScript compiles.
+        assert_eq!(path("src/templates/package.json"), Some("tsconfig.json"));
         assert!(
             model
                 .tsconfig_for("src/main.ts")
