@@ -106,7 +106,7 @@ pub struct ScanArgs {
     /// Accept a tree with no package.json (otherwise: exit 2, nothing to audit).
     #[arg(long)]
     pub allow_empty: bool,
-    /// Threads for the file walk (default: the number of cores).
+    /// Threads for the whole scan: walk, parse and rules (default: the number of cores).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
     /// How the terminal shows findings: annotated with their source line (full), one line
