@@ -13,6 +13,7 @@
 //! that cannot be read or parsed becomes an entry in the report's `errors`, never a crash.
 
 pub mod baseline;
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub(crate) mod data;
@@ -59,6 +60,9 @@ pub struct ScanOptions {
     pub baseline: Option<Baseline>,
     /// `--source-url`: the link template for locations (default: from the git remote).
     pub source_url: Option<String>,
+    /// The fact cache (off unless set; the command line defaults to the root's
+    /// `.seaworthy-cache/`). The report is the same with or without it.
+    pub cache: cache::Setting,
 }
 
 impl ScanOptions {
@@ -72,6 +76,7 @@ impl ScanOptions {
             config: Config::default(),
             baseline: None,
             source_url: None,
+            cache: cache::Setting::Off,
         }
     }
 }
@@ -128,7 +133,7 @@ fn prepare_in_pool(options: &ScanOptions, progress: Progress<'_>) -> Result<Prep
     let mut errors = discovered.errors.clone();
 
     progress("reading and parsing files");
-    let loaded = load::load(&options.root, &discovered, options.limits);
+    let loaded = load::load_cached(&options.root, &discovered, options.limits, &options.cache);
     errors.extend(loaded.errors.iter().cloned());
     let stats = RunStats {
         files_walked: discovered.files.len(),
