@@ -8,12 +8,18 @@
 //!
 //! For each size (default: 1,000 and 10,000 TypeScript files) it generates a tree under the
 //! system temp dir (reused while the parameters and generator version match), runs one warm-up
-//! scan, then times each stage `--runs` times (default 5) and prints min / median / max wall
-//! time and the peak RSS of the process. The stages are discovery alone; discovery plus the
-//! manifests and configs (everything `load` reads except source files); discovery plus the
-//! whole `load` (sources included); the full `seaworthy::scan`; a tree-sitter parse floor
-//! (read and parse every source, nothing else); and the redaction step on one added finding
-//! per source file. Another timing is one more entry in [`stages`].
+//! scan, then, per stage, one untimed warm-up run and `--runs` timed runs (default 5), and
+//! prints min / median / max wall time and the stage's peak RSS. The stages are discovery
+//! alone; discovery plus the manifests and configs (everything `load` reads except source
+//! files); discovery plus the whole `load` (sources included); the full `seaworthy::scan`
+//! without the fact cache (cold); a tree-sitter parse floor (read and parse every source,
+//! nothing else); the full scan with a warm fact cache (nothing changed since the warm-up run
+//! filled it); discovery plus reading every classified file once (what a warm scan cannot
+//! avoid); and the redaction step on one added finding per source file. Another timing is one
+//! more entry in [`stages`].
+//!
+//! After each size it prints the ratios users feel, from the medians of the same run: the cold
+//! scan against the parse floor, and the warm scan against reading every file once.
 //!
 //! Without `--bench` (which `cargo bench` passes) the binary runs in smoke mode: one small tree,
 //! one run, and a failure if the scan reports errors. That is what `cargo test --all-targets`
@@ -146,11 +152,17 @@ fn positive(n: u64, flag: &str) -> Result<usize, String> {
 }
 
 /// One timed piece of work: a closure that does it once and returns a count (files walked,
-/// files scanned…) that is printed, so the work cannot be optimised away.
+/// files scanned…) that is printed, so the work cannot be optimised away. Its first run is an
+/// untimed warm-up, which may also build what the stage needs (a filled cache, an analysis).
 struct Stage<'a> {
     label: &'static str,
     run: Box<dyn Fn() -> usize + 'a>,
 }
+
+const COLD_SCAN: &str = "scan (cold: no cache)";
+const PARSE_FLOOR: &str = "tree-sitter parse floor";
+const WARM_SCAN: &str = "scan (warm cache)";
+const READ_ALL: &str = "discover + read all";
 
 /// The stages timed on every tree, in order. To time something else (a parse floor over every
 /// source file, say), add an entry here; the tables pick it up.
@@ -182,7 +194,7 @@ fn stages(root: &Path, threads: usize) -> Vec<Stage<'_>> {
             }),
         },
         Stage {
-            label: "scan",
+            label: COLD_SCAN,
             run: Box::new(move || {
                 let analysis = seaworthy::scan(&scan_options(root, threads), &|_stage| {})
                     .expect("the generated tree is a readable directory");
@@ -190,8 +202,50 @@ fn stages(root: &Path, threads: usize) -> Vec<Stage<'_>> {
             }),
         },
         parse_floor(root, threads),
+        warm_scan(root, threads),
+        read_all(root, threads),
         redaction(root, threads),
     ]
+}
+
+/// The full scan with the fact cache in a directory of its own (outside the tree), emptied
+/// here: the untimed warm-up run fills it, so every timed run finds each file's facts.
+fn warm_scan(root: &Path, threads: usize) -> Stage<'_> {
+    let dir = std::env::temp_dir().join(format!("seaworthy-bench-cache-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    Stage {
+        label: WARM_SCAN,
+        run: Box::new(move || {
+            let mut options = scan_options(root, threads);
+            options.cache = seaworthy::cache::Setting::Dir(dir.clone());
+            let analysis = seaworthy::scan(&options, &|_stage| {})
+                .expect("the generated tree is a readable directory");
+            analysis.report.run.files_scanned
+        }),
+    }
+}
+
+/// What a warm scan cannot avoid, and about what `rg -c import` does: walk the tree and read
+/// every classified file once, in parallel, doing nothing with the bytes but count them.
+fn read_all(root: &Path, threads: usize) -> Stage<'_> {
+    Stage {
+        label: READ_ALL,
+        run: Box::new(move || {
+            let discovered = seaworthy::discover::discover(root, threads);
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .expect("a thread pool");
+            pool.install(|| {
+                discovered
+                    .files
+                    .par_iter()
+                    .filter(|f| f.kind.is_some())
+                    .map(|f| std::fs::read(root.join(&f.path)).map_or(0, |b| b.len().min(1)))
+                    .sum()
+            })
+        }),
+    }
 }
 
 /// The redaction step alone, on an analysis of the tree with one finding per source file added
@@ -199,7 +253,22 @@ fn stages(root: &Path, threads: usize) -> Vec<Stage<'_>> {
 /// its file's first line as snippet, and one in ten quotes a dependency spec with credentials.
 /// The timed work includes one clone of the analysis, since the step consumes it. The
 /// analysis is built once, untimed.
-fn redaction(root: &Path, threads: usize) -> Stage<'static> {
+fn redaction(root: &Path, threads: usize) -> Stage<'_> {
+    let analysis = std::cell::OnceCell::new();
+    Stage {
+        label: "redact +1 finding/file",
+        run: Box::new(move || {
+            let analysis = analysis.get_or_init(|| findings_analysis(root, threads));
+            seaworthy::report::redact::analysis(analysis.clone())
+                .report
+                .findings
+                .len()
+        }),
+    }
+}
+
+/// The analysis of the tree with one finding per source file added, for [`redaction`].
+fn findings_analysis(root: &Path, threads: usize) -> seaworthy::report::Analysis {
     use seaworthy::finding::{Category, Finding, Location, Related, Severity};
     let mut analysis = seaworthy::scan(&scan_options(root, threads), &|_stage| {})
         .expect("the generated tree is a readable directory");
@@ -247,15 +316,7 @@ fn redaction(root: &Path, threads: usize) -> Stage<'static> {
             package_dir: None,
         });
     }
-    Stage {
-        label: "redact +1 finding/file",
-        run: Box::new(move || {
-            seaworthy::report::redact::analysis(analysis.clone())
-                .report
-                .findings
-                .len()
-        }),
-    }
+    analysis
 }
 
 thread_local! {
@@ -289,7 +350,7 @@ fn parse_floor(root: &Path, threads: usize) -> Stage<'static> {
         })
         .collect();
     Stage {
-        label: "tree-sitter parse floor",
+        label: PARSE_FLOOR,
         run: Box::new(move || {
             sources
                 .par_iter()
@@ -367,7 +428,9 @@ fn main() -> ExitCode {
 
     println!("\n{}", table(&rows));
     if peak_resets {
-        println!("peak RSS: VmHWM of this process, reset before each size's warm-up scan.");
+        println!(
+            "peak RSS: VmHWM of this process, reset after each stage's warm-up run (so it starts from what the process holds then, freed memory the allocator keeps included)."
+        );
     } else {
         println!(
             "peak RSS: VmHWM of this process since it started (it could not be reset), so it includes earlier sizes."
@@ -430,6 +493,10 @@ fn bench_size(args: &Args, size: usize, peak_resets: bool) -> Result<(Vec<Row>, 
     let mut rows = Vec::new();
     for stage in stages(&dir, args.threads) {
         let mut samples = Vec::with_capacity(args.runs);
+        black_box((stage.run)());
+        if peak_resets {
+            reset_peak_rss();
+        }
         let mut count = 0;
         for _ in 0..args.runs {
             let started = Instant::now();
@@ -445,25 +512,29 @@ fn bench_size(args: &Args, size: usize, peak_resets: bool) -> Result<(Vec<Row>, 
             min: samples[0],
             median: median(&samples),
             max: samples[samples.len() - 1],
-            peak_rss_kib: None,
+            peak_rss_kib: peak_rss_kib(),
         };
         println!(
-            "   {:<24} min {:>8.1} ms   median {:>8.1} ms   max {:>8.1} ms   (count {})",
+            "   {:<24} min {:>8.1} ms   median {:>8.1} ms   max {:>8.1} ms   peak {:>10}   (count {})",
             row.stage,
             ms(row.min),
             ms(row.median),
             ms(row.max),
+            row.peak_rss_kib.map_or_else(|| "n/a".to_string(), mib),
             thousands(count)
         );
         rows.push(row);
     }
-    let peak = peak_rss_kib();
-    if let Some(kib) = peak {
-        println!("   peak RSS {}", mib(kib));
-    }
-    for row in &mut rows {
-        row.peak_rss_kib = peak;
-    }
+    let median_of = |label: &str| rows.iter().find(|r| r.stage == label).map(|r| r.median);
+    let ratio = |a: &str, b: &str| match (median_of(a), median_of(b)) {
+        (Some(a), Some(b)) if !b.is_zero() => format!("{:.2}×", a.as_secs_f64() / b.as_secs_f64()),
+        _ => "n/a".to_string(),
+    };
+    println!(
+        "   cold scan / parse floor: {} (target ≤ 1.25×)   warm scan / read all: {} (target ≤ 3×)",
+        ratio(COLD_SCAN, PARSE_FLOOR),
+        ratio(WARM_SCAN, READ_ALL)
+    );
     Ok((rows, clean))
 }
 

@@ -106,9 +106,15 @@ pub struct ScanArgs {
     /// Accept a tree with no package.json (otherwise: exit 2, nothing to audit).
     #[arg(long)]
     pub allow_empty: bool,
-    /// Threads for the file walk (default: the number of cores).
+    /// Threads for the whole scan: walk, parse and rules (default: the number of cores).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// Keep the fact cache in DIR (default: .seaworthy-cache at the root).
+    #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
+    pub cache_dir: Option<PathBuf>,
+    /// Parse every file; neither read nor write the fact cache.
+    #[arg(long)]
+    pub no_cache: bool,
     /// How the terminal shows findings: annotated with their source line (full), one line
     /// each sorted by path (concise), or one line each under their file (grouped).
     #[arg(long, value_enum, default_value_t = OutputFormat::Full)]
@@ -385,6 +391,11 @@ fn scan(args: &ScanArgs) -> ExitCode {
     if let Some(threads) = args.threads {
         options.threads = threads.max(1);
     }
+    options.cache = match &args.cache_dir {
+        _ if args.no_cache => crate::cache::Setting::Off,
+        Some(dir) => crate::cache::Setting::Dir(dir.clone()),
+        None => crate::cache::Setting::Root,
+    };
     let show_progress = !args.quiet && !args.no_progress && std::io::stderr().is_terminal();
     let bar = show_progress.then(|| {
         let bar = indicatif::ProgressBar::new_spinner();

@@ -18,7 +18,7 @@ pub struct Position {
 
 /// Why a file could not be turned into facts, and where when the parser could tell. Becomes an
 /// entry in the report's `errors`.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 #[error("{message}")]
 pub struct ParseError {
     pub message: String,

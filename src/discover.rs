@@ -465,6 +465,10 @@ fn keep_entry(
     if is_dir && (name == "node_modules" || name == ".git") {
         return false;
     }
+    // The fact cache's default directory holds seaworthy's own output, never the repository's.
+    if is_dir && entry.depth() == 1 && name == crate::cache::DEFAULT_DIR {
+        return false;
+    }
     if entry.depth() > 0 && ignores.is_ignored(entry.path(), is_dir) {
         return false;
     }

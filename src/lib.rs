@@ -13,6 +13,7 @@
 //! that cannot be read or parsed becomes an entry in the report's `errors`, never a crash.
 
 pub mod baseline;
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub(crate) mod data;
@@ -49,7 +50,8 @@ pub struct ScanOptions {
     pub root: PathBuf,
     /// How the root is shown in the report (as the user typed it).
     pub root_display: String,
-    /// Worker threads for the walk (rayon uses its global pool for the rest).
+    /// Worker threads for the whole scan: the walk, and the pool that parses files and runs
+    /// rules (the scan runs inside a rayon pool of this many threads).
     pub threads: usize,
     pub limits: Limits,
     /// `seaworthy.toml`, or the defaults.
@@ -58,6 +60,9 @@ pub struct ScanOptions {
     pub baseline: Option<Baseline>,
     /// `--source-url`: the link template for locations (default: from the git remote).
     pub source_url: Option<String>,
+    /// The fact cache (off unless set; the command line defaults to the root's
+    /// `.seaworthy-cache/`). The report is the same with or without it.
+    pub cache: cache::Setting,
 }
 
 impl ScanOptions {
@@ -71,6 +76,7 @@ impl ScanOptions {
             config: Config::default(),
             baseline: None,
             source_url: None,
+            cache: cache::Setting::Off,
         }
     }
 }
@@ -93,8 +99,24 @@ pub struct Prepared {
     pub files_scanned: usize,
 }
 
+/// Runs `f` in a rayon pool of `threads` threads (in the global pool if one cannot be built).
+fn in_pool<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T {
+    match rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.max(1))
+        .thread_name(|i| format!("seaworthy-{i}"))
+        .build()
+    {
+        Ok(pool) => pool.install(f),
+        Err(_) => f(),
+    }
+}
+
 /// Discovers, reads and parses the repository and builds its model.
 pub fn prepare(options: &ScanOptions, progress: Progress<'_>) -> Result<Prepared, ScanError> {
+    in_pool(options.threads, || prepare_in_pool(options, progress))
+}
+
+fn prepare_in_pool(options: &ScanOptions, progress: Progress<'_>) -> Result<Prepared, ScanError> {
     let root_error = |reason: String| ScanError::Root {
         path: options.root_display.clone(),
         reason,
@@ -111,7 +133,7 @@ pub fn prepare(options: &ScanOptions, progress: Progress<'_>) -> Result<Prepared
     let mut errors = discovered.errors.clone();
 
     progress("reading and parsing files");
-    let loaded = load::load(&options.root, &discovered, options.limits);
+    let loaded = load::load_cached(&options.root, &discovered, options.limits, &options.cache);
     errors.extend(loaded.errors.iter().cloned());
     let stats = RunStats {
         files_walked: discovered.files.len(),
@@ -147,6 +169,10 @@ pub fn prepare(options: &ScanOptions, progress: Progress<'_>) -> Result<Prepared
 /// → report::assemble → redact
 /// ```
 pub fn scan(options: &ScanOptions, progress: Progress<'_>) -> Result<Analysis, ScanError> {
+    in_pool(options.threads, || scan_in_pool(options, progress))
+}
+
+fn scan_in_pool(options: &ScanOptions, progress: Progress<'_>) -> Result<Analysis, ScanError> {
     let started = Instant::now();
     let started_at = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
     let Prepared {
@@ -154,7 +180,7 @@ pub fn scan(options: &ScanOptions, progress: Progress<'_>) -> Result<Analysis, S
         errors,
         stats,
         files_scanned,
-    } = prepare(options, progress)?;
+    } = prepare_in_pool(options, progress)?;
 
     progress("running rules");
     let mut findings = findings(&model, &options.config);
@@ -249,4 +275,14 @@ fn snippets(model: &Model, findings: &[Finding]) -> Snippets {
         }
     }
     snippets
+}
+
+#[cfg(test)]
+mod tests {
+    /// The scan's pool has the threads asked for, whatever the global pool has.
+    #[test]
+    fn the_pool_has_the_threads_asked_for() {
+        assert_eq!(super::in_pool(1, rayon::current_num_threads), 1);
+        assert_eq!(super::in_pool(3, rayon::current_num_threads), 3);
+    }
 }

@@ -11,8 +11,10 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::ErrorEntry;
+use crate::cache::Cache;
+use crate::diagnostic::{ErrorEntry, Position};
 use crate::discover::{Discovered, FileKind, LockfileKind, WalkedFile};
 use crate::parse::pragma::{self, Pragma, Syntax};
 use crate::parse::{
@@ -45,7 +47,7 @@ pub struct LoadStats {
 }
 
 /// A TypeScript/JavaScript file and what it references.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SourceFile {
     pub path: String,
     pub facts: crate::parse::typescript::SourceFacts,
@@ -169,6 +171,7 @@ impl Files for Memory {
     }
 }
 
+#[derive(Serialize, Deserialize)]
 enum Parsed {
     Package(Box<PackageJson>),
     TsConfig(RawTsConfig),
@@ -201,14 +204,137 @@ enum Outcome {
     Failed(ErrorEntry),
 }
 
+/// An outcome as the fact cache stores it: what a file's bytes parsed to. The file's path and
+/// kind are the entry's key, so they are not stored (an error entry is rebuilt from them).
+#[derive(Serialize)]
+enum CachedRef<'a> {
+    Parsed(&'a Parsed, &'a [Pragma]),
+    Lockfile(
+        Option<&'a crate::parse::lockfile::Lockfile>,
+        Option<CachedError<'a>>,
+    ),
+    Binary,
+    Failed(CachedError<'a>),
+}
+
+/// [`CachedRef`], read back.
+#[derive(Deserialize)]
+enum Cached {
+    Parsed(Parsed, Vec<Pragma>),
+    Lockfile(Option<crate::parse::lockfile::Lockfile>, Option<OwnedError>),
+    Binary,
+    Failed(OwnedError),
+}
+
+#[derive(Serialize)]
+struct CachedError<'a> {
+    message: &'a str,
+    at: Option<Position>,
+}
+
+#[derive(Deserialize)]
+struct OwnedError {
+    message: String,
+    at: Option<Position>,
+}
+
+impl Cached {
+    fn into_outcome(self, file: &WalkedFile, kind: FileKind) -> Outcome {
+        let entry = |e: OwnedError| ErrorEntry {
+            path: file.path.clone(),
+            message: e.message,
+            at: e.at,
+            kind: Some(kind),
+        };
+        match self {
+            Cached::Parsed(parsed, pragmas) => Outcome::Parsed(parsed, pragmas),
+            Cached::Lockfile(parsed, error) => {
+                let FileKind::Lockfile(lock) = kind else {
+                    return Outcome::Failed(entry(OwnedError {
+                        message: "cache entry of the wrong kind".to_string(),
+                        at: None,
+                    }));
+                };
+                let reference = LockfileRef {
+                    path: file.path.clone(),
+                    kind: lock,
+                };
+                Outcome::Lockfile(reference, parsed, error.map(entry))
+            }
+            Cached::Binary => Outcome::Binary,
+            Cached::Failed(e) => Outcome::Failed(entry(e)),
+        }
+    }
+}
+
+/// The outcome as a cache entry, when it is one that [`Cached::into_outcome`] rebuilds exactly.
+fn to_cached<'a>(outcome: &'a Outcome, file: &WalkedFile, kind: FileKind) -> Option<CachedRef<'a>> {
+    let error = |e: &'a ErrorEntry| {
+        (e.path == file.path && e.kind == Some(kind)).then_some(CachedError {
+            message: &e.message,
+            at: e.at,
+        })
+    };
+    Some(match outcome {
+        Outcome::Parsed(parsed, pragmas) => CachedRef::Parsed(parsed, pragmas),
+        Outcome::Lockfile(reference, parsed, e) => {
+            if reference.path != file.path {
+                return None;
+            }
+            let e = match e {
+                Some(e) => Some(error(e)?),
+                None => None,
+            };
+            CachedRef::Lockfile(parsed.as_ref(), e)
+        }
+        Outcome::Binary => CachedRef::Binary,
+        Outcome::Failed(e) => CachedRef::Failed(error(e)?),
+        Outcome::TooLarge => return None,
+    })
+}
+
+/// The parser options that shape the facts, as the cache's fingerprint takes them.
+fn cache_options(limits: Limits) -> Vec<u8> {
+    let mut options = Vec::new();
+    options.extend_from_slice(&limits.max_file_size.to_le_bytes());
+    options.extend_from_slice(&limits.max_lockfile_size.to_le_bytes());
+    options
+}
+
 /// Loads the repository at `root` from disk.
 pub fn load(root: &Path, discovered: &Discovered, limits: Limits) -> Loaded {
     load_from(&Disk::new(root), discovered, limits)
 }
 
+/// Loads the repository at `root` from disk, through the fact cache `setting` names: files
+/// whose entries are in the cache are read and hashed, not parsed, and the cache is written
+/// back. The result is the same as [`load`]'s.
+pub fn load_cached(
+    root: &Path,
+    discovered: &Discovered,
+    limits: Limits,
+    setting: &crate::cache::Setting,
+) -> Loaded {
+    let cache = Cache::open(root, setting, &cache_options(limits));
+    let loaded = load_with(&Disk::new(root), discovered, limits, cache.as_ref());
+    if let Some(cache) = cache {
+        cache.save();
+    }
+    loaded
+}
+
 /// Reads and parses every file the walk classified, then what the facts name (see the module
 /// docs). Lists are sorted by path.
 pub fn load_from(files: &dyn Files, discovered: &Discovered, limits: Limits) -> Loaded {
+    load_with(files, discovered, limits, None)
+}
+
+fn load_with(
+    files: &dyn Files,
+    discovered: &Discovered,
+    limits: Limits,
+    cache: Option<&Cache>,
+) -> Loaded {
     let outcomes: Vec<Outcome> = discovered
         .files
         .par_iter()
@@ -221,7 +347,7 @@ pub fn load_from(files: &dyn Files, discovered: &Discovered, limits: Limits) -> 
             if !kind.is_parsed() {
                 return (file.size > limits.max_file_size).then_some(Outcome::TooLarge);
             }
-            Some(load_one(files, file, kind, limits))
+            Some(load_one(files, file, kind, limits, cache))
         })
         .collect();
     let mut loaded = Loaded {
@@ -230,8 +356,8 @@ pub fn load_from(files: &dyn Files, discovered: &Discovered, limits: Limits) -> 
     };
     collect(&mut loaded, outcomes);
     // `files` is sorted and par_iter().collect() keeps order, so the lists are sorted already.
-    load_extended_tsconfigs(files, discovered, limits, &mut loaded);
-    load_compose_references(files, discovered, limits, &mut loaded);
+    load_extended_tsconfigs(files, discovered, limits, cache, &mut loaded);
+    load_compose_references(files, discovered, limits, cache, &mut loaded);
     loaded.present = present_link_targets(files, discovered, &loaded.packages);
     loaded.config_refs = load_config_refs(files, discovered, limits);
     loaded
@@ -298,6 +424,7 @@ fn load_extended_tsconfigs(
     files: &dyn Files,
     discovered: &Discovered,
     limits: Limits,
+    cache: Option<&Cache>,
     loaded: &mut Loaded,
 ) {
     let walked: BTreeMap<&str, &WalkedFile> = discovered
@@ -381,7 +508,7 @@ fn load_extended_tsconfigs(
             .iter()
             .filter(|target| seen.insert((*target).clone()))
             .filter_map(|target| walked.get(target.as_str()))
-            .map(|file| load_one(files, file, FileKind::TsConfig, limits))
+            .map(|file| load_one(files, file, FileKind::TsConfig, limits, cache))
             .collect();
         edges.insert(path, targets);
         collect(loaded, outcomes);
@@ -488,6 +615,7 @@ fn load_compose_references(
     files: &dyn Files,
     discovered: &Discovered,
     limits: Limits,
+    cache: Option<&Cache>,
     loaded: &mut Loaded,
 ) {
     let walked: BTreeMap<&str, &WalkedFile> = discovered
@@ -520,7 +648,7 @@ fn load_compose_references(
             } else {
                 FileKind::Env
             };
-            match load_one(files, file, kind, limits) {
+            match load_one(files, file, kind, limits, cache) {
                 Outcome::Parsed(Parsed::Compose(mut c), pragmas) => {
                     c.discovered = false;
                     loaded.compose_files.push(c);
@@ -567,7 +695,13 @@ fn present_link_targets(
         .collect()
 }
 
-fn load_one(files: &dyn Files, file: &WalkedFile, kind: FileKind, limits: Limits) -> Outcome {
+fn load_one(
+    files: &dyn Files,
+    file: &WalkedFile,
+    kind: FileKind,
+    limits: Limits,
+    cache: Option<&Cache>,
+) -> Outcome {
     let fail = |message: String| Outcome::Failed(ErrorEntry::new(&file.path, message, Some(kind)));
     let limit = if kind.is_lockfile() {
         limits.max_lockfile_size
@@ -585,13 +719,52 @@ fn load_one(files: &dyn Files, file: &WalkedFile, kind: FileKind, limits: Limits
             Outcome::TooLarge
         };
     }
-    if let FileKind::Lockfile(lock) = kind {
-        return load_lockfile(files, file, lock);
+    if kind == FileKind::Lockfile(LockfileKind::Bun) && file.path.ends_with(".lockb") {
+        return bun_lockb(file);
     }
     let bytes = match files.read(&file.path) {
         Ok(bytes) => bytes,
-        Err(err) => return fail(format!("cannot read: {err}")),
+        Err(err) => {
+            let message = format!("cannot read: {err}");
+            return match kind {
+                FileKind::Lockfile(lock) => Outcome::Lockfile(
+                    LockfileRef {
+                        path: file.path.clone(),
+                        kind: lock,
+                    },
+                    None,
+                    Some(ErrorEntry::new(&file.path, message, Some(kind))),
+                ),
+                _ => fail(message),
+            };
+        }
     };
+    let Some(cache) = cache else {
+        return parse_one(file, kind, bytes);
+    };
+    let key = Cache::key(&format!("{kind:?}"), &file.path, &bytes);
+    if let Some(entry) = cache.get(&key) {
+        match postcard::from_bytes::<Cached>(entry) {
+            Ok(cached) => return cached.into_outcome(file, kind),
+            // Not what this build writes: parsed again, and the entry replaced.
+            Err(_) => cache.forget(&key),
+        }
+    }
+    let outcome = parse_one(file, kind, bytes);
+    if let Some(entry) = to_cached(&outcome, file, kind)
+        && let Ok(bytes) = postcard::to_stdvec(&entry)
+    {
+        cache.put(key, bytes);
+    }
+    outcome
+}
+
+/// What a file's bytes parse to: its facts and pragmas, or why it has none.
+fn parse_one(file: &WalkedFile, kind: FileKind, bytes: Vec<u8>) -> Outcome {
+    let fail = |message: String| Outcome::Failed(ErrorEntry::new(&file.path, message, Some(kind)));
+    if let FileKind::Lockfile(lock) = kind {
+        return load_lockfile(file, lock, bytes);
+    }
     if is_binary(&bytes) {
         return if matches!(kind, FileKind::Source { .. }) {
             Outcome::Binary
@@ -677,8 +850,24 @@ fn load_one(files: &dyn Files, file: &WalkedFile, kind: FileKind, limits: Limits
     }
 }
 
-/// Reads and parses a lockfile. Its presence is recorded whatever happens to its content.
-fn load_lockfile(files: &dyn Files, file: &WalkedFile, kind: LockfileKind) -> Outcome {
+/// Bun's binary lockfile: recorded (it names the root's manager) but not read. The entry has
+/// no file kind, so it makes no check unknown: the lockfile checks have no lockfile to judge at
+/// its root.
+fn bun_lockb(file: &WalkedFile) -> Outcome {
+    let reference = LockfileRef {
+        path: file.path.clone(),
+        kind: LockfileKind::Bun,
+    };
+    let note = ErrorEntry::new(
+        &file.path,
+        "Bun's binary lockfile is not read, so lockfile checks do not apply to its root (Bun 1.2+ writes the text bun.lock: `bun install --save-text-lockfile`)",
+        None,
+    );
+    Outcome::Lockfile(reference, None, Some(note))
+}
+
+/// Parses a lockfile's bytes. Its presence is recorded whatever happens to its content.
+fn load_lockfile(file: &WalkedFile, kind: LockfileKind, bytes: Vec<u8>) -> Outcome {
     let reference = LockfileRef {
         path: file.path.clone(),
         kind,
@@ -690,25 +879,12 @@ fn load_lockfile(files: &dyn Files, file: &WalkedFile, kind: LockfileKind) -> Ou
             Some(FileKind::Lockfile(kind)),
         ))
     };
-    if kind == LockfileKind::Bun && file.path.ends_with(".lockb") {
-        // Recorded (it names the root's manager) but not read. The entry has no file kind, so
-        // it makes no check unknown: the lockfile checks have no lockfile to judge at its root.
-        let note = ErrorEntry::new(
-            &file.path,
-            "Bun's binary lockfile is not read, so lockfile checks do not apply to its root (Bun 1.2+ writes the text bun.lock: `bun install --save-text-lockfile`)",
-            None,
-        );
-        return Outcome::Lockfile(reference, None, Some(note));
-    }
-    let text = match files.read(&file.path) {
-        Err(err) => {
-            return Outcome::Lockfile(reference, None, error(format!("cannot read: {err}")));
-        }
-        Ok(bytes) if is_binary(&bytes) => {
+    let text = match bytes {
+        bytes if is_binary(&bytes) => {
             let message = "binary content where text was expected; not parsed".to_string();
             return Outcome::Lockfile(reference, None, error(message));
         }
-        Ok(bytes) => match String::from_utf8(bytes) {
+        bytes => match String::from_utf8(bytes) {
             Ok(text) => text,
             Err(err) => {
                 let at = err.utf8_error().valid_up_to();
@@ -919,6 +1095,131 @@ mod tests {
                 .filter(|(p, _, _)| p == "b/tsconfig.json")
                 .all(|(_, _, kind)| kind.is_none())
         );
+    }
+
+    /// A cache entry that checks out (MAC and all) but does not deserialize, as one written by
+    /// a build whose fact types changed without a `FACTS_VERSION` bump would, is parsed again
+    /// and replaced; the facts are those of a load without the cache, every time.
+    #[test]
+    fn an_undecodable_entry_is_parsed_again_and_replaced() {
+        use crate::rules::testing::Repo;
+        let repo = Repo::new()
+            .file(
+                "package.json",
+                r#"{ "name": "a", "dependencies": { "x": "1" } }"#,
+            )
+            .file(
+                "tsconfig.json",
+                "{ \"compilerOptions\": { \"strict\": true } }",
+            )
+            .file("Dockerfile", "FROM node:20\nRUN npm ci\n")
+            .file("bad.json", "{")
+            .file(
+                "src/main.ts",
+                "import x from 'x';\n// seaworthy-ignore deps/undeclared\n",
+            );
+        let (discovered, plain) = repo.load();
+        let dir = std::env::temp_dir().join(format!("seaworthy-load-cache-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let root = Path::new("/");
+        let options = cache_options(Limits::default());
+        let summary = |l: &Loaded| {
+            format!(
+                "{:?} {:?} {:?} {:?} {:?} {:?}",
+                l.packages, l.tsconfigs, l.dockerfiles, l.sources, l.pragmas, l.errors
+            )
+        };
+        let cold_cache = Cache::for_tests(root, &dir, [3; 32], &options);
+        let cold = load_with(
+            &repo.files,
+            &discovered,
+            Limits::default(),
+            Some(&cold_cache),
+        );
+        cold_cache.save();
+        assert_eq!(summary(&cold), summary(&plain));
+        // Garble the entry of main.ts, under a valid MAC.
+        let text = repo.files.read("src/main.ts").expect("main.ts");
+        let key = Cache::key(
+            &format!("{:?}", FileKind::Source { dts: false }),
+            "src/main.ts",
+            &text,
+        );
+        let garbling = Cache::for_tests(root, &dir, [3; 32], &options);
+        assert!(garbling.get(&key).is_some(), "main.ts was cached");
+        for other in &discovered.files {
+            if let (Some(kind), Ok(bytes)) = (other.kind, repo.files.read(&other.path)) {
+                garbling.get(&Cache::key(&format!("{kind:?}"), &other.path, &bytes));
+            }
+        }
+        garbling.put(key, vec![0xff; 7]);
+        garbling.save();
+        let warm_cache = Cache::for_tests(root, &dir, [3; 32], &options);
+        assert_eq!(warm_cache.get(&key), Some(&[0xff; 7][..]));
+        warm_cache.forget(&key);
+        let warm = load_with(
+            &repo.files,
+            &discovered,
+            Limits::default(),
+            Some(&warm_cache),
+        );
+        warm_cache.save();
+        assert_eq!(summary(&warm), summary(&plain));
+        let fixed = Cache::for_tests(root, &dir, [3; 32], &options);
+        assert_ne!(
+            fixed.get(&key),
+            Some(&[0xff; 7][..]),
+            "the entry was replaced"
+        );
+        let warm = load_with(&repo.files, &discovered, Limits::default(), Some(&fixed));
+        assert_eq!(summary(&warm), summary(&plain));
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    /// Every parser's output reads back from the cache as it was written: on every fixture and
+    /// the example, a warm load uses every entry (none is rejected) and loads what a load
+    /// without the cache loads. (A fact type that does not round-trip would otherwise only
+    /// show as a cache that never hits.)
+    #[test]
+    fn every_fixture_round_trips_through_the_cache() {
+        let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut roots = vec![manifest.join("examples/incidents")];
+        let mut stack = vec![manifest.join("tests/fixtures")];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                    let path = entry.path();
+                    if path.join("package.json").is_file() {
+                        roots.push(path);
+                    } else {
+                        stack.push(path);
+                    }
+                }
+            }
+        }
+        assert!(roots.len() > 20, "{roots:?}");
+        let dir = std::env::temp_dir().join(format!("seaworthy-roundtrip-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let options = cache_options(Limits::default());
+        for root in roots {
+            let discovered = crate::discover::discover(&root, 2);
+            let disk = Disk::new(&root);
+            let plain = format!("{:?}", load_from(&disk, &discovered, Limits::default()));
+            let cold = Cache::for_tests(&root, &dir, [5; 32], &options);
+            let loaded = load_with(&disk, &discovered, Limits::default(), Some(&cold));
+            assert_eq!(format!("{loaded:?}"), plain, "{}", root.display());
+            cold.save();
+            let warm = Cache::for_tests(&root, &dir, [5; 32], &options);
+            let loaded = load_with(&disk, &discovered, Limits::default(), Some(&warm));
+            assert_eq!(
+                warm.rejected(),
+                0,
+                "{}: entries that do not read back",
+                root.display()
+            );
+            assert_eq!(format!("{loaded:?}"), plain, "{}", root.display());
+        }
+        std::fs::remove_dir_all(&dir).ok();
     }
 
     /// bun.lock is read; a bun.lockb is recorded, not read, and noted once, with no file kind

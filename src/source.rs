@@ -28,7 +28,7 @@ impl Span {
 }
 
 /// A value parsed from a file together with where it was written.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Located<T> {
     pub value: T,
     pub span: Span,

@@ -34,7 +34,7 @@ fn recipes() -> Vec<(String, String)> {
 
 /// The `seaworthy …` commands in a shell script, as argument lists: continuation lines joined,
 /// each command cut at the shell's `||`, `;`, `>` or `&&`, and shell variables (an optional
-/// `--baseline`) left out; a GitHub expression becomes a plain word.
+/// `--baseline`) left out unless they start a path; a GitHub expression becomes a plain word.
 fn commands(script: &str) -> Vec<Vec<String>> {
     let mut joined = script.replace("\\\n", " ");
     // A GitHub expression (`${{ matrix.repo }}`) stands for one word.
@@ -56,9 +56,11 @@ fn commands(script: &str) -> Vec<Vec<String>> {
                 continue;
             }
             let command = after.split(['|', ';', '>', '&']).next().unwrap_or_default();
+            // A path built from a variable (`"$RUNNER_TEMP/x"`) is one word; other variables
+            // are optional flags, left out.
             let args: Vec<String> = command
                 .split_whitespace()
-                .filter(|t| !t.contains('$'))
+                .filter(|t| !t.contains('$') || t.contains('/'))
                 .map(|t| t.trim_matches('"').to_string())
                 .collect();
             out.push(args);
@@ -170,6 +172,16 @@ fn the_recipes_upload_what_each_ci_reads() {
                 );
             }
             assert!(text.contains("GITHUB_STEP_SUMMARY") && text.contains("--sarif"));
+            // The fact cache is restored and saved where the scan keeps it.
+            assert!(
+                used.iter().any(|u| u == "actions/cache@v4"),
+                "{name}: no actions/cache"
+            );
+            assert!(
+                text.contains("path: ${{ runner.temp }}/seaworthy-cache")
+                    && text.contains("--cache-dir \"$RUNNER_TEMP/seaworthy-cache\""),
+                "{name}: the fact cache"
+            );
             assert!(text.contains("--baseline") && text.contains("gh issue"));
         } else {
             let job = doc
@@ -180,6 +192,16 @@ fn the_recipes_upload_what_each_ci_reads() {
             let file = report.as_str().expect("a Code Quality report");
             assert!(text.contains(&format!("--gitlab {file}")), "{name}");
             assert!(text.contains("--baseline"), "{name}");
+            let Yaml::Sequence(caches) = &job["cache"] else {
+                panic!("{name}: a list of caches");
+            };
+            assert!(
+                caches
+                    .iter()
+                    .any(|c| c["paths"][0].as_str() == Some(".seaworthy-cache/")),
+                "{name}: the fact cache"
+            );
+            assert!(text.contains("--cache-dir .seaworthy-cache"), "{name}");
         }
     }
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use super::ParseError;
 
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct BakeTarget {
     pub name: String,
     /// As written, relative to the bake file's folder; `None` when not given (bake's default
@@ -22,7 +22,7 @@ pub struct BakeTarget {
     pub context_unknown: bool,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct BakeFile {
     pub path: String,
     pub targets: Vec<BakeTarget>,

@@ -5,7 +5,7 @@ use super::ParseError;
 use super::yaml::{self, YamlNode, YamlValue};
 use crate::source::Span;
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ComposeService {
     pub name: String,
     pub span: Span,
@@ -17,7 +17,7 @@ pub struct ComposeService {
     pub node: YamlNode,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ComposeFile {
     pub path: String,
     pub services: Vec<ComposeService>,

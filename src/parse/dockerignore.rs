@@ -12,19 +12,35 @@
 
 use regex::Regex;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Pattern {
     /// The cleaned pattern, without `!`.
     pub text: String,
     pub exception: bool,
     pub line: u32,
+    #[serde(with = "regex_source")]
     regex: Option<Regex>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct DockerIgnore {
     pub path: String,
     pub patterns: Vec<Pattern>,
+}
+
+/// A compiled pattern is stored as its source and compiled again when read back.
+mod regex_source {
+    use regex::Regex;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(regex: &Option<Regex>, s: S) -> Result<S::Ok, S::Error> {
+        serde::Serialize::serialize(&regex.as_ref().map(Regex::as_str), s)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Regex>, D::Error> {
+        let source: Option<String> = Deserialize::deserialize(d)?;
+        Ok(source.and_then(|s| Regex::new(&s).ok()))
+    }
 }
 
 /// The most patterns read from one file; the rest are ignored.

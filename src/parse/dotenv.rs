@@ -8,14 +8,14 @@
 
 use crate::source::to_u32;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Quote {
     None,
     Single,
     Double,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DotVar {
     pub name: String,
     /// `None` for a bare `KEY`: the value is the shell's, if it has one.
@@ -25,7 +25,7 @@ pub struct DotVar {
     pub line: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DotEnv {
     pub path: String,
     pub vars: Vec<DotVar>,

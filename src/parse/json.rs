@@ -8,7 +8,7 @@ use super::{MAX_NESTING, ParseError, too_deep};
 use crate::source::{LineIndex, Span};
 
 /// How lenient to be: package.json must be strict JSON (npm rejects comments), tsconfig is JSONC.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) enum Dialect {
     Json,
     Jsonc,

@@ -22,7 +22,7 @@ const KEPT: &[&str] = &[
     "lockfile",
 ];
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Npmrc {
     pub path: String,
     /// Kept settings, keys lower-cased with `_` read as `-` (npm and pnpm accept both).

@@ -9,7 +9,9 @@ use super::json::{self, Dialect, Spans};
 use crate::source::{Located, Span};
 
 /// The dependency field a dependency is declared in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum DepKind {
     Prod,
     Dev,
@@ -35,7 +37,7 @@ impl DepKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Dependency {
     pub name: String,
     /// The specifier exactly as written (`^1.2.0`, `workspace:*`, `npm:y@1`, `file:../x`).
@@ -65,14 +67,14 @@ impl Dependency {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Script {
     pub name: String,
     pub command: String,
     pub span: Span,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct PackageJson {
     /// Repository-relative path of the manifest.
     pub path: String,
@@ -88,15 +90,21 @@ pub struct PackageJson {
     pub main: Option<Located<String>>,
     pub module: Option<Located<String>>,
     pub types: Option<Located<String>>,
+    #[serde(with = "crate::parse::json_text")]
     pub exports: Option<serde_json::Value>,
+    #[serde(with = "crate::parse::json_text")]
     pub imports: Option<serde_json::Value>,
     pub bin: Vec<String>,
     /// Install settings the lockfile records: `pnpm` (overrides, patchedDependencies, …),
     /// `resolutions` (yarn; pnpm reads it as overrides), `overrides` (npm), `dependenciesMeta`
     /// and `publishConfig.directory` (pnpm compares both with its importer entry).
+    #[serde(with = "crate::parse::json_text")]
     pub pnpm: Option<Located<serde_json::Value>>,
+    #[serde(with = "crate::parse::json_text")]
     pub resolutions: Option<Located<serde_json::Value>>,
+    #[serde(with = "crate::parse::json_text")]
     pub overrides: Option<Located<serde_json::Value>>,
+    #[serde(with = "crate::parse::json_text")]
     pub dependencies_meta: Option<serde_json::Value>,
     pub publish_directory: Option<String>,
     /// Span of the opening of the manifest, for findings about the package as a whole.

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use super::ParseError;
 use super::yaml::{self, YamlNode, YamlValue};
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct PnpmWorkspace {
     pub path: String,
     pub packages: Vec<String>,

@@ -15,7 +15,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 /// How a file writes comments and what a suppression above a line covers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Syntax {
     Slash,
     Dockerfile,
@@ -24,7 +24,7 @@ pub enum Syntax {
 }
 
 /// One `seaworthy-ignore` comment.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Pragma {
     pub path: String,
     /// Where the comment is (1-based).

@@ -14,7 +14,7 @@ const MAX_DEPTH: usize = 4;
 /// Longest script read; the rest is ignored (a Dockerfile RUN is rarely over a few KiB).
 const MAX_SCRIPT: usize = 256 * 1024;
 
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Command {
     /// Leading `NAME=value` assignments (and those after `env`).
     pub env: Vec<(String, String)>,

@@ -7,7 +7,7 @@ use super::ParseError;
 use super::json::{self, Dialect, Spans};
 use crate::source::Located;
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct RawTsConfig {
     pub path: String,
     /// `extends` as written: one string, or an array (TypeScript 5).
@@ -22,7 +22,7 @@ pub struct RawTsConfig {
 }
 
 /// The compiler options seaworthy reads. `None` means "not set here" (inherit).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CompilerOptions {
     pub base_url: Option<String>,
     /// `paths` patterns and their targets, in file order.

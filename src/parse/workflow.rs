@@ -10,7 +10,7 @@ use super::yaml::{self, YamlNode};
 use crate::source::Span;
 
 /// One image build a workflow (or a package.json script) declares.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ImageBuild {
     /// The context as written (repository-relative from the workflow's checkout), `None`
     /// when an expression decides it.
@@ -45,7 +45,7 @@ fn tag_names<'a>(tags: impl Iterator<Item = &'a str>) -> Vec<String> {
     out
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Workflow {
     pub path: String,
     pub builds: Vec<ImageBuild>,

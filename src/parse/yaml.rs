@@ -15,7 +15,7 @@ use saphyr_parser::{BufferedInput, Event, Parser, ScalarStyle, SpannedEventRecei
 use super::{MAX_NESTING, ParseError, too_deep};
 use crate::source::{Span, to_u32};
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum YamlValue {
     Null,
     /// Every scalar as its text: `1`, `true` and `"1"` all become strings; callers decide.
@@ -25,7 +25,7 @@ pub enum YamlValue {
     Map(Vec<(String, Span, YamlNode)>),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct YamlNode {
     pub value: YamlValue,
     pub span: Span,

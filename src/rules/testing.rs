@@ -30,7 +30,7 @@ const ROOT: &str = "/seaworthy-test-repo";
 /// A repository held in memory.
 #[derive(Debug, Clone, Default)]
 pub struct Repo {
-    files: Memory,
+    pub(crate) files: Memory,
     /// The `seaworthy.toml` the rules run with (its policy knobs), parsed as a scan would.
     config: Option<String>,
 }

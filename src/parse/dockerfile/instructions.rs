@@ -7,7 +7,7 @@
 use super::Instruction;
 
 /// One word of an instruction: its text with quotes removed, and where it was written.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Word {
     pub text: String,
     /// Byte offset into `Instruction::args`, and the length written (quotes included).
@@ -16,7 +16,7 @@ pub struct Word {
 }
 
 /// A `--name=value` (or bare `--name`) flag.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Flag {
     pub name: String,
     pub value: Option<String>,
@@ -25,7 +25,7 @@ pub struct Flag {
 }
 
 /// `CMD`, `ENTRYPOINT`, `RUN` and `HEALTHCHECK CMD` come in two forms.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum CommandForm {
     /// `["node", "dist/main.js"]`: run directly, no shell.
     Exec(Vec<String>),
@@ -40,7 +40,7 @@ impl CommandForm {
 }
 
 /// An image reference as `FROM` writes it, after variable expansion.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ImageRef {
     /// `ghcr.io`, `gcr.io`, `localhost:5000`; `None` for Docker Hub.
     pub registry: Option<String>,
@@ -110,7 +110,7 @@ impl ImageRef {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct From {
     pub platform: Option<String>,
     /// The image or stage, as written (variables unexpanded).
@@ -119,7 +119,7 @@ pub struct From {
     pub alias: Option<Word>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Copy {
     /// `ADD` rather than `COPY`.
     pub add: bool,
@@ -145,7 +145,7 @@ impl Copy {
 }
 
 /// One `--mount=type=…,key=value,…` of a `RUN`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Mount {
     /// `bind` (the default), `cache`, `tmpfs`, `secret`, `ssh`.
     pub kind: String,
@@ -170,7 +170,7 @@ impl Mount {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Run {
     pub flags: Vec<Flag>,
     pub mounts: Vec<Mount>,
@@ -183,7 +183,7 @@ pub struct Run {
     pub script: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Pair {
     pub key: String,
     pub value: String,
@@ -191,7 +191,7 @@ pub struct Pair {
     pub len: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ArgDecl {
     pub name: String,
     pub default: Option<String>,
@@ -199,14 +199,14 @@ pub struct ArgDecl {
     pub len: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Healthcheck {
     pub options: Vec<Flag>,
     pub cmd: CommandForm,
     pub cmd_offset: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Op {
     From(From),
     Copy(Copy),

@@ -52,7 +52,7 @@ const NEED_ARGS: &[&str] = &[
     "HEALTHCHECK",
 ];
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Heredoc {
     pub delimiter: String,
     pub body: String,
@@ -62,14 +62,14 @@ pub struct Heredoc {
 
 /// Where a stretch of an instruction's joined arguments came from: byte `offset` of `args`
 /// is at `line`, `column` (1-based) of the file, and the bytes after it follow on that line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Piece {
     pub offset: usize,
     pub line: u32,
     pub column: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Instruction {
     /// Upper-cased keyword (`RUN`).
     pub keyword: String,
@@ -136,14 +136,14 @@ impl Instruction {
 }
 
 /// A comment line, kept so that pragmas can attach to the next instruction.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Comment {
     pub line: u32,
     /// The text after `#`, trimmed.
     pub text: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Stage {
     /// The image or earlier stage this stage starts from, as written (`node:20-slim`, `${BASE}`).
     pub base: String,
@@ -155,7 +155,7 @@ pub struct Stage {
     pub last: usize,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Dockerfile {
     pub path: String,
     pub syntax: Option<String>,

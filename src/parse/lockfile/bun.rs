@@ -37,7 +37,7 @@ use crate::parse::json::{self, Dialect, Spans};
 /// levels); they are skipped so that resolving from them stays cheap.
 const MAX_KEY_DEPTH: usize = 64;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BunWorkspace {
     /// Relative to the lockfile's directory: `""` for the root, `apps/api`.
     pub path: String,
@@ -64,7 +64,7 @@ impl BunWorkspace {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BunPackage {
     /// The placement key: `ms`, `debug/ms`, `@acme/api/debug`.
     pub key: String,
@@ -97,7 +97,7 @@ impl BunPackage {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BunLockfile {
     pub path: String,
     pub lockfile_version: u32,

@@ -15,7 +15,7 @@ use super::ParseError;
 use crate::discover::LockfileKind;
 
 /// A lockfile read into facts.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum Lockfile {
     Pnpm(pnpm::PnpmLockfile),
     Npm(npm::NpmLockfile),

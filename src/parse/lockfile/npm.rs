@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 
 use crate::parse::ParseError;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NpmEntry {
     /// The install location: `""`, `node_modules/a`, `packages/api/node_modules/b`.
     pub location: String,
@@ -65,7 +65,7 @@ impl NpmEntry {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NpmLockfile {
     pub path: String,
     pub lockfile_version: u32,

@@ -11,7 +11,7 @@ use crate::parse::ParseError;
 use crate::parse::package_json::DepKind;
 
 /// `settings:` as recorded by the pnpm that wrote the lockfile. `None` when absent.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PnpmSettings {
     pub auto_install_peers: Option<bool>,
     pub exclude_links_from_lockfile: Option<bool>,
@@ -21,7 +21,7 @@ pub struct PnpmSettings {
 }
 
 /// One dependency of an importer (a workspace project).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ImporterDep {
     pub name: String,
     pub kind: DepKind,
@@ -33,7 +33,7 @@ pub struct ImporterDep {
     pub line: u32,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PnpmImporter {
     /// The project's directory relative to the lockfile (`.` for the root).
     pub id: String,
@@ -45,7 +45,7 @@ pub struct PnpmImporter {
 }
 
 /// A resolved package instance: a v9 snapshot (with its `packages` metadata) or a v6 package.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PnpmPackage {
     /// The dependency path without v6's leading `/`: `ms@2.1.3`, `a@1.0.0(b@2.0.0)`.
     pub key: String,
@@ -64,14 +64,14 @@ pub struct PnpmPackage {
     pub optional: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CatalogEntry {
     pub specifier: String,
     pub version: String,
     pub line: u32,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PnpmLockfile {
     pub path: String,
     /// `lockfileVersion` as written (`9.0`, `6.0`, `5.4`).

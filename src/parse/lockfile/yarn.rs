@@ -7,7 +7,7 @@ use super::lines::{self, Line, split_yarn_keys};
 use super::{child, children, split_name, string_map};
 use crate::parse::ParseError;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct YarnEntry {
     /// The descriptors this entry resolves: `ms@^2.1.0` (v1), `ms@npm:^2.1.0` (berry).
     pub descriptors: Vec<String>,
@@ -42,7 +42,7 @@ impl YarnEntry {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct YarnLockfile {
     pub path: String,
     /// Berry (`__metadata` present) rather than v1.

@@ -8,7 +8,7 @@ use super::Cx;
 use super::expr::{self, Expr};
 use crate::source::Span;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Bootstrap {
     /// `NestFactory.create`, `CommandFactory.run`, …
     pub call: String,

@@ -8,7 +8,7 @@ use super::Cx;
 use super::expr::{self, Expr};
 use crate::source::Span;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Class {
     /// Empty for an anonymous class expression.
     pub name: String,
@@ -30,7 +30,7 @@ pub struct Class {
     pub methods: Vec<Method>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Param {
     pub name: String,
     pub ty: TypeRef,
@@ -39,7 +39,7 @@ pub struct Param {
 }
 
 /// A parameter's type annotation, as `emitDecoratorMetadata` would serialize it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum TypeRef {
     /// No annotation (TypeScript emits `Object`).
     Missing,
@@ -52,7 +52,7 @@ pub enum TypeRef {
     Other,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Method {
     pub name: String,
     pub is_static: bool,

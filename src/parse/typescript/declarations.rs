@@ -7,7 +7,7 @@ use tree_sitter::Node;
 use super::Cx;
 use super::expr::Expr;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum DeclKind {
     Class,
     Interface,
@@ -18,7 +18,7 @@ pub enum DeclKind {
     Variable,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Decl {
     pub name: String,
     pub kind: DeclKind,

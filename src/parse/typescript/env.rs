@@ -28,7 +28,7 @@ use super::{Cx, State, call_arguments, object_value, string_value};
 use crate::source::Span;
 
 /// One variable the code reads from the environment.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct EnvRead {
     pub name: String,
     /// The read: the `process.env.X` expression, the `get('X')` call, the destructured name,
@@ -39,7 +39,9 @@ pub struct EnvRead {
 }
 
 /// Whether the code needs the variable, as far as the text shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum EnvClass {
     /// Read with no fallback, in a way that fails when it is absent: `process.env.X!`,
     /// `getOrThrow('X')`, `if (!process.env.X) throw …` (or `process.exit`), `const x =
@@ -58,7 +60,9 @@ pub enum EnvClass {
 }
 
 /// How the variable is read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum EnvSource {
     ProcessEnv,
     /// `import.meta.env.X` (Vite and its kin): replaced at build time, in the bundle.

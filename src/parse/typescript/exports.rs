@@ -6,7 +6,7 @@ use tree_sitter::Node;
 
 use super::Cx;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Export {
     /// The exported name: `B` in `export { A as B }`, `default`, or `*` for `export * from`.
     pub name: String,

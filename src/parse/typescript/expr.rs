@@ -19,13 +19,13 @@ pub(crate) const MAX_NODES: usize = 2_000;
 /// template or a data blob would be copied for nothing.
 const MAX_STRING: usize = 256;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Expr {
     pub kind: ExprKind,
     pub span: Span,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ExprKind {
     Ident(String),
     /// `object.property`
@@ -51,7 +51,7 @@ pub enum ExprKind {
     Other,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Prop {
     /// The key as written (`provide`, `'provide'`); empty for a spread.
     pub key: String,

@@ -6,7 +6,9 @@ use tree_sitter::Node;
 use super::Cx;
 use crate::source::Span;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum ImportKind {
     /// `import x from 'm'`, `import {a} from 'm'`, `import * as m from 'm'`
     Static,
@@ -27,7 +29,7 @@ pub enum ImportKind {
 }
 
 /// One name an import binds: `import { A as B }` is `imported: "A"`, `local: "B"`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Binding {
     /// The exported name: `default` for a default import, `*` for a namespace import or
     /// `import x = require()`.
@@ -37,7 +39,7 @@ pub struct Binding {
     pub type_only: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Import {
     pub specifier: String,
     pub kind: ImportKind,

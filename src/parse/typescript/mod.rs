@@ -42,7 +42,7 @@ pub use routes::{
 };
 
 /// What one source file says, as plain data.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SourceFacts {
     pub imports: Vec<Import>,
     /// Import bindings used as values (outside type positions and import declarations).
@@ -99,7 +99,7 @@ impl SourceFacts {
 }
 
 /// Which grammar parses a file: TSX for `.tsx` and all JavaScript (JSX may appear in any of it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Dialect {
     TypeScript,
     Tsx,

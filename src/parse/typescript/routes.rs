@@ -18,7 +18,7 @@ use super::{Cx, State, call_arguments, object_value, string_value};
 use crate::source::Span;
 
 /// What one file says about HTTP routes.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RouteFacts {
     pub routes: Vec<Route>,
     pub mounts: Vec<Mount>,
@@ -37,7 +37,9 @@ impl RouteFacts {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum HttpMethod {
     Get,
     Post,
@@ -71,14 +73,16 @@ impl HttpMethod {
 
 /// A path argument: a literal, or something computed (`app.get(path, h)`,
 /// `` `/${name}` ``), which makes the route table incomplete.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum RoutePath {
     Literal(String),
     Dynamic,
 }
 
 /// `receiver.method(path, handler)`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Route {
     /// The receiver's last name: `app` for `app.get` and `this.app.get`, `httpAdapter` for
     /// `app.getHttpAdapter().get`.
@@ -89,7 +93,7 @@ pub struct Route {
 }
 
 /// What a mount attaches at its prefix.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum MountTarget {
     /// A name: a router or sub-app of this file or an imported one, a Fastify plugin, a
     /// middleware function (`router` in `app.use('/api', router)`, `router.routes()` for
@@ -112,7 +116,7 @@ pub enum MountTarget {
 
 /// `app.use('/api', router)`, `app.use(router)`, `fastify.register(plugin, { prefix })`,
 /// Hono's `app.route('/api', sub)`, `SwaggerModule.setup('docs', app, doc)`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Mount {
     pub receiver: String,
     /// `Literal("")` when the mount has no path.
@@ -125,7 +129,9 @@ pub struct Mount {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Framework {
     Express,
     Fastify,
@@ -136,7 +142,9 @@ pub enum Framework {
     Unknown,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum ServerKind {
     /// An application (`express()`, `fastify()`, `new Koa()`, `new Hono()`).
     App,
@@ -148,7 +156,7 @@ pub enum ServerKind {
 }
 
 /// A server, app or router the file creates.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Server {
     /// The name it is bound to (`app` in `const app = express()`, `this.app = …`).
     pub binding: Option<String>,
@@ -162,7 +170,7 @@ pub struct Server {
 }
 
 /// `app.setGlobalPrefix('api', { exclude: ['health', { path: 'metrics', method: … }] })`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GlobalPrefix {
     pub prefix: RoutePath,
     /// Excluded paths as written (`health`, `metrics`); the method of an object entry is not
@@ -174,7 +182,7 @@ pub struct GlobalPrefix {
 }
 
 /// `app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1', prefix: 'v' })`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Versioning {
     /// URI versioning (the default type): versions become path segments. `None`: the type
     /// could not be read.
