@@ -54,7 +54,7 @@ pub struct SourceFile {
 }
 
 /// What a `.yarnrc.yml` says about how Yarn 2+ lays out `node_modules`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct YarnRc {
     pub path: String,
     /// `nodeLinker`: `pnp` (the default), `pnpm` or `node-modules`.

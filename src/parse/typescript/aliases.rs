@@ -13,7 +13,7 @@
 use tree_sitter::Node;
 
 /// What one bundler config says about module aliases.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BundlerAliases {
     /// Alias keys as a specifier matches them: `@helpers` matches `@helpers` and
     /// `@helpers/x`; a key ending in `/` (or taken from a regular expression's literal prefix)
@@ -23,7 +23,7 @@ pub struct BundlerAliases {
     pub dynamic: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct AliasKey {
     pub key: String,
     /// Matches any specifier starting with `key` (a regular expression's prefix, `@/`).
