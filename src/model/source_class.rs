@@ -52,9 +52,9 @@ impl SourceClass {
                 .skip(1)
                 .any(|t| matches!(t, "e2e" | "test" | "tests" | "spec" | "specs"))
         });
-        if fixtures
-            && (dirs.iter().any(|d| data::contains(FIXTURE_DIRS, d))
-                || lower.contains(".template."))
+        // A `.template.` file is data for a generator even when the generator imports it.
+        if lower.contains(".template.")
+            || fixtures && dirs.iter().any(|d| data::contains(FIXTURE_DIRS, d))
         {
             return SourceClass::Fixture;
         }
