@@ -68,7 +68,121 @@ pub struct Source {
 pub fn resolve_all(model: &Model, sources: Vec<SourceFile>) -> Vec<Source> {
     let mut sources = resolve_each(model, sources);
     reclassify_imported_fixtures(model, &mut sources);
+    reclassify_seed_scripts(model, &mut sources);
     sources
+}
+
+/// Seed and migration entry points are dev tooling: the files a package's `prisma.seed`
+/// command, or a script named for seeding or migrating (`seed`, `db:seed`, `migration:run`),
+/// runs (`tsx prisma/seed.ts`, `ts-node -r tsconfig-paths/register src/seed.ts`). A file keeps
+/// its class when the package's start scripts run the seed (ghostfolio's `start:production`
+/// runs `prisma db seed`) or a Dockerfile of the repository names it or its script. Only the
+/// entry file changes class: what it imports is shared with the application.
+fn reclassify_seed_scripts(model: &Model, sources: &mut [Source]) {
+    use crate::parse::package_json::PackageJson;
+    use std::collections::BTreeSet;
+    let is_seed_name = |name: &str| {
+        let lower = name.to_ascii_lowercase();
+        lower.contains("seed") || lower.contains("migrat")
+    };
+    let mut dev: BTreeSet<String> = BTreeSet::new();
+    for package in &model.packages {
+        let manifest: &PackageJson = &package.manifest;
+        let mut entries: Vec<(Option<&str>, &str)> = Vec::new();
+        if let Some(seed) = &manifest.prisma_seed {
+            entries.push((None, seed.as_str()));
+        }
+        for script in manifest.scripts.iter().filter(|s| is_seed_name(&s.name)) {
+            entries.push((Some(script.name.as_str()), script.command.as_str()));
+        }
+        for (script, command) in entries {
+            for file in script_files(command) {
+                let Some(path) = paths::join(&package.dir, file) else {
+                    continue;
+                };
+                let name = paths::file_name(&path).to_string();
+                let stem = name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s);
+                let mut needles = vec![name.as_str(), stem];
+                if let Some(script) = script {
+                    needles.push(script);
+                }
+                if manifest.prisma_seed.as_deref() == Some(command) {
+                    needles.push("db seed");
+                }
+                if !runs_at_start(model, manifest, &needles) {
+                    dev.insert(path);
+                }
+            }
+        }
+    }
+    if dev.is_empty() {
+        return;
+    }
+    for source in sources.iter_mut() {
+        if source.class == SourceClass::Runtime && dev.contains(&source.path) {
+            source.class = SourceClass::Script;
+        }
+    }
+}
+
+/// The source files a script command names (`./prisma/seed.ts`), as written.
+fn script_files(command: &str) -> Vec<&str> {
+    const EXTENSIONS: &[&str] = &[".ts", ".mts", ".cts", ".js", ".mjs", ".cjs", ".tsx", ".jsx"];
+    command
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c| c == '"' || c == '\''))
+        .filter(|w| !w.starts_with('-') && !w.contains("://") && !w.contains('$'))
+        .filter(|w| EXTENSIONS.iter().any(|e| w.ends_with(e)))
+        .collect()
+}
+
+/// Whether a start script of the package (`start`, `start:prod`, `serve`, …, through the
+/// scripts they run) or any Dockerfile instruction of the repository mentions one of
+/// `needles` (the seed file, its script, `db seed`).
+fn runs_at_start(
+    model: &Model,
+    manifest: &crate::parse::package_json::PackageJson,
+    needles: &[&str],
+) -> bool {
+    let mentions = |text: &str| needles.iter().any(|n| !n.is_empty() && text.contains(n));
+    let by_docker = model.dockerfiles.iter().any(|df| {
+        df.instructions
+            .iter()
+            .filter(|i| matches!(i.keyword.as_str(), "RUN" | "CMD" | "ENTRYPOINT"))
+            .any(|i| mentions(&i.args))
+    });
+    if by_docker {
+        return true;
+    }
+    let script = |name: &str| manifest.scripts.iter().find(|s| s.name == name);
+    let mut queue: Vec<&str> = manifest
+        .scripts
+        .iter()
+        .filter(|s| {
+            let n = s.name.as_str();
+            n.starts_with("start") || n.starts_with("prestart") || n.starts_with("serve")
+        })
+        .map(|s| s.name.as_str())
+        .collect();
+    let mut seen: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
+    while let Some(name) = queue.pop() {
+        if !seen.insert(name) || seen.len() > 64 {
+            continue;
+        }
+        let Some(s) = script(name) else {
+            continue;
+        };
+        if mentions(&s.command) {
+            return true;
+        }
+        // `npm run x`, `yarn x`, `pnpm x`, `bun run x`: any word naming another script.
+        for word in s.command.split_whitespace() {
+            if let Some(next) = script(word) {
+                queue.push(next.name.as_str());
+            }
+        }
+    }
+    false
 }
 
 /// A file under a fixture-looking folder (`templates/`, `examples/`) that code of the repository

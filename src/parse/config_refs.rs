@@ -12,6 +12,20 @@ pub struct ConfigRefs {
     pub path: String,
     /// Each distinct candidate string, sorted.
     pub strings: Vec<String>,
+    /// The executors (builders) an Nx or Angular project file runs, in file order.
+    pub executors: Vec<Executor>,
+}
+
+/// One target's `executor` (Nx `project.json`, `workspace.json`) or `builder` (`angular.json`):
+/// `@nx/webpack:webpack` runs the `webpack` executor of the package `@nx/webpack`, which Nx
+/// resolves from the workspace root's `node_modules` like any `require`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Executor {
+    /// As written: `@nx/eslint:lint`.
+    pub executor: String,
+    /// The package it names: `@nx/eslint` (`nx` for `nx:run-commands`).
+    pub package: String,
+    pub span: crate::source::Span,
 }
 
 /// A candidate string longer than this is not a package reference.
@@ -128,10 +142,92 @@ pub fn parse(path: &str, text: &str) -> ConfigRefs {
     strings.retain(|s| !s.is_empty() && s.len() <= MAX_STRING);
     strings.sort();
     strings.dedup();
+    let lower = name.to_ascii_lowercase();
+    let executors = if matches!(
+        lower.as_str(),
+        "project.json" | "workspace.json" | "angular.json"
+    ) {
+        executors(text)
+    } else {
+        Vec::new()
+    };
     ConfigRefs {
         path: path.to_string(),
         strings,
+        executors,
     }
+}
+
+/// The `executor`/`builder` of every target: `targets.<name>.executor` in a `project.json`,
+/// and `projects.<name>.targets|architect.<name>.executor|builder` in a `workspace.json` or
+/// `angular.json`. A local executor (`./tools/executors:build`, a path) names no package. Text
+/// that is not JSON gives none.
+fn executors(text: &str) -> Vec<Executor> {
+    use crate::parse::json::{self, Dialect, Spans};
+    use jsonc_parser::ast::Value;
+    let Ok(Value::Object(root)) = json::parse(text, Dialect::Jsonc) else {
+        return Vec::new();
+    };
+    let spans = Spans::new(text);
+    let mut out = Vec::new();
+    let mut targets_of = |project: &jsonc_parser::ast::Object<'_>| {
+        for field in ["targets", "architect"] {
+            let Some(Value::Object(targets)) = project.get(field).map(|p| &p.value) else {
+                continue;
+            };
+            for target in &targets.properties {
+                let Value::Object(target) = &target.value else {
+                    continue;
+                };
+                for key in ["executor", "builder"] {
+                    let Some(value) = target.get(key).map(|p| &p.value) else {
+                        continue;
+                    };
+                    let Some(executor) = json::as_str(value) else {
+                        continue;
+                    };
+                    if let Some(package) = executor_package(executor) {
+                        out.push(Executor {
+                            executor: executor.to_string(),
+                            package: package.to_string(),
+                            span: spans.of(json::range_of(value)),
+                        });
+                    }
+                }
+            }
+        }
+    };
+    targets_of(&root);
+    if let Some(Value::Object(projects)) = root.get("projects").map(|p| &p.value) {
+        for project in &projects.properties {
+            if let Value::Object(project) = &project.value {
+                targets_of(project);
+            }
+        }
+    }
+    out
+}
+
+/// The package an executor string names: `@nx/jest:jest` → `@nx/jest`, `nx:run-commands` →
+/// `nx`. None for a path (`./tools/executors:echo`) or a string that is no package name.
+fn executor_package(executor: &str) -> Option<&str> {
+    let (package, name) = executor.rsplit_once(':')?;
+    if name.is_empty() || package.starts_with(['.', '/']) || package.contains("..") {
+        return None;
+    }
+    let valid = |part: &str| {
+        !part.is_empty()
+            && part
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-._~".contains(&b))
+    };
+    let ok = match package.strip_prefix('@') {
+        Some(scoped) => scoped
+            .split_once('/')
+            .is_some_and(|(scope, rest)| valid(scope) && valid(rest) && !rest.contains('/')),
+        None => valid(package),
+    };
+    ok.then_some(package)
 }
 
 /// The contents of every `'…'`, `"…"` and `` `…` `` on one line (no escapes interpreted; a
@@ -277,6 +373,44 @@ mod tests {
             refs.strings.iter().any(|s| s == "shx"),
             "{:?}",
             refs.strings
+        );
+    }
+
+    #[test]
+    fn executors_of_project_workspace_and_angular_files() {
+        let refs = parse(
+            "apps/api/project.json",
+            "{\n  // a comment\n  \"targets\": {\n    \"lint\": { \"executor\": \"@nx/eslint:lint\" },\n    \"run\": { \"executor\": \"nx:run-commands\", \"options\": { \"executor\": \"@no/pe:x\" } },\n    \"local\": { \"executor\": \"./tools/x:y\" },\n    \"bare\": { \"executor\": \"no-colon\" }\n  }\n}\n",
+        );
+        let found: Vec<(&str, &str, u32)> = refs
+            .executors
+            .iter()
+            .map(|e| (e.executor.as_str(), e.package.as_str(), e.span.line))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("@nx/eslint:lint", "@nx/eslint", 4),
+                ("nx:run-commands", "nx", 5)
+            ]
+        );
+        let angular = parse(
+            "angular.json",
+            r#"{ "projects": { "web": { "architect": { "build": { "builder": "@angular-devkit/build-angular:browser" } } } } }"#,
+        );
+        assert_eq!(angular.executors.len(), 1);
+        assert_eq!(
+            angular.executors[0].package,
+            "@angular-devkit/build-angular"
+        );
+        assert!(parse("project.json", "{ not json").executors.is_empty());
+        assert!(
+            parse(
+                "vite.config.json",
+                r#"{ "targets": { "a": { "executor": "@nx/x:y" } } }"#
+            )
+            .executors
+            .is_empty()
         );
     }
 

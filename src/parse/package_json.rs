@@ -107,6 +107,8 @@ pub struct PackageJson {
     #[serde(with = "crate::parse::json_text")]
     pub dependencies_meta: Option<serde_json::Value>,
     pub publish_directory: Option<String>,
+    /// `prisma.seed`: the command `prisma db seed` (and `migrate reset`) runs.
+    pub prisma_seed: Option<String>,
     /// Span of the opening of the manifest, for findings about the package as a whole.
     pub top: Span,
 }
@@ -170,6 +172,11 @@ pub fn parse(path: &str, text: &str) -> Result<PackageJson, ParseError> {
     pkg.dependencies_meta = object
         .get("dependenciesMeta")
         .map(|p| json::to_serde(&p.value));
+    pkg.prisma_seed = object
+        .get_object("prisma")
+        .and_then(|c| c.get("seed"))
+        .and_then(|p| json::as_str(&p.value))
+        .map(str::to_string);
     pkg.publish_directory = object
         .get_object("publishConfig")
         .and_then(|c| c.get("directory"))

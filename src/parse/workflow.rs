@@ -49,11 +49,113 @@ fn tag_names<'a>(tags: impl Iterator<Item = &'a str>) -> Vec<String> {
 pub struct Workflow {
     pub path: String,
     pub builds: Vec<ImageBuild>,
+    /// Packages a `run:` step installs by name into a folder of the checkout.
+    pub installs: Vec<AdHocInstall>,
+}
+
+/// `npm --prefix .github/workflows/scripts install @octokit/action@6` (or `npm install x` in a
+/// step whose `working-directory` is the folder): packages the scripts of `dir` may import,
+/// though no manifest declares them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AdHocInstall {
+    /// Repository-relative folder (`""` for the checkout's root).
+    pub dir: String,
+    /// Package names, without versions.
+    pub packages: Vec<String>,
+    pub span: Span,
+}
+
+/// The package name of an install argument: `@octokit/action@6` → `@octokit/action`, `zx` →
+/// `zx`, `prisma@${V}` → `prisma`. None for a path, a URL, a tarball or an alias.
+pub fn package_of_spec(spec: &str) -> Option<&str> {
+    let name = match spec.get(1..).and_then(|rest| rest.find('@')) {
+        Some(at) => &spec[..at + 1],
+        None => spec,
+    };
+    let part = |p: &str| {
+        !p.is_empty()
+            && p.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-._~".contains(&b))
+            && !p.starts_with('.')
+    };
+    let ok = match name.strip_prefix('@') {
+        Some(scoped) => scoped
+            .split_once('/')
+            .is_some_and(|(scope, rest)| part(scope) && part(rest)),
+        None => part(name),
+    };
+    ok.then_some(name)
+}
+
+/// The named-package installs of a `run:` script: `npm|pnpm|yarn|bun` with `install`, `i` or
+/// `add` and package arguments, in `--prefix`/`-C`/`--dir`/`--cwd` DIR or else `cwd`.
+fn adhoc_installs(script: &str, cwd: &str, span: Span) -> Vec<AdHocInstall> {
+    let mut out = Vec::new();
+    if !["install", " i ", " add "]
+        .iter()
+        .any(|w| script.contains(w))
+    {
+        return out;
+    }
+    for command in crate::parse::shell::commands(script) {
+        let words = &command.words;
+        if !matches!(
+            words.first().map(String::as_str),
+            Some("npm" | "pnpm" | "yarn" | "bun")
+        ) {
+            continue;
+        }
+        let mut dir: Option<String> = None;
+        let mut positionals: Vec<&str> = Vec::new();
+        let mut i = 1;
+        while i < words.len() {
+            let w = words[i].as_str();
+            match w.split_once('=') {
+                Some(("--prefix" | "--dir" | "--cwd", value)) => dir = Some(value.to_string()),
+                _ if matches!(w, "--prefix" | "-C" | "--dir" | "--cwd") => {
+                    i += 1;
+                    dir = words.get(i).cloned();
+                }
+                _ if w.starts_with('-') => {}
+                _ => positionals.push(w),
+            }
+            i += 1;
+        }
+        let Some((&verb, specs)) = positionals.split_first() else {
+            continue;
+        };
+        if !matches!(verb, "install" | "i" | "add") {
+            continue;
+        }
+        let packages: Vec<String> = specs
+            .iter()
+            .filter_map(|s| package_of_spec(s))
+            .map(str::to_string)
+            .collect();
+        if packages.is_empty() {
+            continue;
+        }
+        let dir = dir.unwrap_or_else(|| cwd.to_string());
+        if dir.contains('$') || dir.starts_with('/') || dir.split('/').any(|p| p == "..") {
+            continue;
+        }
+        let dir = dir
+            .trim_start_matches("./")
+            .trim_end_matches('/')
+            .to_string();
+        out.push(AdHocInstall {
+            dir: if dir == "." { String::new() } else { dir },
+            packages,
+            span,
+        });
+    }
+    out
 }
 
 pub fn parse(path: &str, text: &str) -> Result<Workflow, ParseError> {
     let root = yaml::parse(text)?;
     let mut builds = Vec::new();
+    let mut installs = Vec::new();
     if let Some(jobs) = root.get("jobs") {
         for (_, _, job) in jobs.entries() {
             for step in job.get("steps").map(YamlNode::items).unwrap_or(&[]) {
@@ -91,6 +193,16 @@ pub fn parse(path: &str, text: &str) -> Result<Workflow, ParseError> {
                 }
                 if let Some(run) = step.get("run").and_then(YamlNode::as_str) {
                     builds.extend(docker_builds(run, step.span));
+                    let cwd = step
+                        .get("working-directory")
+                        .or_else(|| {
+                            job.get("defaults")
+                                .and_then(|d| d.get("run"))
+                                .and_then(|r| r.get("working-directory"))
+                        })
+                        .and_then(YamlNode::as_str)
+                        .unwrap_or("");
+                    installs.extend(adhoc_installs(run, cwd, step.span));
                 }
             }
         }
@@ -98,6 +210,7 @@ pub fn parse(path: &str, text: &str) -> Result<Workflow, ParseError> {
     Ok(Workflow {
         path: path.to_string(),
         builds,
+        installs,
     })
 }
 

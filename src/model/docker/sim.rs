@@ -149,6 +149,9 @@ pub struct StageSim {
     /// `npm i -g pnpm@9`), by instruction; a version from a variable the build decides is
     /// left out.
     pub activations: Vec<(usize, commands::Manager, String)>,
+    /// Packages installed by name (`npm install -g zx`, `yarn add x`), by instruction, without
+    /// their versions: what scripts copied into the stage may import.
+    pub added: Vec<(usize, String)>,
 }
 
 impl StageSim {
@@ -284,6 +287,7 @@ pub(super) fn simulate(model: &Model, df: &Dockerfile, context: &BuildContext) -
                     entrypoint: None,
                     os_packages: Vec::new(),
                     activations: Vec::new(),
+                    added: Vec::new(),
                 }
             }
         };
@@ -655,7 +659,14 @@ fn apply(
                             sim.activations.push((index, manager, version));
                         }
                     }
-                    Step::AddPackages { .. } | Step::Harmless => {}
+                    Step::AddPackages { packages, .. } => {
+                        for package in &packages {
+                            if let Some(name) = crate::parse::workflow::package_of_spec(package) {
+                                sim.added.push((index, name.to_string()));
+                            }
+                        }
+                    }
+                    Step::Harmless => {}
                 }
             }
         }

@@ -241,6 +241,39 @@ pub(crate) fn group_sites<'a>(
     sites
 }
 
+/// Whether `name` is installed by name where the file at `path` runs: a workflow step's `npm
+/// --prefix dir install name` (or `npm install name` in its `working-directory`) for the
+/// scripts of that folder, or a Dockerfile's `npm install -g name` in a stage the file is
+/// copied into (teable's migration image installs `zx` and `@httpx/dsn-parser` for the one
+/// script it runs). A folder's install covers the files that no nearer manifest owns.
+pub(crate) fn installed_ad_hoc(model: &Model, path: &str, name: &str) -> bool {
+    let owner_dir = model.owner_of(path).map(|i| model.packages[i].dir.as_str());
+    let by_workflow = model
+        .workflows
+        .iter()
+        .flat_map(|w| &w.installs)
+        .any(|install| {
+            install.packages.iter().any(|p| p == name)
+                && paths::is_within(path, &install.dir)
+                && owner_dir.is_none_or(|owner| paths::is_within(&install.dir, owner))
+        });
+    by_workflow
+        || model
+            .docker
+            .builds
+            .iter()
+            .flat_map(|b| &b.stages)
+            .any(|stage| {
+                stage.added.iter().any(|(_, p)| p == name)
+                    && stage.entries.iter().any(|e| match &e.entry {
+                        Entry::Context { path: copied, dir } => {
+                            path == copied || (*dir && paths::is_within(path, copied))
+                        }
+                        _ => false,
+                    })
+            })
+}
+
 /// "and 3 more files" for a group of import sites.
 pub(crate) fn more_sites(sites: &[(&Source, &ResolvedImport)]) -> String {
     let files: std::collections::BTreeSet<&str> =

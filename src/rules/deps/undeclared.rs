@@ -4,7 +4,7 @@ use crate::model::SourceClass;
 use crate::parse::package_json::DepKind;
 use crate::rules::deps::common::{
     Layout, add_dependency_help, ancestor_declaring, class_label, declaration, group_sites,
-    isolated_install, layout, more_sites, package_target, sibling_declaring,
+    installed_ad_hoc, isolated_install, layout, more_sites, package_target, sibling_declaring,
 };
 use crate::rules::{Context, FindingBuilder, Rule, declare_rule};
 
@@ -14,7 +14,13 @@ declare_rule! {
     /// while neither the importing workspace's package.json nor any package.json above it
     /// declares it in `dependencies`, `devDependencies`, `optionalDependencies` or
     /// `peerDependencies`. Imports that only the type checker sees are ignored; in tests, scripts
-    /// and dev-tool configs the finding is a warning.
+    /// and dev-tool configs the finding is a warning. Seed and migration entry points (what
+    /// `prisma.seed` or a `seed`/`migrate` script runs) count as scripts unless a start script or
+    /// a Dockerfile runs them. A package installed by name where the file runs counts as
+    /// declared: a workflow's `npm --prefix dir install x` for the scripts of `dir`, a
+    /// Dockerfile's `npm install -g x` for the files that stage copies. An Nx or Angular
+    /// executor (`"executor": "@nx/webpack:webpack"` in a `project.json`) whose package nothing
+    /// declares is a warning at the executor.
     ///
     /// The severity says what breaks. Declared nowhere in the repository (it resolves, if at
     /// all, as some package's transitive dependency): an error. Declared by a sibling workspace
@@ -45,7 +51,7 @@ declare_rule! {
         category: Dependencies,
         severity: Error,
         scope: Service,
-        inputs: [FileKind::PackageJson, FileKind::TsConfig],
+        inputs: [FileKind::PackageJson, FileKind::TsConfig, FileKind::NxProject],
         summary: "an imported package is declared in no package.json that Node could find it through",
     }
 }
@@ -59,6 +65,7 @@ impl Rule for Undeclared {
             if !import.runtime
                 || declaration(package, name).is_some()
                 || ancestor_declaring(model, package, name).is_some()
+                || installed_ad_hoc(model, &source.path, name)
             {
                 return None;
             }
@@ -130,6 +137,80 @@ impl Rule for Undeclared {
             }
             out.push(builder.build());
         }
+        executors(model, out);
+    }
+}
+
+/// Nx and Angular executors (`"executor": "@nx/webpack:webpack"`) whose package no manifest
+/// Nx could resolve it through declares: `nx build` fails with "Unable to resolve
+/// @nx/webpack:webpack" once the install stops pulling it in transitively. A warning, as for
+/// any dev tool's import. A workspace package or a tsconfig `paths` alias is a local plugin.
+fn executors(model: &crate::model::Model, out: &mut Vec<Finding>) {
+    use std::collections::BTreeMap;
+    type Site<'a> = (&'a str, &'a crate::parse::config_refs::Executor);
+    let mut groups: BTreeMap<(usize, &str), Vec<Site<'_>>> = BTreeMap::new();
+    for refs in &model.config_refs {
+        let Some(index) = model.owner_of(&refs.path) else {
+            continue;
+        };
+        let package = &model.packages[index];
+        for executor in &refs.executors {
+            let name = executor.package.as_str();
+            if declaration(package, name).is_some()
+                || ancestor_declaring(model, package, name).is_some()
+                || model.package_named(name).is_some()
+                || model
+                    .tsconfigs
+                    .iter()
+                    .any(|t| t.paths.matching(name).is_some())
+            {
+                continue;
+            }
+            groups
+                .entry((index, name))
+                .or_default()
+                .push((refs.path.as_str(), executor));
+        }
+    }
+    for ((index, name), sites) in groups {
+        let package = &model.packages[index];
+        let Some(&(path, executor)) = sites.first() else {
+            continue;
+        };
+        let files: std::collections::BTreeSet<&str> = sites.iter().map(|(p, _)| *p).collect();
+        let more = match files.len() {
+            0 | 1 => String::new(),
+            2 => " (and 1 other project)".to_string(),
+            n => format!(" (and {} other projects)", n - 1),
+        };
+        let mut hoisting = String::new();
+        if let Some(sibling) = sibling_declaring(model, package, name) {
+            hoisting = format!(
+                "; it resolves only if {} declares it and the install hoists it",
+                sibling.manifest.path
+            );
+        }
+        let mut builder = FindingBuilder::new(
+            &Undeclared::META,
+            path,
+            executor.span,
+            format!("{}:{name}:executor", package.dir),
+            format!(
+                "the executor `{}` comes from `{name}`, which is not declared in {}{more}{hoisting}",
+                executor.executor, package.manifest.path
+            ),
+        )
+        .severity(Severity::Warning)
+        .help(add_dependency_help(model, package, name, DepKind::Dev))
+        .package(package);
+        for (other, other_executor) in sites.iter().skip(1).take(5) {
+            builder = builder.related(
+                other,
+                other_executor.span.line,
+                format!("also runs `{}`", other_executor.executor),
+            );
+        }
+        out.push(builder.build());
     }
 }
 
@@ -186,6 +267,67 @@ mod tests {
             pnpm[0].message.contains("pnpm links only declared"),
             "{}",
             pnpm[0].message
+        );
+    }
+
+    #[test]
+    fn a_seed_script_is_dev_tooling_unless_the_start_script_seeds() {
+        let seeded = |start: &str| {
+            Repo::new()
+                .file(
+                    "package.json",
+                    r#"{ "name": "root", "private": true, "workspaces": ["services/*"] }"#,
+                )
+                .file(
+                    "services/auth/package.json",
+                    &format!(
+                        r#"{{ "name": "auth", "scripts": {{ "start": "{start}", "db:seed": "prisma db seed" }},
+                             "prisma": {{ "seed": "tsx prisma/seed.ts" }} }}"#
+                    ),
+                )
+                .file("services/auth/src/main.ts", "export {};\n")
+                .file(
+                    "services/auth/prisma/seed.ts",
+                    "import { faker } from '@faker-js/faker';\nfaker.person.firstName();\n",
+                )
+                .check(&Undeclared)
+        };
+        let dev = seeded("node dist/main.js");
+        assert_eq!(dev.len(), 1, "{dev:?}");
+        assert_eq!(dev[0].severity.as_str(), "warning", "{}", dev[0].message);
+        assert!(
+            dev[0].message.contains("(imported from a script)"),
+            "{}",
+            dev[0].message
+        );
+        let at_start = seeded("npm run db:seed && node dist/main.js");
+        assert_eq!(at_start.len(), 1, "{at_start:?}");
+        assert_eq!(
+            at_start[0].severity.as_str(),
+            "error",
+            "{}",
+            at_start[0].message
+        );
+    }
+
+    #[test]
+    fn an_undeclared_executor_points_at_its_project_json() {
+        let found = service("export {};\n")
+            .file(
+                "services/auth/project.json",
+                "{\n  \"targets\": {\n    \"lint\": { \"executor\": \"@nx/eslint:lint\" }\n  }\n}\n",
+            )
+            .check(&Undeclared);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].location.path, "services/auth/project.json");
+        assert_eq!(found[0].location.line, 3);
+        assert_eq!(found[0].severity.as_str(), "warning");
+        assert!(
+            found[0]
+                .message
+                .contains("`@nx/eslint:lint` comes from `@nx/eslint`"),
+            "{}",
+            found[0].message
         );
     }
 
@@ -290,8 +432,77 @@ mod tests {
                         "---\nimport { z } from 'zod';\nconst schema = z.string();\n---\n<h1>{schema.parse('hi')}</h1>\n<script>\n  import confetti from 'canvas-confetti';\n  confetti();\n</script>\n",
                     ),
                 ),
+                // Nx executors are packages the workspace runs.
+                case(
+                    "an Nx executor no manifest declares",
+                    service("export {};\n").file(
+                        "services/auth/project.json",
+                        r#"{ "name": "auth", "targets": { "lint": { "executor": "@nx/eslint:lint" },
+                             "build": { "executor": "@nx/webpack:webpack", "options": {} } } }"#,
+                    ),
+                ),
+                case(
+                    "an Angular builder in angular.json",
+                    service("export {};\n").file(
+                        "angular.json",
+                        r#"{ "projects": { "web": { "architect": { "build": { "builder": "@angular-devkit/build-angular:browser" } } } } }"#,
+                    ),
+                ),
             ],
             quiet: vec![
+                case(
+                    "executors the root declares, nx's own, local and path executors",
+                    service("export {};\n")
+                        .file(
+                            "package.json",
+                            r#"{ "name": "root", "private": true, "workspaces": ["services/*", "tools/*"],
+                                 "devDependencies": { "nx": "20.0.0", "@nx/jest": "20.0.0" } }"#,
+                        )
+                        .file("tools/plugin/package.json", r#"{ "name": "@acme/plugin" }"#)
+                        .file(
+                            "tsconfig.base.json",
+                            r#"{ "compilerOptions": { "paths": { "@acme/executors": ["tools/executors/src/index.ts"] } } }"#,
+                        )
+                        .file(
+                            "services/auth/project.json",
+                            r#"{ "targets": {
+                                 "test": { "executor": "@nx/jest:jest" },
+                                 "run": { "executor": "nx:run-commands", "options": { "command": "node x" } },
+                                 "gen": { "executor": "@acme/plugin:gen" },
+                                 "pack": { "executor": "@acme/executors:pack" },
+                                 "echo": { "executor": "./tools/executors/echo:echo" },
+                                 "opts": { "executor": "@nx/jest:jest", "options": { "builder": "@not/real:x" } } } }"#,
+                        ),
+                ),
+                // Packages installed by name where the script runs.
+                case(
+                    "a workflow installs the package into the scripts' folder",
+                    service("export {};\n")
+                        .file(
+                            ".github/workflows/label.yml",
+                            "on: issues\njobs:\n  label:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm --prefix .github/workflows/scripts install @octokit/action@6\n      - run: node .github/workflows/scripts/label.js\n",
+                        )
+                        .file(
+                            ".github/workflows/scripts/label.js",
+                            "const { Octokit } = require('@octokit/action');\nnew Octokit();\n",
+                        ),
+                ),
+                case(
+                    "a Dockerfile installs the packages of the one script it copies",
+                    service("export {};\n")
+                        .file(
+                            "Dockerfile.migrate",
+                            "FROM node:20-bookworm-slim\nRUN npm install -g zx @httpx/dsn-parser@1 && ln -s /usr/local/lib/node_modules node_modules\nCOPY scripts/db-migrate.mjs ./scripts/db-migrate.mjs\nCMD [\"scripts/db-migrate.mjs\"]\n",
+                        )
+                        .file(
+                            "docker-compose.yml",
+                            "services:\n  migrate:\n    build:\n      context: .\n      dockerfile: Dockerfile.migrate\n",
+                        )
+                        .file(
+                            "scripts/db-migrate.mjs",
+                            "import { parseDsn } from '@httpx/dsn-parser';\nparseDsn(process.env.DATABASE_URL);\n",
+                        ),
+                ),
                 case(
                     "declared, builtins, relative files",
                     service(
