@@ -110,10 +110,15 @@ pub struct ScanArgs {
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
     /// Keep the fact cache in DIR (default: .seaworthy-cache at the root).
-    #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
+    #[arg(
+        long,
+        value_name = "DIR",
+        env = "SEAWORTHY_CACHE_DIR",
+        conflicts_with = "no_cache"
+    )]
     pub cache_dir: Option<PathBuf>,
     /// Parse every file; neither read nor write the fact cache.
-    #[arg(long)]
+    #[arg(long, env = "SEAWORTHY_NO_CACHE", value_parser = clap::builder::BoolishValueParser::new())]
     pub no_cache: bool,
     /// How the terminal shows findings: annotated with their source line (full), one line
     /// each sorted by path (concise), or one line each under their file (grouped).

@@ -9,8 +9,11 @@ use std::process::{Command, Output};
 use common::copy_fixture;
 use serde_json::Value;
 
+/// The binary; its scans of fixtures in place write no `.seaworthy-cache` into them.
 fn seaworthy() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_seaworthy"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_seaworthy"));
+    command.env("SEAWORTHY_NO_CACHE", "1");
+    command
 }
 
 fn scan(repo: &Path, extra: &[&str]) -> (Output, Value) {

@@ -231,7 +231,7 @@ fn the_command_line_caches_at_the_root_by_default() {
     let root = copy_fixture("pnpm-undeclared-prom-client", "cache-cli");
     let home = temp_dir("cli-home");
     let elsewhere = temp_dir("cli-dir");
-    let run = |extra: &[&str]| -> String {
+    let run_with = |extra: &[&str], vars: &[(&str, &std::path::Path)]| -> String {
         let out = Command::new(env!("CARGO_BIN_EXE_seaworthy"))
             .arg("scan")
             .arg(&root)
@@ -239,6 +239,9 @@ fn the_command_line_caches_at_the_root_by_default() {
             .args(extra)
             .env("XDG_CACHE_HOME", &home)
             .env("HOME", &home)
+            .env_remove("SEAWORTHY_NO_CACHE")
+            .env_remove("SEAWORTHY_CACHE_DIR")
+            .envs(vars.iter().copied())
             .output()
             .expect("runs");
         assert!(
@@ -251,6 +254,7 @@ fn the_command_line_caches_at_the_root_by_default() {
         report["run"]["durationMs"] = serde_json::Value::Null;
         report.to_string()
     };
+    let run = |extra: &[&str]| run_with(extra, &[]);
     let cold = run(&[]);
     let dir = root.join(".seaworthy-cache");
     assert!(dir.join(".gitignore").is_file());
@@ -270,9 +274,20 @@ fn the_command_line_caches_at_the_root_by_default() {
         "an explicit directory keeps its key"
     );
     assert_eq!(packs(&elsewhere).len(), 1);
+    // The environment says the same as the flags (CI sets it once for every step).
+    let by_env = temp_dir("cli-env-dir");
+    assert_eq!(run_with(&[], &[("SEAWORTHY_CACHE_DIR", &by_env)]), cold);
+    assert_eq!(packs(&by_env).len(), 1, "SEAWORTHY_CACHE_DIR is used");
+    std::fs::remove_dir_all(&dir).expect("remove the default cache");
+    assert_eq!(
+        run_with(&[], &[("SEAWORTHY_NO_CACHE", std::path::Path::new("1"))]),
+        cold
+    );
+    assert!(!dir.exists(), "SEAWORTHY_NO_CACHE=1 writes no cache");
     std::fs::remove_dir_all(&root).ok();
     std::fs::remove_dir_all(&home).ok();
     std::fs::remove_dir_all(&elsewhere).ok();
+    std::fs::remove_dir_all(&by_env).ok();
 }
 
 /// A `.seaworthy-cache` the repository ships (a link out of the root here) is neither followed

@@ -6,8 +6,11 @@ use std::process::Command;
 
 use common::fixture;
 
+/// The binary; its scans of fixtures in place write no `.seaworthy-cache` into them.
 fn seaworthy() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_seaworthy"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_seaworthy"));
+    command.env("SEAWORTHY_NO_CACHE", "1");
+    command
 }
 
 #[test]

@@ -72,7 +72,7 @@ fn every_incident_in_the_example_is_found() {
     let out = Command::new(env!("CARGO_BIN_EXE_seaworthy"))
         .arg("scan")
         .arg(&root)
-        .args(["--json", "-", "--no-progress", "-q"])
+        .args(["--json", "-", "--no-progress", "-q", "--no-cache"])
         .output()
         .expect("runs");
     assert_eq!(out.status.code(), Some(1), "the incidents fail the gate");

@@ -14,8 +14,11 @@ const FIXTURES: [&str; 3] = [
     "docker-musl",
 ];
 
+/// The binary; its scans of fixtures in place write no `.seaworthy-cache` into them.
 fn seaworthy() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_seaworthy"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_seaworthy"));
+    command.env("SEAWORTHY_NO_CACHE", "1");
+    command
 }
 
 /// A fresh temporary directory for one test.
