@@ -167,6 +167,9 @@ pub struct Discovered {
     /// Symbolic links not followed: dangling (an uninitialised submodule, say) or pointing
     /// outside the repository. Counted, not reported as errors: the files are not malformed.
     pub skipped_links: usize,
+    /// Where those links are (repository-relative, sorted): a package whose sources are a
+    /// link into a submodule that is not checked out cannot be judged for unused dependencies.
+    pub skipped_link_paths: Vec<String>,
     /// FIFOs, sockets and devices: never read, whatever their name.
     pub skipped_special: usize,
     /// The `.gitignore` files applied, `(path, text)`, sorted by path: read once, here.
@@ -179,6 +182,7 @@ struct Collected {
     dirs: Vec<String>,
     errors: Vec<ErrorEntry>,
     skipped_links: usize,
+    skipped_link_paths: Vec<String>,
     skipped_special: usize,
 }
 
@@ -196,6 +200,7 @@ impl Drop for Sink {
         shared.dirs.extend(local.dirs);
         shared.errors.extend(local.errors);
         shared.skipped_links += local.skipped_links;
+        shared.skipped_link_paths.extend(local.skipped_link_paths);
         shared.skipped_special += local.skipped_special;
     }
 }
@@ -404,6 +409,7 @@ pub fn discover(root: &Path, threads: usize) -> Discovered {
     let filter_shared = Arc::clone(&shared);
     let ignores = Arc::new(Ignores::new(root, &canonical_root));
     let filter_ignores = Arc::clone(&ignores);
+    let filter_root = root.to_path_buf();
 
     // Every ignore source of the crate is off: `.gitignore` files are read by `Ignores`.
     let walker = WalkBuilder::new(root)
@@ -411,7 +417,13 @@ pub fn discover(root: &Path, threads: usize) -> Discovered {
         .follow_links(true)
         .threads(threads)
         .filter_entry(move |entry| {
-            keep_entry(entry, &canonical_root, &filter_shared, &filter_ignores)
+            keep_entry(
+                entry,
+                &filter_root,
+                &canonical_root,
+                &filter_shared,
+                &filter_ignores,
+            )
         })
         .build_parallel();
 
@@ -424,7 +436,14 @@ pub fn discover(root: &Path, threads: usize) -> Discovered {
         Box::new(move |result| {
             match result {
                 Ok(entry) => record(&root, entry, &mut sink.local),
-                Err(err) if is_dangling_link(&err) => sink.local.skipped_links += 1,
+                Err(err) if is_dangling_link(&err) => {
+                    sink.local.skipped_links += 1;
+                    if let (Some(path), _) = describe(&err)
+                        && let Some(path) = relative(&root, &path)
+                    {
+                        sink.local.skipped_link_paths.push(path);
+                    }
+                }
                 Err(err) => sink.local.errors.push(walk_error(&root, &err)),
             }
             WalkState::Continue
@@ -442,9 +461,12 @@ pub fn discover(root: &Path, threads: usize) -> Discovered {
         dirs: collected.dirs,
         errors,
         skipped_links: collected.skipped_links,
+        skipped_link_paths: collected.skipped_link_paths,
         skipped_special: collected.skipped_special,
         gitignores,
     };
+    discovered.skipped_link_paths.sort();
+    discovered.skipped_link_paths.dedup();
     discovered.files.sort_by(|a, b| a.path.cmp(&b.path));
     discovered.files.dedup_by(|a, b| a.path == b.path);
     discovered.dirs.sort();
@@ -456,6 +478,7 @@ pub fn discover(root: &Path, threads: usize) -> Discovered {
 
 fn keep_entry(
     entry: &DirEntry,
+    root: &Path,
     canonical_root: &Path,
     shared: &Mutex<Collected>,
     ignores: &Ignores,
@@ -481,10 +504,11 @@ fn keep_entry(
     {
         return true;
     }
-    shared
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .skipped_links += 1;
+    let mut shared = shared.lock().unwrap_or_else(|e| e.into_inner());
+    shared.skipped_links += 1;
+    if let Some(path) = relative(root, entry.path()) {
+        shared.skipped_link_paths.push(path);
+    }
     false
 }
 

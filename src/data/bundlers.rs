@@ -143,3 +143,121 @@ pub(crate) const BUNDLERS: &[Entry] = &[
         source: "tsdown docs",
     },
 ];
+
+/// Nx and Angular executors (`project.json` `executor`, `angular.json` `builder`) that bundle the
+/// project's dependencies into browser output, matched exactly. `@nx/webpack:webpack` and
+/// `@nx/esbuild:esbuild` are not here: for a Node target they keep `node_modules` external
+/// (`externalDependencies: "all"`, their default), and the process resolves them at run time.
+pub(crate) const BUNDLING_EXECUTORS: &[Entry] = &[
+    Entry {
+        name: "@angular-devkit/build-angular:browser",
+        reason: "the Angular CLI's webpack browser builder bundles the app",
+        source: "Angular docs: builders (browser)",
+    },
+    Entry {
+        name: "@angular-devkit/build-angular:application",
+        reason: "the Angular CLI's esbuild application builder bundles the app",
+        source: "Angular docs: application builder",
+    },
+    Entry {
+        name: "@angular-devkit/build-angular:browser-esbuild",
+        reason: "the esbuild browser builder bundles the app",
+        source: "Angular docs: esbuild builder",
+    },
+    Entry {
+        name: "@angular/build:application",
+        reason: "the Angular 17+ application builder bundles the app",
+        source: "Angular docs: application builder",
+    },
+    Entry {
+        name: "@angular-builders/custom-webpack:browser",
+        reason: "the Angular browser builder with a custom webpack config",
+        source: "angular-builders README: custom-webpack",
+    },
+    Entry {
+        name: "@angular-builders/custom-esbuild:application",
+        reason: "the Angular application builder with esbuild plugins",
+        source: "angular-builders README: custom-esbuild",
+    },
+    Entry {
+        name: "@nx/angular:webpack-browser",
+        reason: "Nx's Angular webpack browser executor",
+        source: "Nx docs: @nx/angular executors",
+    },
+    Entry {
+        name: "@nx/angular:browser-esbuild",
+        reason: "Nx's Angular esbuild browser executor",
+        source: "Nx docs: @nx/angular executors",
+    },
+    Entry {
+        name: "@nx/angular:application",
+        reason: "Nx's Angular application executor",
+        source: "Nx docs: @nx/angular executors",
+    },
+    Entry {
+        name: "@nx/vite:build",
+        reason: "Vite bundles the app for production",
+        source: "Nx docs: @nx/vite:build",
+    },
+    Entry {
+        name: "@nx/next:build",
+        reason: "next build bundles the app",
+        source: "Nx docs: @nx/next:build",
+    },
+    Entry {
+        name: "@nx/web:webpack",
+        reason: "Nx's web (browser) webpack executor",
+        source: "Nx docs: @nx/web (before Nx 17)",
+    },
+    Entry {
+        name: "@nrwl/angular:webpack-browser",
+        reason: "the Nx 15 name of @nx/angular:webpack-browser",
+        source: "Nx docs: @nrwl to @nx rescope",
+    },
+    Entry {
+        name: "@nrwl/web:webpack",
+        reason: "the Nx 15 name of @nx/web:webpack",
+        source: "Nx docs: @nrwl to @nx rescope",
+    },
+    Entry {
+        name: "@nrwl/vite:build",
+        reason: "the Nx 15 name of @nx/vite:build",
+        source: "Nx docs: @nrwl to @nx rescope",
+    },
+    Entry {
+        name: "@nrwl/next:build",
+        reason: "the Nx 15 name of @nx/next:build",
+        source: "Nx docs: @nrwl to @nx rescope",
+    },
+];
+
+/// Executors that package an Angular library with ng-packagr, whose dependencies stay external
+/// for the app that bundles it. A private package built so is only ever consumed by the
+/// repository's own bundled apps, which resolve its imports at build time.
+pub(crate) const LIBRARY_EXECUTORS: &[Entry] = &[
+    Entry {
+        name: "@nx/angular:package",
+        reason: "Nx's ng-packagr library executor",
+        source: "Nx docs: @nx/angular:package",
+    },
+    Entry {
+        name: "@nx/angular:ng-packagr-lite",
+        reason: "Nx's incremental ng-packagr executor",
+        source: "Nx docs: @nx/angular:ng-packagr-lite",
+    },
+    Entry {
+        name: "@angular-devkit/build-angular:ng-packagr",
+        reason: "the Angular CLI's library builder",
+        source: "Angular docs: creating libraries",
+    },
+    Entry {
+        name: "@angular/build:ng-packagr",
+        reason: "the Angular 19+ library builder",
+        source: "Angular docs: creating libraries",
+    },
+    Entry {
+        name: "@nrwl/angular:package",
+        reason: "the Nx 15 name of @nx/angular:package",
+        source: "Nx docs: @nrwl to @nx rescope",
+    },
+];

@@ -78,6 +78,8 @@ mod tests {
     const TABLES: &[(&str, &[Entry])] = &[
         ("BUNDLER_CONFIGS", bundler_configs::BUNDLER_CONFIGS),
         ("BUNDLERS", bundlers::BUNDLERS),
+        ("BUNDLING_EXECUTORS", bundlers::BUNDLING_EXECUTORS),
+        ("LIBRARY_EXECUTORS", bundlers::LIBRARY_EXECUTORS),
         ("CONFIG_DIRS", config_dirs::CONFIG_DIRS),
         ("CONFIG_REFERENCED", config_referenced::CONFIG_REFERENCED),
         ("ELECTRON_PACKAGERS", electron_packagers::ELECTRON_PACKAGERS),

@@ -169,12 +169,15 @@ pub struct Model {
     gitignores: crate::discover::GitignoreSet,
     /// Paths outside the walk (gitignored) that `load` found inside the root.
     present: BTreeSet<String>,
+    /// Symbolic links the walk did not follow (dangling, or out of the root), sorted.
+    pub skipped_links: Vec<String>,
 }
 
 impl Model {
     /// Builds the model from what `load` read: a pure function, no file is touched here.
     /// `root` anchors `.gitignore` matching and is kept for renderers that show snippets.
     pub fn build(root: &Path, discovered: Discovered, loaded: Loaded) -> Model {
+        let skipped_links = discovered.skipped_link_paths;
         let files = FileIndex::new(discovered.files, discovered.dirs);
         let mut packages: Vec<Package> = loaded
             .packages
@@ -240,6 +243,7 @@ impl Model {
             bundler_configs: BTreeMap::new(),
             runtime_edges: std::sync::OnceLock::new(),
             present: loaded.present,
+            skipped_links,
         };
         model.bundler_configs = bundler_configs(&model, &loaded.sources);
         model.workspaces = workspace::assign(&mut model);

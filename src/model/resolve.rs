@@ -74,10 +74,11 @@ pub fn resolve_all(model: &Model, sources: Vec<SourceFile>) -> Vec<Source> {
 
 /// Seed and migration entry points are dev tooling: the files a package's `prisma.seed`
 /// command, or a script named for seeding or migrating (`seed`, `db:seed`, `migration:run`),
-/// runs (`tsx prisma/seed.ts`, `ts-node -r tsconfig-paths/register src/seed.ts`). A file keeps
+/// runs (`tsx prisma/seed.ts`, `ts-node -r tsconfig-paths/register src/seed.ts`), and the
+/// `seed/` or `seeds/` folder beside it, which such entries load (documenso). A file keeps
 /// its class when the package's start scripts run the seed (ghostfolio's `start:production`
-/// runs `prisma db seed`) or a Dockerfile of the repository names it or its script. Only the
-/// entry file changes class: what it imports is shared with the application.
+/// runs `prisma db seed`) or a Dockerfile of the repository names it or its script. What the
+/// entry imports from elsewhere is shared with the application and keeps its class.
 fn reclassify_seed_scripts(model: &Model, sources: &mut [Source]) {
     use crate::parse::package_json::PackageJson;
     use std::collections::BTreeSet;
@@ -86,6 +87,7 @@ fn reclassify_seed_scripts(model: &Model, sources: &mut [Source]) {
         lower.contains("seed") || lower.contains("migrat")
     };
     let mut dev: BTreeSet<String> = BTreeSet::new();
+    let mut dev_dirs: BTreeSet<String> = BTreeSet::new();
     for package in &model.packages {
         let manifest: &PackageJson = &package.manifest;
         let mut entries: Vec<(Option<&str>, &str)> = Vec::new();
@@ -110,6 +112,16 @@ fn reclassify_seed_scripts(model: &Model, sources: &mut [Source]) {
                     needles.push("db seed");
                 }
                 if !runs_at_start(model, manifest, &needles) {
+                    // The seed data beside it (`seed/`, `seeds/`), which the entry loads.
+                    for folder in ["seed", "seeds", "seeders"] {
+                        let dir = match paths::parent(&path) {
+                            "" => folder.to_string(),
+                            parent => format!("{parent}/{folder}"),
+                        };
+                        if model.files.is_dir(&dir) {
+                            dev_dirs.insert(dir);
+                        }
+                    }
                     dev.insert(path);
                 }
             }
@@ -119,7 +131,8 @@ fn reclassify_seed_scripts(model: &Model, sources: &mut [Source]) {
         return;
     }
     for source in sources.iter_mut() {
-        if source.class == SourceClass::Runtime && dev.contains(&source.path) {
+        let in_seed_dir = || dev_dirs.iter().any(|d| paths::is_within(&source.path, d));
+        if source.class == SourceClass::Runtime && (dev.contains(&source.path) || in_seed_dir()) {
             source.class = SourceClass::Script;
         }
     }

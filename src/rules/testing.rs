@@ -33,6 +33,8 @@ pub struct Repo {
     pub(crate) files: Memory,
     /// The `seaworthy.toml` the rules run with (its policy knobs), parsed as a scan would.
     config: Option<String>,
+    /// Symbolic links the walk could not follow (dangling: a submodule not checked out).
+    links: Vec<String>,
 }
 
 impl Repo {
@@ -53,6 +55,13 @@ impl Repo {
     #[must_use]
     pub fn config(mut self, toml: &str) -> Self {
         self.config = Some(toml.to_string());
+        self
+    }
+
+    /// Adds a dangling symbolic link at `path`, which the walk skips (and records).
+    #[must_use]
+    pub fn dangling_link(mut self, path: &str) -> Self {
+        self.links.push(path.to_string());
         self
     }
 
@@ -121,6 +130,9 @@ impl Repo {
             });
         }
         discovered.dirs = dirs.into_iter().collect();
+        discovered.skipped_links = self.links.len();
+        discovered.skipped_link_paths = self.links.clone();
+        discovered.skipped_link_paths.sort();
         discovered.gitignores = texts.into_iter().filter(|(p, _)| !ignored(p)).collect();
         discovered
     }

@@ -3,7 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::data::{self, bundlers::BUNDLERS, provided_by_runtime::PROVIDED_BY_RUNTIME};
+use crate::data::bundlers::{BUNDLERS, BUNDLING_EXECUTORS, LIBRARY_EXECUTORS};
+use crate::data::{self, provided_by_runtime::PROVIDED_BY_RUNTIME};
 use crate::model::docker::commands::{Tri, Verb};
 use crate::model::docker::{Build, Entry, InstallAt};
 use crate::model::{Model, Package, PackageManager};
@@ -124,9 +125,12 @@ pub(crate) fn add_dependency_help(
     )
 }
 
-/// Whether a package's build bundles its dependencies (a frontend, a bundled service).
-pub(crate) fn is_bundled(package: &Package) -> bool {
-    package
+/// Whether a package's build bundles its dependencies (a frontend, a bundled service): a
+/// build/dev/start/serve/preview script runs a bundler, or its Nx `project.json` (or an
+/// `angular.json` project rooted at it) has a target with a bundling executor, or it is a
+/// private library that ng-packagr packages for the repository's own apps.
+pub(crate) fn is_bundled(model: &Model, package: &Package) -> bool {
+    let by_script = package
         .manifest
         .scripts
         .iter()
@@ -135,7 +139,22 @@ pub(crate) fn is_bundled(package: &Package) -> bool {
                 .iter()
                 .any(|p| s.name.starts_with(p))
         })
-        .any(|s| data::names(BUNDLERS).any(|b| format!("{} ", s.command).contains(b)))
+        .any(|s| data::names(BUNDLERS).any(|b| format!("{} ", s.command).contains(b)));
+    by_script
+        || model.package_index_at(&package.dir).is_some_and(|index| {
+            model
+                .config_refs
+                .iter()
+                .filter(|r| paths::file_name(&r.path) == "project.json")
+                .filter(|r| paths::parent(&r.path) == package.dir)
+                .filter(|r| model.owner_of(&r.path) == Some(index))
+                .flat_map(|r| &r.executors)
+                .any(|e| {
+                    data::contains(BUNDLING_EXECUTORS, &e.executor)
+                        || (package.manifest.private
+                            && data::contains(LIBRARY_EXECUTORS, &e.executor))
+                })
+        })
 }
 
 /// The builds of the Dockerfiles of `package`'s services.

@@ -57,7 +57,7 @@ impl Rule for DevOnlyAtRuntime {
             if !import.runtime
                 || source.class != SourceClass::Runtime
                 || !is_shipped(package, &source.path)
-                || is_bundled(package)
+                || is_bundled(model, package)
                 || provided_by_runtime(&name)
             {
                 return None;

@@ -62,8 +62,11 @@ impl Rule for ReliesOnHoisting {
             }
             // A bundler resolves hoisted packages at build time inside the monorepo; only an
             // isolated install breaks it, and that is checked below.
+            // A babel macro (`@lingui/core/macro`, `twin.macro`) is compiled away by the build:
+            // nothing resolves it when the service runs.
             if provided_by_runtime(name)
-                || (is_bundled(package) && isolated_install(model, package).is_none())
+                || is_macro(&import.import.specifier)
+                || (is_bundled(model, package) && isolated_install(model, package).is_none())
             {
                 return None;
             }
@@ -124,6 +127,13 @@ impl Rule for ReliesOnHoisting {
     }
 }
 
+/// `@lingui/macro`, `@lingui/core/macro`, `styled-components/macro`, `twin.macro`: the
+/// babel-plugin-macros naming convention (a last segment `macro`, or a name ending `.macro`).
+fn is_macro(specifier: &str) -> bool {
+    let last = specifier.rsplit('/').next().unwrap_or(specifier);
+    last == "macro" || last.ends_with(".macro")
+}
+
 #[cfg(test)]
 mod tests {
     use super::ReliesOnHoisting;
@@ -163,10 +173,41 @@ mod tests {
     const RUNTIME_IMPORT: &str =
         "import Redis from 'ioredis';\nexport const redis = new Redis();\n";
 
+    #[test]
+    fn only_the_bundling_executor_silences_the_angular_app() {
+        let app = |executor: &str| {
+            api("import 'zone.js';\nexport {};\n")
+                .file(
+                    "package.json",
+                    r#"{ "name": "acme", "private": true, "dependencies": { "zone.js": "^0.14.0" } }"#,
+                )
+                .file(
+                    "apps/api/package.json",
+                    r#"{ "name": "@acme/web", "scripts": { "build": "yarn nx build web" } }"#,
+                )
+                .file(
+                    "apps/api/project.json",
+                    &format!(r#"{{ "targets": {{ "build": {{ "executor": "{executor}" }} }} }}"#),
+                )
+                .check(&super::ReliesOnHoisting)
+        };
+        assert_eq!(app("@nx/js:tsc").len(), 1);
+        assert!(app("@angular-devkit/build-angular:application").is_empty());
+        assert!(super::is_macro("@lingui/react/macro") && super::is_macro("twin.macro"));
+        assert!(!super::is_macro("macro-lib") && !super::is_macro("@acme/macros"));
+    }
+
     pub(super) fn vectors() -> Vectors {
         Vectors {
             fires: vec![
                 case("a runtime import declared only at the root", api(RUNTIME_IMPORT)),
+                case(
+                    "a Node app its project.json builds with webpack keeps node_modules external",
+                    api(RUNTIME_IMPORT).file(
+                        "apps/api/project.json",
+                        r#"{ "targets": { "build": { "executor": "@nx/webpack:webpack" } } }"#,
+                    ),
+                ),
                 case(
                     "the policy allows root-declared dependencies for another workspace only",
                     api(RUNTIME_IMPORT).config("[policy]\nroot-dependencies = [\"apps/web\"]\n"),
@@ -210,6 +251,45 @@ mod tests {
     "ioredis": "^5.4.1""#,
                         ),
                     ),
+                ),
+                case(
+                    "a babel macro the build compiles away",
+                    api("import { msg } from '@lingui/core/macro';\nexport const m = msg`Hi`;\n").file(
+                        "package.json",
+                        r#"{ "name": "acme", "private": true, "dependencies": { "@lingui/core": "^5.0.0" } }"#,
+                    ),
+                ),
+                case(
+                    "an Angular app its project.json builds with a bundling builder",
+                    api("import 'zone.js';\nexport {};\n")
+                        .file(
+                            "package.json",
+                            r#"{ "name": "acme", "private": true, "dependencies": { "zone.js": "^0.14.0" } }"#,
+                        )
+                        .file(
+                            "apps/api/package.json",
+                            r#"{ "name": "@acme/web", "scripts": { "build": "yarn nx build web" } }"#,
+                        )
+                        .file(
+                            "apps/api/project.json",
+                            r#"{ "targets": { "build": { "executor": "@angular-builders/custom-webpack:browser" } } }"#,
+                        ),
+                ),
+                case(
+                    "a private Angular library ng-packagr packages for the repository's apps",
+                    api("import { of } from 'rxjs';\nexport const x = of(1);\n")
+                        .file(
+                            "package.json",
+                            r#"{ "name": "acme", "private": true, "dependencies": { "rxjs": "^7.8.0" } }"#,
+                        )
+                        .file(
+                            "apps/api/package.json",
+                            r#"{ "name": "@acme/ui", "private": true, "main": "src/index.ts" }"#,
+                        )
+                        .file(
+                            "apps/api/project.json",
+                            r#"{ "targets": { "build": { "executor": "@nx/angular:package" } } }"#,
+                        ),
                 ),
                 case(
                     "declared nowhere is deps/undeclared's finding",

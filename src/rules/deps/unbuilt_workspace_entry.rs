@@ -78,7 +78,7 @@ fn is_typescript_source(path: &str) -> bool {
 
 /// Built with tsc / nest build and started with node on the output.
 fn is_compiled_service(model: &Model, index: usize, package: &Package) -> bool {
-    if !model.services.iter().any(|s| s.package == Some(index)) || is_bundled(package) {
+    if !model.services.iter().any(|s| s.package == Some(index)) || is_bundled(model, package) {
         return false;
     }
     let scripts = &package.manifest.scripts;

@@ -62,7 +62,7 @@ impl Rule for UndeclaredWorkspace {
             }
             // Bundlers resolve the import themselves, and Nx orders builds by the imports it
             // sees in the source, so neither needs the declaration to build in order.
-            if is_bundled(package) || uses_nx(model, package) {
+            if is_bundled(model, package) || uses_nx(model, package) {
                 return None;
             }
             Some(name.value.clone())
@@ -184,6 +184,23 @@ mod tests {
                 ),
             ],
             quiet: vec![
+                case(
+                    "the seed data a prisma.seed entry loads from the seed/ folder beside it",
+                    finance("export {};\n")
+                        .file(
+                            "apps/finance/package.json",
+                            &FINANCE.replace(
+                                r#""scripts": {"#,
+                                r#""prisma": { "seed": "tsx ./seed-database.ts" },
+  "scripts": {"#,
+                            ),
+                        )
+                        .file(
+                            "apps/finance/seed-database.ts",
+                            "import { readdirSync } from 'node:fs';\nfor (const f of readdirSync('./seed')) require(`./seed/${f}`);\n",
+                        )
+                        .file("apps/finance/seed/ledgers.ts", BY_NAME),
+                ),
                 case(
                     "declared as workspace:*",
                     declaring(finance(BY_NAME), "workspace:*"),

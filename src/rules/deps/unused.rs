@@ -94,7 +94,11 @@ impl Rule for Unused {
             let Some(used) = imported.get(index).filter(|u| !u.is_empty()) else {
                 continue;
             };
-            if is_root || is_template(package) || is_electron_app(package) {
+            if is_root
+                || is_template(package)
+                || is_electron_app(package)
+                || sources_not_checked_out(model, index)
+            {
                 continue;
             }
             let peers = peers_of_declared(model, package);
@@ -217,6 +221,16 @@ fn to_installing_ancestors(model: &Model, sets: &mut [BTreeSet<String>]) {
             sets[installer].extend(names);
         }
     }
+}
+
+/// Whether part of the package's code is a link the walk could not follow (novu's enterprise
+/// packages link `src` into a submodule that is not checked out): what is missing may use
+/// every dependency, so none is judged.
+fn sources_not_checked_out(model: &Model, index: usize) -> bool {
+    model
+        .skipped_links
+        .iter()
+        .any(|link| model.owner_of(link) == Some(index))
 }
 
 /// The package names each package's tool configs and non-JS files name (see
@@ -552,6 +566,13 @@ mod tests {
                 ),
             ],
             quiet: vec![
+                case(
+                    "a package whose src is a link into a submodule not checked out",
+                    api(r#"  "dependencies": { "express": "^4.19.2", "stripe": "^14.0.0" }"#)
+                        .file("apps/api/check-ee.mjs", "import express from 'express';\nexpress();\n")
+                        .without("apps/api/src/main.ts")
+                        .dangling_link("apps/api/src"),
+                ),
                 case(
                     "imported, type-only imports and npm aliases included",
                     api(r#"  "dependencies": {

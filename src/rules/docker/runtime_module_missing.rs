@@ -76,7 +76,7 @@ impl Rule for RuntimeModuleMissing {
             };
             let Some(p) = service.package else { continue };
             let package = &model.packages[p];
-            if model.workspaces.iter().any(|w| w.dir == package.dir) || is_bundled(package) {
+            if model.workspaces.iter().any(|w| w.dir == package.dir) || is_bundled(model, package) {
                 continue;
             }
             let Some(final_stage) = image.build.final_stage() else {
