@@ -152,4 +152,89 @@ pub(crate) const KNOWN_PEERS: &[Entry] = &[
         reason: "a peer of @angular/material (before v18)",
         source: "@angular/material package.json peerDependencies",
     },
+    Entry {
+        name: "@nestjs/axios axios",
+        reason: "a peer of @nestjs/axios",
+        source: "@nestjs/axios package.json peerDependencies",
+    },
+    Entry {
+        name: "@nestjs/axios rxjs",
+        reason: "a peer of @nestjs/axios",
+        source: "@nestjs/axios package.json peerDependencies",
+    },
+    Entry {
+        name: "@nestjs/axios @nestjs/common",
+        reason: "a peer of @nestjs/axios",
+        source: "@nestjs/axios package.json peerDependencies",
+    },
+    Entry {
+        name: "@nestjs/microservices kafkajs",
+        reason: "a peer of @nestjs/microservices (optional: the transport it loads when configured)",
+        source: "@nestjs/microservices package.json peerDependencies",
+    },
+    Entry {
+        name: "@nestjs/microservices mqtt",
+        reason: "a peer of @nestjs/microservices (optional: the transport it loads when configured)",
+        source: "@nestjs/microservices package.json peerDependencies",
+    },
+    Entry {
+        name: "@nestjs/microservices amqplib",
+        reason: "a peer of @nestjs/microservices (optional: the transport it loads when configured)",
+        source: "@nestjs/microservices package.json peerDependencies",
+    },
+    Entry {
+        name: "@nestjs/microservices amqp-connection-manager",
+        reason: "a peer of @nestjs/microservices (optional: the transport it loads when configured)",
+        source: "@nestjs/microservices package.json peerDependencies",
+    },
+    Entry {
+        name: "@nestjs/microservices ioredis",
+        reason: "a peer of @nestjs/microservices (optional: the transport it loads when configured)",
+        source: "@nestjs/microservices package.json peerDependencies",
+    },
+    Entry {
+        name: "@nestjs/microservices @grpc/grpc-js",
+        reason: "a peer of @nestjs/microservices (optional: the transport it loads when configured)",
+        source: "@nestjs/microservices package.json peerDependencies",
+    },
+    Entry {
+        name: "@nestjs/microservices @nats-io/transport-node",
+        reason: "a peer of @nestjs/microservices (optional: the transport it loads when configured)",
+        source: "@nestjs/microservices package.json peerDependencies",
+    },
+    Entry {
+        name: "@nestjs/microservices nats",
+        reason: "a peer of @nestjs/microservices (optional: the transport it loads when configured)",
+        source: "@nestjs/microservices package.json peerDependencies (nats before v11)",
+    },
+    Entry {
+        name: "@nestjs/swagger class-transformer",
+        reason: "a peer of @nestjs/swagger",
+        source: "@nestjs/swagger package.json peerDependencies",
+    },
+    Entry {
+        name: "@nestjs/swagger class-validator",
+        reason: "a peer of @nestjs/swagger",
+        source: "@nestjs/swagger package.json peerDependencies",
+    },
+    Entry {
+        name: "@nestjs/swagger @fastify/static",
+        reason: "a peer of @nestjs/swagger",
+        source: "@nestjs/swagger package.json peerDependencies",
+    },
+    Entry {
+        name: "@nestjs/apollo @nestjs/graphql",
+        reason: "a peer of @nestjs/apollo",
+        source: "@nestjs/apollo package.json peerDependencies",
+    },
+    Entry {
+        name: "@nestjs/apollo @apollo/gateway",
+        reason: "a peer of @nestjs/apollo",
+        source: "@nestjs/apollo package.json peerDependencies",
+    },
+    Entry {
+        name: "@nestjs/apollo @apollo/subgraph",
+        reason: "a peer of @nestjs/apollo",
+        source: "@nestjs/apollo package.json peerDependencies",
+    },
 ];

@@ -101,7 +101,7 @@ impl Rule for Unused {
             {
                 continue;
             }
-            let peers = peers_of_declared(model, package);
+            let peers = peers_of_declared(model, package, used);
             let referenced = &referenced[index];
             let restricted_types = model
                 .tsconfig_for(&format!("{}/index.ts", package.dir))
@@ -124,7 +124,7 @@ impl Rule for Unused {
                     let base_name = types_package_base(base);
                     let listed = restricted_types
                         .as_ref()
-                        .is_none_or(|t| t.iter().any(|x| x == base));
+                        .is_none_or(|t| t.iter().any(|x| x == base || x == name));
                     if listed || used.contains(&base_name) {
                         continue;
                     }
@@ -353,16 +353,31 @@ fn is_electron_app(package: &Package) -> bool {
 
 /// The peer dependencies of every dependency the package declares: from the lockfile where it
 /// records them, else from [`KNOWN_PEERS`] (yarn 1 records no peers).
-fn peers_of_declared(model: &Model, package: &Package) -> BTreeSet<String> {
+fn peers_of_declared(
+    model: &Model,
+    package: &Package,
+    used: &BTreeSet<String>,
+) -> BTreeSet<String> {
     let lock = model.lock_of(package);
     let mut peers = BTreeSet::new();
-    for dep in &package.manifest.dependencies {
-        match lock.and_then(|l| l.peers_of(&package.dir, &dep.name, &dep.spec)) {
+    let mut add =
+        |dir: &str, name: &str, spec: &str| match lock.and_then(|l| l.peers_of(dir, name, spec)) {
             Some(recorded) => peers.extend(recorded),
             None => peers.extend(data::names(KNOWN_PEERS).filter_map(|entry| {
                 let (host, peer) = entry.split_once(' ')?;
-                (host == dep.name).then(|| peer.to_string())
+                (host == name).then(|| peer.to_string())
             })),
+        };
+    for dep in &package.manifest.dependencies {
+        add(&package.dir, &dep.name, &dep.spec);
+    }
+    // A package the code imports though an ancestor declares it (documenso's root declares
+    // `@libpdf/core`, whose optional peer `@google-cloud/kms` packages/signing declares).
+    for name in used {
+        if package.declared(name).next().is_none()
+            && let Some((ancestor, dep)) = super::common::ancestor_declaring(model, package, name)
+        {
+            add(&ancestor.dir, name, &dep.spec);
         }
     }
     peers
@@ -566,6 +581,28 @@ mod tests {
                 ),
             ],
             quiet: vec![
+                case(
+                    "tsconfig types written as @types/x",
+                    api(r#"  "dependencies": { "express": "^4.19.2" },
+  "devDependencies": { "@types/jest": "^29.5.0" }"#)
+                    .file(
+                        "apps/api/tsconfig.json",
+                        r#"{ "compilerOptions": { "types": ["@types/jest"] } }"#,
+                    ),
+                ),
+                case(
+                    "the peer of a package the code imports though the root declares it",
+                    api(r#"  "dependencies": { "express": "^4.19.2", "axios": "^1.7.0" }"#)
+                        .file(
+                            "package.json",
+                            r#"{ "name": "acme", "private": true, "workspaces": ["apps/*"],
+                                 "dependencies": { "@nestjs/axios": "^3.0.0" } }"#,
+                        )
+                        .file(
+                            "apps/api/src/http.ts",
+                            "import { HttpModule } from '@nestjs/axios';\nexport const m = HttpModule;\n",
+                        ),
+                ),
                 case(
                     "a package whose src is a link into a submodule not checked out",
                     api(r#"  "dependencies": { "express": "^4.19.2", "stripe": "^14.0.0" }"#)
