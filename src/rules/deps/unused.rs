@@ -199,8 +199,41 @@ fn imported_by_package(model: &Model) -> Vec<BTreeSet<String>> {
             }
         }
     }
+    vendored_into_images(model, &mut used);
     to_installing_ancestors(model, &mut used);
     used
+}
+
+/// A workspace package a Dockerfile of package `P` copies into the image's `node_modules`
+/// (amplication's `COPY ./dist/libs/util/dsg-utils node_modules/@amplication/dsg-utils` after
+/// `npm i` of the service's own manifest) gets no install of its own: its imports resolve
+/// from `P`'s declarations, so they are uses of `P`.
+fn vendored_into_images(model: &Model, used: &mut [BTreeSet<String>]) {
+    let mut vendored: Vec<(usize, usize)> = Vec::new();
+    for build in &model.docker.builds {
+        let Some(owner) = model
+            .dockerfiles
+            .get(build.dockerfile)
+            .and_then(|df| model.owner_of(&df.path))
+            .filter(|&i| !model.packages[i].dir.is_empty())
+        else {
+            continue;
+        };
+        for entry in build.stages.iter().flat_map(|s| &s.entries) {
+            let Some((_, name)) = entry.dest.split_once("/node_modules/") else {
+                continue;
+            };
+            if let Some(lib) = model.package_index_named(name.trim_end_matches('/'))
+                && lib != owner
+            {
+                vendored.push((owner, lib));
+            }
+        }
+    }
+    for (owner, lib) in vendored {
+        let names: Vec<String> = used[lib].iter().cloned().collect();
+        used[owner].extend(names);
+    }
 }
 
 /// A package.json that nothing installs (no workspace claims it, no lockfile of its own) does
@@ -251,6 +284,20 @@ fn referenced_by_package(model: &Model) -> Vec<BTreeSet<String>> {
     sets
 }
 
+/// graphql-codegen plugins and presets, and the package the code they generate imports
+/// (their docs' "usage" sections): the generated file is often gitignored, so its imports are
+/// not seen.
+const CODEGEN_OUTPUT_IMPORTS: &[(&str, &str)] = &[
+    ("typed-document-node", "@graphql-typed-document-node/core"),
+    ("client", "@graphql-typed-document-node/core"),
+    ("client-preset", "@graphql-typed-document-node/core"),
+    ("typescript-document-nodes", "graphql-tag"),
+    ("typescript-react-apollo", "graphql-tag"),
+    ("typescript-apollo-angular", "apollo-angular"),
+    ("typescript-urql", "urql"),
+    ("typescript-graphql-request", "graphql-request"),
+];
+
 /// The package names a config string may name, inserted into `out`.
 fn reference_candidates(s: &str, out: &mut BTreeSet<String>) {
     let mut s = s.trim();
@@ -269,6 +316,12 @@ fn reference_candidates(s: &str, out: &mut BTreeSet<String>) {
     // Strip a trailing `:executor` (`@nx/jest:jest`) or `@version`.
     let base = base.split(':').next().unwrap_or(base);
     out.insert(base.to_string());
+    // graphql-codegen plugins whose generated (often gitignored) output imports a package.
+    for (plugin, imported) in CODEGEN_OUTPUT_IMPORTS {
+        if base == *plugin || base.strip_prefix("@graphql-codegen/") == Some(*plugin) {
+            out.insert((*imported).to_string());
+        }
+    }
     match base.split_once('/') {
         Some((scope, rest)) => {
             for prefix in ["eslint-plugin-", "eslint-config-", "prettier-plugin-"] {
@@ -493,6 +546,30 @@ mod tests {
             )
     }
 
+    #[test]
+    fn only_the_copy_into_node_modules_makes_the_lib_imports_uses() {
+        let repo = |copy: &str| {
+            api(r#"  "dependencies": { "express": "^4.19.2", "yaml": "^2.4.0" }"#)
+                .file(
+                    "package.json",
+                    r#"{ "name": "acme", "private": true, "workspaces": ["apps/*", "libs/*"] }"#,
+                )
+                .file("libs/utils/package.json", r#"{ "name": "@acme/utils", "main": "src/index.js" }"#)
+                .file("libs/utils/src/index.js", "module.exports = require('yaml');\n")
+                .file(
+                    "apps/api/Dockerfile",
+                    &format!("FROM node:20-slim\nWORKDIR /app\nCOPY apps/api/package.json .\nRUN npm install --omit=dev\n{copy}\nCMD [\"node\", \"main.js\"]\n"),
+                )
+                .file(
+                    "docker-compose.yml",
+                    "services:\n  api:\n    build:\n      context: .\n      dockerfile: apps/api/Dockerfile\n",
+                )
+                .check(&super::Unused)
+        };
+        assert_eq!(repo("COPY dist/libs/utils libs/utils").len(), 1);
+        assert!(repo("COPY dist/libs/utils node_modules/@acme/utils").is_empty());
+    }
+
     pub(super) fn vectors() -> Vectors {
         Vectors {
             fires: vec![
@@ -581,6 +658,27 @@ mod tests {
                 ),
             ],
             quiet: vec![
+                case(
+                    "the imports of a workspace lib its Dockerfile copies into node_modules",
+                    api(r#"  "dependencies": { "express": "^4.19.2", "yaml": "^2.4.0" }"#)
+                        .file(
+                            "package.json",
+                            r#"{ "name": "acme", "private": true, "workspaces": ["apps/*", "libs/*"] }"#,
+                        )
+                        .file("libs/utils/package.json", r#"{ "name": "@acme/utils", "main": "src/index.js" }"#)
+                        .file(
+                            "libs/utils/src/index.js",
+                            "const YAML = require('yaml');\nmodule.exports = YAML.parse;\n",
+                        )
+                        .file(
+                            "apps/api/Dockerfile",
+                            "FROM node:20-slim\nWORKDIR /app\nCOPY apps/api/package.json .\nRUN npm install --omit=dev\nCOPY dist/libs/utils node_modules/@acme/utils\nCOPY dist/apps/api .\nCMD [\"node\", \"main.js\"]\n",
+                        )
+                        .file(
+                            "docker-compose.yml",
+                            "services:\n  api:\n    build:\n      context: .\n      dockerfile: apps/api/Dockerfile\n",
+                        ),
+                ),
                 case(
                     "tsconfig types written as @types/x",
                     api(r#"  "dependencies": { "express": "^4.19.2" },
@@ -699,6 +797,16 @@ mod tests {
                         r#"  "dependencies": { "express": "^4.19.2" },
   "devDependencies": { "npm-run-all2": "^6.2.6", "antlr4ts-cli": "^0.5.0-alpha.4" }"#,
                     ),
+                ),
+                case(
+                    "the runtime package of the code a codegen plugin generates into a gitignored file",
+                    api(r#"  "dependencies": { "express": "^4.19.2", "@graphql-typed-document-node/core": "^3.2.0" },
+  "devDependencies": { "@graphql-codegen/typed-document-node": "^5.0.0" }"#)
+                    .file(
+                        "apps/api/gql-codegen.yml",
+                        "schema: schema.graphql\ngenerates:\n  src/api/generated/graphql.ts:\n    plugins:\n      - typed-document-node\n",
+                    )
+                    .file("apps/api/.gitignore", "src/api/generated\n"),
                 ),
                 case(
                     "plugins and presets named in tool configs, by each tool's naming convention",
