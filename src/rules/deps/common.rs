@@ -140,21 +140,24 @@ pub(crate) fn is_bundled(model: &Model, package: &Package) -> bool {
                 .any(|p| s.name.starts_with(p))
         })
         .any(|s| data::names(BUNDLERS).any(|b| format!("{} ", s.command).contains(b)));
+    let project_json = match package.dir.as_str() {
+        "" => "project.json".to_string(),
+        dir => format!("{dir}/project.json"),
+    };
+    // `config_refs` is sorted by path: one binary search, not a scan per import site.
     by_script
-        || model.package_index_at(&package.dir).is_some_and(|index| {
-            model
-                .config_refs
-                .iter()
-                .filter(|r| paths::file_name(&r.path) == "project.json")
-                .filter(|r| paths::parent(&r.path) == package.dir)
-                .filter(|r| model.owner_of(&r.path) == Some(index))
-                .flat_map(|r| &r.executors)
-                .any(|e| {
+        || model
+            .config_refs
+            .binary_search_by(|r| r.path.as_str().cmp(&project_json))
+            .ok()
+            .and_then(|i| model.config_refs.get(i))
+            .is_some_and(|r| {
+                r.executors.iter().any(|e| {
                     data::contains(BUNDLING_EXECUTORS, &e.executor)
                         || (package.manifest.private
                             && data::contains(LIBRARY_EXECUTORS, &e.executor))
                 })
-        })
+            })
 }
 
 /// The builds of the Dockerfiles of `package`'s services.
