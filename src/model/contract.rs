@@ -131,7 +131,7 @@ fn runtime_edges(model: &Model) -> Vec<Vec<RuntimeEdge>> {
                 .filter_map(|import| match &import.target {
                     Target::File(file) => by_path.get(file.as_str()).map(|&j| RuntimeEdge::File(j)),
                     Target::Workspace(w) if source.package != Some(*w) => Some(
-                        match workspace_file(model, &source.path, *w, &import.import.specifier)
+                        match workspace_file(model, source, *w, &import.import.specifier)
                             .and_then(|f| by_path.get(f.as_str()).copied())
                         {
                             Some(j) => RuntimeEdge::File(j),
@@ -149,7 +149,12 @@ fn runtime_edges(model: &Model) -> Vec<Vec<RuntimeEdge>> {
 /// in the package), the package's entry (`types`/`main`/`module`, `index.*`, else
 /// `src/index.*`: an entry in build output is the source before the build), or a tsconfig
 /// path alias's target.
-fn workspace_file(model: &Model, from: &str, package: usize, specifier: &str) -> Option<String> {
+fn workspace_file(
+    model: &Model,
+    from: &super::Source,
+    package: usize,
+    specifier: &str,
+) -> Option<String> {
     let target = &model.packages[package];
     let resolve = |base: &str| {
         super::resolve::resolve_file(model, base)
@@ -169,7 +174,7 @@ fn workspace_file(model: &Model, from: &str, package: usize, specifier: &str) ->
             .or_else(|| joined(&format!("src/{sub}")).and_then(|b| resolve(&b)));
     }
     // A tsconfig path alias that lands in the package.
-    let tsconfig = model.tsconfig_for(from)?;
+    let tsconfig = model.source_tsconfig(from)?;
     let (alias, captured) = tsconfig.paths.matching(specifier)?;
     alias.targets.iter().find_map(|t| {
         let path = paths::join("", &t.replacen('*', captured, 1))?;
@@ -1076,7 +1081,7 @@ fn import_target(
     };
     let file = match &import.target {
         Target::File(f) => Some(f.clone()),
-        Target::Workspace(w) => workspace_file(model, &from.path, *w, &import.import.specifier),
+        Target::Workspace(w) => workspace_file(model, from, *w, &import.import.specifier),
         Target::Package(name) if data::contains(ROUTELESS_PACKAGES, name) => {
             return Imported::Routeless;
         }

@@ -329,20 +329,31 @@ impl Model {
     /// The nearest `tsconfig.json` (or `jsconfig.json`) governing a file; under a
     /// solution-style config (only `references`), the referenced project that includes it.
     pub fn tsconfig_for(&self, path: &str) -> Option<&TsConfig> {
+        self.tsconfig_index_for(path).map(|i| &self.tsconfigs[i])
+    }
+
+    /// [`Model::tsconfig_for`] as an index into `tsconfigs` (what each [`Source`] keeps, so
+    /// later stages do not match `include` globs again per import).
+    pub fn tsconfig_index_for(&self, path: &str) -> Option<usize> {
         let nearest = self.nearest_tsconfig(path)?;
-        if nearest.solution
-            && let Some(project) = nearest
+        if self.tsconfigs[nearest].solution
+            && let Some(project) = self.tsconfigs[nearest]
                 .references
                 .iter()
-                .filter_map(|r| self.tsconfig(r))
-                .find(|t| t.covers(path))
+                .filter_map(|r| self.tsconfig_index(r))
+                .find(|&t| self.tsconfigs[t].covers(path))
         {
             return Some(project);
         }
         Some(nearest)
     }
 
-    fn nearest_tsconfig(&self, path: &str) -> Option<&TsConfig> {
+    /// The tsconfig governing a source file, as resolution found it.
+    pub fn source_tsconfig(&self, source: &Source) -> Option<&TsConfig> {
+        source.tsconfig.and_then(|i| self.tsconfigs.get(i))
+    }
+
+    fn nearest_tsconfig(&self, path: &str) -> Option<usize> {
         paths::ancestors(path).find_map(|dir| {
             ["tsconfig.json", "jsconfig.json"].iter().find_map(|name| {
                 let candidate = if dir.is_empty() {
@@ -350,16 +361,19 @@ impl Model {
                 } else {
                     format!("{dir}/{name}")
                 };
-                self.tsconfig(&candidate)
+                self.tsconfig_index(&candidate)
             })
         })
     }
 
     pub fn tsconfig(&self, path: &str) -> Option<&TsConfig> {
+        self.tsconfig_index(path).map(|i| &self.tsconfigs[i])
+    }
+
+    fn tsconfig_index(&self, path: &str) -> Option<usize> {
         self.tsconfigs
             .binary_search_by(|t| t.path.as_str().cmp(path))
             .ok()
-            .map(|i| &self.tsconfigs[i])
     }
 
     /// Whether `.gitignore` files of the repository exclude `path` (or a parent of it): a

@@ -48,6 +48,8 @@ pub struct Source {
     pub class: SourceClass,
     /// The owning package (nearest package.json).
     pub package: Option<usize>,
+    /// The governing tsconfig ([`Model::tsconfig_for`]), as an index into `Model::tsconfigs`.
+    pub tsconfig: Option<usize>,
     pub imports: Vec<ResolvedImport>,
     /// What the file exports, declares at the top level, its classes and application roots:
     /// the facts `model::nest` builds the module graph from.
@@ -247,7 +249,8 @@ fn resolve_each(model: &Model, sources: Vec<SourceFile>) -> Vec<Source> {
         .into_par_iter()
         .map(|file| {
             let package = model.owner_of(&file.path);
-            let tsconfig = model.tsconfig_for(&file.path);
+            let tsconfig_index = model.tsconfig_index_for(&file.path);
+            let tsconfig = tsconfig_index.map(|i| &model.tsconfigs[i]);
             let is_typescript = file
                 .facts
                 .elides_type_only
@@ -282,6 +285,7 @@ fn resolve_each(model: &Model, sources: Vec<SourceFile>) -> Vec<Source> {
                 class,
                 path: file.path,
                 package,
+                tsconfig: tsconfig_index,
                 imports,
                 exports: facts.exports,
                 decls: facts.decls,

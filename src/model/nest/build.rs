@@ -1498,14 +1498,15 @@ impl<'m> Builder<'m> {
     }
 
     fn params(&self, source: usize, params: &'m [Param]) -> Option<Vec<Dep>> {
-        let path = &self.model.sources[source].path;
+        let file = &self.model.sources[source];
+        let path = &file.path;
         let is_ts = [".ts", ".tsx", ".mts", ".cts"]
             .iter()
             .any(|e| path.ends_with(e));
         let metadata = is_ts
             && self
                 .model
-                .tsconfig_for(path)
+                .source_tsconfig(file)
                 .is_none_or(|t| t.emit_decorator_metadata);
         let scope = Scope {
             source,

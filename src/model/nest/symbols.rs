@@ -239,7 +239,7 @@ impl<'m> Symbols<'m> {
                     paths::join(paths::parent(from), specifier)
                         .and_then(|base| resolve_file(model, &base))
                 } else {
-                    alias_file(model, from, specifier)
+                    alias_file(model, self.source(source), specifier)
                         .or_else(|| workspace_entry(model, *package, specifier))
                 }
             }
@@ -253,8 +253,8 @@ impl<'m> Symbols<'m> {
 }
 
 /// A tsconfig `paths` alias's file.
-fn alias_file(model: &Model, from: &str, specifier: &str) -> Option<String> {
-    let tsconfig = model.tsconfig_for(from)?;
+fn alias_file(model: &Model, from: &Source, specifier: &str) -> Option<String> {
+    let tsconfig = model.source_tsconfig(from)?;
     let (alias, captured) = tsconfig.paths.matching(specifier)?;
     alias.targets.iter().find_map(|target| {
         let path = paths::join("", &target.replacen('*', captured, 1))?;
