@@ -165,6 +165,10 @@ pub struct Model {
     bundler_configs: BTreeMap<usize, BundlerAliases>,
     /// The runtime import edges of each source, resolved once (`contract::runtime_sources`).
     pub(crate) runtime_edges: std::sync::OnceLock<Vec<Vec<contract::RuntimeEdge>>>,
+    /// The image builds package.json scripts run (`docker build -t …`), with the package's
+    /// directory, read once (`service::tagged_build`).
+    pub(crate) script_image_builds:
+        std::sync::OnceLock<Vec<(String, crate::parse::workflow::ImageBuild)>>,
     /// Every `.gitignore` of the walk, by directory, parsed once.
     gitignores: crate::discover::GitignoreSet,
     /// Paths outside the walk (gitignored) that `load` found inside the root.
@@ -242,6 +246,7 @@ impl Model {
             declared_names,
             bundler_configs: BTreeMap::new(),
             runtime_edges: std::sync::OnceLock::new(),
+            script_image_builds: std::sync::OnceLock::new(),
             present: loaded.present,
             skipped_links,
         };

@@ -171,13 +171,23 @@ pub fn tagged_build(model: &Model, repository: &str) -> Option<(String, String)>
         .flat_map(|w| w.builds.iter())
         .find_map(|b| resolve("", b))
         .or_else(|| {
-            model.packages.iter().find_map(|p| {
-                p.manifest.scripts.iter().find_map(|script| {
-                    crate::parse::workflow::docker_builds(&script.command, script.span)
+            model
+                .script_image_builds
+                .get_or_init(|| {
+                    model
+                        .packages
                         .iter()
-                        .find_map(|b| resolve(&p.dir, b))
+                        .flat_map(|p| {
+                            p.manifest.scripts.iter().flat_map(|script| {
+                                crate::parse::workflow::docker_builds(&script.command, script.span)
+                                    .into_iter()
+                                    .map(|b| (p.dir.clone(), b))
+                            })
+                        })
+                        .collect()
                 })
-            })
+                .iter()
+                .find_map(|(dir, b)| resolve(dir, b))
         })
 }
 
