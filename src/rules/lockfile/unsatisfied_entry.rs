@@ -174,6 +174,17 @@ mod tests {
                     derived(HOISTED, &[HOISTED_PEER_WRONG]),
                 ),
                 case(
+                    "a hoisted peer whose range may or may not accept the pinned copy: replaced either way",
+                    derived(
+                        HOISTED,
+                        &[(
+                            "package-lock.json",
+                            r#""ajv": "^6.9.1""#,
+                            r#""ajv": "^6.20.0 || ^8.0.0""#,
+                        )],
+                    ),
+                ),
+                case(
                     "a nested dependent's peer at a wrong version: npm nests a copy beside it (Missing)",
                     derived(
                         NESTED,

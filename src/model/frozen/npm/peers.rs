@@ -420,7 +420,8 @@ impl<'a> Graph<'a> {
                 is_within(target, &deepest)
             })
         };
-        let mut undecided = replaceable == Covers::Maybe;
+        // Whether or not canReplace holds, the copy is replaced unless an entry blocks it.
+        let mut undecided = false;
         let current_set = peer_names(&found.location);
         let mut members: BTreeSet<&str> = BTreeSet::from([found.location.as_str()]);
         let mut stack = vec![found.location.as_str()];
