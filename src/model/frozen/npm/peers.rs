@@ -57,9 +57,12 @@ fn covers(edge_spec: &str, peer_range: &str) -> Covers {
     if edge_spec.is_empty() || edge_spec == "*" {
         return Covers::Yes;
     }
-    match (semver::range(edge_spec), semver::range(peer_range)) {
-        (Some(edge), Some(peer)) if edge.allows_all(&peer) => Covers::Yes,
-        (Some(edge), Some(peer)) if !edge.allows_any(&peer) => Covers::No,
+    match (
+        semver::contains(edge_spec, peer_range),
+        semver::intersects(edge_spec, peer_range),
+    ) {
+        (Some(true), _) => Covers::Yes,
+        (_, Some(false)) => Covers::No,
         _ => Covers::Maybe,
     }
 }
