@@ -230,6 +230,17 @@ mod tests {
                     ),
                 ),
                 case(
+                    "a direct dependency's peer that may take the root's copy or not: fails either way",
+                    derived(
+                        NESTED,
+                        &[(
+                            "package-lock.json",
+                            r#""ajv": "^8.8.2""#,
+                            r#""ajv": "^8.30.0 || ^6.9.1""#,
+                        )],
+                    ),
+                ),
+                case(
                     "a transitive peer conflict with strict-peer-deps=true (ERESOLVE)",
                     derived(HOISTED, &root_pins_ajv6()).file(".npmrc", "strict-peer-deps=true\n"),
                 ),
@@ -272,6 +283,21 @@ mod tests {
                 case(
                     "a transitive peer conflict deep in the tree: npm warns and overrides it",
                     derived(HOISTED, &root_pins_ajv6()),
+                ),
+                case(
+                    "a transitive peer that may or may not fit the root's pinned copy",
+                    derived(
+                        HOISTED,
+                        &[
+                            (
+                                "package-lock.json",
+                                r#""ajv": "^6.9.1""#,
+                                r#""ajv": "^8.0.0 || ^6.30.0""#,
+                            ),
+                            root_pins_ajv6()[1],
+                            root_pins_ajv6()[2],
+                        ],
+                    ),
                 ),
                 case(
                     "a nested peer conflicting with its dependent's own range: npm warns",
