@@ -241,6 +241,17 @@ def nested_dependent_unpinned(p):
 
 NESTED_CAN_NEST = lock_edit(nested_dependent_unpinned)
 
+
+def relock_legacy(repo):
+    """What a committed `npm install --legacy-peer-deps` leaves: npm itself rewrites the lockfile
+    ignoring peers."""
+    subprocess.run(["npm", "install", "--package-lock-only", "--legacy-peer-deps", "--ignore-scripts",
+                    "--no-audit", "--no-fund"], cwd=repo, capture_output=True, check=True, timeout=600)
+
+
+def set_root_range(name, spec):
+    return lambda repo: edit(repo, "", lambda d: d["dependencies"].__setitem__(name, spec))
+
 # (fixture, label, mutation): npm only; the verdict compared is out-of-sync or unsatisfied-entry.
 PEER_CASES = [
     ("npm-peer-deps-hoisted", "unchanged (optional peer bufferutil absent)", lambda repo: None),
@@ -248,6 +259,8 @@ PEER_CASES = [
     ("npm-peer-deps-hoisted", "hoisted peer, range overlapping the locked major",
      lock_edit(lambda p: set_in(p, ["node_modules/ajv-keywords", "peerDependencies", "ajv"], "^6.20.0 || ^8.0.0"))),
     ("npm-peer-deps-hoisted", "hoisted peer, root pins the locked version", ROOT_PINS_AJV6),
+    ("npm-peer-deps-hoisted", "hoisted peer, root pins it, range partly overlapping the root's",
+     both(ROOT_PINS_AJV6, lock_edit(lambda p: set_in(p, ["node_modules/ajv-keywords", "peerDependencies", "ajv"], "^8.0.0 || ^6.30.0")))),
     ("npm-peer-deps-hoisted", "hoisted peer, root pins it and depends on the dependent",
      both(ROOT_PINS_AJV6, root_dep("ajv-keywords", "^3.5.2"))),
     ("npm-peer-deps-hoisted", "hoisted peer, root pins it, a workspace depends on the dependent",
@@ -266,13 +279,19 @@ PEER_CASES = [
     ("npm-peer-deps-hoisted", "optional peer absent",
      both(remove_root_dep("utf-8-validate"),
           lock_edit(lambda p: [p.pop(k) for k in ("node_modules/utf-8-validate", "node_modules/node-gyp-build")]))),
+    ("npm-peer-deps-hoisted", "root requires ajv@8, relocked with --legacy-peer-deps (transitive peer)",
+     both(lambda repo: edit(repo, "", lambda d: d["dependencies"].__setitem__("ajv", "^8.12.0")), relock_legacy)),
     ("npm-peer-deps-nested", "unchanged", lambda repo: None),
+    ("npm-peer-deps-nested", "root requires ajv@6, relocked with --legacy-peer-deps (direct peer)",
+     both(set_root_range("ajv", "^6.12.6"), relock_legacy)),
     ("npm-peer-deps-nested", "nested peer, its dependent pins the locked version",
      lock_edit(lambda p: set_in(p, ["node_modules/schema-utils/node_modules/ajv-keywords", "peerDependencies", "ajv"], "^8.0.0"))),
     ("npm-peer-deps-nested", "nested peer, a copy can be nested beside it", NESTED_CAN_NEST),
     ("npm-peer-deps-nested", "nested peer nestable, strict-peer-deps", both(NESTED_CAN_NEST, npmrc("strict-peer-deps=true\n"))),
     ("npm-peer-deps-nested", "nested peer nestable, legacy-peer-deps", both(NESTED_CAN_NEST, npmrc("legacy-peer-deps=true\n"))),
     ("npm-peer-deps-nested", "direct dependency's peer conflicts with the root", DIRECT_PEER_WRONG),
+    ("npm-peer-deps-nested", "direct dependency's peer, range partly overlapping the root's (no 8.30 exists)",
+     lock_edit(lambda p: set_in(p, ["node_modules/ajv-keywords", "peerDependencies", "ajv"], "^8.30.0 || ^6.9.1"))),
     ("npm-peer-deps-nested", "direct dependency's peer conflict, legacy-peer-deps",
      both(DIRECT_PEER_WRONG, npmrc("legacy-peer-deps=true\n"))),
     ("npm-peer-deps-nested", "direct dependency's peer conflict, force", both(DIRECT_PEER_WRONG, npmrc("force=true\n"))),
