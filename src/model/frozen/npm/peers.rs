@@ -168,9 +168,11 @@ impl<'a> Graph<'a> {
                 );
             }
         }
+        // Installed packages, and link targets outside node_modules that are not workspaces
+        // (`file:` folders): their edges hold the locked copies in place too.
         for entry in &lock.entries {
             if entry.link
-                || !entry.is_installed()
+                || entry.location.is_empty()
                 || project_locations.contains(entry.location.as_str())
             {
                 continue;
@@ -275,7 +277,7 @@ impl<'a> Graph<'a> {
         range: &str,
         found: &NpmEntry,
     ) -> Verdict {
-        if found.link || semver::range(range).is_none() {
+        if found.link || found.in_bundle || semver::range(range).is_none() {
             return Verdict::Quiet;
         }
         let fatal = if cx.force {
