@@ -43,6 +43,9 @@ struct Context<'a> {
     strict_peer_deps: bool,
     /// `.npmrc` `force=true`: a peer conflict is only a warning, even a direct dependency's.
     force: bool,
+    /// `packageManager` declares npm 10 or older, whose `npm ci` rebuilds an optional peer
+    /// locked at a wrong version like any other peer (npm 11 trusts it since npm/cli#8981).
+    judges_optional_peers: bool,
     /// Global overrides `"name": "spec"`: every edge to `name` below the root takes `spec`.
     simple_overrides: std::collections::BTreeMap<String, String>,
     /// Names other overrides touch (nested, ranged, `$ref`): edges to them are not judged.
@@ -84,6 +87,13 @@ impl<'a> Context<'a> {
             legacy_peer_deps: npmrc.and_then(|n| n.flag("legacy-peer-deps")) == Some(true),
             strict_peer_deps: npmrc.and_then(|n| n.flag("strict-peer-deps")) == Some(true),
             force: npmrc.and_then(|n| n.flag("force")) == Some(true),
+            judges_optional_peers: workspace
+                .package_manager_version
+                .as_deref()
+                .and_then(|v| v.strip_prefix("npm@"))
+                .and_then(|v| v.split('.').next())
+                .and_then(|major| major.parse::<u32>().ok())
+                .is_some_and(|major| (7..=10).contains(&major)),
             simple_overrides,
             overridden,
         }
@@ -383,10 +393,11 @@ pub(crate) fn entry_problems(
                     );
                     if !peer {
                         format!("{head}: `npm ci` fails with \"Invalid\"")
-                    } else if optional {
-                        // npm ci (save false) trusts an optional peer the lockfile resolves
-                        // to a wrong version (build-ideal-tree.js skips invalid peerOptional
-                        // edges unless it mutates the tree; npm/cli#8726).
+                    } else if optional && !cx.judges_optional_peers {
+                        // npm 11's ci (save false) trusts an optional peer the lockfile
+                        // resolves to a wrong version (build-ideal-tree.js skips invalid
+                        // peerOptional edges unless it mutates the tree, npm/cli#8981); npm 10
+                        // rebuilds it, but which npm runs is known only from packageManager.
                         continue;
                     } else {
                         let graph =

@@ -29,8 +29,9 @@ declare_rule! {
     /// the lockfile, and nothing is flagged. The version npm would fetch is not known offline,
     /// so another range counts as accepting it only when it contains the whole peer range; a
     /// case that depends on the fetched version is flagged only when both outcomes fail. An
-    /// optional peer (`peerDependenciesMeta`) at a wrong version is not flagged: `npm ci`
-    /// (npm 11) keeps it. With `legacy-peer-deps=true` in `.npmrc`, peers are not judged.
+    /// optional peer (`peerDependenciesMeta`) at a wrong version is judged the same way only
+    /// when `packageManager` declares npm 10 or older: npm 11's `npm ci` keeps it as locked,
+    /// npm 10's rebuilds it. With `legacy-peer-deps=true` in `.npmrc`, peers are not judged.
     ///
     /// ## Why is this bad?
     /// `npm ci` rebuilds every invalid edge from the registry, then refuses to install because
@@ -123,6 +124,13 @@ mod tests {
         "package-lock.json",
         r#""ajv": "^6.9.1""#,
         r#""ajv": "^8.0.0""#,
+    );
+
+    /// `ws`'s optional peer `utf-8-validate` now wants `^6`, but `5.0.10` (the root's) is locked.
+    const OPTIONAL_PEER_WRONG: (&str, &str, &str) = (
+        "package-lock.json",
+        r#""utf-8-validate": ">=5.0.2""#,
+        r#""utf-8-validate": "^6.0.0""#,
     );
 
     /// The root project itself depends on the `ajv@6` the peer conflicts with.
@@ -241,6 +249,21 @@ mod tests {
                     ),
                 ),
                 case(
+                    "an optional peer at a wrong version under packageManager npm@10 (ERESOLVE)",
+                    derived(
+                        HOISTED,
+                        &[
+                            OPTIONAL_PEER_WRONG,
+                            (
+                                "package.json",
+                                r#""private": true,"#,
+                                r#""private": true,
+  "packageManager": "npm@10.9.9","#,
+                            ),
+                        ],
+                    ),
+                ),
+                case(
                     "a transitive peer conflict with strict-peer-deps=true (ERESOLVE)",
                     derived(HOISTED, &root_pins_ajv6()).file(".npmrc", "strict-peer-deps=true\n"),
                 ),
@@ -311,15 +334,8 @@ mod tests {
                     ),
                 ),
                 case(
-                    "an optional peer at a wrong version: npm ci keeps it",
-                    derived(
-                        HOISTED,
-                        &[(
-                            "package-lock.json",
-                            r#""utf-8-validate": ">=5.0.2""#,
-                            r#""utf-8-validate": "^6.0.0""#,
-                        )],
-                    ),
+                    "an optional peer at a wrong version: npm 11's ci keeps it",
+                    derived(HOISTED, &[OPTIONAL_PEER_WRONG]),
                 ),
                 case(
                     "a peer at a wrong version with legacy-peer-deps=true",
