@@ -21,7 +21,7 @@ reports these failures as a real `npm ci` does.
 
 SEAWORTHY_BIN overrides the binary (default target/release/seaworthy).
 
-Managers: pnpm 9 (`npx pnpm@9.15.9 install --lockfile-only --frozen-lockfile`), npm (`npm ci
+Managers (npm10 runs only the peer cases, with `"packageManager": "npm@10.9.9"`): pnpm 9 (`npx pnpm@9.15.9 install --lockfile-only --frozen-lockfile`), npm (`npm ci
 --dry-run --ignore-scripts`), yarn 1 (`npx yarn@1 install --frozen-lockfile --ignore-scripts`)
 and yarn 4 (`npx -p @yarnpkg/cli-dist@4.9.1 yarn install --immutable --mode=skip-build`).
 """
@@ -41,6 +41,7 @@ FIXTURES = os.path.join(ROOT, "tests", "fixtures")
 COMMANDS = {
     "pnpm": ["npx", "-y", "pnpm@9.15.9", "install", "--lockfile-only", "--frozen-lockfile", "--ignore-scripts"],
     "npm": ["npm", "ci", "--dry-run", "--ignore-scripts", "--no-audit", "--no-fund"],
+    "npm10": ["npx", "-y", "npm@10.9.9", "ci", "--dry-run", "--ignore-scripts", "--no-audit", "--no-fund"],
     "yarn1": ["npx", "-y", "yarn@1.22.22", "install", "--frozen-lockfile", "--ignore-scripts", "--non-interactive"],
     "berry": ["npx", "-y", "-p", "@yarnpkg/cli-dist@4.9.1", "yarn", "install", "--immutable", "--mode=skip-build"],
 }
@@ -300,6 +301,32 @@ PEER_CASES = [
 ]
 
 
+def npm10(mutate):
+    """The same case with `"packageManager": "npm@10.9.9"`, run with npm 10."""
+    return both(lambda repo: edit(repo, "", lambda d: d.__setitem__("packageManager", "npm@10.9.9")), mutate)
+
+
+OPTIONAL_PEER_WRONG = lock_edit(lambda p: set_in(p, ["node_modules/ws", "peerDependencies", "utf-8-validate"], "^6.0.0"))
+HOISTED_MADE_OPTIONAL = both(HOISTED_PEER_WRONG, lock_edit(
+    lambda p: set_in(p, ["node_modules/ajv-keywords", "peerDependenciesMeta", "ajv", "optional"], True)))
+
+# npm 10 rebuilds an optional peer locked at a wrong version (npm 11 keeps it): seaworthy judges
+# optional peers only when packageManager declares npm 10 or older.
+NPM10_CASES = [
+    ("npm-peer-deps-hoisted", "optional peer at a wrong version, direct dependent", OPTIONAL_PEER_WRONG),
+    ("npm-peer-deps-hoisted", "hoisted peer made optional, wrong version", HOISTED_MADE_OPTIONAL),
+    ("npm-peer-deps-hoisted", "optional peer absent",
+     both(remove_root_dep("utf-8-validate"),
+          lock_edit(lambda p: [p.pop(k) for k in ("node_modules/utf-8-validate", "node_modules/node-gyp-build")]))),
+    ("npm-peer-deps-hoisted", "hoisted peer at a wrong version, replaceable", HOISTED_PEER_WRONG),
+    ("npm-peer-deps-hoisted", "hoisted peer, root pins the locked version", ROOT_PINS_AJV6),
+    ("npm-peer-deps-nested", "nested peer, a copy can be nested beside it", NESTED_CAN_NEST),
+    ("npm-peer-deps-nested", "direct dependency's peer conflicts with the root", DIRECT_PEER_WRONG),
+    ("npm-peer-deps-nested", "direct dependency's optional peer conflict",
+     both(DIRECT_PEER_WRONG, lock_edit(lambda p: set_in(p, ["node_modules/ajv-keywords", "peerDependenciesMeta", "ajv", "optional"], True)))),
+]
+
+
 def clean(repo):
     for dirpath, dirnames, _ in os.walk(repo):
         for d in list(dirnames):
@@ -325,7 +352,7 @@ def seaworthy_fails(repo, manager):
     result = subprocess.run([BIN, "scan", repo, "--json", "-", "--quiet", "--no-progress", "--fail-on", "never",
                              "--no-cache"], capture_output=True, text=True, timeout=120)
     report = json.loads(result.stdout)
-    rules = ["lockfile/out-of-sync"] + (["lockfile/unsatisfied-entry"] if manager == "npm" else [])
+    rules = ["lockfile/out-of-sync"] + (["lockfile/unsatisfied-entry"] if manager.startswith("npm") else [])
     findings = [f for f in report["findings"] if f["rule"] in rules]
     return bool(findings), f"{findings[0]['rule']}: {findings[0]['message'][:160]}" if findings else ""
 
@@ -365,13 +392,16 @@ def main():
     if not only or only == "npm":
         for fixture, label, mutate in PEER_CASES:
             rows.append(run_case(work, "npm", fixture, "peer: " + label, mutate))
+    if not only or only == "npm10":
+        for fixture, label, mutate in NPM10_CASES:
+            rows.append(run_case(work, "npm10", fixture, "peer: " + label, npm10(mutate)))
     agree = sum(r[5] for r in rows)
     print(f"\nagreement: {agree}/{len(rows)} ({100 * agree / len(rows):.0f}%)")
     for manager in COMMANDS:
         mine = [r for r in rows if r[0] == manager]
         if mine:
             print(f"  {manager:5} {sum(r[5] for r in mine)}/{len(mine)}")
-    peers = [r for r in rows if r[2].startswith("peer: ")]
+    peers = [r for r in rows if r[2].startswith("peer: ") and r[0] == "npm"]
     if peers:
         print(f"  (npm peer cases {sum(r[5] for r in peers)}/{len(peers)})")
     if not keep:
