@@ -158,14 +158,12 @@ impl<'a> Graph<'a> {
                 }
             }
             for (name, (spec, kind)) in chosen {
-                graph.add(
-                    cx,
-                    location,
-                    true,
-                    name,
-                    spec.to_string(),
-                    kind == DepKind::Peer,
-                );
+                // Global overrides rewrite every edge below the root, workspaces' included.
+                let spec = match cx.simple_overrides.get(name) {
+                    Some(spec) if !location.is_empty() => spec.clone(),
+                    _ => spec.to_string(),
+                };
+                graph.add(cx, location, true, name, spec, kind == DepKind::Peer);
             }
         }
         // Installed packages, and link targets outside node_modules that are not workspaces
