@@ -29,6 +29,28 @@ pub(crate) fn intersects(a: &str, b: &str) -> Option<bool> {
     Some(range(a)?.allows_any(&range(b)?))
 }
 
+/// Whether every version `inner` allows is allowed by `outer`, `None` when either does not
+/// parse. nodejs-semver's `Range::allows_all` answers true when any one alternative of `inner`
+/// fits in any one of `outer` (`^6.12.6` would "contain" `^8.0.0 || ^6.30.0`), so each
+/// alternative of `inner` is checked on its own; an alternative that only the union of several
+/// of `outer`'s fits counts as not contained (callers treat that as undecided, not as false).
+pub(crate) fn contains(outer: &str, inner: &str) -> Option<bool> {
+    let outer_range = range(outer)?;
+    range(inner)?;
+    let outer_parts: Vec<Range> = outer
+        .split("||")
+        .map(range)
+        .collect::<Option<Vec<_>>>()
+        .unwrap_or_else(|| vec![outer_range]);
+    for part in inner.split("||") {
+        let part = range(part)?;
+        if !outer_parts.iter().any(|o| o.allows_all(&part)) {
+            return Some(false);
+        }
+    }
+    Some(true)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -47,5 +69,13 @@ mod tests {
         assert_eq!(satisfies("1.0.0", "workspace:*"), None);
         assert_eq!(intersects("<2", "^1.5.0"), Some(true));
         assert_eq!(intersects("<2", "^2.1.0"), Some(false));
+        assert_eq!(contains("^6.12.6", "^6.30.0"), Some(true));
+        assert_eq!(contains("^6.12.6", "^8.0.0 || ^6.30.0"), Some(false));
+        assert_eq!(
+            contains("^6.0.0 || ^8.0.0", "^8.1.0 || ^6.30.0"),
+            Some(true)
+        );
+        assert_eq!(contains(">=5.0.2", "^6.0.0"), Some(true));
+        assert_eq!(contains("^8.12.0", "^8.0.0"), Some(false));
     }
 }

@@ -16,6 +16,8 @@ const KEPT: &[&str] = &[
     "peers-suffix-max-length",
     "shamefully-hoist",
     "strict-peer-dependencies",
+    "strict-peer-deps",
+    "force",
     "install-strategy",
     "engine-strict",
     "package-lock",

@@ -11,6 +11,8 @@
 //! of the lockfile. npm `overrides` rewrite edges in ways not replayed here: a dependency named
 //! by an override is not judged.
 
+mod peers;
+
 use std::collections::BTreeSet;
 
 use serde_json::Value;
@@ -37,6 +39,13 @@ struct Context<'a> {
     lock: &'a NpmLockfile,
     lock_dir: &'a str,
     legacy_peer_deps: bool,
+    /// `.npmrc` `strict-peer-deps=true`: a peer conflict anywhere in the tree is ERESOLVE.
+    strict_peer_deps: bool,
+    /// `.npmrc` `force=true`: a peer conflict is only a warning, even a direct dependency's.
+    force: bool,
+    /// `packageManager` declares npm 10 or older, whose `npm ci` rebuilds an optional peer
+    /// locked at a wrong version like any other peer (npm 11 trusts it since npm/cli#8981).
+    judges_optional_peers: bool,
     /// Global overrides `"name": "spec"`: every edge to `name` below the root takes `spec`.
     simple_overrides: std::collections::BTreeMap<String, String>,
     /// Names other overrides touch (nested, ranged, `$ref`): edges to them are not judged.
@@ -76,6 +85,15 @@ impl<'a> Context<'a> {
             lock,
             lock_dir: paths::parent(&lock.path),
             legacy_peer_deps: npmrc.and_then(|n| n.flag("legacy-peer-deps")) == Some(true),
+            strict_peer_deps: npmrc.and_then(|n| n.flag("strict-peer-deps")) == Some(true),
+            force: npmrc.and_then(|n| n.flag("force")) == Some(true),
+            judges_optional_peers: workspace
+                .package_manager_version
+                .as_deref()
+                .and_then(|v| v.strip_prefix("npm@"))
+                .and_then(|v| v.split('.').next())
+                .and_then(|major| major.parse::<u32>().ok())
+                .is_some_and(|major| (7..=10).contains(&major)),
             simple_overrides,
             overridden,
         }
@@ -339,34 +357,13 @@ pub(crate) fn entry_problems(
     }
     let mut seen: BTreeSet<&str> = BTreeSet::new();
     let mut problems = Vec::new();
+    let mut graph: Option<peers::Graph<'_>> = None;
     while let Some(entry) = queue.pop() {
         if !seen.insert(&entry.location) || entry.in_bundle {
             continue;
         }
-        // Arborist loads peers first, then `dependencies`, then `optionalDependencies`, each
-        // replacing an edge of the same name (ajv-formats lists `ajv` as both a dependency and
-        // an optional peer: the dependency edge is the one npm checks).
-        let in_deps = |name: &String| entry.dependencies.iter().any(|(n, _)| n == name);
-        let in_optional =
-            |name: &String| entry.optional_dependencies.iter().any(|(n, _)| n == name);
-        let edges = entry
-            .dependencies
-            .iter()
-            .filter(|d| !in_optional(&d.0))
-            .map(|d| (d, false, false))
-            .chain(entry.optional_dependencies.iter().map(|d| (d, true, false)))
-            .chain(
-                entry
-                    .peer_dependencies
-                    .iter()
-                    .filter(|d| !in_deps(&d.0) && !in_optional(&d.0))
-                    .map(|d| (d, entry.optional_peers.contains(&d.0), true)),
-            );
-        for ((name, spec), optional, peer) in edges {
-            if (peer && cx.legacy_peer_deps)
-                || cx.overridden.contains(name)
-                || entry.bundle_dependencies.contains(name)
-            {
+        for ((name, spec), optional, peer) in entry_edges(entry, cx.legacy_peer_deps) {
+            if cx.overridden.contains(name) || entry.bundle_dependencies.contains(name) {
                 continue;
             }
             let spec = cx.simple_overrides.get(name).unwrap_or(spec);
@@ -383,21 +380,34 @@ pub(crate) fn entry_problems(
                     if !found.link {
                         queue.push(found);
                     }
-                    // A peer that resolves to a version outside its range is an ERESOLVE
-                    // warning, not a failure: `npm ci` installs such lockfiles as they are
-                    // (checked against npm 11 on amplication's lockfiles). Only a missing peer
-                    // makes npm add it, and the lockfile then differs.
-                    if peer || cx.valid(found, name, spec, &from_dir) != Validity::Invalid {
+                    if cx.valid(found, name, spec, &from_dir) != Validity::Invalid {
                         continue;
                     }
-                    format!(
-                        "`{}@{}` ({}) depends on `{name}@{spec}`, but it resolves to `{}` at {}: `npm ci` fails with \"Invalid\"",
+                    let head = format!(
+                        "`{}@{}` ({}) depends on `{name}@{spec}`, but it resolves to `{}` at {}",
                         entry.name(),
                         entry.version.as_deref().unwrap_or("?"),
                         entry.location,
                         cx.version_of(found).unwrap_or_default(),
                         found.location,
-                    )
+                    );
+                    if !peer {
+                        format!("{head}: `npm ci` fails with \"Invalid\"")
+                    } else if optional && !cx.judges_optional_peers {
+                        // npm 11's ci (save false) trusts an optional peer the lockfile
+                        // resolves to a wrong version (build-ideal-tree.js skips invalid
+                        // peerOptional edges unless it mutates the tree, npm/cli#8981); npm 10
+                        // rebuilds it, but which npm runs is known only from packageManager.
+                        continue;
+                    } else {
+                        let graph =
+                            graph.get_or_insert_with(|| peers::Graph::new(&cx, model, workspace));
+                        let verdict = graph.judge(&cx, entry, name, spec, found);
+                        match peer_message(&head, name, spec, found, &cx, verdict) {
+                            Some(message) => message,
+                            None => continue,
+                        }
+                    }
                 }
             };
             problems.push(Drift {
@@ -411,4 +421,79 @@ pub(crate) fn entry_problems(
         }
     }
     problems
+}
+
+/// The edges arborist loads for a lockfile entry, as `((name, spec), optional, peer)`: peers
+/// first (none with legacy-peer-deps), then `dependencies`, then `optionalDependencies`, each
+/// replacing an edge of the same name (ajv-formats lists `ajv` as both a dependency and an
+/// optional peer: the dependency edge is the one npm checks).
+fn entry_edges(
+    entry: &NpmEntry,
+    legacy_peer_deps: bool,
+) -> impl Iterator<Item = (&(String, String), bool, bool)> {
+    let in_deps = |name: &String| entry.dependencies.iter().any(|(n, _)| n == name);
+    let in_optional = |name: &String| entry.optional_dependencies.iter().any(|(n, _)| n == name);
+    entry
+        .dependencies
+        .iter()
+        .filter(move |d| !in_optional(&d.0))
+        .map(|d| (d, false, false))
+        .chain(entry.optional_dependencies.iter().map(|d| (d, true, false)))
+        .chain(
+            entry
+                .peer_dependencies
+                .iter()
+                .filter(move |d| !legacy_peer_deps && !in_deps(&d.0) && !in_optional(&d.0))
+                .map(|d| (d, entry.optional_peers.contains(&d.0), true)),
+        )
+}
+
+/// The message for a peer edge the lockfile resolves to a version outside its range, or `None`
+/// when npm only warns about it.
+fn peer_message(
+    head: &str,
+    name: &str,
+    spec: &str,
+    found: &NpmEntry,
+    cx: &Context<'_>,
+    verdict: peers::Verdict,
+) -> Option<String> {
+    use peers::{Fatal, Verdict};
+    let head = head.replacen(" depends on ", " has the peer dependency ", 1);
+    let why = |why: &Fatal| match why {
+        Fatal::Mine(project) => format!("it is a direct dependency of {project}"),
+        Fatal::StrictPeerDeps => "strict-peer-deps=true is set in .npmrc".to_string(),
+    };
+    let version = cx.version_of(found).unwrap_or_default();
+    Some(match verdict {
+        Verdict::Quiet => return None,
+        Verdict::Nest { at } => {
+            let at = if at.is_empty() {
+                "the root".to_string()
+            } else {
+                at
+            };
+            format!(
+                "{head}: npm places a satisfying copy in {at}/node_modules, so `npm ci` fails with \"Missing: {name}@… from lock file\""
+            )
+        }
+        Verdict::Replace => format!(
+            "{head}: npm replaces it with a version that satisfies `{spec}`, so `npm ci` fails with \"Invalid: lock file's {name}@{version} does not satisfy {name}@…\""
+        ),
+        Verdict::Eresolve {
+            why: fatal,
+            blocker,
+        } => {
+            let blocker =
+                blocker.map_or(String::new(), |b| format!(" ({b} needs the locked copy)"));
+            format!(
+                "{head}, and no satisfying copy can be placed beside it{blocker}; as {}, npm does not override the peer: `npm ci` fails with ERESOLVE (\"could not resolve\")",
+                why(&fatal)
+            )
+        }
+        Verdict::Fails { why: fatal } => format!(
+            "{head}; as {}, npm either places a satisfying copy (\"Missing\"/\"Invalid\" against the lockfile) or fails with ERESOLVE: `npm ci` fails either way",
+            why(&fatal)
+        ),
+    })
 }

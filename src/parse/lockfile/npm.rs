@@ -106,7 +106,7 @@ impl NpmLockfile {
     }
 
     /// The location whose `node_modules` the package at `location` falls back on.
-    fn parent_location(&self, location: &str) -> String {
+    pub fn parent_location(&self, location: &str) -> String {
         if let Some(i) = location.rfind("/node_modules/") {
             return location[..i].to_string();
         }
