@@ -40,7 +40,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// Bump by hand whenever a fact type in `src/parse` (or the loader's cached outcome) changes
 /// shape or meaning, so that packs written by an older build are not read. Releases change
 /// `CARGO_PKG_VERSION` too, but a development build between releases needs this.
-pub const FACTS_VERSION: u32 = 2;
+pub const FACTS_VERSION: u32 = 3;
 
 /// The default directory name, at the scan root.
 pub const DEFAULT_DIR: &str = ".seaworthy-cache";
