@@ -237,4 +237,24 @@ pub(crate) const KNOWN_PEERS: &[Entry] = &[
         reason: "a peer of @nestjs/apollo",
         source: "@nestjs/apollo package.json peerDependencies",
     },
+    Entry {
+        name: "jest-preset-angular @angular/platform-browser-dynamic",
+        reason: "a peer of jest-preset-angular",
+        source: "jest-preset-angular package.json peerDependencies (v12 to v16)",
+    },
+    Entry {
+        name: "jest-preset-angular @angular/platform-browser",
+        reason: "a peer of jest-preset-angular",
+        source: "jest-preset-angular package.json peerDependencies",
+    },
+    Entry {
+        name: "jest-preset-angular @angular/compiler-cli",
+        reason: "a peer of jest-preset-angular",
+        source: "jest-preset-angular package.json peerDependencies",
+    },
+    Entry {
+        name: "jest-preset-angular jsdom",
+        reason: "a peer of jest-preset-angular",
+        source: "jest-preset-angular package.json peerDependencies (v15+)",
+    },
 ];

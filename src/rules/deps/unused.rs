@@ -125,7 +125,8 @@ impl Rule for Unused {
                     let listed = restricted_types
                         .as_ref()
                         .is_none_or(|t| t.iter().any(|x| x == base || x == name));
-                    if listed || used.contains(&base_name) {
+                    // `@types/nodemailer` for `nodemailer`, used as the peer of a mailer.
+                    if listed || used.contains(&base_name) || peers.contains(&base_name) {
                         continue;
                     }
                 }
@@ -678,6 +679,19 @@ mod tests {
                             "docker-compose.yml",
                             "services:\n  api:\n    build:\n      context: .\n      dockerfile: apps/api/Dockerfile\n",
                         ),
+                ),
+                case(
+                    "the types of a package used as another's peer, under restricted tsconfig types",
+                    api(r#"  "dependencies": { "express": "^4.19.2", "@nestjs/passport": "^10.0.0", "passport": "^0.7.0" },
+  "devDependencies": { "@types/passport": "^1.0.16" }"#)
+                    .file(
+                        "apps/api/tsconfig.json",
+                        r#"{ "compilerOptions": { "types": ["node"] } }"#,
+                    )
+                    .file(
+                        "apps/api/src/auth.ts",
+                        "import { PassportModule } from '@nestjs/passport';\nexport const m = PassportModule;\n",
+                    ),
                 ),
                 case(
                     "tsconfig types written as @types/x",
