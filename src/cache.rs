@@ -198,7 +198,7 @@ impl Cache {
             .into_iter()
             .filter(|(_, bytes)| u32::try_from(bytes.len()).is_ok())
             .collect();
-        sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        sorted.sort_unstable_by_key(|e| e.0);
         // The body is streamed twice, once into the MAC and once into the file, rather than
         // built in memory: on a cold scan it is as large as all the facts (11 MB on
         // ever-gauzy), and two copies of it were a quarter of the scan's peak memory.
