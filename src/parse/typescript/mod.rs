@@ -672,6 +672,10 @@ impl<'a> Walker<'a> {
         let mut stack: Vec<(Node<'a>, State)> = Vec::new();
         // The role of each node on `stack` (looked up once per node, not once per child).
         let mut roles: Vec<Role> = Vec::new();
+        // How many of each ancestor's children are still to come: the cursor is sent to a
+        // next sibling only when there is one (a failed `goto_next_sibling` costs as much as
+        // a step), and to a first child only when there is one.
+        let mut left: Vec<u32> = Vec::new();
         let mut incoming = State::default();
         let mut node = root;
         let mut role = self.role(node);
@@ -686,29 +690,38 @@ impl<'a> Walker<'a> {
                 || (visited.in_type
                     && !visited.metadata_position
                     && !self.has_dynamic_import(node));
-            if !barren && cursor.goto_first_child() {
-                stack.push((node, visited));
-                roles.push(role);
-                node = cursor.node();
-                role = self.role(node);
-                incoming = self.child_state(&stack, &roles, node, role);
-                continue;
-            }
-            loop {
-                if cursor.goto_next_sibling() {
-                    if stack.is_empty() {
-                        return;
-                    }
+            if !barren {
+                let children = node.child_count();
+                if children > 0 && cursor.goto_first_child() {
+                    stack.push((node, visited));
+                    roles.push(role);
+                    left.push(children - 1);
                     node = cursor.node();
                     role = self.role(node);
                     incoming = self.child_state(&stack, &roles, node, role);
-                    break;
+                    continue;
+                }
+            }
+            loop {
+                // At the root: the walk is over.
+                let Some(siblings) = left.last_mut() else {
+                    return;
+                };
+                if *siblings > 0 {
+                    *siblings -= 1;
+                    if cursor.goto_next_sibling() {
+                        node = cursor.node();
+                        role = self.role(node);
+                        incoming = self.child_state(&stack, &roles, node, role);
+                        break;
+                    }
                 }
                 if !cursor.goto_parent() {
                     return;
                 }
                 stack.pop();
                 roles.pop();
+                left.pop();
             }
         }
     }
