@@ -88,40 +88,49 @@ impl Reference {
 }
 
 pub(super) fn import_statement(cx: &Cx<'_>, node: Node<'_>, in_type: bool, out: &mut Vec<Import>) {
-    let statement_type = super::has_keyword_child(cx, node, "type");
+    // One pass over the children for what three read (the `type` keyword, the first
+    // `import x = require()` clause with a source, the first import clause): a pass costs
+    // a cursor step per child.
+    let mut statement_type = false;
+    let mut require = None;
+    let mut clause = None;
     let mut cursor = node.walk();
-    for child in node.named_children(&mut cursor) {
-        if cx.kind(child) == "import_require_clause" {
-            let Some(source) = cx.field(child, "source") else {
-                continue;
-            };
-            let bindings = super::first_identifier(child, cx.text)
-                .map(|local| Binding {
-                    imported: "*".to_string(),
-                    local,
-                    type_only: statement_type,
-                })
-                .into_iter()
-                .collect();
-            let explicit = statement_type || in_type;
-            Reference {
-                kind: ImportKind::ImportEquals,
-                explicit_type: explicit,
-                bindings,
-                guarded: false,
-            }
-            .push(cx, node, source, out);
-            return;
+    for child in node.children(&mut cursor) {
+        if !child.is_named() {
+            statement_type |= cx.kind(child) == "type";
+            continue;
         }
+        match cx.kind(child) {
+            "import_require_clause" if require.is_none() => {
+                require = cx.field(child, "source").map(|source| (child, source));
+            }
+            "import_clause" if clause.is_none() => clause = Some(child),
+            _ => {}
+        }
+    }
+    if let Some((child, source)) = require {
+        let bindings = super::first_identifier(child, cx.text)
+            .map(|local| Binding {
+                imported: "*".to_string(),
+                local,
+                type_only: statement_type,
+            })
+            .into_iter()
+            .collect();
+        let explicit = statement_type || in_type;
+        Reference {
+            kind: ImportKind::ImportEquals,
+            explicit_type: explicit,
+            bindings,
+            guarded: false,
+        }
+        .push(cx, node, source, out);
+        return;
     }
     let Some(source) = cx.field(node, "source") else {
         return;
     };
     let mut bindings = Vec::new();
-    let mut cursor = node.walk();
-    let clause = node
-        .named_children(&mut cursor)
-        .find(|c| cx.kind(c) == "import_clause");
     if let Some(clause) = clause {
         let mut cursor = clause.walk();
         for part in clause.named_children(&mut cursor) {
