@@ -383,6 +383,9 @@ struct Row {
     min: Duration,
     median: Duration,
     max: Duration,
+    /// Median CPU time (user + system, all threads) per run: steadier than wall time when
+    /// other processes share the cores.
+    cpu: Option<Duration>,
     peak_rss_kib: Option<u64>,
 }
 
@@ -498,12 +501,18 @@ fn bench_size(args: &Args, size: usize, peak_resets: bool) -> Result<(Vec<Row>, 
             reset_peak_rss();
         }
         let mut count = 0;
+        let mut cpu_samples = Vec::with_capacity(args.runs);
         for _ in 0..args.runs {
+            let cpu_before = cpu_time();
             let started = Instant::now();
             count = black_box((stage.run)());
             samples.push(started.elapsed());
+            if let (Some(before), Some(after)) = (cpu_before, cpu_time()) {
+                cpu_samples.push(after.saturating_sub(before));
+            }
         }
         samples.sort_unstable();
+        cpu_samples.sort_unstable();
         let row = Row {
             ts_files: summary.source_files,
             on_disk: summary.files,
@@ -512,22 +521,45 @@ fn bench_size(args: &Args, size: usize, peak_resets: bool) -> Result<(Vec<Row>, 
             min: samples[0],
             median: median(&samples),
             max: samples[samples.len() - 1],
+            cpu: (cpu_samples.len() == samples.len()).then(|| median(&cpu_samples)),
             peak_rss_kib: peak_rss_kib(),
         };
         println!(
-            "   {:<24} min {:>8.1} ms   median {:>8.1} ms   max {:>8.1} ms   peak {:>10}   (count {})",
+            "   {:<24} min {:>8.1} ms   median {:>8.1} ms   max {:>8.1} ms   cpu {:>8}   peak {:>10}   (count {})",
             row.stage,
             ms(row.min),
             ms(row.median),
             ms(row.max),
+            row.cpu
+                .map_or_else(|| "n/a".to_string(), |c| format!("{:.0} ms", ms(c))),
             row.peak_rss_kib.map_or_else(|| "n/a".to_string(), mib),
             thousands(count)
         );
         rows.push(row);
     }
-    let median_of = |label: &str| rows.iter().find(|r| r.stage == label).map(|r| r.median);
-    let ratio = |a: &str, b: &str| match (median_of(a), median_of(b)) {
-        (Some(a), Some(b)) if !b.is_zero() => format!("{:.2}×", a.as_secs_f64() / b.as_secs_f64()),
+    // By the median wall times, the min wall times and the median CPU times (the last two
+    // are what to compare on a loaded machine).
+    let of = |label: &str| rows.iter().find(|r| r.stage == label);
+    let div = |a: Duration, b: Duration| {
+        if b.is_zero() {
+            "n/a".to_string()
+        } else {
+            format!("{:.2}×", a.as_secs_f64() / b.as_secs_f64())
+        }
+    };
+    let ratio = |a: &str, b: &str| match (of(a), of(b)) {
+        (Some(a), Some(b)) => {
+            let cpu = match (a.cpu, b.cpu) {
+                (Some(x), Some(y)) => div(x, y),
+                _ => "n/a".to_string(),
+            };
+            format!(
+                "{} (min {}, cpu {})",
+                div(a.median, b.median),
+                div(a.min, b.min),
+                cpu
+            )
+        }
         _ => "n/a".to_string(),
     };
     println!(
@@ -604,6 +636,19 @@ fn table(rows: &[Row]) -> String {
 /// Resets the kernel's peak-RSS counter (VmHWM) for this process; false where unsupported.
 fn reset_peak_rss() -> bool {
     std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
+
+/// The CPU time this process has used (user + system, all threads), from /proc/self/stat
+/// (in clock ticks: 100 a second on Linux).
+fn cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The command name (field 2) may hold spaces: count fields after its closing paren.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let mut fields = rest.split_whitespace();
+    // utime and stime are fields 14 and 15; `rest` starts at field 3.
+    let utime: u64 = fields.nth(11)?.parse().ok()?;
+    let stime: u64 = fields.next()?.parse().ok()?;
+    Some(Duration::from_millis((utime + stime) * 10))
 }
 
 /// VmHWM from /proc/self/status: the peak resident set of the whole process, in KiB.

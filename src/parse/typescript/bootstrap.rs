@@ -37,10 +37,10 @@ pub(super) fn call(cx: &Cx<'_>, node: Node<'_>, function: Node<'_>) -> Option<Bo
     }
     // `await NestFactory.create<App>(…)`: with type arguments, tree-sitter-typescript parses
     // the callee as `await NestFactory.create`.
-    if function.kind() == "await_expression" {
+    if cx.kind(function) == "await_expression" {
         function = function.named_child(0)?;
     }
-    if function.kind() != "member_expression" {
+    if cx.kind(function) != "member_expression" {
         return None;
     }
     let object = cx.text_of(function.child_by_field_id(cx.fields.object)?);
@@ -53,7 +53,7 @@ pub(super) fn call(cx: &Cx<'_>, node: Node<'_>, function: Node<'_>) -> Option<Bo
     let mut cursor = arguments.walk();
     let first = arguments
         .named_children(&mut cursor)
-        .find(|c| c.kind() != "comment")?;
+        .find(|c| cx.kind(c) != "comment")?;
     Some(Bootstrap {
         call: format!("{object}.{property}"),
         module: expr::convert(cx, first),

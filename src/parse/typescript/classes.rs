@@ -109,11 +109,11 @@ pub(super) fn class(
     top_level: bool,
 ) -> Class {
     let mut decorators = Vec::new();
-    if let Some(parent) = parent.filter(|p| p.kind() == "export_statement") {
+    if let Some(parent) = parent.filter(|p| cx.kind(p) == "export_statement") {
         decorators.extend(decorators_of(cx, parent));
     }
     decorators.extend(decorators_of(cx, node));
-    let name_node = node.child_by_field_name("name");
+    let name_node = cx.field(node, "name");
     let name = name_node
         .map(|n| cx.text_of(n).to_string())
         .unwrap_or_default();
@@ -121,15 +121,13 @@ pub(super) fn class(
     let mut extends = None;
     let mut cursor = node.walk();
     for child in node.named_children(&mut cursor) {
-        if child.kind() != "class_heritage" {
+        if cx.kind(child) != "class_heritage" {
             continue;
         }
         let mut c = child.walk();
         for clause in child.named_children(&mut c) {
-            if clause.kind() == "extends_clause" {
-                extends = clause
-                    .child_by_field_name("value")
-                    .map(|v| expr::convert(cx, v));
+            if cx.kind(clause) == "extends_clause" {
+                extends = cx.field(clause, "value").map(|v| expr::convert(cx, v));
             }
         }
     }
@@ -138,12 +136,12 @@ pub(super) fn class(
         let mut cursor = node.walk();
         if let Some(heritage) = node
             .named_children(&mut cursor)
-            .find(|c| c.kind() == "class_heritage")
+            .find(|c| cx.kind(c) == "class_heritage")
         {
             let mut c = heritage.walk();
             extends = heritage
                 .named_children(&mut c)
-                .find(|n| !matches!(n.kind(), "extends_clause" | "implements_clause"))
+                .find(|n| !matches!(cx.kind(n), "extends_clause" | "implements_clause"))
                 .map(|v| expr::convert(cx, v));
         }
     }
@@ -151,13 +149,13 @@ pub(super) fn class(
         name,
         span,
         top_level,
-        is_abstract: node.kind() == "abstract_class_declaration",
+        is_abstract: cx.kind(node) == "abstract_class_declaration",
         extends,
         decorators,
         constructor: None,
         methods: Vec::new(),
     };
-    if let Some(body) = node.child_by_field_name("body") {
+    if let Some(body) = cx.field(node, "body") {
         members(cx, body, &mut class);
     }
     class
@@ -169,7 +167,7 @@ fn members(cx: &Cx<'_>, body: Node<'_>, class: &mut Class) {
     let mut pending: Vec<Expr> = Vec::new();
     let mut cursor = body.walk();
     for member in body.named_children(&mut cursor) {
-        match member.kind() {
+        match cx.kind(member) {
             "decorator" if decorated => pending.push(decorator(cx, member)),
             "method_definition" if decorated => {
                 let mut decorators = std::mem::take(&mut pending);
@@ -177,8 +175,8 @@ fn members(cx: &Cx<'_>, body: Node<'_>, class: &mut Class) {
                 method(cx, member, decorators, class);
             }
             "method_definition" => {
-                let is_constructor = member
-                    .child_by_field_name("name")
+                let is_constructor = cx
+                    .field(member, "name")
                     .is_some_and(|n| cx.text_of(n) == "constructor");
                 if is_constructor {
                     class.constructor = Some(Vec::new());
@@ -191,15 +189,15 @@ fn members(cx: &Cx<'_>, body: Node<'_>, class: &mut Class) {
 }
 
 fn method(cx: &Cx<'_>, node: Node<'_>, decorators: Vec<Expr>, class: &mut Class) {
-    let name = node
-        .child_by_field_name("name")
+    let name = cx
+        .field(node, "name")
         .map(|n| cx.text_of(n).to_string())
         .unwrap_or_default();
-    let is_static = super::has_keyword_child(node, "static");
-    let params = node.child_by_field_name("parameters");
+    let is_static = super::has_keyword_child(cx, node, "static");
+    let params = cx.field(node, "parameters");
     if name == "constructor" && !is_static {
         // Overloads have no body; the implementation is the one Nest sees.
-        if node.child_by_field_name("body").is_some() || class.constructor.is_none() {
+        if cx.field(node, "body").is_some() || class.constructor.is_none() {
             class.constructor = Some(params.map(|p| parameters(cx, p, true)).unwrap_or_default());
         }
         return;
@@ -209,7 +207,7 @@ fn method(cx: &Cx<'_>, node: Node<'_>, decorators: Vec<Expr>, class: &mut Class)
         return;
     }
     let (returns, locals) = if is_static {
-        node.child_by_field_name("body")
+        cx.field(node, "body")
             .map(|body| body_returns(cx, body))
             .unwrap_or_default()
     } else {
@@ -233,7 +231,7 @@ fn body_returns(cx: &Cx<'_>, body: Node<'_>) -> (Option<Expr>, Vec<(String, Expr
     let mut locals = Vec::new();
     let mut cursor = body.walk();
     for statement in body.named_children(&mut cursor) {
-        match statement.kind() {
+        match cx.kind(statement) {
             "return_statement" => {
                 returns = statement.named_child(0).map(|v| expr::convert(cx, v));
             }
@@ -258,32 +256,31 @@ pub(super) fn declarators(cx: &Cx<'_>, node: Node<'_>) -> Vec<(String, Expr)> {
     let mut cursor = node.walk();
     for declarator in node
         .named_children(&mut cursor)
-        .filter(|d| d.kind() == "variable_declarator")
+        .filter(|d| cx.kind(d) == "variable_declarator")
     {
-        let (Some(name), Some(value)) = (
-            declarator.child_by_field_name("name"),
-            declarator.child_by_field_name("value"),
-        ) else {
+        let (Some(name), Some(value)) =
+            (cx.field(declarator, "name"), cx.field(declarator, "value"))
+        else {
             continue;
         };
-        match name.kind() {
+        match cx.kind(name) {
             "identifier" => out.push((cx.text_of(name).to_string(), const_value(cx, value))),
             // `const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN: OPTIONS } = builder.build()`:
             // each name is the initializer's member of that key.
-            "object_pattern" if value.kind() != "object" => {
+            "object_pattern" if cx.kind(value) != "object" => {
                 let init = expr::convert_within(cx, value, 64);
                 let mut c = name.walk();
                 for part in name.named_children(&mut c) {
-                    let (key, local) = match part.kind() {
+                    let (key, local) = match cx.kind(part) {
                         "shorthand_property_identifier_pattern" => {
                             let key = cx.text_of(part).to_string();
                             (key.clone(), key)
                         }
                         "pair_pattern" => {
-                            let key = part.child_by_field_name("key").map(|k| cx.text_of(k));
-                            let local = part
-                                .child_by_field_name("value")
-                                .filter(|v| v.kind() == "identifier")
+                            let key = cx.field(part, "key").map(|k| cx.text_of(k));
+                            let local = cx
+                                .field(part, "value")
+                                .filter(|v| cx.kind(v) == "identifier")
                                 .map(|v| cx.text_of(v));
                             match (key, local) {
                                 (Some(k), Some(l)) => (k.to_string(), l.to_string()),
@@ -309,7 +306,7 @@ pub(super) fn declarators(cx: &Cx<'_>, node: Node<'_>) -> Vec<(String, Expr)> {
 /// metadata or provider object is small, so a large object literal (translations, config
 /// data) is cut short rather than copied whole.
 fn const_value(cx: &Cx<'_>, value: Node<'_>) -> Expr {
-    let budget = match value.kind() {
+    let budget = match cx.kind(value) {
         "array" => expr::MAX_NODES,
         "object" => 128,
         _ => 64,
@@ -322,19 +319,19 @@ fn parameters(cx: &Cx<'_>, node: Node<'_>, all: bool) -> Vec<Param> {
     let mut out = Vec::new();
     let mut cursor = node.walk();
     for param in node.named_children(&mut cursor) {
-        if !matches!(param.kind(), "required_parameter" | "optional_parameter") {
+        if !matches!(cx.kind(param), "required_parameter" | "optional_parameter") {
             continue;
         }
         let decorators = decorators_of(cx, param);
         if !all && decorators.is_empty() {
             continue;
         }
-        let name = param
-            .child_by_field_name("pattern")
+        let name = cx
+            .field(param, "pattern")
             .map(|p| cx.text_of(p).to_string())
             .unwrap_or_default();
-        let ty = param
-            .child_by_field_name("type")
+        let ty = cx
+            .field(param, "type")
             .map_or(TypeRef::Missing, |t| type_ref(cx, t, 0));
         out.push(Param {
             name,
@@ -354,7 +351,7 @@ fn type_ref(cx: &Cx<'_>, node: Node<'_>, depth: usize) -> TypeRef {
     if depth > MAX_TYPE_DEPTH {
         return TypeRef::Other;
     }
-    let node = if node.kind() == "type_annotation" {
+    let node = if cx.kind(node) == "type_annotation" {
         match node.named_child(0) {
             Some(inner) => inner,
             None => return TypeRef::Missing,
@@ -362,11 +359,11 @@ fn type_ref(cx: &Cx<'_>, node: Node<'_>, depth: usize) -> TypeRef {
     } else {
         node
     };
-    match node.kind() {
+    match cx.kind(node) {
         "type_identifier" | "nested_type_identifier" => {
             TypeRef::Named(cx.text_of(node).to_string())
         }
-        "generic_type" => match node.child_by_field_name("name") {
+        "generic_type" => match cx.field(node, "name") {
             Some(name) => TypeRef::Named(cx.text_of(name).to_string()),
             None => TypeRef::Other,
         },
@@ -411,7 +408,7 @@ fn is_nullish(cx: &Cx<'_>, node: Node<'_>) -> bool {
 fn decorators_of(cx: &Cx<'_>, node: Node<'_>) -> Vec<Expr> {
     let mut cursor = node.walk();
     node.children(&mut cursor)
-        .filter(|c| c.kind() == "decorator")
+        .filter(|c| cx.kind(c) == "decorator")
         .map(|d| decorator(cx, d))
         .collect()
 }
@@ -425,16 +422,16 @@ fn decorator(cx: &Cx<'_>, node: Node<'_>) -> Expr {
             span: cx.span(node),
         };
     };
-    let callee = if inner.kind() == "call_expression" {
-        inner.child_by_field_name("function")
+    let callee = if cx.kind(inner) == "call_expression" {
+        cx.field(inner, "function")
     } else {
         None
     };
     let Some(callee) = callee else {
         return expr::convert(cx, inner);
     };
-    let name = match callee.kind() {
-        "member_expression" => callee.child_by_field_name("property"),
+    let name = match cx.kind(callee) {
+        "member_expression" => cx.field(callee, "property"),
         _ => Some(callee),
     }
     .map(|n| cx.text_of(n))

@@ -28,14 +28,14 @@ pub struct Decl {
 
 /// Reads one top-level statement (or the declaration of a top-level `export`).
 pub(super) fn statement(cx: &Cx<'_>, node: Node<'_>, out: &mut Vec<Decl>) {
-    let kind = match node.kind() {
+    let kind = match cx.kind(node) {
         "class_declaration" | "abstract_class_declaration" => DeclKind::Class,
         "interface_declaration" => DeclKind::Interface,
         "type_alias_declaration" => DeclKind::TypeAlias,
         "enum_declaration" => DeclKind::Enum,
         "function_declaration" | "generator_function_declaration" => DeclKind::Function,
         "lexical_declaration" | "variable_declaration" => {
-            let is_const = super::has_keyword_child(node, "const");
+            let is_const = super::has_keyword_child(cx, node, "const");
             let kind = if is_const {
                 DeclKind::Const
             } else {
@@ -56,7 +56,7 @@ pub(super) fn statement(cx: &Cx<'_>, node: Node<'_>, out: &mut Vec<Decl>) {
             return;
         }
         "export_statement" => {
-            if let Some(declaration) = node.child_by_field_name("declaration") {
+            if let Some(declaration) = cx.field(node, "declaration") {
                 statement(cx, declaration, out);
             }
             return;

@@ -136,7 +136,7 @@ impl<'t> Collector<'t> {
         let Some(property) = node.child_by_field_id(cx.fields.property) else {
             return;
         };
-        if property.kind() != "property_identifier" {
+        if cx.kind(property) != "property_identifier" {
             return;
         }
         self.read(cx, node, cx.text_of(property), source, ancestors);
@@ -155,7 +155,7 @@ impl<'t> Collector<'t> {
         let Some(source) = env_object(cx, object) else {
             return;
         };
-        let Some(index) = node.child_by_field_name("index") else {
+        let Some(index) = cx.field(node, "index") else {
             return;
         };
         // `process.env[name]` and `` process.env[`X_${a}`] `` name no variable.
@@ -195,13 +195,10 @@ impl<'t> Collector<'t> {
         node: Node<'t>,
         ancestors: &[(Node<'t>, State)],
     ) {
-        let (Some(name), Some(value)) = (
-            node.child_by_field_name("name"),
-            node.child_by_field_name("value"),
-        ) else {
+        let (Some(name), Some(value)) = (cx.field(node, "name"), cx.field(node, "value")) else {
             return;
         };
-        match (name.kind(), value.kind()) {
+        match (cx.kind(name), cx.kind(value)) {
             ("object_pattern", "member_expression")
                 if env_object(cx, value) == Some(EnvSource::ProcessEnv) =>
             {
@@ -230,25 +227,23 @@ impl<'t> Collector<'t> {
     fn destructured(&mut self, cx: &Cx<'t>, pattern: Node<'t>, ancestors: &[(Node<'t>, State)]) {
         let mut cursor = pattern.walk();
         for part in pattern.named_children(&mut cursor) {
-            let (key, local, class) = match part.kind() {
+            let (key, local, class) = match cx.kind(part) {
                 "shorthand_property_identifier_pattern" => (part, part, EnvClass::Plain),
                 "object_assignment_pattern" => {
-                    let Some(left) = part.child_by_field_name("left") else {
+                    let Some(left) = cx.field(part, "left") else {
                         continue;
                     };
                     (left, left, EnvClass::Optional)
                 }
                 "pair_pattern" => {
-                    let (Some(key), Some(value)) = (
-                        part.child_by_field_name("key"),
-                        part.child_by_field_name("value"),
-                    ) else {
+                    let (Some(key), Some(value)) = (cx.field(part, "key"), cx.field(part, "value"))
+                    else {
                         continue;
                     };
-                    match value.kind() {
+                    match cx.kind(value) {
                         "identifier" => (key, value, EnvClass::Plain),
                         "assignment_pattern" => {
-                            let Some(left) = value.child_by_field_name("left") else {
+                            let Some(left) = cx.field(value, "left") else {
                                 continue;
                             };
                             (key, left, EnvClass::Optional)
@@ -258,7 +253,7 @@ impl<'t> Collector<'t> {
                 }
                 _ => continue,
             };
-            let name = match key.kind() {
+            let name = match cx.kind(key) {
                 "string" => string_value(key, cx.text).unwrap_or_default(),
                 _ => cx.text_of(key).to_string(),
             };
@@ -291,7 +286,7 @@ impl<'t> Collector<'t> {
         function: Node<'t>,
         ancestors: &[(Node<'t>, State)],
     ) {
-        match function.kind() {
+        match cx.kind(function) {
             "member_expression" => {
                 let Some(property) = function.child_by_field_id(cx.fields.property) else {
                     return;
@@ -310,7 +305,7 @@ impl<'t> Collector<'t> {
                 "cleanEnv" => self.clean_env(cx, node),
                 "plainToInstance" | "plainToClass" => {
                     if let Some(first) = call_arguments(cx, node).into_iter().next()
-                        && first.kind() == "identifier"
+                        && cx.kind(first) == "identifier"
                     {
                         self.used.push(cx.text_of(first));
                     }
@@ -375,7 +370,7 @@ impl<'t> Collector<'t> {
         let Some(schema) = function.child_by_field_id(cx.fields.object) else {
             return;
         };
-        if schema.kind() == "identifier" {
+        if cx.kind(schema) == "identifier" {
             self.used.push(cx.text_of(schema));
         } else if let Some(schema) = schema_call(cx, schema) {
             self.schema_keys(cx, schema);
@@ -393,14 +388,14 @@ impl<'t> Collector<'t> {
         let Some(options) = call_arguments(cx, node)
             .into_iter()
             .next()
-            .filter(|o| o.kind() == "object")
+            .filter(|o| cx.kind(o) == "object")
         else {
             return;
         };
         let Some(value) = object_value(cx, options, "validationSchema") else {
             return;
         };
-        if value.kind() == "identifier" {
+        if cx.kind(value) == "identifier" {
             self.used.push(cx.text_of(value));
         } else if let Some(schema) = schema_call(cx, value) {
             self.schema_keys(cx, schema);
@@ -414,13 +409,14 @@ impl<'t> Collector<'t> {
         let Some(options) = call_arguments(cx, node)
             .into_iter()
             .next()
-            .filter(|o| o.kind() == "object")
+            .filter(|o| cx.kind(o) == "object")
         else {
             return;
         };
-        let skip = object_value(cx, options, "skipValidation").is_some_and(|v| v.kind() != "false");
+        let skip =
+            object_value(cx, options, "skipValidation").is_some_and(|v| cx.kind(v) != "false");
         for group in ["server", "client", "shared"] {
-            let Some(object) = object_value(cx, options, group).filter(|o| o.kind() == "object")
+            let Some(object) = object_value(cx, options, group).filter(|o| cx.kind(o) == "object")
             else {
                 continue;
             };
@@ -449,7 +445,7 @@ impl<'t> Collector<'t> {
         let (Some(env), Some(specs)) = (args.next(), args.next()) else {
             return;
         };
-        if env_object(cx, env) != Some(EnvSource::ProcessEnv) || specs.kind() != "object" {
+        if env_object(cx, env) != Some(EnvSource::ProcessEnv) || cx.kind(specs) != "object" {
             return;
         }
         for (key, name, value) in pairs(cx, specs) {
@@ -486,7 +482,7 @@ impl<'t> Collector<'t> {
 
     /// A class declaration: a class-validator env class candidate.
     pub(super) fn class(&mut self, cx: &Cx<'t>, node: Node<'t>) {
-        if let Some(name) = node.child_by_field_name("name") {
+        if let Some(name) = cx.field(node, "name") {
             self.classes.push((cx.text_of(name), node));
         }
     }
@@ -517,32 +513,35 @@ impl<'t> Collector<'t> {
     /// `?` or an initializer; only when some field carries a validation decorator (a class
     /// named `Env` with none is not a schema).
     fn env_class(&mut self, cx: &Cx<'t>, node: Node<'t>) {
-        let Some(body) = node.child_by_field_name("body") else {
+        let Some(body) = cx.field(node, "body") else {
             return;
         };
         let mut fields = Vec::new();
         let mut validated = false;
         let mut cursor = body.walk();
         for member in body.named_children(&mut cursor) {
-            if member.kind() != "public_field_definition" {
+            if cx.kind(member) != "public_field_definition" {
                 continue;
             }
-            let Some(name) = member.child_by_field_name("name") else {
+            let Some(name) = cx.field(member, "name") else {
                 continue;
             };
             let name = cx.text_of(name);
             if !is_env_name(name) {
                 continue;
             }
-            let mut optional = member.child_by_field_name("value").is_some()
-                || super::has_keyword_child(member, "?");
+            let mut optional =
+                cx.field(member, "value").is_some() || super::has_keyword_child(cx, member, "?");
             let mut checks = false;
             let mut c = member.walk();
-            for decorator in member.children(&mut c).filter(|d| d.kind() == "decorator") {
+            for decorator in member
+                .children(&mut c)
+                .filter(|d| cx.kind(d) == "decorator")
+            {
                 let callee = decorator
                     .named_child(0)
                     .map(|d| {
-                        if d.kind() == "call_expression" {
+                        if cx.kind(d) == "call_expression" {
                             d.child_by_field_id(cx.fields.function).unwrap_or(d)
                         } else {
                             d
@@ -595,7 +594,7 @@ fn is_validator_name(name: &str) -> bool {
 /// check first: this runs for the object of every member expression of the file.
 fn env_object(cx: &Cx<'_>, node: Node<'_>) -> Option<EnvSource> {
     let len = node.byte_range().len();
-    if node.kind() != "member_expression" || !(11..=15).contains(&len) {
+    if cx.kind(node) != "member_expression" || !(11..=15).contains(&len) {
         return None;
     }
     let text = cx.text_of(node);
@@ -610,7 +609,7 @@ fn env_object(cx: &Cx<'_>, node: Node<'_>) -> Option<EnvSource> {
 /// ends in `configService` or `config`, any case (`this.configService`, `config`,
 /// `this.appConfig`); `map.get` and `this.cache.get` are not.
 fn is_config_receiver(cx: &Cx<'_>, receiver: Node<'_>) -> bool {
-    let last = match receiver.kind() {
+    let last = match cx.kind(receiver) {
         "identifier" => receiver,
         "member_expression" => match receiver.child_by_field_id(cx.fields.property) {
             Some(p) => p,
@@ -624,13 +623,13 @@ fn is_config_receiver(cx: &Cx<'_>, receiver: Node<'_>) -> bool {
 
 /// `{ infer: true }`: the options argument of `ConfigService.get`, not a default value.
 fn is_get_options(cx: &Cx<'_>, node: Node<'_>) -> bool {
-    if node.kind() != "object" {
+    if cx.kind(node) != "object" {
         return false;
     }
     let mut cursor = node.walk();
     let mut keys = node.named_children(&mut cursor).filter_map(|p| {
-        (p.kind() == "pair")
-            .then(|| p.child_by_field_name("key"))
+        (cx.kind(p) == "pair")
+            .then(|| cx.field(p, "key"))
             .flatten()
             .map(|k| cx.text_of(k))
     });
@@ -643,15 +642,15 @@ fn pairs<'t>(cx: &Cx<'_>, object: Node<'t>) -> Vec<(Node<'t>, String, Option<Nod
     let mut out = Vec::new();
     let mut cursor = object.walk();
     for part in object.named_children(&mut cursor) {
-        let (key, value) = match part.kind() {
-            "pair" => match part.child_by_field_name("key") {
-                Some(key) => (key, part.child_by_field_name("value")),
+        let (key, value) = match cx.kind(part) {
+            "pair" => match cx.field(part, "key") {
+                Some(key) => (key, cx.field(part, "value")),
                 None => continue,
             },
             "shorthand_property_identifier" => (part, None),
             _ => continue,
         };
-        let name = match key.kind() {
+        let name = match cx.kind(key) {
             "property_identifier" | "shorthand_property_identifier" => cx.text_of(key).to_string(),
             "string" => string_value(key, cx.text).unwrap_or_default(),
             _ => continue,
@@ -670,18 +669,18 @@ fn chain<'t>(cx: &Cx<'t>, node: Node<'_>) -> (Vec<&'t str>, &'t str) {
     let mut methods = Vec::new();
     let mut node = node;
     for _ in 0..MAX_CLIMB * 2 {
-        if node.kind() != "call_expression" {
+        if cx.kind(node) != "call_expression" {
             break;
         }
         let Some(function) = node.child_by_field_id(cx.fields.function) else {
             break;
         };
-        if function.kind() != "member_expression" {
+        if cx.kind(function) != "member_expression" {
             return (methods, cx.text_of(function));
         }
         let object = function.child_by_field_id(cx.fields.object);
         match object {
-            Some(o) if o.kind() == "call_expression" => {
+            Some(o) if cx.kind(o) == "call_expression" => {
                 if let Some(p) = function.child_by_field_id(cx.fields.property) {
                     methods.push(cx.text_of(p));
                 }
@@ -701,11 +700,11 @@ fn schema_call<'t>(cx: &Cx<'t>, node: Node<'t>) -> Option<Schema<'t>> {
     let mut node = node;
     let mut partial = false;
     for _ in 0..MAX_CLIMB * 2 {
-        if node.kind() != "call_expression" {
+        if cx.kind(node) != "call_expression" {
             return None;
         }
         let function = node.child_by_field_id(cx.fields.function)?;
-        if function.kind() != "member_expression" {
+        if cx.kind(function) != "member_expression" {
             return None;
         }
         let object = function.child_by_field_id(cx.fields.object)?;
@@ -726,7 +725,7 @@ fn schema_call<'t>(cx: &Cx<'t>, node: Node<'t>) -> Option<Schema<'t>> {
             let object = call_arguments(cx, node)
                 .into_iter()
                 .next()
-                .filter(|o| o.kind() == "object")?;
+                .filter(|o| cx.kind(o) == "object")?;
             return Some(Schema {
                 lib: lib.unwrap_or(Lib::Joi),
                 object,
@@ -744,7 +743,7 @@ fn schema_call<'t>(cx: &Cx<'t>, node: Node<'t>) -> Option<Schema<'t>> {
 
 /// `Joi.object()` with no arguments.
 fn schema_lib_of_empty_object(cx: &Cx<'_>, node: Node<'_>) -> Option<Lib> {
-    if node.kind() != "call_expression" || call_arguments(cx, node).into_iter().next().is_some() {
+    if cx.kind(node) != "call_expression" || call_arguments(cx, node).into_iter().next().is_some() {
         return None;
     }
     let callee = cx.text_of(node.child_by_field_id(cx.fields.function)?);
@@ -800,13 +799,13 @@ fn joi_class(cx: &Cx<'_>, value: Node<'_>) -> EnvClass {
 /// variable is still needed; it counts as optional anyway, because a false "missing" report
 /// costs more than a miss.
 fn envalid_class(cx: &Cx<'_>, value: Option<Node<'_>>) -> EnvClass {
-    let Some(value) = value.filter(|v| v.kind() == "call_expression") else {
+    let Some(value) = value.filter(|v| cx.kind(v) == "call_expression") else {
         return EnvClass::Plain;
     };
     let options = call_arguments(cx, value)
         .into_iter()
         .next()
-        .filter(|o| o.kind() == "object");
+        .filter(|o| cx.kind(o) == "object");
     let defaulted = options.is_some_and(|o| {
         object_value(cx, o, "default").is_some() || object_value(cx, o, "devDefault").is_some()
     });
@@ -871,23 +870,23 @@ fn classify(cx: &Cx<'_>, read: Node<'_>, ancestors: &[(Node<'_>, State)]) -> Opt
             break;
         }
         let parent = *parent;
-        let is_field = |name: &str| parent.child_by_field_name(name) == Some(child);
-        match parent.kind() {
+        let is_field = |name: &str| cx.field(parent, name) == Some(child);
+        match cx.kind(parent) {
             "parenthesized_expression"
             | "as_expression"
             | "satisfies_expression"
             | "type_assertion" => {}
             "non_null_expression" => return Some(EnvClass::Required),
             "binary_expression" => {
-                let operator = parent
-                    .child_by_field_name("operator")
+                let operator = cx
+                    .field(parent, "operator")
                     .map(|o| cx.text_of(o))
                     .unwrap_or_default();
                 let left = is_field("left");
                 match operator {
                     "??" | "||" if left => {
-                        let throws = parent
-                            .child_by_field_name("right")
+                        let throws = cx
+                            .field(parent, "right")
                             .is_some_and(|r| is_throwing_call(cx, r));
                         return Some(if throws {
                             EnvClass::Required
@@ -900,7 +899,7 @@ fn classify(cx: &Cx<'_>, read: Node<'_>, ancestors: &[(Node<'_>, State)]) -> Opt
                     "&&" if left => return Some(EnvClass::Test),
                     "&&" => {}
                     "===" | "==" => {
-                        let other = parent.child_by_field_name(if left { "right" } else { "left" });
+                        let other = cx.field(parent, if left { "right" } else { "left" });
                         let absent = other.is_some_and(|o| is_absent_value(cx, o));
                         if absent
                             && guards_exit(cx, parent, &ancestors[..ancestors.len() - depth - 1])
@@ -916,8 +915,8 @@ fn classify(cx: &Cx<'_>, read: Node<'_>, ancestors: &[(Node<'_>, State)]) -> Opt
                 }
             }
             "unary_expression" => {
-                let operator = parent
-                    .child_by_field_name("operator")
+                let operator = cx
+                    .field(parent, "operator")
                     .map(|o| cx.text_of(o))
                     .unwrap_or_default();
                 return match operator {
@@ -951,16 +950,16 @@ fn classify(cx: &Cx<'_>, read: Node<'_>, ancestors: &[(Node<'_>, State)]) -> Opt
                 };
             }
             "augmented_assignment_expression" | "update_expression" => {
-                return if is_field("left") || parent.kind() == "update_expression" {
+                return if is_field("left") || cx.kind(parent) == "update_expression" {
                     None
                 } else {
                     Some(EnvClass::Plain)
                 };
             }
             "variable_declarator" => {
-                let guarded = parent
-                    .child_by_field_name("name")
-                    .filter(|n| n.kind() == "identifier")
+                let guarded = cx
+                    .field(parent, "name")
+                    .filter(|n| cx.kind(n) == "identifier")
                     .is_some_and(|n| {
                         let rest = &ancestors[..ancestors.len() - depth - 1];
                         guarded_after(cx, rest, cx.text_of(n))
@@ -976,7 +975,7 @@ fn classify(cx: &Cx<'_>, read: Node<'_>, ancestors: &[(Node<'_>, State)]) -> Opt
                     .len()
                     .checked_sub(depth + 2)
                     .and_then(|i| ancestors.get(i))
-                    .filter(|(c, _)| c.kind() == "call_expression")
+                    .filter(|(c, _)| cx.kind(c) == "call_expression")
                     .and_then(|(c, _)| c.child_by_field_id(cx.fields.function))
                     .map(|f| cx.text_of(f))
                     .unwrap_or_default();
@@ -998,7 +997,7 @@ fn classify(cx: &Cx<'_>, read: Node<'_>, ancestors: &[(Node<'_>, State)]) -> Opt
 
 /// `undefined`, `null`, `void 0`, `''`: what an absent variable compares equal to.
 fn is_absent_value(cx: &Cx<'_>, node: Node<'_>) -> bool {
-    match node.kind() {
+    match cx.kind(node) {
         "undefined" | "null" => true,
         "identifier" => cx.text_of(node) == "undefined",
         "string" => string_value(node, cx.text).is_some_and(|s| s.is_empty() || s == "undefined"),
@@ -1010,13 +1009,13 @@ fn is_absent_value(cx: &Cx<'_>, node: Node<'_>) -> bool {
 /// `throwError()`, `fail('…')`, `required('X')`, `(() => { throw … })()`: the right side
 /// of `process.env.X ?? …` that fails instead of giving a value.
 fn is_throwing_call(cx: &Cx<'_>, node: Node<'_>) -> bool {
-    if node.kind() != "call_expression" {
+    if cx.kind(node) != "call_expression" {
         return false;
     }
     let Some(function) = node.child_by_field_id(cx.fields.function) else {
         return false;
     };
-    match function.kind() {
+    match cx.kind(function) {
         "identifier" | "member_expression" => {
             let name = cx.text_of(function);
             let last = name.rsplit('.').next().unwrap_or(name).to_ascii_lowercase();
@@ -1025,9 +1024,10 @@ fn is_throwing_call(cx: &Cx<'_>, node: Node<'_>) -> bool {
                 .any(|w| last.contains(w))
         }
         "parenthesized_expression" => function.named_child(0).is_some_and(|f| {
-            matches!(f.kind(), "arrow_function" | "function_expression")
-                && f.child_by_field_name("body")
-                    .is_some_and(|b| b.kind() == "statement_block" && exits(cx, b))
+            matches!(cx.kind(f), "arrow_function" | "function_expression")
+                && cx
+                    .field(f, "body")
+                    .is_some_and(|b| cx.kind(b) == "statement_block" && exits(cx, b))
         }),
         _ => false,
     }
@@ -1040,16 +1040,16 @@ fn guards_exit(cx: &Cx<'_>, test: Node<'_>, ancestors: &[(Node<'_>, State)]) -> 
     let mut child = test;
     for (parent, _) in ancestors.iter().rev().take(MAX_CLIMB) {
         let parent = *parent;
-        match parent.kind() {
+        match cx.kind(parent) {
             "parenthesized_expression" => {}
             "binary_expression"
-                if parent
-                    .child_by_field_name("operator")
+                if cx
+                    .field(parent, "operator")
                     .is_some_and(|o| cx.text_of(o) == "||") => {}
             "if_statement" => {
-                return parent.child_by_field_name("condition") == Some(child)
-                    && parent
-                        .child_by_field_name("consequence")
+                return cx.field(parent, "condition") == Some(child)
+                    && cx
+                        .field(parent, "consequence")
                         .is_some_and(|c| exits(cx, c));
             }
             _ => return false,
@@ -1061,17 +1061,17 @@ fn guards_exit(cx: &Cx<'_>, test: Node<'_>, ancestors: &[(Node<'_>, State)]) -> 
 
 /// Whether a statement throws or calls `process.exit` (a block: any of its statements).
 fn exits(cx: &Cx<'_>, statement: Node<'_>) -> bool {
-    match statement.kind() {
+    match cx.kind(statement) {
         "throw_statement" => true,
         "expression_statement" => statement.named_child(0).is_some_and(|e| {
-            e.kind() == "call_expression"
+            cx.kind(e) == "call_expression"
                 && e.child_by_field_id(cx.fields.function)
                     .is_some_and(|f| cx.text_of(f) == "process.exit")
         }),
         "statement_block" => {
             let mut cursor = statement.walk();
             statement.named_children(&mut cursor).any(|s| {
-                matches!(s.kind(), "throw_statement" | "expression_statement") && exits(cx, s)
+                matches!(cx.kind(s), "throw_statement" | "expression_statement") && exits(cx, s)
             })
         }
         _ => false,
@@ -1096,7 +1096,7 @@ fn guarded_after(cx: &Cx<'_>, ancestors: &[(Node<'_>, State)], name: &str) -> bo
         return false;
     };
     // `export const x = process.env.X;`: the statement is the export.
-    if block.kind() == "export_statement" {
+    if cx.kind(block) == "export_statement" {
         let Some(parent) = at(3) else {
             return false;
         };
@@ -1108,13 +1108,13 @@ fn guarded_after(cx: &Cx<'_>, ancestors: &[(Node<'_>, State)], name: &str) -> bo
         .named_children(&mut cursor)
         .skip_while(|s| s.id() != declaration.id())
         .skip(1)
-        .filter(|s| s.kind() != "comment")
+        .filter(|s| cx.kind(s) != "comment")
         .take(GUARD_LOOKAHEAD);
     after.any(|s| {
-        s.kind() == "if_statement"
-            && s.child_by_field_name("consequence")
-                .is_some_and(|c| exits(cx, c))
-            && s.child_by_field_name("condition")
+        cx.kind(s) == "if_statement"
+            && cx.field(s, "consequence").is_some_and(|c| exits(cx, c))
+            && cx
+                .field(s, "condition")
                 .is_some_and(|c| tests_absent(cx, c, name, 0))
     })
 }
@@ -1125,28 +1125,25 @@ fn tests_absent(cx: &Cx<'_>, condition: Node<'_>, name: &str, depth: usize) -> b
     if depth > MAX_CLIMB {
         return false;
     }
-    match condition.kind() {
+    match cx.kind(condition) {
         "parenthesized_expression" => condition
             .named_child(0)
             .is_some_and(|c| tests_absent(cx, c, name, depth + 1)),
         "unary_expression" => {
-            let operator = condition
-                .child_by_field_name("operator")
-                .map(|o| cx.text_of(o));
+            let operator = cx.field(condition, "operator").map(|o| cx.text_of(o));
             operator == Some("!")
-                && condition
-                    .child_by_field_name("argument")
+                && cx
+                    .field(condition, "argument")
                     .is_some_and(|a| cx.text_of(a) == name)
         }
         "binary_expression" => {
-            let operator = condition
-                .child_by_field_name("operator")
+            let operator = cx
+                .field(condition, "operator")
                 .map(|o| cx.text_of(o))
                 .unwrap_or_default();
-            let (Some(left), Some(right)) = (
-                condition.child_by_field_name("left"),
-                condition.child_by_field_name("right"),
-            ) else {
+            let (Some(left), Some(right)) =
+                (cx.field(condition, "left"), cx.field(condition, "right"))
+            else {
                 return false;
             };
             match operator {

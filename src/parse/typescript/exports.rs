@@ -20,12 +20,12 @@ pub struct Export {
 
 /// Reads one `export_statement`.
 pub(super) fn export_statement(cx: &Cx<'_>, node: Node<'_>, out: &mut Vec<Export>) {
-    let from = node
-        .child_by_field_name("source")
+    let from = cx
+        .field(node, "source")
         .and_then(|s| super::string_value(s, cx.text));
-    let statement_type = super::has_keyword_child(node, "type");
-    let is_default = super::has_keyword_child(node, "default");
-    if let Some(declaration) = node.child_by_field_name("declaration") {
+    let statement_type = super::has_keyword_child(cx, node, "type");
+    let is_default = super::has_keyword_child(cx, node, "default");
+    if let Some(declaration) = cx.field(node, "declaration") {
         for name in declared_names(cx, declaration) {
             out.push(Export {
                 name: if is_default {
@@ -35,17 +35,17 @@ pub(super) fn export_statement(cx: &Cx<'_>, node: Node<'_>, out: &mut Vec<Export
                 },
                 local: Some(name),
                 from: None,
-                type_only: is_type_declaration(declaration.kind()),
+                type_only: is_type_declaration(cx.kind(declaration)),
             });
         }
         return;
     }
     if is_default {
-        let value = node.child_by_field_name("value");
+        let value = cx.field(node, "value");
         out.push(Export {
             name: "default".to_string(),
             local: value
-                .filter(|v| v.kind() == "identifier")
+                .filter(|v| cx.kind(v) == "identifier")
                 .map(|v| cx.text_of(v).to_string()),
             from: None,
             type_only: false,
@@ -55,27 +55,27 @@ pub(super) fn export_statement(cx: &Cx<'_>, node: Node<'_>, out: &mut Vec<Export
     let mut cursor = node.walk();
     let mut listed = false;
     for child in node.named_children(&mut cursor) {
-        match child.kind() {
+        match cx.kind(child) {
             "export_clause" => {
                 listed = true;
                 let mut c = child.walk();
                 for spec in child
                     .named_children(&mut c)
-                    .filter(|s| s.kind() == "export_specifier")
+                    .filter(|s| cx.kind(s) == "export_specifier")
                 {
-                    let Some(local) = spec.child_by_field_name("name") else {
+                    let Some(local) = cx.field(spec, "name") else {
                         continue;
                     };
                     let local = cx.text_of(local).trim_matches(['"', '\'']).to_string();
-                    let name = spec
-                        .child_by_field_name("alias")
+                    let name = cx
+                        .field(spec, "alias")
                         .map(|a| cx.text_of(a).trim_matches(['"', '\'']).to_string())
                         .unwrap_or_else(|| local.clone());
                     out.push(Export {
                         name,
                         local: Some(local),
                         from: from.clone(),
-                        type_only: statement_type || super::has_keyword_child(spec, "type"),
+                        type_only: statement_type || super::has_keyword_child(cx, spec, "type"),
                     });
                 }
             }
@@ -111,17 +111,17 @@ fn is_type_declaration(kind: &str) -> bool {
 
 /// The names a declaration binds (`const a = 1, b = 2` binds two).
 pub(super) fn declared_names(cx: &Cx<'_>, node: Node<'_>) -> Vec<String> {
-    match node.kind() {
+    match cx.kind(node) {
         "lexical_declaration" | "variable_declaration" => {
             let mut cursor = node.walk();
             node.named_children(&mut cursor)
-                .filter(|d| d.kind() == "variable_declarator")
-                .filter_map(|d| d.child_by_field_name("name"))
+                .filter(|d| cx.kind(d) == "variable_declarator")
+                .filter_map(|d| cx.field(d, "name"))
                 .flat_map(|n| pattern_names(cx, n))
                 .collect()
         }
-        _ => node
-            .child_by_field_name("name")
+        _ => cx
+            .field(node, "name")
             .map(|n| vec![cx.text_of(n).to_string()])
             .unwrap_or_default(),
     }
@@ -129,7 +129,7 @@ pub(super) fn declared_names(cx: &Cx<'_>, node: Node<'_>) -> Vec<String> {
 
 /// Identifiers bound by a pattern (`{ A, B: c }` binds `A` and `c`).
 fn pattern_names(cx: &Cx<'_>, node: Node<'_>) -> Vec<String> {
-    match node.kind() {
+    match cx.kind(node) {
         "identifier" | "shorthand_property_identifier_pattern" => {
             vec![cx.text_of(node).to_string()]
         }
@@ -137,9 +137,9 @@ fn pattern_names(cx: &Cx<'_>, node: Node<'_>) -> Vec<String> {
             let mut out = Vec::new();
             let mut cursor = node.walk();
             for child in node.named_children(&mut cursor) {
-                match child.kind() {
+                match cx.kind(child) {
                     "pair_pattern" => {
-                        if let Some(value) = child.child_by_field_name("value") {
+                        if let Some(value) = cx.field(child, "value") {
                             out.extend(pattern_names(cx, value));
                         }
                     }

@@ -122,13 +122,14 @@ impl Converter<'_, '_> {
     }
 
     fn field(&mut self, node: Node<'_>, name: &str, depth: usize) -> Option<Expr> {
-        node.child_by_field_name(name)
+        self.cx
+            .field(node, name)
             .map(|child| self.expr(child, depth + 1))
     }
 
     fn kind(&mut self, node: Node<'_>, depth: usize) -> ExprKind {
         let cx = self.cx;
-        match node.kind() {
+        match cx.kind(node) {
             "identifier" | "shorthand_property_identifier" | "property_identifier" => {
                 ExprKind::Ident(cx.text_of(node).to_string())
             }
@@ -136,8 +137,8 @@ impl Converter<'_, '_> {
                 let Some(object) = self.field(node, "object", depth) else {
                     return ExprKind::Other;
                 };
-                let property = node
-                    .child_by_field_name("property")
+                let property = cx
+                    .field(node, "property")
                     .map(|p| cx.text_of(p).to_string())
                     .unwrap_or_default();
                 ExprKind::Member(Box::new(object), property)
@@ -158,7 +159,7 @@ impl Converter<'_, '_> {
                 let mut items = Vec::new();
                 let mut cursor = node.walk();
                 for child in node.named_children(&mut cursor) {
-                    if child.kind() == "comment" {
+                    if cx.kind(child) == "comment" {
                         items.push(Expr {
                             kind: ExprKind::Comment(comment_text(cx.text_of(child))),
                             span: cx.span(child),
@@ -173,10 +174,10 @@ impl Converter<'_, '_> {
                 let mut props = Vec::new();
                 let mut cursor = node.walk();
                 for child in node.named_children(&mut cursor) {
-                    match child.kind() {
+                    match cx.kind(child) {
                         "pair" => {
-                            let key = child
-                                .child_by_field_name("key")
+                            let key = cx
+                                .field(child, "key")
                                 .map(|k| key_text(cx.text_of(k)))
                                 .unwrap_or_default();
                             if let Some(value) = self.field(child, "value", depth) {
@@ -201,12 +202,12 @@ impl Converter<'_, '_> {
                             });
                         }
                         "method_definition" => {
-                            let key = child
-                                .child_by_field_name("name")
+                            let key = cx
+                                .field(child, "name")
                                 .map(|k| key_text(cx.text_of(k)))
                                 .unwrap_or_default();
-                            let returned = child
-                                .child_by_field_name("body")
+                            let returned = cx
+                                .field(child, "body")
                                 .and_then(|b| self.returned(b, depth));
                             props.push(Prop {
                                 key,
@@ -235,10 +236,10 @@ impl Converter<'_, '_> {
             "true" => ExprKind::Bool(true),
             "false" => ExprKind::Bool(false),
             "arrow_function" | "function_expression" | "function" => {
-                let Some(body) = node.child_by_field_name("body") else {
+                let Some(body) = cx.field(node, "body") else {
                     return ExprKind::Function(None);
                 };
-                let returned = if body.kind() == "statement_block" {
+                let returned = if cx.kind(body) == "statement_block" {
                     self.returned(body, depth)
                 } else {
                     Some(self.expr(body, depth + 1))
@@ -254,7 +255,7 @@ impl Converter<'_, '_> {
                 let mut cursor = node.walk();
                 let inner = node
                     .named_children(&mut cursor)
-                    .find(|c| !c.kind().contains("type") && c.kind() != "comment");
+                    .find(|c| !cx.kind(c).contains("type") && cx.kind(c) != "comment");
                 match inner {
                     Some(inner) => self.expr(inner, depth + 1).kind,
                     None => ExprKind::Other,
@@ -268,8 +269,8 @@ impl Converter<'_, '_> {
                 ExprKind::Either(options)
             }
             "binary_expression" => {
-                let operator = node
-                    .child_by_field_name("operator")
+                let operator = cx
+                    .field(node, "operator")
                     .map(|o| cx.text_of(o))
                     .unwrap_or_default();
                 if matches!(operator, "??" | "||" | "&&") {
@@ -287,13 +288,13 @@ impl Converter<'_, '_> {
     }
 
     fn arguments(&mut self, node: Node<'_>, depth: usize) -> Vec<Expr> {
-        let Some(arguments) = node.child_by_field_name("arguments") else {
+        let Some(arguments) = self.cx.field(node, "arguments") else {
             return Vec::new();
         };
         let mut cursor = arguments.walk();
         arguments
             .named_children(&mut cursor)
-            .filter(|c| c.kind() != "comment")
+            .filter(|c| self.cx.kind(c) != "comment")
             .map(|c| self.expr(c, depth + 1))
             .collect()
     }
@@ -303,7 +304,7 @@ impl Converter<'_, '_> {
         let mut cursor = body.walk();
         let last = body
             .named_children(&mut cursor)
-            .filter(|s| s.kind() == "return_statement")
+            .filter(|s| self.cx.kind(s) == "return_statement")
             .last()?;
         let value = last.named_child(0)?;
         Some(self.expr(value, depth + 1))

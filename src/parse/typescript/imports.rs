@@ -88,44 +88,53 @@ impl Reference {
 }
 
 pub(super) fn import_statement(cx: &Cx<'_>, node: Node<'_>, in_type: bool, out: &mut Vec<Import>) {
-    let statement_type = super::has_keyword_child(node, "type");
+    // One pass over the children for what three read (the `type` keyword, the first
+    // `import x = require()` clause with a source, the first import clause): a pass costs
+    // a cursor step per child.
+    let mut statement_type = false;
+    let mut require = None;
+    let mut clause = None;
     let mut cursor = node.walk();
-    for child in node.named_children(&mut cursor) {
-        if child.kind() == "import_require_clause" {
-            let Some(source) = child.child_by_field_name("source") else {
-                continue;
-            };
-            let bindings = super::first_identifier(child, cx.text)
-                .map(|local| Binding {
-                    imported: "*".to_string(),
-                    local,
-                    type_only: statement_type,
-                })
-                .into_iter()
-                .collect();
-            let explicit = statement_type || in_type;
-            Reference {
-                kind: ImportKind::ImportEquals,
-                explicit_type: explicit,
-                bindings,
-                guarded: false,
+    for child in node.children(&mut cursor) {
+        if !child.is_named() {
+            statement_type |= cx.kind(child) == "type";
+            continue;
+        }
+        match cx.kind(child) {
+            "import_require_clause" if require.is_none() => {
+                require = cx.field(child, "source").map(|source| (child, source));
             }
-            .push(cx, node, source, out);
-            return;
+            "import_clause" if clause.is_none() => clause = Some(child),
+            _ => {}
         }
     }
-    let Some(source) = node.child_by_field_name("source") else {
+    if let Some((child, source)) = require {
+        let bindings = super::first_identifier(child, cx.text)
+            .map(|local| Binding {
+                imported: "*".to_string(),
+                local,
+                type_only: statement_type,
+            })
+            .into_iter()
+            .collect();
+        let explicit = statement_type || in_type;
+        Reference {
+            kind: ImportKind::ImportEquals,
+            explicit_type: explicit,
+            bindings,
+            guarded: false,
+        }
+        .push(cx, node, source, out);
+        return;
+    }
+    let Some(source) = cx.field(node, "source") else {
         return;
     };
     let mut bindings = Vec::new();
-    let mut cursor = node.walk();
-    let clause = node
-        .named_children(&mut cursor)
-        .find(|c| c.kind() == "import_clause");
     if let Some(clause) = clause {
         let mut cursor = clause.walk();
         for part in clause.named_children(&mut cursor) {
-            match part.kind() {
+            match cx.kind(part) {
                 "identifier" => bindings.push(Binding {
                     imported: "default".to_string(),
                     local: cx.text_of(part).to_string(),
@@ -144,20 +153,20 @@ pub(super) fn import_statement(cx: &Cx<'_>, node: Node<'_>, in_type: bool, out: 
                     let mut c = part.walk();
                     for spec in part
                         .named_children(&mut c)
-                        .filter(|s| s.kind() == "import_specifier")
+                        .filter(|s| cx.kind(s) == "import_specifier")
                     {
-                        let Some(name) = spec.child_by_field_name("name") else {
+                        let Some(name) = cx.field(spec, "name") else {
                             continue;
                         };
                         let imported = cx.text_of(name).trim_matches(['"', '\'']).to_string();
-                        let local = spec
-                            .child_by_field_name("alias")
+                        let local = cx
+                            .field(spec, "alias")
                             .map(|a| cx.text_of(a).to_string())
                             .unwrap_or_else(|| imported.clone());
                         bindings.push(Binding {
                             imported,
                             local,
-                            type_only: statement_type || super::has_keyword_child(spec, "type"),
+                            type_only: statement_type || super::has_keyword_child(cx, spec, "type"),
                         });
                     }
                 }
@@ -184,22 +193,26 @@ pub(super) fn import_statement(cx: &Cx<'_>, node: Node<'_>, in_type: bool, out: 
 
 /// `export … from 'm'`: a module reference (the names are the exports collector's).
 pub(super) fn re_export(cx: &Cx<'_>, node: Node<'_>, out: &mut Vec<Import>) {
-    let Some(source) = node.child_by_field_name("source") else {
+    let Some(source) = cx.field(node, "source") else {
         return;
     };
-    let mut explicit_type = super::has_keyword_child(node, "type");
+    let mut explicit_type = super::has_keyword_child(cx, node, "type");
     // `export { type A } from 'm'`: every specifier a type.
     let mut cursor = node.walk();
     if let Some(clause) = node
         .named_children(&mut cursor)
-        .find(|c| c.kind() == "export_clause")
+        .find(|c| cx.kind(c) == "export_clause")
     {
         let mut c = clause.walk();
         let specs: Vec<Node<'_>> = clause
             .named_children(&mut c)
-            .filter(|s| s.kind() == "export_specifier")
+            .filter(|s| cx.kind(s) == "export_specifier")
             .collect();
-        if !specs.is_empty() && specs.iter().all(|s| super::has_keyword_child(*s, "type")) {
+        if !specs.is_empty()
+            && specs
+                .iter()
+                .all(|s| super::has_keyword_child(cx, *s, "type"))
+        {
             explicit_type = true;
         }
     }
@@ -223,9 +236,9 @@ pub(super) fn call(
 ) {
     // By text first: most calls are none of these, and `kind()` costs a string conversion.
     let kind = match cx.text_of(function) {
-        "import" if function.kind() == "import" => ImportKind::Dynamic,
-        "require" if function.kind() == "identifier" => ImportKind::Require,
-        "require.resolve" if function.kind() == "member_expression" => ImportKind::RequireResolve,
+        "import" if cx.kind(function) == "import" => ImportKind::Dynamic,
+        "require" if cx.kind(function) == "identifier" => ImportKind::Require,
+        "require.resolve" if cx.kind(function) == "member_expression" => ImportKind::RequireResolve,
         _ => return,
     };
     let Some(arguments) = node.child_by_field_id(cx.fields.arguments) else {

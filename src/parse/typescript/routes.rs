@@ -268,8 +268,8 @@ impl Collector {
         function: Node<'_>,
         ancestors: &[(Node<'_>, State)],
     ) {
-        if function.kind() != "member_expression" {
-            if function.kind() == "identifier" && cx.text_of(function) == "createServer" {
+        if cx.kind(function) != "member_expression" {
+            if cx.kind(function) == "identifier" && cx.text_of(function) == "createServer" {
                 self.raw_server(cx, node);
             }
             return;
@@ -330,7 +330,7 @@ impl Collector {
         }
         // `app.route('/x').get(h)`: the methods of an Express route chain.
         if is_route
-            && object.kind() == "call_expression"
+            && cx.kind(object) == "call_expression"
             && let Some(path) = express_route_chain(cx, object)
         {
             let Some(receiver) = chain_receiver(cx, object) else {
@@ -390,7 +390,7 @@ impl Collector {
         let Some(first) = args.first() else { return };
         // A string first argument is the path; a computed one is taken as a path only when
         // more arguments follow (`app.use(router)` mounts `router` at the root).
-        let (prefix, targets) = match first.kind() {
+        let (prefix, targets) = match cx.kind(first) {
             "string" | "template_string" => match route_path(cx, *first) {
                 Some(path) => (path, &args[1..]),
                 None => return,
@@ -418,7 +418,7 @@ impl Collector {
     fn register(&mut self, cx: &Cx<'_>, node: Node<'_>, receiver: String) {
         let mut args = call_arguments(cx, node).into_iter();
         let Some(plugin) = args.next() else { return };
-        let prefix = match args.next().filter(|o| o.kind() == "object") {
+        let prefix = match args.next().filter(|o| cx.kind(o) == "object") {
             Some(options) => match object_value(cx, options, "prefix") {
                 Some(p) => match string_value(p, cx.text) {
                     Some(s) => RoutePath::Literal(s),
@@ -428,7 +428,7 @@ impl Collector {
             },
             None => RoutePath::Literal(String::new()),
         };
-        let target = match plugin.kind() {
+        let target = match cx.kind(plugin) {
             // `register(import('./routes'))`
             "call_expression" | "await_expression" => match module_specifier(cx, plugin) {
                 Some(specifier) => MountTarget::Module(specifier),
@@ -456,14 +456,14 @@ impl Collector {
     ) {
         let args: Vec<Node<'_>> = call_arguments(cx, node).into_iter().collect();
         match args.as_slice() {
-            [options] if options.kind() == "object" => {
+            [options] if cx.kind(options) == "object" => {
                 let path = ["url", "path"]
                     .iter()
                     .find_map(|k| object_value(cx, *options, k))
                     .map(|p| route_path(cx, p).unwrap_or(RoutePath::Dynamic))
                     .unwrap_or(RoutePath::Dynamic);
                 let methods = match object_value(cx, *options, "method") {
-                    Some(m) if m.kind() == "array" => {
+                    Some(m) if cx.kind(m) == "array" => {
                         let mut cursor = m.walk();
                         m.named_children(&mut cursor)
                             .map(|v| http_method_value(cx, v))
@@ -499,7 +499,7 @@ impl Collector {
             [path]
                 if ancestors
                     .last()
-                    .is_none_or(|(p, _)| p.kind() != "member_expression")
+                    .is_none_or(|(p, _)| cx.kind(p) != "member_expression")
                     && route_path(cx, *path).is_some() =>
             {
                 self.facts.routes.push(Route {
@@ -523,11 +523,11 @@ impl Collector {
         let mut exclude = Vec::new();
         let mut exclude_known = true;
         if let Some(options) = args.next() {
-            match (options.kind(), object_value(cx, options, "exclude")) {
-                ("object", Some(list)) if list.kind() == "array" => {
+            match (cx.kind(options), object_value(cx, options, "exclude")) {
+                ("object", Some(list)) if cx.kind(list) == "array" => {
                     let mut cursor = list.walk();
                     for item in list.named_children(&mut cursor) {
-                        let path = match item.kind() {
+                        let path = match cx.kind(item) {
                             "object" => object_value(cx, item, "path")
                                 .and_then(|p| string_value(p, cx.text)),
                             "comment" => continue,
@@ -561,7 +561,7 @@ impl Collector {
         };
         match call_arguments(cx, node).into_iter().next() {
             None => {}
-            Some(options) if options.kind() == "object" => {
+            Some(options) if cx.kind(options) == "object" => {
                 if let Some(ty) = object_value(cx, options, "type") {
                     let ty = cx.text_of(ty);
                     versioning.uri = if ty.ends_with("URI") {
@@ -582,7 +582,7 @@ impl Collector {
                     }
                 }
                 if let Some(prefix) = object_value(cx, options, "prefix") {
-                    match (prefix.kind(), string_value(prefix, cx.text)) {
+                    match (cx.kind(prefix), string_value(prefix, cx.text)) {
                         ("false", _) => versioning.prefix.clear(),
                         (_, Some(p)) => versioning.prefix = p,
                         _ => versioning.known = false,
@@ -630,13 +630,13 @@ impl Collector {
         // The handler is the last argument (`https.createServer(options, app)`):
         // `createServer(app)`, Koa's `createServer(app.callback())`.
         let handler = call_arguments(cx, node).into_iter().last();
-        let wraps = handler.and_then(|h| match h.kind() {
+        let wraps = handler.and_then(|h| match cx.kind(h) {
             "identifier" => Some(cx.text_of(h).to_string()),
             "call_expression" => {
                 let function = h.child_by_field_id(cx.fields.function)?;
                 let object = function.child_by_field_id(cx.fields.object)?;
                 let property = function.child_by_field_id(cx.fields.property)?;
-                (object.kind() == "identifier" && cx.text_of(property) == "callback")
+                (cx.kind(object) == "identifier" && cx.text_of(property) == "callback")
                     .then(|| cx.text_of(object).to_string())
             }
             _ => None,
@@ -660,7 +660,7 @@ impl Collector {
         ) else {
             return;
         };
-        if name.kind() != "identifier" {
+        if cx.kind(name) != "identifier" {
             return;
         }
         if let Some(server) = creation(cx, value) {
@@ -674,13 +674,10 @@ impl Collector {
 
     /// `this.app = express()`, `app = express()`.
     pub(super) fn assignment(&mut self, cx: &Cx<'_>, node: Node<'_>) {
-        let (Some(left), Some(right)) = (
-            node.child_by_field_name("left"),
-            node.child_by_field_name("right"),
-        ) else {
+        let (Some(left), Some(right)) = (cx.field(node, "left"), cx.field(node, "right")) else {
             return;
         };
-        if !matches!(right.kind(), "call_expression" | "new_expression") {
+        if !matches!(cx.kind(right), "call_expression" | "new_expression") {
             return;
         }
         let Some(name) = receiver_name(cx, left) else {
@@ -701,7 +698,7 @@ impl Collector {
 fn creation(cx: &Cx<'_>, value: Node<'_>) -> Option<Server> {
     let mut value = value;
     while matches!(
-        value.kind(),
+        cx.kind(value),
         "await_expression" | "parenthesized_expression"
     ) {
         value = value.named_child(0)?;
@@ -714,11 +711,11 @@ fn creation(cx: &Cx<'_>, value: Node<'_>) -> Option<Server> {
         wraps: None,
         span: Span::default(),
     };
-    match value.kind() {
+    match cx.kind(value) {
         "call_expression" => {
             let function = value.child_by_field_id(cx.fields.function)?;
             let callee = cx.text_of(function);
-            if function.kind() == "member_expression" {
+            if cx.kind(function) == "member_expression" {
                 let property = function.child_by_field_id(cx.fields.property)?;
                 if cx.text_of(property) == "basePath" {
                     let object = function.child_by_field_id(cx.fields.object)?;
@@ -758,12 +755,12 @@ fn creation(cx: &Cx<'_>, value: Node<'_>) -> Option<Server> {
             }
         }
         "new_expression" => {
-            let constructor = value.child_by_field_name("constructor")?;
+            let constructor = cx.field(value, "constructor")?;
             let prefix = || {
                 value
                     .child_by_field_id(cx.fields.arguments)
                     .and_then(|a| a.named_child(0))
-                    .filter(|o| o.kind() == "object")
+                    .filter(|o| cx.kind(o) == "object")
                     .and_then(|o| object_value(cx, o, "prefix"))
                     .map(|p| route_path(cx, p).unwrap_or(RoutePath::Dynamic))
             };
@@ -785,7 +782,7 @@ fn creation(cx: &Cx<'_>, value: Node<'_>) -> Option<Server> {
 /// `httpAdapter`, `….getInstance()` → `instance`; anything else (a call such as
 /// `supertest(app)` or `request(app)`) has none.
 fn receiver_name<'t>(cx: &Cx<'t>, object: Node<'_>) -> Option<&'t str> {
-    match object.kind() {
+    match cx.kind(object) {
         "identifier" => Some(cx.text_of(object)),
         "member_expression" => {
             let property = object.child_by_field_id(cx.fields.property)?;
@@ -809,7 +806,7 @@ fn express_route_chain(cx: &Cx<'_>, object: Node<'_>) -> Option<RoutePath> {
     let mut node = object;
     for _ in 0..8 {
         let function = node.child_by_field_id(cx.fields.function)?;
-        if function.kind() != "member_expression" {
+        if cx.kind(function) != "member_expression" {
             return None;
         }
         let property = cx.text_of(function.child_by_field_id(cx.fields.property)?);
@@ -818,7 +815,7 @@ fn express_route_chain(cx: &Cx<'_>, object: Node<'_>) -> Option<RoutePath> {
             let first = call_arguments(cx, node).into_iter().next()?;
             return route_path(cx, first);
         }
-        if !ROUTE_METHODS.contains(&property) || inner.kind() != "call_expression" {
+        if !ROUTE_METHODS.contains(&property) || cx.kind(inner) != "call_expression" {
             return None;
         }
         node = inner;
@@ -832,7 +829,7 @@ fn chain_receiver(cx: &Cx<'_>, object: Node<'_>) -> Option<String> {
     for _ in 0..8 {
         let function = node.child_by_field_id(cx.fields.function)?;
         let inner = function.child_by_field_id(cx.fields.object)?;
-        if inner.kind() != "call_expression" {
+        if cx.kind(inner) != "call_expression" {
             let name = receiver_name(cx, inner)?;
             return is_app_name(name).then(|| name.to_string());
         }
@@ -845,7 +842,7 @@ fn chain_receiver(cx: &Cx<'_>, object: Node<'_>) -> Option<String> {
 /// (identifier, member, template with substitutions, concatenation). Any other literal
 /// (`app.get('env')`, Express's settings getter; `map.get('key')`) is no route.
 fn route_path(cx: &Cx<'_>, node: Node<'_>) -> Option<RoutePath> {
-    match node.kind() {
+    match cx.kind(node) {
         "string" | "template_string" => match string_value(node, cx.text) {
             Some(s) if s.starts_with('/') || s == "*" => Some(RoutePath::Literal(s)),
             Some(_) => None,
@@ -867,7 +864,7 @@ fn has_handler(cx: &Cx<'_>, call: Node<'_>, from: usize) -> bool {
     call_arguments(cx, call)
         .into_iter()
         .skip(from)
-        .any(|a| match a.kind() {
+        .any(|a| match cx.kind(a) {
             "arrow_function"
             | "function_expression"
             | "function"
@@ -882,7 +879,7 @@ fn has_handler(cx: &Cx<'_>, call: Node<'_>, from: usize) -> bool {
 
 /// What `app.use(…, target)` mounts.
 fn mount_target(cx: &Cx<'_>, node: Node<'_>) -> MountTarget {
-    match node.kind() {
+    match cx.kind(node) {
         "identifier" => MountTarget::Ident(cx.text_of(node).to_string()),
         "call_expression" => {
             if let Some(specifier) = module_specifier(cx, node) {
@@ -895,9 +892,9 @@ fn mount_target(cx: &Cx<'_>, node: Node<'_>) -> MountTarget {
             let last = callee.rsplit('.').next().unwrap_or(callee);
             // koa-router's `router.routes()` mounts `router`; `allowedMethods()` answers
             // OPTIONS and 405s for its routes only.
-            if function.kind() == "member_expression"
+            if cx.kind(function) == "member_expression"
                 && let Some(object) = function.child_by_field_id(cx.fields.object)
-                && object.kind() == "identifier"
+                && cx.kind(object) == "identifier"
             {
                 match last {
                     "routes" | "middleware" => {
@@ -922,7 +919,7 @@ fn mount_target(cx: &Cx<'_>, node: Node<'_>) -> MountTarget {
 /// Whether a first `use` argument is a middleware rather than a path: an identifier whose
 /// name says so (`cors`, `helmet`, `auth`-ish names are not guessed; only the known table).
 fn is_middleware_like(cx: &Cx<'_>, node: Node<'_>) -> bool {
-    node.kind() == "identifier"
+    cx.kind(node) == "identifier"
         && crate::data::contains(
             crate::data::http_middleware::HTTP_MIDDLEWARE,
             cx.text_of(node),
@@ -931,12 +928,12 @@ fn is_middleware_like(cx: &Cx<'_>, node: Node<'_>) -> bool {
 
 /// `require('./x')`, `import('./x')`, `await import('./x')`: the specifier.
 fn module_specifier(cx: &Cx<'_>, node: Node<'_>) -> Option<String> {
-    let node = if node.kind() == "await_expression" {
+    let node = if cx.kind(node) == "await_expression" {
         node.named_child(0)?
     } else {
         node
     };
-    if node.kind() != "call_expression" {
+    if cx.kind(node) != "call_expression" {
         return None;
     }
     let function = node.child_by_field_id(cx.fields.function)?;
@@ -955,13 +952,13 @@ fn http_method_value(cx: &Cx<'_>, node: Node<'_>) -> HttpMethod {
 
 /// `'1'`, `['1', '2']`, `VERSION_NEUTRAL` (no segment): `None` when not literal.
 fn versions(cx: &Cx<'_>, node: Node<'_>) -> Option<Vec<String>> {
-    match node.kind() {
+    match cx.kind(node) {
         "string" | "template_string" => Some(vec![string_value(node, cx.text)?]),
         "array" => {
             let mut cursor = node.walk();
             let mut out = Vec::new();
             for item in node.named_children(&mut cursor) {
-                if item.kind() == "comment" {
+                if cx.kind(item) == "comment" {
                     continue;
                 }
                 out.extend(versions(cx, item)?);
