@@ -167,6 +167,9 @@ pub struct Model {
     pub(crate) runtime_edges: std::sync::OnceLock<Vec<Vec<contract::RuntimeEdge>>>,
     /// The image builds package.json scripts run (`docker build -t …`), with the package's
     /// directory, read once (`service::tagged_build`).
+    /// Whether each package's build bundles its dependencies (`rules::deps::common::is_bundled`,
+    /// asked per import site), computed once.
+    pub(crate) bundled: std::sync::OnceLock<Vec<bool>>,
     pub(crate) script_image_builds:
         std::sync::OnceLock<Vec<(String, crate::parse::workflow::ImageBuild)>>,
     /// Every `.gitignore` of the walk, by directory, parsed once.
@@ -247,6 +250,7 @@ impl Model {
             bundler_configs: BTreeMap::new(),
             runtime_edges: std::sync::OnceLock::new(),
             script_image_builds: std::sync::OnceLock::new(),
+            bundled: std::sync::OnceLock::new(),
             present: loaded.present,
             skipped_links,
         };

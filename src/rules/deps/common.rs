@@ -130,6 +130,17 @@ pub(crate) fn add_dependency_help(
 /// `angular.json` project rooted at it) has a target with a bundling executor, or it is a
 /// private library that ng-packagr packages for the repository's own apps.
 pub(crate) fn is_bundled(model: &Model, package: &Package) -> bool {
+    // Rules ask per import site: computed once per package.
+    let all = model
+        .bundled
+        .get_or_init(|| model.packages.iter().map(|p| bundles(model, p)).collect());
+    match model.package_index_at(&package.dir) {
+        Some(i) if std::ptr::eq(&model.packages[i], package) => all[i],
+        _ => bundles(model, package),
+    }
+}
+
+fn bundles(model: &Model, package: &Package) -> bool {
     let by_script = package
         .manifest
         .scripts
@@ -139,7 +150,10 @@ pub(crate) fn is_bundled(model: &Model, package: &Package) -> bool {
                 .iter()
                 .any(|p| s.name.starts_with(p))
         })
-        .any(|s| data::names(BUNDLERS).any(|b| format!("{} ", s.command).contains(b)));
+        .any(|s| {
+            let command = format!("{} ", s.command);
+            data::names(BUNDLERS).any(|b| command.contains(b))
+        });
     let project_json = match package.dir.as_str() {
         "" => "project.json".to_string(),
         dir => format!("{dir}/project.json"),

@@ -118,6 +118,15 @@ impl Rule for MissingDockerignore {
         // What each build's whole-context copies carry, computed in parallel (each one matches
         // every package and file of the context against the build's ignore file), then grouped
         // in order.
+        // The files whose names say they hold values (`.env`, `.env.local`), found once: each
+        // whole-context copy filters these, not every file of the repository.
+        let env_files: Vec<&str> = model
+            .files
+            .files()
+            .iter()
+            .map(|f| f.path.as_str())
+            .filter(|p| env_templates::holds_values(paths::file_name(p)))
+            .collect();
         let per_build: Vec<_> = order
             .par_iter()
             .filter_map(|&index| {
@@ -133,7 +142,7 @@ impl Rule for MissingDockerignore {
                 let copies: Vec<_> = whole_copies(model, build, df)
                     .into_iter()
                     .map(|(instruction, path, span, text)| {
-                        let carried = carried(model, build, ignore, &path);
+                        let carried = carried(model, build, ignore, &path, &env_files);
                         (instruction, span, text, carried)
                     })
                     .collect();
@@ -230,7 +239,13 @@ fn whole_copies(
 }
 
 /// What copying the context directory `path` carries that `ignore` does not keep out.
-fn carried(model: &Model, build: &Build, ignore: Option<&DockerIgnore>, path: &str) -> Carried {
+fn carried(
+    model: &Model,
+    build: &Build,
+    ignore: Option<&DockerIgnore>,
+    path: &str,
+    env_files: &[&str],
+) -> Carried {
     let dir = &build.context.dir;
     let kept_out = |rel: &str| ignore.is_some_and(|i| i.excluded_by(rel).is_some());
     let within = |p: &str| paths::strip_dir(p, path).is_some();
@@ -264,13 +279,11 @@ fn carried(model: &Model, build: &Build, ignore: Option<&DockerIgnore>, path: &s
     } else {
         format!("{path}/")
     };
-    for file in model.files.files() {
-        if !file.path.starts_with(&prefix)
-            || !env_templates::holds_values(paths::file_name(&file.path))
-        {
+    for file in env_files {
+        if !file.starts_with(&prefix) {
             continue;
         }
-        let Some(rel) = paths::strip_dir(&file.path, dir) else {
+        let Some(rel) = paths::strip_dir(file, dir) else {
             continue;
         };
         if !kept_out(rel) {
