@@ -212,22 +212,7 @@ fn executors(text: &str) -> Vec<Executor> {
 /// `nx`. None for a path (`./tools/executors:echo`) or a string that is no package name.
 fn executor_package(executor: &str) -> Option<&str> {
     let (package, name) = executor.rsplit_once(':')?;
-    if name.is_empty() || package.starts_with(['.', '/']) || package.contains("..") {
-        return None;
-    }
-    let valid = |part: &str| {
-        !part.is_empty()
-            && part
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-._~".contains(&b))
-    };
-    let ok = match package.strip_prefix('@') {
-        Some(scoped) => scoped
-            .split_once('/')
-            .is_some_and(|(scope, rest)| valid(scope) && valid(rest) && !rest.contains('/')),
-        None => valid(package),
-    };
-    ok.then_some(package)
+    (!name.is_empty() && crate::parse::package_json::is_package_name(package)).then_some(package)
 }
 
 /// The contents of every `'…'`, `"…"` and `` `…` `` on one line (no escapes interpreted; a

@@ -264,6 +264,25 @@ fn string_map(object: &Object<'_>) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// Whether `name` is a valid npm package name: lowercase letters, digits and `-._~`, not
+/// starting with `.`, at most 214 characters a part, with an optional `@scope/`.
+pub fn is_package_name(name: &str) -> bool {
+    let part = |p: &str| {
+        !p.is_empty()
+            && !p.starts_with('.')
+            && p.len() <= 214
+            && p.chars().all(|c| {
+                c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '.' | '_' | '~')
+            })
+    };
+    match name.strip_prefix('@') {
+        Some(scoped) => scoped
+            .split_once('/')
+            .is_some_and(|(scope, rest)| part(scope) && part(rest)),
+        None => part(name),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -72,19 +72,7 @@ pub fn package_of_spec(spec: &str) -> Option<&str> {
         Some(at) => &spec[..at + 1],
         None => spec,
     };
-    let part = |p: &str| {
-        !p.is_empty()
-            && p.bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-._~".contains(&b))
-            && !p.starts_with('.')
-    };
-    let ok = match name.strip_prefix('@') {
-        Some(scoped) => scoped
-            .split_once('/')
-            .is_some_and(|(scope, rest)| part(scope) && part(rest)),
-        None => part(name),
-    };
-    ok.then_some(name)
+    crate::parse::package_json::is_package_name(name).then_some(name)
 }
 
 /// The named-package installs of a `run:` script: `npm|pnpm|yarn|bun` with `install`, `i` or

@@ -173,24 +173,27 @@ mod tests {
     const RUNTIME_IMPORT: &str =
         "import Redis from 'ioredis';\nexport const redis = new Redis();\n";
 
+    /// An Nx app importing `zone.js` (declared only at the root) whose `project.json` builds
+    /// it with `executor`; its scripts only run `nx`.
+    fn nx_app(executor: &str) -> Repo {
+        api("import 'zone.js';\nexport {};\n")
+            .file(
+                "package.json",
+                r#"{ "name": "acme", "private": true, "dependencies": { "zone.js": "^0.14.0" } }"#,
+            )
+            .file(
+                "apps/api/package.json",
+                r#"{ "name": "@acme/web", "scripts": { "build": "yarn nx build web" } }"#,
+            )
+            .file(
+                "apps/api/project.json",
+                &format!(r#"{{ "targets": {{ "build": {{ "executor": "{executor}" }} }} }}"#),
+            )
+    }
+
     #[test]
     fn only_the_bundling_executor_silences_the_angular_app() {
-        let app = |executor: &str| {
-            api("import 'zone.js';\nexport {};\n")
-                .file(
-                    "package.json",
-                    r#"{ "name": "acme", "private": true, "dependencies": { "zone.js": "^0.14.0" } }"#,
-                )
-                .file(
-                    "apps/api/package.json",
-                    r#"{ "name": "@acme/web", "scripts": { "build": "yarn nx build web" } }"#,
-                )
-                .file(
-                    "apps/api/project.json",
-                    &format!(r#"{{ "targets": {{ "build": {{ "executor": "{executor}" }} }} }}"#),
-                )
-                .check(&super::ReliesOnHoisting)
-        };
+        let app = |executor: &str| nx_app(executor).check(&super::ReliesOnHoisting);
         assert_eq!(app("@nx/js:tsc").len(), 1);
         assert!(app("@angular-devkit/build-angular:application").is_empty());
         assert!(super::is_macro("@lingui/react/macro") && super::is_macro("twin.macro"));
@@ -261,19 +264,7 @@ mod tests {
                 ),
                 case(
                     "an Angular app its project.json builds with a bundling builder",
-                    api("import 'zone.js';\nexport {};\n")
-                        .file(
-                            "package.json",
-                            r#"{ "name": "acme", "private": true, "dependencies": { "zone.js": "^0.14.0" } }"#,
-                        )
-                        .file(
-                            "apps/api/package.json",
-                            r#"{ "name": "@acme/web", "scripts": { "build": "yarn nx build web" } }"#,
-                        )
-                        .file(
-                            "apps/api/project.json",
-                            r#"{ "targets": { "build": { "executor": "@angular-builders/custom-webpack:browser" } } }"#,
-                        ),
+                    nx_app("@angular-builders/custom-webpack:browser"),
                 ),
                 case(
                     "a private Angular library ng-packagr packages for the repository's apps",

@@ -273,11 +273,7 @@ mod tests {
     #[test]
     fn a_seed_script_is_dev_tooling_unless_the_start_script_seeds() {
         let seeded = |start: &str| {
-            Repo::new()
-                .file(
-                    "package.json",
-                    r#"{ "name": "root", "private": true, "workspaces": ["services/*"] }"#,
-                )
+            service("export {};\n")
                 .file(
                     "services/auth/package.json",
                     &format!(
@@ -285,7 +281,6 @@ mod tests {
                              "prisma": {{ "seed": "tsx prisma/seed.ts" }} }}"#
                     ),
                 )
-                .file("services/auth/src/main.ts", "export {};\n")
                 .file(
                     "services/auth/prisma/seed.ts",
                     "import { faker } from '@faker-js/faker';\nfaker.person.firstName();\n",

@@ -360,26 +360,9 @@ fn reference_candidates(s: &str, out: &mut BTreeSet<String>) {
 }
 
 /// A string that can be an npm package name (lowercase letters, digits, `-._~`, one scope).
+/// A package name, with a trailing `:executor` allowed (`@nx/jest:jest`).
 fn is_package_name(name: &str) -> bool {
-    let body = match name.strip_prefix('@') {
-        Some(scoped) => match scoped.split_once('/') {
-            Some((scope, rest)) if !scope.is_empty() && !rest.is_empty() => {
-                return valid_part(scope) && valid_part(rest.split(':').next().unwrap_or(rest));
-            }
-            _ => return false,
-        },
-        None => name.split(':').next().unwrap_or(name),
-    };
-    valid_part(body)
-}
-
-fn valid_part(part: &str) -> bool {
-    !part.is_empty()
-        && !part.starts_with('.')
-        && part.len() <= 214
-        && part.chars().all(|c| {
-            c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '.' | '_' | '~')
-        })
+    crate::parse::package_json::is_package_name(name.split(':').next().unwrap_or(name))
 }
 
 /// A package.json under a generator's template folder (`templates/`, `package-json/`) that no
@@ -549,26 +532,29 @@ mod tests {
 
     #[test]
     fn only_the_copy_into_node_modules_makes_the_lib_imports_uses() {
-        let repo = |copy: &str| {
-            api(r#"  "dependencies": { "express": "^4.19.2", "yaml": "^2.4.0" }"#)
-                .file(
-                    "package.json",
-                    r#"{ "name": "acme", "private": true, "workspaces": ["apps/*", "libs/*"] }"#,
-                )
-                .file("libs/utils/package.json", r#"{ "name": "@acme/utils", "main": "src/index.js" }"#)
-                .file("libs/utils/src/index.js", "module.exports = require('yaml');\n")
-                .file(
-                    "apps/api/Dockerfile",
-                    &format!("FROM node:20-slim\nWORKDIR /app\nCOPY apps/api/package.json .\nRUN npm install --omit=dev\n{copy}\nCMD [\"node\", \"main.js\"]\n"),
-                )
-                .file(
-                    "docker-compose.yml",
-                    "services:\n  api:\n    build:\n      context: .\n      dockerfile: apps/api/Dockerfile\n",
-                )
-                .check(&super::Unused)
-        };
+        let repo = |copy: &str| vendoring(copy).check(&super::Unused);
         assert_eq!(repo("COPY dist/libs/utils libs/utils").len(), 1);
         assert!(repo("COPY dist/libs/utils node_modules/@acme/utils").is_empty());
+    }
+
+    /// `apps/api` declares `yaml`, which only the workspace lib `@acme/utils` imports; its
+    /// Dockerfile installs its own manifest, then runs `copy`.
+    fn vendoring(copy: &str) -> Repo {
+        api(r#"  "dependencies": { "express": "^4.19.2", "yaml": "^2.4.0" }"#)
+            .file(
+                "package.json",
+                r#"{ "name": "acme", "private": true, "workspaces": ["apps/*", "libs/*"] }"#,
+            )
+            .file("libs/utils/package.json", r#"{ "name": "@acme/utils", "main": "src/index.js" }"#)
+            .file("libs/utils/src/index.js", "module.exports = require('yaml');\n")
+            .file(
+                "apps/api/Dockerfile",
+                &format!("FROM node:20-slim\nWORKDIR /app\nCOPY apps/api/package.json .\nRUN npm install --omit=dev\n{copy}\nCOPY dist/apps/api .\nCMD [\"node\", \"main.js\"]\n"),
+            )
+            .file(
+                "docker-compose.yml",
+                "services:\n  api:\n    build:\n      context: .\n      dockerfile: apps/api/Dockerfile\n",
+            )
     }
 
     pub(super) fn vectors() -> Vectors {
@@ -661,24 +647,7 @@ mod tests {
             quiet: vec![
                 case(
                     "the imports of a workspace lib its Dockerfile copies into node_modules",
-                    api(r#"  "dependencies": { "express": "^4.19.2", "yaml": "^2.4.0" }"#)
-                        .file(
-                            "package.json",
-                            r#"{ "name": "acme", "private": true, "workspaces": ["apps/*", "libs/*"] }"#,
-                        )
-                        .file("libs/utils/package.json", r#"{ "name": "@acme/utils", "main": "src/index.js" }"#)
-                        .file(
-                            "libs/utils/src/index.js",
-                            "const YAML = require('yaml');\nmodule.exports = YAML.parse;\n",
-                        )
-                        .file(
-                            "apps/api/Dockerfile",
-                            "FROM node:20-slim\nWORKDIR /app\nCOPY apps/api/package.json .\nRUN npm install --omit=dev\nCOPY dist/libs/utils node_modules/@acme/utils\nCOPY dist/apps/api .\nCMD [\"node\", \"main.js\"]\n",
-                        )
-                        .file(
-                            "docker-compose.yml",
-                            "services:\n  api:\n    build:\n      context: .\n      dockerfile: apps/api/Dockerfile\n",
-                        ),
+                    vendoring("COPY dist/libs/utils node_modules/@acme/utils"),
                 ),
                 case(
                     "the types of a package used as another's peer, under restricted tsconfig types",
