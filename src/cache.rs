@@ -14,6 +14,9 @@
 //! - **Atomicity.** A pack is written to a fresh temporary file in the same directory and
 //!   renamed over the old one. Two scans at once each read a whole pack (old or new) and the
 //!   last rename wins; both are correct, since neither trusts anything it cannot verify.
+//!   Fresh entries go to that temporary file as they are produced (and into its MAC), not
+//!   into memory: on a cold scan they are as large as all the facts (12 MB on ever-gauzy),
+//!   and holding them until the end was a tenth of the scan's peak memory.
 //! - **Trust.** A pack is read only when its magic, fingerprint and MAC (keyed BLAKE3 over
 //!   the fingerprint and body) check out, and an entry is used only when it deserializes;
 //!   anything else (truncated, garbled, foreign, another version) is a miss, reparsed and
@@ -45,7 +48,8 @@ pub const FACTS_VERSION: u32 = 3;
 /// The default directory name, at the scan root.
 pub const DEFAULT_DIR: &str = ".seaworthy-cache";
 
-const MAGIC: &[u8; 8] = b"SWFACTS\x01";
+/// Version 2: entries run to the end of the file (no count), in the order they were written.
+const MAGIC: &[u8; 8] = b"SWFACTS\x02";
 const HEADER: usize = 8 + 32 + 32;
 /// Packs larger than this are not read (a real one is a few bytes per source byte at most).
 const MAX_PACK: u64 = 4 << 30;
@@ -75,7 +79,8 @@ pub struct Cache {
     bytes: Vec<u8>,
     index: HashMap<Key, (usize, usize, usize)>,
     used: Vec<AtomicBool>,
-    fresh: Mutex<Vec<(Key, Vec<u8>)>>,
+    /// The pack being written, opened at the first fresh entry.
+    fresh: Mutex<Option<Spill>>,
     /// Entries found but not usable ([`Cache::forget`]): nonzero only for damaged packs or a
     /// fact type that changed without a [`FACTS_VERSION`] bump.
     rejected: std::sync::atomic::AtomicUsize,
@@ -123,7 +128,7 @@ impl Cache {
             bytes: Vec::new(),
             index: HashMap::new(),
             used: Vec::new(),
-            fresh: Mutex::new(Vec::new()),
+            fresh: Mutex::new(None),
             rejected: std::sync::atomic::AtomicUsize::new(0),
         };
         if let Some(bytes) = read_regular(&cache.pack)
@@ -168,62 +173,48 @@ impl Cache {
         self.rejected.load(Ordering::Relaxed)
     }
 
-    /// Records a freshly produced entry.
-    pub fn put(&self, key: Key, bytes: Vec<u8>) {
-        if let Ok(mut fresh) = self.fresh.lock() {
-            fresh.push((key, bytes));
+    /// Records a freshly produced entry: written to the new pack at once, not kept.
+    pub fn put(&self, key: Key, bytes: &[u8]) {
+        let Ok(mut fresh) = self.fresh.lock() else {
+            return;
+        };
+        if fresh.is_none() {
+            *fresh = Spill::create(&self.dir, &self.mac_key, &self.fingerprint);
+        }
+        if let Some(spill) = fresh.as_mut() {
+            spill.add(key, bytes);
         }
     }
 
     /// Writes the pack back if this run changed it: new entries, or old ones it did not use.
     /// Failures are silent: the cache only ever saves time.
     pub fn save(self) {
-        let fresh = self.fresh.into_inner().unwrap_or_default();
+        let fresh = self.fresh.into_inner().ok().flatten();
         let unused = self.used.iter().any(|u| !u.load(Ordering::Relaxed));
-        if fresh.is_empty() && !unused {
+        if fresh.is_none() && !unused {
             return;
         }
-        let mut entries: HashMap<Key, &[u8]> = HashMap::new();
-        for (key, &(start, len, i)) in &self.index {
-            if self.used[i].load(Ordering::Relaxed)
-                && let Some(bytes) = self.bytes.get(start..start + len)
-            {
-                entries.insert(*key, bytes);
-            }
-        }
-        for (key, bytes) in &fresh {
-            entries.insert(*key, bytes);
-        }
-        let mut sorted: Vec<(Key, &[u8])> = entries
-            .into_iter()
-            .filter(|(_, bytes)| u32::try_from(bytes.len()).is_ok())
-            .collect();
-        sorted.sort_unstable_by_key(|e| e.0);
-        // The body is streamed twice, once into the MAC and once into the file, rather than
-        // built in memory: on a cold scan it is as large as all the facts (11 MB on
-        // ever-gauzy), and two copies of it were a quarter of the scan's peak memory.
-        let body = |out: &mut dyn std::io::Write| -> std::io::Result<()> {
-            let count = u32::try_from(sorted.len()).unwrap_or(u32::MAX);
-            out.write_all(&count.to_le_bytes())?;
-            for (key, bytes) in &sorted {
-                out.write_all(&key[..])?;
-                out.write_all(&(bytes.len() as u32).to_le_bytes())?;
-                out.write_all(bytes)?;
-            }
-            Ok(())
+        let Some(mut spill) =
+            fresh.or_else(|| Spill::create(&self.dir, &self.mac_key, &self.fingerprint))
+        else {
+            return;
         };
-        let mut hasher = blake3::Hasher::new_keyed(&self.mac_key);
-        hasher.update(&self.fingerprint);
-        if body(&mut hasher).is_err() {
-            return;
+        // The old entries this run used, in pack order (so that a pack rewritten only to
+        // drop entries keeps the order of the rest).
+        let mut kept: Vec<(usize, &Key)> = self
+            .index
+            .iter()
+            .filter(|&(_, &(_, _, i))| self.used[i].load(Ordering::Relaxed))
+            .map(|(key, &(start, _, _))| (start, key))
+            .collect();
+        kept.sort_unstable();
+        for (start, key) in kept {
+            let &(_, len, _) = &self.index[key];
+            if let Some(bytes) = self.bytes.get(start..start + len) {
+                spill.add(*key, bytes);
+            }
         }
-        let mac = *hasher.finalize().as_bytes();
-        write_atomic_with(&self.dir, &self.pack, |out| {
-            out.write_all(MAGIC)?;
-            out.write_all(&self.fingerprint)?;
-            out.write_all(&mac)?;
-            body(out)
-        });
+        spill.finish(&self.pack);
     }
 
     /// The entries of a pack whose header and MAC check out.
@@ -239,18 +230,20 @@ impl Cache {
         if expected != stored {
             return None;
         }
-        let count = u32::from_le_bytes(body.get(..4)?.try_into().ok()?) as usize;
-        let mut index = HashMap::with_capacity(count.min(body.len() / 36));
-        let mut at = HEADER + 4;
-        for i in 0..count {
+        let mut index = HashMap::new();
+        let mut at = HEADER;
+        while at < bytes.len() {
             let key: Key = bytes.get(at..at + 32)?.try_into().ok()?;
             let len = u32::from_le_bytes(bytes.get(at + 32..at + 36)?.try_into().ok()?) as usize;
             let start = at + 36;
-            bytes.get(start..start.checked_add(len)?)?;
-            index.insert(key, (start, len, i));
-            at = start + len;
+            let end = start.checked_add(len)?;
+            bytes.get(start..end)?;
+            // A pack this build wrote has each key once; any later copy is ignored.
+            let next = index.len();
+            index.entry(key).or_insert((start, len, next));
+            at = end;
         }
-        (at == bytes.len()).then_some(index)
+        Some(index)
     }
 
     /// A cache in `dir` with a given MAC key, for tests.
@@ -263,6 +256,82 @@ impl Cache {
     /// The pack file this scan reads and writes (for tests).
     pub fn pack_path(&self) -> &Path {
         &self.pack
+    }
+}
+
+/// A pack being written: a temporary file in the cache directory, and the MAC of what it
+/// holds so far. Its header's MAC is written last, when the pack is renamed into place; a
+/// spill that is never finished (a failed write, a scan that stopped) is removed.
+struct Spill {
+    path: PathBuf,
+    out: Option<std::io::BufWriter<std::fs::File>>,
+    mac: blake3::Hasher,
+    keys: std::collections::HashSet<Key>,
+}
+
+impl Spill {
+    fn create(dir: &Path, mac_key: &[u8; 32], fingerprint: &[u8; 32]) -> Option<Spill> {
+        let path = temp_path(dir);
+        let file = std::fs::File::create_new(&path).ok()?;
+        let mut spill = Spill {
+            path,
+            out: Some(std::io::BufWriter::with_capacity(1 << 16, file)),
+            mac: blake3::Hasher::new_keyed(mac_key),
+            keys: std::collections::HashSet::new(),
+        };
+        spill.mac.update(fingerprint);
+        spill.write(&[MAGIC, &fingerprint[..], &[0; 32]]);
+        Some(spill)
+    }
+
+    /// Appends an entry (once per key; entries over 4 GiB are left out).
+    fn add(&mut self, key: Key, bytes: &[u8]) {
+        let Ok(len) = u32::try_from(bytes.len()) else {
+            return;
+        };
+        if !self.keys.insert(key) {
+            return;
+        }
+        let len = len.to_le_bytes();
+        for part in [&key[..], &len[..], bytes] {
+            self.mac.update(part);
+        }
+        self.write(&[&key[..], &len[..], bytes]);
+    }
+
+    fn write(&mut self, parts: &[&[u8]]) {
+        if let Some(out) = self.out.as_mut()
+            && parts.iter().any(|part| out.write_all(part).is_err())
+        {
+            self.out = None;
+        }
+    }
+
+    /// Writes the MAC into the header and renames the pack to `pack`.
+    fn finish(mut self, pack: &Path) {
+        use std::io::{Seek as _, SeekFrom};
+        let Some(out) = self.out.take() else {
+            return;
+        };
+        let mac = *self.mac.finalize().as_bytes();
+        let done = out
+            .into_inner()
+            .map_err(std::io::IntoInnerError::into_error)
+            .and_then(|mut file| {
+                file.seek(SeekFrom::Start(40))?;
+                file.write_all(&mac)
+            });
+        if done.is_ok() && std::fs::rename(&self.path, pack).is_ok() {
+            self.path = PathBuf::new();
+        }
+    }
+}
+
+impl Drop for Spill {
+    fn drop(&mut self) {
+        if !self.path.as_os_str().is_empty() {
+            let _ = std::fs::remove_file(&self.path);
+        }
     }
 }
 
@@ -416,8 +485,8 @@ mod tests {
         let (a, b) = (Cache::key("k", "a", b"1"), Cache::key("k", "b", b"2"));
         let cache = open(&dir, &dir, b"o");
         assert!(cache.get(&a).is_none());
-        cache.put(a, b"facts a".to_vec());
-        cache.put(b, b"facts b".to_vec());
+        cache.put(a, b"facts a");
+        cache.put(b, b"facts b");
         cache.save();
         let cache = open(&dir, &dir, b"o");
         assert_eq!(cache.get(&a), Some(&b"facts a"[..]));
@@ -436,6 +505,39 @@ mod tests {
     }
 
     #[test]
+    fn fresh_entries_are_written_as_they_come_and_nothing_is_left_behind() {
+        let dir = temp("spill");
+        let (a, b) = (Cache::key("k", "a", b"1"), Cache::key("k", "b", b"2"));
+        let files = |dir: &Path| -> Vec<String> {
+            let mut names: Vec<String> = std::fs::read_dir(dir)
+                .expect("dir")
+                .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+                .collect();
+            names.sort();
+            names
+        };
+        let cache = open(&dir, &dir, b"o");
+        cache.put(a, b"facts a");
+        // The first entry opens the new pack, beside the old one.
+        assert_eq!(files(&dir).len(), 1);
+        assert!(files(&dir)[0].starts_with(".tmp-"));
+        cache.put(a, b"facts a again");
+        cache.put(b, b"facts b");
+        cache.save();
+        assert_eq!(files(&dir).len(), 1);
+        assert!(files(&dir)[0].starts_with("facts-"));
+        let cache = open(&dir, &dir, b"o");
+        assert_eq!(cache.get(&a), Some(&b"facts a"[..]), "one entry per key");
+        assert_eq!(cache.get(&b), Some(&b"facts b"[..]));
+        // A scan that stops before saving leaves the old pack alone and no temporary file.
+        cache.put(Cache::key("k", "c", b"3"), b"facts c");
+        drop(cache);
+        assert_eq!(files(&dir).len(), 1);
+        assert_eq!(open(&dir, &dir, b"o").get(&a), Some(&b"facts a"[..]));
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
     fn a_key_is_content_path_and_kind() {
         let k = Cache::key("Source", "a.ts", b"x");
         assert_ne!(k, Cache::key("Source", "a.ts", b"y"));
@@ -449,7 +551,7 @@ mod tests {
         let dir = temp("damaged");
         let a = Cache::key("k", "a", b"1");
         let cache = open(&dir, &dir, b"o");
-        cache.put(a, b"facts a".to_vec());
+        cache.put(a, b"facts a");
         let pack = cache.pack_path().to_path_buf();
         cache.save();
         let good = std::fs::read(&pack).expect("pack");
@@ -473,7 +575,7 @@ mod tests {
             std::fs::write(&pack, &bytes).expect("write");
             let cache = open(&dir, &dir, b"o");
             assert!(cache.get(&a).is_none());
-            cache.put(a, b"facts a".to_vec());
+            cache.put(a, b"facts a");
             cache.save();
             assert_eq!(std::fs::read(&pack).expect("pack"), good, "rewritten");
         }

@@ -754,7 +754,7 @@ fn load_one(
     if let Some(entry) = to_cached(&outcome, file, kind)
         && let Ok(bytes) = postcard::to_stdvec(&entry)
     {
-        cache.put(key, bytes);
+        cache.put(key, &bytes);
     }
     outcome
 }
@@ -1152,7 +1152,7 @@ mod tests {
                 garbling.get(&Cache::key(&format!("{kind:?}"), &other.path, &bytes));
             }
         }
-        garbling.put(key, vec![0xff; 7]);
+        garbling.put(key, &[0xff; 7]);
         garbling.save();
         let warm_cache = Cache::for_tests(root, &dir, [3; 32], &options);
         assert_eq!(warm_cache.get(&key), Some(&[0xff; 7][..]));

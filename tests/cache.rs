@@ -158,6 +158,20 @@ fn another_option_is_another_pack() {
 }
 
 /// A truncated, garbled, emptied or foreign pack is ignored, and rewritten whole.
+/// A pack's header (magic and fingerprint) and its entries, sorted: fresh entries are
+/// written in the order the parallel load produces them.
+fn entries(pack: &[u8]) -> (Vec<u8>, Vec<&[u8]>) {
+    let mut entries = Vec::new();
+    let mut at = 72;
+    while at < pack.len() {
+        let len = u32::from_le_bytes(pack[at + 32..at + 36].try_into().expect("len")) as usize;
+        entries.push(&pack[at..at + 36 + len]);
+        at += 36 + len;
+    }
+    entries.sort_unstable();
+    (pack[..40].to_vec(), entries)
+}
+
 #[test]
 fn a_damaged_pack_is_ignored_and_rewritten() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/incidents");
@@ -180,7 +194,8 @@ fn a_damaged_pack_is_ignored_and_rewritten() {
     for bytes in damaged {
         std::fs::write(&pack, &bytes).expect("damage");
         assert_eq!(json(&root, "r", setting.clone(), None, None), expected);
-        assert_eq!(std::fs::read(&pack).expect("pack"), good, "rewritten");
+        let rewritten = std::fs::read(&pack).expect("pack");
+        assert!(entries(&rewritten) == entries(&good), "rewritten");
     }
     // A pack written under another key (another machine's, or a repository's own) is foreign.
     std::fs::write(dir.join("key"), [1u8; 32]).expect("key");
