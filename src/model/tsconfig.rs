@@ -135,38 +135,69 @@ impl TsConfig {
 }
 
 fn include_matches(pattern: &str, path: &str) -> bool {
+    // Matched segment by segment without collecting anything: a solution-style tsconfig's
+    // references are tried for every source file, and the allocations of this function were
+    // a tenth of a warm scan of amplication.
     let last = pattern.rsplit('/').next().unwrap_or_default();
     let folder = !last.contains(['*', '?', '.']);
-    let pattern: Vec<&str> = pattern.split('/').filter(|s| !s.is_empty()).collect();
-    let path: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     if folder {
-        return path.len() > pattern.len() && segments_match(&pattern, &path[..pattern.len()]);
+        let n = segments(pattern).count();
+        return segments(path).nth(n).is_some()
+            && segments_match(segments(pattern), segments(path).take(n));
     }
-    segments_match(&pattern, &path)
+    segments_match(segments(pattern), segments(path))
+}
+
+fn segments(text: &str) -> impl Iterator<Item = &str> + Clone {
+    text.split('/').filter(|s| !s.is_empty())
 }
 
 /// `**` matches any number of folders, `*` and `?` match within one segment. Recursion is
 /// bounded by the pattern's length (a handful of segments).
-fn segments_match(pattern: &[&str], path: &[&str]) -> bool {
-    match pattern.split_first() {
-        None => path.is_empty(),
-        Some((&"**", rest)) => (0..=path.len()).any(|skip| segments_match(rest, &path[skip..])),
-        Some((first, rest)) => path.split_first().is_some_and(|(segment, tail)| {
-            segment_matches(first, segment) && segments_match(rest, tail)
+fn segments_match<'a>(
+    mut pattern: impl Iterator<Item = &'a str> + Clone,
+    mut path: impl Iterator<Item = &'a str> + Clone,
+) -> bool {
+    match pattern.next() {
+        None => path.next().is_none(),
+        Some("**") => loop {
+            if segments_match(pattern.clone(), path.clone()) {
+                return true;
+            }
+            if path.next().is_none() {
+                return false;
+            }
+        },
+        Some(first) => path.next().is_some_and(|segment| {
+            segment_matches(first, segment) && segments_match(pattern, path)
         }),
     }
 }
 
 fn segment_matches(pattern: &str, segment: &str) -> bool {
+    if !pattern.contains(['*', '?']) {
+        return pattern == segment;
+    }
+    if pattern == "*" {
+        return true;
+    }
+    if pattern.is_ascii() && segment.is_ascii() {
+        return wildcard(pattern.as_bytes(), segment.as_bytes());
+    }
     let p: Vec<char> = pattern.chars().collect();
     let s: Vec<char> = segment.chars().collect();
-    // Classic wildcard matching with one backtrack point: linear in practice.
+    wildcard(&p, &s)
+}
+
+/// Classic wildcard matching with one backtrack point: linear in practice.
+fn wildcard<T: Copy + PartialEq + From<u8>>(p: &[T], s: &[T]) -> bool {
+    let (question, asterisk) = (T::from(b'?'), T::from(b'*'));
     let (mut i, mut j, mut star, mut mark) = (0, 0, None, 0);
     while j < s.len() {
-        if i < p.len() && (p[i] == '?' || p[i] == s[j]) {
+        if i < p.len() && (p[i] == question || p[i] == s[j]) {
             i += 1;
             j += 1;
-        } else if i < p.len() && p[i] == '*' {
+        } else if i < p.len() && p[i] == asterisk {
             star = Some(i);
             mark = j;
             i += 1;
@@ -178,7 +209,7 @@ fn segment_matches(pattern: &str, segment: &str) -> bool {
             return false;
         }
     }
-    p[i..].iter().all(|&c| c == '*')
+    p[i..].iter().all(|&c| c == asterisk)
 }
 
 /// `paths` as written (pattern → targets), with the directory of the config that set them.
@@ -389,11 +420,45 @@ fn finish(
 
 #[cfg(test)]
 mod tests {
+    use super::include_matches;
     use crate::rules::testing::Repo;
 
     /// Vite's and Nx's solution-style `tsconfig.json` lists only `references`; the decorator
     /// and module options are in the referenced `tsconfig.app.json` / `tsconfig.lib.json`.
     /// The nearest `tsconfig.json` was taken for every file, so its (absent) options were.
+    #[test]
+    fn include_patterns_match_as_typescript_does() {
+        let cases = [
+            ("src", "src/a.ts", true),
+            ("src", "src", false),
+            ("src", "lib/src/a.ts", false),
+            ("src/**/*", "src/a/b/c.ts", true),
+            ("src/**/*.ts", "src/a.ts", true),
+            ("src/**/*.spec.ts", "src/a/b.spec.ts", true),
+            ("src/**/*.spec.ts", "src/a/b.ts", false),
+            ("**/*.test.ts", "a/b/c.test.ts", true),
+            ("**/*.test.ts", "c.test.ts", true),
+            ("*.ts", "a.ts", true),
+            ("*.ts", "a/b.ts", false),
+            ("src/?.ts", "src/b.ts", true),
+            ("src/?.ts", "src/bb.ts", false),
+            ("src/*-é.ts", "src/x-é.ts", true),
+            ("src/*-é.ts", "src/x-e.ts", false),
+            ("jest.config.ts", "jest.config.ts", true),
+            ("jest.config.ts", "src/jest.config.ts", false),
+            ("apps/**/src", "apps/a/src/x.ts", true),
+            ("apps/**/src", "apps/a/lib/x.ts", false),
+            ("apps/*/src", "apps/a/src/x.ts", true),
+        ];
+        for (pattern, path, expected) in cases {
+            assert_eq!(
+                include_matches(pattern, path),
+                expected,
+                "{pattern} ~ {path}"
+            );
+        }
+    }
+
     #[test]
     fn a_file_under_a_solution_config_gets_the_referenced_project_that_includes_it() {
         let model = Repo::new()

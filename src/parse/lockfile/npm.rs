@@ -73,14 +73,68 @@ pub struct NpmLockfile {
     pub name: Option<String>,
     /// Sorted by location.
     pub entries: Vec<NpmEntry>,
+    /// Locations by hash, built at the first lookup: resolving every edge of a large lockfile
+    /// walks up several `node_modules` levels per edge, and binary searches over locations
+    /// sharing long prefixes were a tenth of a warm scan of amplication.
+    #[serde(skip)]
+    pub index: LocationIndex,
+}
+
+/// [`NpmLockfile::entries`] by the hash of their location; a hash two locations share maps to
+/// [`LocationIndex::SHARED`], and those are found by binary search. Derived data: equal for
+/// every lockfile, so it never changes a comparison.
+#[derive(Clone, Default)]
+pub struct LocationIndex(std::sync::OnceLock<rustc_hash::FxHashMap<u64, u32>>);
+
+impl LocationIndex {
+    const SHARED: u32 = u32::MAX;
+
+    fn hash(location: &str) -> u64 {
+        use std::hash::BuildHasher as _;
+        rustc_hash::FxBuildHasher.hash_one(location)
+    }
+}
+
+impl PartialEq for LocationIndex {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for LocationIndex {}
+
+impl std::fmt::Debug for LocationIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LocationIndex")
+    }
 }
 
 impl NpmLockfile {
     pub fn entry(&self, location: &str) -> Option<&NpmEntry> {
-        self.entries
-            .binary_search_by(|e| e.location.as_str().cmp(location))
-            .ok()
-            .map(|i| &self.entries[i])
+        let index = self.index.0.get_or_init(|| {
+            let mut index = rustc_hash::FxHashMap::default();
+            index.reserve(self.entries.len());
+            for (i, entry) in self.entries.iter().enumerate() {
+                let i = u32::try_from(i).unwrap_or(LocationIndex::SHARED);
+                index
+                    .entry(LocationIndex::hash(&entry.location))
+                    .and_modify(|at| *at = LocationIndex::SHARED)
+                    .or_insert(i);
+            }
+            index
+        });
+        match index.get(&LocationIndex::hash(location)) {
+            None => None,
+            Some(&LocationIndex::SHARED) => self
+                .entries
+                .binary_search_by(|e| e.location.as_str().cmp(location))
+                .ok()
+                .map(|i| &self.entries[i]),
+            Some(&i) => self
+                .entries
+                .get(i as usize)
+                .filter(|e| e.location == location),
+        }
     }
 
     /// Resolves `name` as Node does from the package installed at `from`: the nearest
@@ -88,40 +142,47 @@ impl NpmLockfile {
     /// inside the lockfile's tree. Workspace folders (`packages/api`) continue at the nearest
     /// ancestor folder that is an entry, and finally the root.
     pub fn resolve(&self, from: &str, name: &str) -> Option<&NpmEntry> {
-        let mut at = from.to_string();
+        let mut at = from;
+        let mut candidate = String::with_capacity(from.len() + name.len() + 14);
         loop {
-            let candidate = if at.is_empty() {
-                format!("node_modules/{name}")
-            } else {
-                format!("{at}/node_modules/{name}")
-            };
+            candidate.clear();
+            if !at.is_empty() {
+                candidate.push_str(at);
+                candidate.push('/');
+            }
+            candidate.push_str("node_modules/");
+            candidate.push_str(name);
             if let Some(entry) = self.entry(&candidate) {
                 return Some(entry);
             }
             if at.is_empty() {
                 return None;
             }
-            at = self.parent_location(&at);
+            at = self.parent_of(at);
         }
     }
 
     /// The location whose `node_modules` the package at `location` falls back on.
     pub fn parent_location(&self, location: &str) -> String {
+        self.parent_of(location).to_string()
+    }
+
+    fn parent_of<'a>(&self, location: &'a str) -> &'a str {
         if let Some(i) = location.rfind("/node_modules/") {
-            return location[..i].to_string();
+            return &location[..i];
         }
         if location.starts_with("node_modules/") {
-            return String::new();
+            return "";
         }
         // A folder outside node_modules (a workspace): its nearest ancestor entry, else the root.
         let mut dir = location;
         while let Some((parent, _)) = dir.rsplit_once('/') {
             if self.entry(parent).is_some() {
-                return parent.to_string();
+                return parent;
             }
             dir = parent;
         }
-        String::new()
+        ""
     }
 
     /// The entry a link points at (`node_modules/api` → `packages/api`), or the entry itself.
@@ -163,6 +224,7 @@ pub fn parse(path: &str, text: &str) -> Result<NpmLockfile, ParseError> {
         version_line: lines.version_line,
         name: root.get("name").and_then(Value::as_str).map(str::to_string),
         entries: Vec::new(),
+        index: LocationIndex::default(),
     };
     if let Some(Value::Object(packages)) = root.get("packages") {
         for (location, value) in packages {
