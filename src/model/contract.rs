@@ -11,7 +11,7 @@
 //! from runtime code runs at runtime whatever its name says (`database.config.ts`, which
 //! `source_class` files as a dev-tool config, is what `ConfigModule.forRoot({ load })` loads).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::nest::{ModuleKind, Nest};
 use super::{Model, SourceClass, Target};
@@ -52,7 +52,11 @@ pub struct RuntimeSource {
 /// entry file cannot be found (built output only) brings in all of that package's runtime
 /// sources. Sorted by source index.
 pub fn runtime_sources(model: &Model, package: usize) -> Vec<RuntimeSource> {
-    let edges = model.runtime_edges.get_or_init(|| runtime_edges(model));
+    let graph = model.runtime_edges.get_or_init(|| RuntimeGraph {
+        edges: runtime_edges(model),
+        own: owned_runtime_sources(model),
+    });
+    let edges = &graph.edges;
     let mut seen: BTreeSet<usize> = BTreeSet::new();
     let mut whole: BTreeSet<usize> = BTreeSet::new();
     let mut stack: Vec<usize> = Vec::new();
@@ -66,14 +70,7 @@ pub fn runtime_sources(model: &Model, package: usize) -> Vec<RuntimeSource> {
             stack.push(i);
         }
     };
-    let own = |p: usize| {
-        model
-            .sources
-            .iter()
-            .enumerate()
-            .filter(move |(_, s)| s.package == Some(p) && s.class.is_runtime())
-            .map(|(i, _)| i)
-    };
+    let own = |p: usize| graph.own.get(p).into_iter().flatten().copied();
     for i in own(package) {
         add(i, &mut seen, &mut stack);
     }
@@ -100,6 +97,27 @@ pub fn runtime_sources(model: &Model, package: usize) -> Vec<RuntimeSource> {
         .collect()
 }
 
+/// What [`runtime_sources`] walks, built once per model.
+#[derive(Debug)]
+pub(crate) struct RuntimeGraph {
+    edges: Vec<Vec<RuntimeEdge>>,
+    /// Each package's runtime sources (indices into `Model::sources`).
+    own: Vec<Vec<usize>>,
+}
+
+fn owned_runtime_sources(model: &Model) -> Vec<Vec<usize>> {
+    let mut own = vec![Vec::new(); model.packages.len()];
+    for (i, source) in model.sources.iter().enumerate() {
+        if let Some(p) = source.package
+            && source.class.is_runtime()
+            && let Some(list) = own.get_mut(p)
+        {
+            list.push(i);
+        }
+    }
+    own
+}
+
 /// Where a runtime import of a source leads, for [`runtime_sources`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum RuntimeEdge {
@@ -120,6 +138,10 @@ fn runtime_edges(model: &Model) -> Vec<Vec<RuntimeEdge>> {
         .enumerate()
         .map(|(i, s)| (s.path.as_str(), i))
         .collect();
+    // A workspace import's file depends on the package, the specifier and (for a path alias)
+    // the importing file's tsconfig only: many files import the same few entries, and each
+    // lookup probes the file index for every extension.
+    let mut landed: HashMap<(usize, &str, Option<usize>), Option<usize>> = HashMap::new();
     model
         .sources
         .iter()
@@ -130,14 +152,16 @@ fn runtime_edges(model: &Model) -> Vec<Vec<RuntimeEdge>> {
                 .filter(|i| i.runtime)
                 .filter_map(|import| match &import.target {
                     Target::File(file) => by_path.get(file.as_str()).map(|&j| RuntimeEdge::File(j)),
-                    Target::Workspace(w) if source.package != Some(*w) => Some(
-                        match workspace_file(model, source, *w, &import.import.specifier)
-                            .and_then(|f| by_path.get(f.as_str()).copied())
-                        {
-                            Some(j) => RuntimeEdge::File(j),
-                            None => RuntimeEdge::Package(*w),
-                        },
-                    ),
+                    Target::Workspace(w) if source.package != Some(*w) => {
+                        let specifier = import.import.specifier.as_str();
+                        let file = *landed
+                            .entry((*w, specifier, source.tsconfig))
+                            .or_insert_with(|| {
+                                workspace_file(model, source, *w, specifier)
+                                    .and_then(|f| by_path.get(f.as_str()).copied())
+                            });
+                        Some(file.map_or(RuntimeEdge::Package(*w), RuntimeEdge::File))
+                    }
                     _ => None,
                 })
                 .collect()

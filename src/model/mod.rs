@@ -164,7 +164,7 @@ pub struct Model {
     /// configs declare.
     bundler_configs: BTreeMap<usize, BundlerAliases>,
     /// The runtime import edges of each source, resolved once (`contract::runtime_sources`).
-    pub(crate) runtime_edges: std::sync::OnceLock<Vec<Vec<contract::RuntimeEdge>>>,
+    pub(crate) runtime_edges: std::sync::OnceLock<contract::RuntimeGraph>,
     /// The image builds package.json scripts run (`docker build -t …`), with the package's
     /// directory, read once (`service::tagged_build`).
     /// Whether each package's build bundles its dependencies (`rules::deps::common::is_bundled`,

@@ -219,7 +219,9 @@ type RawPaths = (String, Vec<(String, Vec<String>)>);
 #[derive(Clone, Default)]
 struct Effective {
     base_url: Option<String>,
-    paths: Option<RawPaths>,
+    /// Shared: a base config's `paths` (one per package in a large workspace) are inherited
+    /// by every config extending it, and were cloned into each.
+    paths: Option<Arc<RawPaths>>,
     types: Option<Vec<String>>,
     module: Option<String>,
     module_resolution: Option<String>,
@@ -232,12 +234,13 @@ struct Effective {
 }
 
 impl Effective {
-    fn apply(&mut self, dir: &str, o: &CompilerOptions) {
+    /// Applies a config's own options; `own_paths` is its `paths`, with its directory.
+    fn apply(&mut self, dir: &str, o: &CompilerOptions, own_paths: Option<Arc<RawPaths>>) {
         if let Some(b) = &o.base_url {
             self.base_url = paths::join(dir, b);
         }
-        if let Some(p) = &o.paths {
-            self.paths = Some((dir.to_string(), p.clone()));
+        if own_paths.is_some() {
+            self.paths = own_paths;
         }
         let rel = |v: &Option<String>| v.as_ref().and_then(|v| paths::join(dir, v));
         if o.out_dir.is_some() {
@@ -267,12 +270,20 @@ impl Effective {
 pub fn resolve_all(model: &Model, raw: &[RawTsConfig]) -> Vec<TsConfig> {
     let by_path: BTreeMap<&str, &RawTsConfig> = raw.iter().map(|c| (c.path.as_str(), c)).collect();
     let mut shared: HashMap<(String, String), Arc<PathAliases>> = HashMap::new();
+    let mut own_paths: HashMap<&str, Arc<RawPaths>> = HashMap::new();
     let mut out: Vec<TsConfig> = raw
         .iter()
         .map(|config| {
             let mut unresolved = Vec::new();
             let mut stack = Vec::new();
-            let effective = effective(model, &by_path, config, &mut stack, &mut unresolved);
+            let effective = effective(
+                model,
+                &by_path,
+                config,
+                &mut stack,
+                &mut unresolved,
+                &mut own_paths,
+            );
             finish(model, config, effective, unresolved, &mut shared)
         })
         .collect();
@@ -289,6 +300,7 @@ fn effective<'a>(
     config: &'a RawTsConfig,
     stack: &mut Vec<&'a str>,
     unresolved: &mut Vec<String>,
+    own_paths: &mut HashMap<&'a str, Arc<RawPaths>>,
 ) -> Effective {
     let dir = paths::parent(&config.path);
     let mut result = Effective::default();
@@ -298,7 +310,7 @@ fn effective<'a>(
         for extends in &config.extends {
             match locate_extends(model, dir, &extends.value).and_then(|p| by_path.get(p.as_str())) {
                 Some(parent) => {
-                    let inherited = effective(model, by_path, parent, stack, unresolved);
+                    let inherited = effective(model, by_path, parent, stack, unresolved, own_paths);
                     merge(&mut result, inherited);
                 }
                 None => unresolved.push(extends.value.clone()),
@@ -306,7 +318,14 @@ fn effective<'a>(
         }
         stack.pop();
     }
-    result.apply(dir, &config.compiler_options);
+    let own = config.compiler_options.paths.as_ref().map(|p| {
+        Arc::clone(
+            own_paths
+                .entry(config.path.as_str())
+                .or_insert_with(|| Arc::new((dir.to_string(), p.clone()))),
+        )
+    });
+    result.apply(dir, &config.compiler_options, own);
     result
 }
 
@@ -349,15 +368,16 @@ fn finish(
 ) -> TsConfig {
     let dir = paths::parent(&config.path).to_string();
     let aliases = match e.paths {
-        Some((defined_in, entries)) => {
+        Some(own) => {
+            let (defined_in, entries) = &*own;
             let anchor = e.base_url.clone().unwrap_or_else(|| defined_in.clone());
-            let key = (anchor.clone(), defined_in);
+            let key = (anchor.clone(), defined_in.clone());
             Arc::clone(shared.entry(key).or_insert_with(|| {
                 Arc::new(PathAliases::new(
                     entries
-                        .into_iter()
+                        .iter()
                         .map(|(pattern, targets)| PathAlias {
-                            pattern,
+                            pattern: pattern.clone(),
                             targets: targets
                                 .iter()
                                 .filter_map(|t| paths::join(&anchor, t))

@@ -68,9 +68,17 @@ impl Rule for SecretInImage {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let model = cx.model;
         let mut seen: BTreeSet<(String, usize, String)> = BTreeSet::new();
+        // The repository's secret files, found once: a `COPY . .` would otherwise look at
+        // every file of the walk, once per image.
+        let secret_files: Vec<(&str, &'static str)> = model
+            .files
+            .files()
+            .iter()
+            .filter_map(|f| Some((f.path.as_str(), secret_kind(model, &f.path)?)))
+            .collect();
         for image in images(model) {
             variables(model, &image, &mut seen, out);
-            files(model, &image, &mut seen, out);
+            files(model, &image, &secret_files, &mut seen, out);
         }
     }
 
@@ -216,6 +224,7 @@ struct Placed {
 fn files(
     model: &Model,
     image: &Image<'_>,
+    secret_files: &[(&str, &'static str)],
     seen: &mut BTreeSet<(String, usize, String)>,
     out: &mut Vec<Finding>,
 ) {
@@ -267,22 +276,19 @@ fn files(
                 // `COPY --exclude=…`: which files it keeps out is not read.
                 continue;
             }
-            for f in model.files.files() {
-                let Some(rel) = paths::strip_dir(&f.path, path).filter(|r| !r.is_empty()) else {
+            for &(file, why) in secret_files {
+                let Some(rel) = paths::strip_dir(file, path).filter(|r| !r.is_empty()) else {
                     continue;
                 };
-                let Some(why) = secret_kind(model, &f.path) else {
-                    continue;
-                };
-                if context.ignored_by(model, &f.path).is_some()
-                    || paths::strip_dir(&f.path, &context.dir).is_none()
+                if context.ignored_by(model, file).is_some()
+                    || paths::strip_dir(file, &context.dir).is_none()
                 {
                     continue;
                 }
                 placed.push(Placed {
                     stage: s,
                     instruction: e.instruction,
-                    file: f.path.clone(),
+                    file: file.to_string(),
                     dest: absolute(&e.dest, rel),
                     source: source.clone(),
                     why,
