@@ -84,6 +84,12 @@ pub(crate) fn display_dir(dir: &str) -> &str {
 /// Go's `path.Clean` on a slash path: `.` and empty parts dropped, `..` resolved (kept at
 /// the front of a relative path, dropped above `/`). Compose cleans mount targets this way
 /// (compose-go `loader/normalize.go`), moby's patternmatcher cleans `.dockerignore` patterns.
+/// Whether [`clean`] would give `path` back unchanged: relative, no empty, `.` or `..`
+/// segment.
+pub(crate) fn is_clean(path: &str) -> bool {
+    !path.is_empty() && path.split('/').all(|part| !matches!(part, "" | "." | ".."))
+}
+
 pub(crate) fn clean(path: &str) -> String {
     let rooted = path.starts_with('/');
     let mut parts: Vec<&str> = Vec::new();
@@ -110,6 +116,33 @@ pub(crate) fn clean(path: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_clean_path_is_what_clean_gives_back() {
+        for path in [
+            "a",
+            "a/b",
+            "a/./b",
+            "./a",
+            "a/",
+            "/a",
+            "a//b",
+            "a/../b",
+            "..",
+            ".",
+            "",
+            "a/b/..",
+            ".a/b.c",
+            "node_modules",
+        ] {
+            if super::is_clean(path) {
+                assert_eq!(super::clean(path), path, "{path:?}");
+            }
+        }
+        for path in ["a", "a/b", ".a/b.c", "apps/api/node_modules"] {
+            assert!(super::is_clean(path), "{path:?}");
+        }
+    }
+
     use super::*;
 
     #[test]

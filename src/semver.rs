@@ -2,14 +2,49 @@
 //! and intersection, answering `None` when a string is not a range node-semver would accept, so
 //! callers can stay silent rather than guess.
 
+use std::cell::RefCell;
+
 use nodejs_semver::{Range, Version};
+use rustc_hash::FxHashMap;
 
 /// A range as node-semver's `validRange` reads it; `""` means `*` as in npm.
-pub(crate) fn range(spec: &str) -> Option<Range> {
+fn range(spec: &str) -> Option<Range> {
     let spec = spec.trim();
     let spec = if spec.is_empty() { "*" } else { spec };
     // node-semver accepts `x`, `X` and `*` alike.
     Range::parse(spec).ok()
+}
+
+/// Ranges parsed so far on this thread. A lockfile replay checks every edge of every entry,
+/// and the same few hundred ranges (`^4.17.21`) recur thousands of times: parsing them was a
+/// fifth of a warm scan of an npm monorepo. Per thread, so no lock; cleared when it grows
+/// past `MAX_MEMO` distinct ranges, so hostile input cannot grow it without bound.
+const MAX_MEMO: usize = 20_000;
+
+thread_local! {
+    static RANGES: RefCell<FxHashMap<Box<str>, Option<Range>>> = RefCell::default();
+}
+
+/// Calls `f` with the parsed range, or answers `None` when `spec` is no range.
+fn with_range<R>(spec: &str, f: impl FnOnce(&Range) -> R) -> Option<R> {
+    RANGES.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        if let Some(parsed) = memo.get(spec) {
+            return parsed.as_ref().map(f);
+        }
+        if memo.len() >= MAX_MEMO {
+            memo.clear();
+        }
+        let parsed = range(spec);
+        let answer = parsed.as_ref().map(f);
+        memo.insert(spec.into(), parsed);
+        answer
+    })
+}
+
+/// Whether node-semver would accept `spec` as a range.
+pub(crate) fn is_range(spec: &str) -> bool {
+    with_range(spec, |_| ()).is_some()
 }
 
 pub(crate) fn version(text: &str) -> Option<Version> {
@@ -19,9 +54,8 @@ pub(crate) fn version(text: &str) -> Option<Version> {
 /// Whether `version` satisfies `spec` (prereleases only for ranges that name one), or `None`
 /// when either does not parse.
 pub(crate) fn satisfies(version_text: &str, spec: &str) -> Option<bool> {
-    let range = range(spec)?;
     let version = version(version_text)?;
-    Some(range.satisfies(&version))
+    with_range(spec, |range| range.satisfies(&version))
 }
 
 /// node-semver's `intersects` on two ranges, `None` when either does not parse.
@@ -77,5 +111,20 @@ mod tests {
         );
         assert_eq!(contains(">=5.0.2", "^6.0.0"), Some(true));
         assert_eq!(contains("^8.12.0", "^8.0.0"), Some(false));
+    }
+
+    #[test]
+    fn the_range_memo_answers_as_a_fresh_parse_and_stays_bounded() {
+        for round in 0..2 {
+            assert_eq!(satisfies("2.1.3", "^2.0.0"), Some(true), "round {round}");
+            assert_eq!(satisfies("1.9.0", "^2.0.0"), Some(false), "round {round}");
+            assert!(!is_range("latest"), "round {round}");
+        }
+        for i in 0..MAX_MEMO + 10 {
+            assert!(is_range(&format!("^{i}.0.0")));
+        }
+        assert!(RANGES.with(|m| m.borrow().len()) <= MAX_MEMO);
+        assert_eq!(satisfies("3.0.0", "^3.0.0"), Some(true));
+        assert_eq!(satisfies("3.0.0", "latest"), None);
     }
 }

@@ -118,10 +118,14 @@ impl Lock {
         match &self.file {
             Lockfile::Pnpm(l) => {
                 let dep = l.importer(&id)?.deps.iter().find(|d| d.name == name)?;
+                // The key once; the version is its tail (as `pnpm::ref_version` reads it).
                 let key = pnpm::ref_to_key(name, &dep.version);
+                let version = key
+                    .as_deref()
+                    .and_then(crate::parse::lockfile::split_name)
+                    .map(|(_, v)| v.split('(').next().unwrap_or(v).to_string());
                 Some(Locked {
-                    version: pnpm::ref_version(name, &dep.version)
-                        .unwrap_or_else(|| dep.version.clone()),
+                    version: version.unwrap_or_else(|| dep.version.clone()),
                     node: key.and_then(|k| l.packages.binary_search_by(|p| p.key.cmp(&k)).ok()),
                     line: dep.line,
                 })

@@ -363,13 +363,16 @@ impl Model {
     }
 
     fn nearest_tsconfig(&self, path: &str) -> Option<usize> {
+        // One buffer for every candidate: this runs for every source file.
+        let mut candidate = String::with_capacity(path.len() + 16);
         paths::ancestors(path).find_map(|dir| {
             ["tsconfig.json", "jsconfig.json"].iter().find_map(|name| {
-                let candidate = if dir.is_empty() {
-                    (*name).to_string()
-                } else {
-                    format!("{dir}/{name}")
-                };
+                candidate.clear();
+                if !dir.is_empty() {
+                    candidate.push_str(dir);
+                    candidate.push('/');
+                }
+                candidate.push_str(name);
                 self.tsconfig_index(&candidate)
             })
         })

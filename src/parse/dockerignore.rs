@@ -109,8 +109,15 @@ pub fn parse(path: &str, text: &str) -> DockerIgnore {
 impl DockerIgnore {
     /// The pattern that excludes `path` (relative to the context root), if it is excluded.
     pub fn excluded_by(&self, path: &str) -> Option<&Pattern> {
-        let path = crate::paths::clean(path);
-        let parents: Vec<&str> = path.match_indices('/').map(|(i, _)| &path[..i]).collect();
+        // Most paths asked about are clean already: no copy for them (this runs for every
+        // package under every `COPY .`).
+        let path: std::borrow::Cow<'_, str> = if crate::paths::is_clean(path) {
+            path.into()
+        } else {
+            crate::paths::clean(path).into()
+        };
+        let path = path.as_ref();
+        let parents = || path.match_indices('/').map(|(i, _)| &path[..i]);
         let mut decided: Option<&Pattern> = None;
         for pattern in &self.patterns {
             let excluded = decided.is_some();
@@ -119,7 +126,7 @@ impl DockerIgnore {
                 continue;
             }
             let matches = |p: &str| pattern.regex.as_ref().is_some_and(|r| r.is_match(p));
-            if matches(&path) || parents.iter().any(|p| matches(p)) {
+            if matches(path) || parents().any(matches) {
                 decided = if pattern.exception {
                     None
                 } else {

@@ -88,25 +88,25 @@ impl BuildAt {
     /// Whether `path` (absolute) is inside a folder it builds.
     pub fn builds_within(&self, path: &str) -> bool {
         match &self.scope {
-            Some(dirs) => dirs
-                .iter()
-                .any(|d| path == d || path.starts_with(&format!("{}/", d.trim_end_matches('/')))),
+            Some(dirs) => dirs.iter().any(|d| path == d || below(path, d)),
             None => true,
         }
     }
 
     /// Whether it builds the package folder `dir` (absolute).
     pub fn builds(&self, dir: &str) -> bool {
-        let within = |root: &str| {
-            dir == root
-                || dir.starts_with(&format!("{}/", root.trim_end_matches('/')))
-                || root == "/"
-        };
+        let within = |root: &str| dir == root || below(dir, root) || root == "/";
         match &self.scope {
             Some(dirs) => dirs.iter().any(|d| d == dir),
             None => within(&self.dir),
         }
     }
+}
+
+/// Whether `path` is below the folder `dir` (absolute; `dir` may end with `/`).
+fn below(path: &str, dir: &str) -> bool {
+    path.strip_prefix(dir.trim_end_matches('/'))
+        .is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// What a stage is after its last instruction.

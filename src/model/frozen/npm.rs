@@ -143,7 +143,7 @@ impl<'a> Context<'a> {
     }
 
     fn range_valid(&self, found: &NpmEntry, range: &str) -> Validity {
-        if semver::range(range).is_none() {
+        if !semver::is_range(range) {
             // A dist-tag (`latest`): valid when it came from the registry, which a lockfile
             // entry did.
             return Validity::Valid;

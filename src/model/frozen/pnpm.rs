@@ -831,7 +831,7 @@ fn project(
             let Some(version) = ref_version(&d.name, &d.version) else {
                 continue;
             };
-            if semver::range(spec).is_some() && semver::satisfies(&version, spec) == Some(false) {
+            if semver::is_range(spec) && semver::satisfies(&version, spec) == Some(false) {
                 push(
                     &mut drifts,
                     &d.name,

@@ -69,7 +69,7 @@ fn classic(model: &Model, workspace: &Workspace, lock: &YarnLockfile) -> Vec<Dri
                     None => continue,
                 }
             }
-            if semver::range(&dep.spec).is_none() && !is_plain_tag(&dep.spec) {
+            if !semver::is_range(&dep.spec) && !is_plain_tag(&dep.spec) {
                 // file:, git and tarball patterns are keyed in ways not replayed here.
                 continue;
             }
@@ -105,7 +105,7 @@ fn berry_range(spec: &str) -> Option<String> {
     if spec.starts_with("npm:") {
         return Some(spec.to_string());
     }
-    if semver::range(spec).is_some() || is_plain_tag(spec) {
+    if semver::is_range(spec) || is_plain_tag(spec) {
         return Some(format!("npm:{spec}"));
     }
     None

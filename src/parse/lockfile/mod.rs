@@ -88,6 +88,68 @@ pub(crate) fn string_map(
         .collect()
 }
 
+/// Items of a lockfile (npm's entries, pnpm's importers) by the hash of their key, built at
+/// the first lookup; a hash two keys share maps to `SHARED`, and those are found by binary
+/// search (`sorted` items) or a scan. Derived data: equal for every lockfile, so it never
+/// changes a comparison, and never cached (`#[serde(skip)]` where it is a field).
+#[derive(Clone, Default)]
+pub struct KeyIndex(std::sync::OnceLock<rustc_hash::FxHashMap<u64, u32>>);
+
+impl KeyIndex {
+    const SHARED: u32 = u32::MAX;
+
+    fn hash(key: &str) -> u64 {
+        use std::hash::BuildHasher as _;
+        rustc_hash::FxBuildHasher.hash_one(key)
+    }
+
+    /// The index in `items` of the item whose `key_of` is `key`.
+    pub fn find<T>(
+        &self,
+        items: &[T],
+        key: &str,
+        key_of: impl Fn(&T) -> &str,
+        sorted: bool,
+    ) -> Option<usize> {
+        let index = self.0.get_or_init(|| {
+            let mut index = rustc_hash::FxHashMap::default();
+            index.reserve(items.len());
+            for (i, item) in items.iter().enumerate() {
+                let i = u32::try_from(i).unwrap_or(Self::SHARED);
+                index
+                    .entry(Self::hash(key_of(item)))
+                    .and_modify(|at| *at = Self::SHARED)
+                    .or_insert(i);
+            }
+            index
+        });
+        match index.get(&Self::hash(key)) {
+            None => None,
+            Some(&Self::SHARED) if sorted => {
+                items.binary_search_by(|item| key_of(item).cmp(key)).ok()
+            }
+            Some(&Self::SHARED) => items.iter().position(|item| key_of(item) == key),
+            Some(&i) => {
+                Some(i as usize).filter(|&i| items.get(i).is_some_and(|it| key_of(it) == key))
+            }
+        }
+    }
+}
+
+impl PartialEq for KeyIndex {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for KeyIndex {}
+
+impl std::fmt::Debug for KeyIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("KeyIndex")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -77,64 +77,14 @@ pub struct NpmLockfile {
     /// walks up several `node_modules` levels per edge, and binary searches over locations
     /// sharing long prefixes were a tenth of a warm scan of amplication.
     #[serde(skip)]
-    pub index: LocationIndex,
-}
-
-/// [`NpmLockfile::entries`] by the hash of their location; a hash two locations share maps to
-/// [`LocationIndex::SHARED`], and those are found by binary search. Derived data: equal for
-/// every lockfile, so it never changes a comparison.
-#[derive(Clone, Default)]
-pub struct LocationIndex(std::sync::OnceLock<rustc_hash::FxHashMap<u64, u32>>);
-
-impl LocationIndex {
-    const SHARED: u32 = u32::MAX;
-
-    fn hash(location: &str) -> u64 {
-        use std::hash::BuildHasher as _;
-        rustc_hash::FxBuildHasher.hash_one(location)
-    }
-}
-
-impl PartialEq for LocationIndex {
-    fn eq(&self, _: &Self) -> bool {
-        true
-    }
-}
-
-impl Eq for LocationIndex {}
-
-impl std::fmt::Debug for LocationIndex {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("LocationIndex")
-    }
+    pub index: super::KeyIndex,
 }
 
 impl NpmLockfile {
     pub fn entry(&self, location: &str) -> Option<&NpmEntry> {
-        let index = self.index.0.get_or_init(|| {
-            let mut index = rustc_hash::FxHashMap::default();
-            index.reserve(self.entries.len());
-            for (i, entry) in self.entries.iter().enumerate() {
-                let i = u32::try_from(i).unwrap_or(LocationIndex::SHARED);
-                index
-                    .entry(LocationIndex::hash(&entry.location))
-                    .and_modify(|at| *at = LocationIndex::SHARED)
-                    .or_insert(i);
-            }
-            index
-        });
-        match index.get(&LocationIndex::hash(location)) {
-            None => None,
-            Some(&LocationIndex::SHARED) => self
-                .entries
-                .binary_search_by(|e| e.location.as_str().cmp(location))
-                .ok()
-                .map(|i| &self.entries[i]),
-            Some(&i) => self
-                .entries
-                .get(i as usize)
-                .filter(|e| e.location == location),
-        }
+        self.index
+            .find(&self.entries, location, |e| &e.location, true)
+            .map(|i| &self.entries[i])
     }
 
     /// Resolves `name` as Node does from the package installed at `from`: the nearest
@@ -224,7 +174,7 @@ pub fn parse(path: &str, text: &str) -> Result<NpmLockfile, ParseError> {
         version_line: lines.version_line,
         name: root.get("name").and_then(Value::as_str).map(str::to_string),
         entries: Vec::new(),
-        index: LocationIndex::default(),
+        index: super::KeyIndex::default(),
     };
     if let Some(Value::Object(packages)) = root.get("packages") {
         for (location, value) in packages {

@@ -88,6 +88,10 @@ pub struct PnpmLockfile {
     /// `catalogs`: catalog name → alias → entry.
     pub catalogs: BTreeMap<String, BTreeMap<String, CatalogEntry>>,
     pub importers: Vec<PnpmImporter>,
+    /// [`PnpmLockfile::importers`] by id: a lookup per dependency edge, over hundreds of
+    /// importers in a large workspace.
+    #[serde(skip)]
+    pub importer_index: super::KeyIndex,
     /// Sorted by key.
     pub packages: Vec<PnpmPackage>,
 }
@@ -99,7 +103,9 @@ impl PnpmLockfile {
     }
 
     pub fn importer(&self, id: &str) -> Option<&PnpmImporter> {
-        self.importers.iter().find(|i| i.id == id)
+        self.importer_index
+            .find(&self.importers, id, |i| &i.id, false)
+            .map(|i| &self.importers[i])
     }
 
     pub fn package(&self, key: &str) -> Option<&PnpmPackage> {

@@ -60,7 +60,8 @@ fn config_referenced(name: &str) -> bool {
         if p.ends_with('/') || p.ends_with('-') {
             name.starts_with(p)
         } else {
-            name == p || name.starts_with(&format!("{p}-"))
+            name.strip_prefix(p)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('-'))
         }
     }) || name.contains("plugin")
         || name.contains("preset")

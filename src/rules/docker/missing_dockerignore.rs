@@ -260,17 +260,11 @@ fn carried(
         let Some(rel) = paths::strip_dir(&package.dir, dir) else {
             continue;
         };
-        let modules = if rel.is_empty() {
-            "node_modules".to_string()
-        } else {
-            format!("{rel}/node_modules")
-        };
-        if kept_out(&modules) {
-            continue;
-        }
+        // The ignore file is asked only about a node_modules an install would create: this
+        // runs for every package under every `COPY .`.
         if rel.is_empty() {
-            out.root_modules = true;
-        } else if installs_into(model, package) {
+            out.root_modules |= !kept_out("node_modules");
+        } else if installs_into(model, package) && !kept_out(&format!("{rel}/node_modules")) {
             out.nested_modules.push(rel.to_string());
         }
     }

@@ -275,7 +275,7 @@ impl<'a> Graph<'a> {
         range: &str,
         found: &NpmEntry,
     ) -> Verdict {
-        if found.link || found.in_bundle || semver::range(range).is_none() {
+        if found.link || found.in_bundle || !semver::is_range(range) {
             return Verdict::Quiet;
         }
         let fatal = if cx.force {
