@@ -141,9 +141,9 @@ fn include_matches(pattern: &str, path: &str) -> bool {
     let last = pattern.rsplit('/').next().unwrap_or_default();
     let folder = !last.contains(['*', '?', '.']);
     if folder {
-        let n = segments(pattern).count();
-        return segments(path).nth(n).is_some()
-            && segments_match(segments(pattern), segments(path).take(n));
+        // `src` is `src/**/*`: the folder's files at any depth.
+        let files = ["**", "*"].into_iter();
+        return segments_match(segments(pattern).chain(files), segments(path));
     }
     segments_match(segments(pattern), segments(path))
 }
@@ -152,26 +152,42 @@ fn segments(text: &str) -> impl Iterator<Item = &str> + Clone {
     text.split('/').filter(|s| !s.is_empty())
 }
 
-/// `**` matches any number of folders, `*` and `?` match within one segment. Recursion is
-/// bounded by the pattern's length (a handful of segments).
-fn segments_match<'a>(
-    mut pattern: impl Iterator<Item = &'a str> + Clone,
-    mut path: impl Iterator<Item = &'a str> + Clone,
-) -> bool {
-    match pattern.next() {
-        None => path.next().is_none(),
-        Some("**") => loop {
-            if segments_match(pattern.clone(), path.clone()) {
-                return true;
+/// `**` matches any number of folders, `*` and `?` match within one segment. The wildcard
+/// algorithm of [`wildcard`] over segments, `**` as its `*`: one backtrack point (the last
+/// `**`), so `**/**/**/a` against a deep path is not exponential.
+fn segments_match<'a, P, S>(mut pattern: P, mut path: S) -> bool
+where
+    P: Iterator<Item = &'a str> + Clone,
+    S: Iterator<Item = &'a str> + Clone,
+{
+    // The pattern after the last `**`, and the path from where that `**` stopped matching.
+    let mut star: Option<(P, S)> = None;
+    loop {
+        let mut rest = path.clone();
+        let Some(segment) = rest.next() else { break };
+        let mut after = pattern.clone();
+        match after.next() {
+            Some("**") => {
+                star = Some((after.clone(), path.clone()));
+                pattern = after;
+                continue;
             }
-            if path.next().is_none() {
-                return false;
+            Some(first) if segment_matches(first, segment) => {
+                pattern = after;
+                path = rest;
+                continue;
             }
-        },
-        Some(first) => path.next().is_some_and(|segment| {
-            segment_matches(first, segment) && segments_match(pattern, path)
-        }),
+            _ => {}
+        }
+        // Let the last `**` take one more folder.
+        let Some((after_star, mark)) = &mut star else {
+            return false;
+        };
+        mark.next();
+        pattern = after_star.clone();
+        path = mark.clone();
     }
+    pattern.all(|p| p == "**")
 }
 
 fn segment_matches(pattern: &str, segment: &str) -> bool {
@@ -469,6 +485,12 @@ mod tests {
             ("apps/**/src", "apps/a/src/x.ts", true),
             ("apps/**/src", "apps/a/lib/x.ts", false),
             ("apps/*/src", "apps/a/src/x.ts", true),
+            ("apps/**/src", "apps/a/b/src/x.ts", true),
+            ("apps/**/src", "apps/src/x/y.ts", true),
+            ("src/**", "src/a/b.ts", true),
+            ("src/**/**/*.ts", "src/a.ts", true),
+            ("**/a/**/b/*.ts", "x/a/y/a/z/b/c.ts", true),
+            ("**/a/**/b/*.ts", "x/a/y/b/z/c.ts", false),
         ];
         for (pattern, path, expected) in cases {
             assert_eq!(
@@ -477,6 +499,18 @@ mod tests {
                 "{pattern} ~ {path}"
             );
         }
+    }
+
+    #[test]
+    fn many_globstars_against_a_deep_path_end() {
+        // With one backtrack point per `**` this was exponential in the number of `**`.
+        let pattern = format!("{}a/*.ts", "**/".repeat(40));
+        let deep = "d/".repeat(200);
+        assert!(!include_matches(&pattern, &format!("{deep}b.ts")));
+        assert!(!include_matches(&pattern, &format!("{deep}a")));
+        assert!(include_matches(&pattern, &format!("{deep}a/b.ts")));
+        let folder = format!("{}x", "**/".repeat(40));
+        assert!(!include_matches(&folder, &format!("{deep}b.ts")));
     }
 
     #[test]
