@@ -4,9 +4,17 @@
 
 use nodejs_semver::{Range, Version};
 
-/// A range as node-semver's `validRange` reads it; `""` means `*` as in npm.
+/// Longest range parsed: a longer string is no range (real ones are a few dozen bytes, and a
+/// hostile one of many `||` alternatives costs the parser, and every comparison, far more).
+const MAX_RANGE: usize = 1024;
+
+/// A range as node-semver's `validRange` reads it; `""` means `*` as in npm. `None` past
+/// [`MAX_RANGE`] bytes.
 pub(crate) fn range(spec: &str) -> Option<Range> {
     let spec = spec.trim();
+    if spec.len() > MAX_RANGE {
+        return None;
+    }
     let spec = if spec.is_empty() { "*" } else { spec };
     // node-semver accepts `x`, `X` and `*` alike.
     Range::parse(spec).ok()
@@ -77,5 +85,21 @@ mod tests {
         );
         assert_eq!(contains(">=5.0.2", "^6.0.0"), Some(true));
         assert_eq!(contains("^8.12.0", "^8.0.0"), Some(false));
+    }
+
+    #[test]
+    fn a_range_longer_than_a_kib_is_no_range() {
+        let long = format!("{}^2.0.0", "1.x || ".repeat(200));
+        assert!(long.len() > MAX_RANGE);
+        assert!(range(&long).is_none());
+        assert_eq!(satisfies("2.1.3", &long), None);
+        assert_eq!(intersects(&long, "^2"), None);
+        assert_eq!(contains(&long, "^2"), None);
+        let fits = format!("{}^2.0.0", "1.x || ".repeat(100));
+        assert!(fits.len() <= MAX_RANGE);
+        assert_eq!(satisfies("2.1.3", &fits), Some(true));
+        // Surrounding whitespace is not counted.
+        let padded = format!("{}^2{}", " ".repeat(2000), " ".repeat(2000));
+        assert_eq!(satisfies("2.1.3", &padded), Some(true));
     }
 }
