@@ -25,6 +25,8 @@ pub struct PathAliases {
     aliases: Vec<PathAlias>,
     exact: HashMap<String, usize>,
     by_prefix: HashMap<String, Vec<usize>>,
+    /// The longest key of `by_prefix`: no longer prefix of a specifier is looked up.
+    longest_prefix: usize,
 }
 
 impl PathAliases {
@@ -39,10 +41,12 @@ impl PathAliases {
                 }
             }
         }
+        let longest_prefix = by_prefix.keys().map(String::len).max().unwrap_or(0);
         PathAliases {
             aliases,
             exact,
             by_prefix,
+            longest_prefix,
         }
     }
 
@@ -52,12 +56,12 @@ impl PathAliases {
         if let Some(&i) = self.exact.get(specifier) {
             return Some((&self.aliases[i], ""));
         }
-        let boundaries = specifier
-            .char_indices()
-            .map(|(i, _)| i)
-            .chain([specifier.len()]);
-        let mut prefixes: Vec<usize> = boundaries.collect();
-        prefixes.reverse();
+        // Longest first, and none longer than a pattern's: every prefix of a long specifier
+        // was hashed (quadratic in its length).
+        let longest = self.longest_prefix.min(specifier.len());
+        let prefixes = (0..=longest)
+            .rev()
+            .filter(|&end| specifier.is_char_boundary(end));
         for end in prefixes {
             let Some(candidates) = self.by_prefix.get(&specifier[..end]) else {
                 continue;
@@ -456,7 +460,7 @@ fn finish(
 
 #[cfg(test)]
 mod tests {
-    use super::include_matches;
+    use super::{PathAlias, PathAliases, include_matches};
     use crate::rules::testing::Repo;
 
     /// Vite's and Nx's solution-style `tsconfig.json` lists only `references`; the decorator
@@ -499,6 +503,23 @@ mod tests {
                 "{pattern} ~ {path}"
             );
         }
+    }
+
+    #[test]
+    fn path_aliases_match_the_longest_prefix_of_long_specifiers() {
+        let alias = |pattern: &str| PathAlias {
+            pattern: pattern.to_string(),
+            targets: vec![format!("libs/{pattern}")],
+        };
+        let paths = PathAliases::new(vec![alias("@app/*"), alias("@app/core/*"), alias("é/*")]);
+        let (a, captured) = paths.matching("@app/core/x").expect("a match");
+        assert_eq!((a.pattern.as_str(), captured), ("@app/core/*", "x"));
+        let (a, captured) = paths.matching("é/ü").expect("a match");
+        assert_eq!((a.pattern.as_str(), captured), ("é/*", "ü"));
+        let long = format!("@app/{}", "ü".repeat(100_000));
+        let (a, captured) = paths.matching(&long).expect("a match");
+        assert_eq!((a.pattern.as_str(), captured.len()), ("@app/*", 200_000));
+        assert!(paths.matching(&"x".repeat(100_000)).is_none());
     }
 
     #[test]
