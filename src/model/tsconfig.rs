@@ -295,12 +295,15 @@ pub fn resolve_all(model: &Model, raw: &[RawTsConfig]) -> Vec<TsConfig> {
         .iter()
         .map(|config| {
             let mut unresolved = Vec::new();
-            let mut stack = Vec::new();
+            let mut walk = Walk {
+                stack: Vec::new(),
+                read: 0,
+            };
             let effective = effective(
                 model,
                 &by_path,
                 config,
-                &mut stack,
+                &mut walk,
                 &mut unresolved,
                 &mut own_paths,
             );
@@ -314,29 +317,44 @@ pub fn resolve_all(model: &Model, raw: &[RawTsConfig]) -> Vec<TsConfig> {
 /// Maximum `extends` depth; TypeScript has none, but a cycle must end somewhere.
 const MAX_DEPTH: usize = 32;
 
+/// Most configs read for one config's `extends`, repeats included: arrays that each extend
+/// the next config twice would otherwise read it 2^[`MAX_DEPTH`] times.
+const MAX_EXTENDS: usize = 256;
+
+/// Where one config's `extends` walk is.
+struct Walk<'a> {
+    /// The configs being read, outermost first.
+    stack: Vec<&'a str>,
+    /// How many configs it read (see [`MAX_EXTENDS`]).
+    read: usize,
+}
+
 fn effective<'a>(
     model: &Model,
     by_path: &BTreeMap<&str, &'a RawTsConfig>,
     config: &'a RawTsConfig,
-    stack: &mut Vec<&'a str>,
+    walk: &mut Walk<'a>,
     unresolved: &mut Vec<String>,
     own_paths: &mut HashMap<&'a str, Arc<RawPaths>>,
 ) -> Effective {
     let dir = paths::parent(&config.path);
     let mut result = Effective::default();
-    if stack.len() < MAX_DEPTH && !stack.contains(&config.path.as_str()) {
-        stack.push(&config.path);
+    walk.read += 1;
+    let stack = &walk.stack;
+    if stack.len() < MAX_DEPTH && walk.read <= MAX_EXTENDS && !stack.contains(&config.path.as_str())
+    {
+        walk.stack.push(&config.path);
         // Later entries of an `extends` array override earlier ones.
         for extends in &config.extends {
             match locate_extends(model, dir, &extends.value).and_then(|p| by_path.get(p.as_str())) {
                 Some(parent) => {
-                    let inherited = effective(model, by_path, parent, stack, unresolved, own_paths);
+                    let inherited = effective(model, by_path, parent, walk, unresolved, own_paths);
                     merge(&mut result, inherited);
                 }
                 None => unresolved.push(extends.value.clone()),
             }
         }
-        stack.pop();
+        walk.stack.pop();
     }
     let own = config.compiler_options.paths.as_ref().map(|p| {
         Arc::clone(
@@ -570,6 +588,33 @@ mod tests {
     /// Nx and most monorepos set the decorator options once, in a base config every package
     /// extends; they were read only from the package's own config, so constructor types of
     /// every such package were taken for erased imports.
+    #[test]
+    fn extends_arrays_that_fan_out_are_read_a_bounded_number_of_times() {
+        // Each config extends the next one twice: 2^30 reads when every entry is followed.
+        let mut repo = Repo::new().file("package.json", r#"{ "name": "org", "private": true }"#);
+        for i in 0..30 {
+            repo = repo.file(
+                &format!("tsconfig.t{i}.json"),
+                &format!(
+                    r#"{{ "extends": ["./tsconfig.t{0}.json", "./tsconfig.t{0}.json"] }}"#,
+                    i + 1
+                ),
+            );
+        }
+        repo = repo.file(
+            "tsconfig.t30.json",
+            r#"{ "compilerOptions": { "emitDecoratorMetadata": true } }"#,
+        );
+        let model = repo.model();
+        assert!(
+            model
+                .tsconfig("tsconfig.t29.json")
+                .unwrap()
+                .emit_decorator_metadata
+        );
+        assert!(model.tsconfig("tsconfig.t0.json").is_some());
+    }
+
     #[test]
     fn decorator_metadata_and_verbatim_syntax_are_inherited_through_extends() {
         let model = Repo::new()
