@@ -7,9 +7,17 @@ use std::cell::RefCell;
 use nodejs_semver::{Range, Version};
 use rustc_hash::FxHashMap;
 
-/// A range as node-semver's `validRange` reads it; `""` means `*` as in npm.
+/// Longest range parsed: a longer string is no range (real ones are a few dozen bytes, and a
+/// hostile one of many `||` alternatives costs the parser, and every comparison, far more).
+const MAX_RANGE: usize = 1024;
+
+/// A range as node-semver's `validRange` reads it; `""` means `*` as in npm. `None` past
+/// [`MAX_RANGE`] bytes.
 fn range(spec: &str) -> Option<Range> {
     let spec = spec.trim();
+    if spec.len() > MAX_RANGE {
+        return None;
+    }
     let spec = if spec.is_empty() { "*" } else { spec };
     // node-semver accepts `x`, `X` and `*` alike.
     Range::parse(spec).ok()
@@ -27,6 +35,10 @@ thread_local! {
 
 /// Calls `f` with the parsed range, or answers `None` when `spec` is no range.
 fn with_range<R>(spec: &str, f: impl FnOnce(&Range) -> R) -> Option<R> {
+    if spec.len() > MAX_RANGE {
+        // Not kept: the memo holds short strings only.
+        return range(spec).as_ref().map(f);
+    }
     RANGES.with(|memo| {
         let mut memo = memo.borrow_mut();
         if let Some(parsed) = memo.get(spec) {
@@ -126,5 +138,21 @@ mod tests {
         assert!(RANGES.with(|m| m.borrow().len()) <= MAX_MEMO);
         assert_eq!(satisfies("3.0.0", "^3.0.0"), Some(true));
         assert_eq!(satisfies("3.0.0", "latest"), None);
+    }
+
+    #[test]
+    fn a_range_longer_than_a_kib_is_no_range() {
+        let long = format!("{}^2.0.0", "1.x || ".repeat(200));
+        assert!(long.len() > MAX_RANGE);
+        assert!(range(&long).is_none());
+        assert_eq!(satisfies("2.1.3", &long), None);
+        assert_eq!(intersects(&long, "^2"), None);
+        assert_eq!(contains(&long, "^2"), None);
+        let fits = format!("{}^2.0.0", "1.x || ".repeat(100));
+        assert!(fits.len() <= MAX_RANGE);
+        assert_eq!(satisfies("2.1.3", &fits), Some(true));
+        // Surrounding whitespace is not counted.
+        let padded = format!("{}^2{}", " ".repeat(2000), " ".repeat(2000));
+        assert_eq!(satisfies("2.1.3", &padded), Some(true));
     }
 }

@@ -320,34 +320,31 @@ fn segments_of_probe(path: &str) -> Vec<&str> {
 /// matches one segment (`:param?` also none); a segment with `*`, `(` or `{` (wildcards,
 /// regular expressions, Express 5 optional groups) matches whatever follows.
 fn pattern_matches(pattern: &str, probe: &[&str], prefix: bool) -> bool {
-    let pattern: Vec<&str> = pattern.split('/').filter(|s| !s.is_empty()).collect();
-    matches_from(&pattern, probe, prefix, 0)
-}
-
-fn matches_from(pattern: &[&str], probe: &[&str], prefix: bool, depth: usize) -> bool {
-    if depth > 64 {
-        return true;
-    }
-    let Some((first, rest)) = pattern.split_first() else {
-        return prefix || probe.is_empty();
-    };
-    if first.contains(['*', '(', '{']) {
-        return true;
-    }
-    if let Some(param) = first.strip_prefix(':') {
-        let optional = param.ends_with('?');
-        if let Some((_, probe_rest)) = probe.split_first()
-            && matches_from(rest, probe_rest, prefix, depth + 1)
-        {
+    // `at[j]`: the segments of the pattern read so far can take the first `j` of the probe.
+    // Each segment takes one (`:param?` also none), so this is linear in the pattern and the
+    // probe, where following both choices of every optional segment was exponential.
+    let mut at = vec![false; probe.len() + 1];
+    at[0] = true;
+    for segment in pattern.split('/').filter(|s| !s.is_empty()) {
+        if segment.contains(['*', '(', '{']) {
             return true;
         }
-        return optional && matches_from(rest, probe, prefix, depth + 1);
-    }
-    match probe.split_first() {
-        Some((p, probe_rest)) => {
-            p.eq_ignore_ascii_case(first) && matches_from(rest, probe_rest, prefix, depth + 1)
+        let param = segment.strip_prefix(':');
+        let optional = param.is_some_and(|p| p.ends_with('?'));
+        // From the end, so that `at[j]` is still the previous segment's when read.
+        for j in (0..probe.len()).rev() {
+            let takes = at[j] && (param.is_some() || probe[j].eq_ignore_ascii_case(segment));
+            at[j + 1] = takes || (optional && at[j + 1]);
         }
-        None => false,
+        at[0] &= optional;
+        if !at.contains(&true) {
+            return false;
+        }
+    }
+    if prefix {
+        at.contains(&true)
+    } else {
+        at[probe.len()]
     }
 }
 
@@ -1645,5 +1642,28 @@ mod tests {
             "/api/v1/health"
         );
         assert_eq!(join_path(&["", ""]), "/");
+    }
+
+    #[test]
+    fn route_patterns_with_many_optional_segments_end() {
+        fn probe(p: &str) -> Vec<&str> {
+            segments_of_probe(p)
+        }
+        // Every optional parameter taken or not: exponential when each choice was followed.
+        let optional = format!("{}/x", "/:p?".repeat(48));
+        let deep = "/y".repeat(48);
+        assert!(!pattern_matches(&optional, &probe(&deep), false));
+        assert!(!pattern_matches(&optional, &probe(&deep), true));
+        assert!(pattern_matches(
+            &optional,
+            &probe(&format!("{deep}/x")),
+            false
+        ));
+        assert!(pattern_matches(&optional, &probe("/x"), false));
+        // A long pattern is matched to its end, not taken as matching past some depth.
+        let long = "/a".repeat(100);
+        assert!(!pattern_matches(&long, &probe("/b"), false));
+        assert!(!pattern_matches(&format!("{long}/b"), &probe(&long), false));
+        assert!(pattern_matches(&long, &probe(&long), false));
     }
 }

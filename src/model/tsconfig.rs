@@ -25,6 +25,8 @@ pub struct PathAliases {
     aliases: Vec<PathAlias>,
     exact: HashMap<String, usize>,
     by_prefix: HashMap<String, Vec<usize>>,
+    /// The longest key of `by_prefix`: no longer prefix of a specifier is looked up.
+    longest_prefix: usize,
 }
 
 impl PathAliases {
@@ -39,10 +41,12 @@ impl PathAliases {
                 }
             }
         }
+        let longest_prefix = by_prefix.keys().map(String::len).max().unwrap_or(0);
         PathAliases {
             aliases,
             exact,
             by_prefix,
+            longest_prefix,
         }
     }
 
@@ -52,12 +56,12 @@ impl PathAliases {
         if let Some(&i) = self.exact.get(specifier) {
             return Some((&self.aliases[i], ""));
         }
-        let boundaries = specifier
-            .char_indices()
-            .map(|(i, _)| i)
-            .chain([specifier.len()]);
-        let mut prefixes: Vec<usize> = boundaries.collect();
-        prefixes.reverse();
+        // Longest first, and none longer than a pattern's: every prefix of a long specifier
+        // was hashed (quadratic in its length).
+        let longest = self.longest_prefix.min(specifier.len());
+        let prefixes = (0..=longest)
+            .rev()
+            .filter(|&end| specifier.is_char_boundary(end));
         for end in prefixes {
             let Some(candidates) = self.by_prefix.get(&specifier[..end]) else {
                 continue;
@@ -141,9 +145,9 @@ fn include_matches(pattern: &str, path: &str) -> bool {
     let last = pattern.rsplit('/').next().unwrap_or_default();
     let folder = !last.contains(['*', '?', '.']);
     if folder {
-        let n = segments(pattern).count();
-        return segments(path).nth(n).is_some()
-            && segments_match(segments(pattern), segments(path).take(n));
+        // `src` is `src/**/*`: the folder's files at any depth.
+        let files = ["**", "*"].into_iter();
+        return segments_match(segments(pattern).chain(files), segments(path));
     }
     segments_match(segments(pattern), segments(path))
 }
@@ -152,26 +156,42 @@ fn segments(text: &str) -> impl Iterator<Item = &str> + Clone {
     text.split('/').filter(|s| !s.is_empty())
 }
 
-/// `**` matches any number of folders, `*` and `?` match within one segment. Recursion is
-/// bounded by the pattern's length (a handful of segments).
-fn segments_match<'a>(
-    mut pattern: impl Iterator<Item = &'a str> + Clone,
-    mut path: impl Iterator<Item = &'a str> + Clone,
-) -> bool {
-    match pattern.next() {
-        None => path.next().is_none(),
-        Some("**") => loop {
-            if segments_match(pattern.clone(), path.clone()) {
-                return true;
+/// `**` matches any number of folders, `*` and `?` match within one segment. The wildcard
+/// algorithm of [`wildcard`] over segments, `**` as its `*`: one backtrack point (the last
+/// `**`), so `**/**/**/a` against a deep path is not exponential.
+fn segments_match<'a, P, S>(mut pattern: P, mut path: S) -> bool
+where
+    P: Iterator<Item = &'a str> + Clone,
+    S: Iterator<Item = &'a str> + Clone,
+{
+    // The pattern after the last `**`, and the path from where that `**` stopped matching.
+    let mut star: Option<(P, S)> = None;
+    loop {
+        let mut rest = path.clone();
+        let Some(segment) = rest.next() else { break };
+        let mut after = pattern.clone();
+        match after.next() {
+            Some("**") => {
+                star = Some((after.clone(), path.clone()));
+                pattern = after;
+                continue;
             }
-            if path.next().is_none() {
-                return false;
+            Some(first) if segment_matches(first, segment) => {
+                pattern = after;
+                path = rest;
+                continue;
             }
-        },
-        Some(first) => path.next().is_some_and(|segment| {
-            segment_matches(first, segment) && segments_match(pattern, path)
-        }),
+            _ => {}
+        }
+        // Let the last `**` take one more folder.
+        let Some((after_star, mark)) = &mut star else {
+            return false;
+        };
+        mark.next();
+        pattern = after_star.clone();
+        path = mark.clone();
     }
+    pattern.all(|p| p == "**")
 }
 
 fn segment_matches(pattern: &str, segment: &str) -> bool {
@@ -275,12 +295,15 @@ pub fn resolve_all(model: &Model, raw: &[RawTsConfig]) -> Vec<TsConfig> {
         .iter()
         .map(|config| {
             let mut unresolved = Vec::new();
-            let mut stack = Vec::new();
+            let mut walk = Walk {
+                stack: Vec::new(),
+                read: 0,
+            };
             let effective = effective(
                 model,
                 &by_path,
                 config,
-                &mut stack,
+                &mut walk,
                 &mut unresolved,
                 &mut own_paths,
             );
@@ -294,29 +317,44 @@ pub fn resolve_all(model: &Model, raw: &[RawTsConfig]) -> Vec<TsConfig> {
 /// Maximum `extends` depth; TypeScript has none, but a cycle must end somewhere.
 const MAX_DEPTH: usize = 32;
 
+/// Most configs read for one config's `extends`, repeats included: arrays that each extend
+/// the next config twice would otherwise read it 2^[`MAX_DEPTH`] times.
+const MAX_EXTENDS: usize = 256;
+
+/// Where one config's `extends` walk is.
+struct Walk<'a> {
+    /// The configs being read, outermost first.
+    stack: Vec<&'a str>,
+    /// How many configs it read (see [`MAX_EXTENDS`]).
+    read: usize,
+}
+
 fn effective<'a>(
     model: &Model,
     by_path: &BTreeMap<&str, &'a RawTsConfig>,
     config: &'a RawTsConfig,
-    stack: &mut Vec<&'a str>,
+    walk: &mut Walk<'a>,
     unresolved: &mut Vec<String>,
     own_paths: &mut HashMap<&'a str, Arc<RawPaths>>,
 ) -> Effective {
     let dir = paths::parent(&config.path);
     let mut result = Effective::default();
-    if stack.len() < MAX_DEPTH && !stack.contains(&config.path.as_str()) {
-        stack.push(&config.path);
+    walk.read += 1;
+    let stack = &walk.stack;
+    if stack.len() < MAX_DEPTH && walk.read <= MAX_EXTENDS && !stack.contains(&config.path.as_str())
+    {
+        walk.stack.push(&config.path);
         // Later entries of an `extends` array override earlier ones.
         for extends in &config.extends {
             match locate_extends(model, dir, &extends.value).and_then(|p| by_path.get(p.as_str())) {
                 Some(parent) => {
-                    let inherited = effective(model, by_path, parent, stack, unresolved, own_paths);
+                    let inherited = effective(model, by_path, parent, walk, unresolved, own_paths);
                     merge(&mut result, inherited);
                 }
                 None => unresolved.push(extends.value.clone()),
             }
         }
-        stack.pop();
+        walk.stack.pop();
     }
     let own = config.compiler_options.paths.as_ref().map(|p| {
         Arc::clone(
@@ -440,7 +478,7 @@ fn finish(
 
 #[cfg(test)]
 mod tests {
-    use super::include_matches;
+    use super::{PathAlias, PathAliases, include_matches};
     use crate::rules::testing::Repo;
 
     /// Vite's and Nx's solution-style `tsconfig.json` lists only `references`; the decorator
@@ -469,6 +507,12 @@ mod tests {
             ("apps/**/src", "apps/a/src/x.ts", true),
             ("apps/**/src", "apps/a/lib/x.ts", false),
             ("apps/*/src", "apps/a/src/x.ts", true),
+            ("apps/**/src", "apps/a/b/src/x.ts", true),
+            ("apps/**/src", "apps/src/x/y.ts", true),
+            ("src/**", "src/a/b.ts", true),
+            ("src/**/**/*.ts", "src/a.ts", true),
+            ("**/a/**/b/*.ts", "x/a/y/a/z/b/c.ts", true),
+            ("**/a/**/b/*.ts", "x/a/y/b/z/c.ts", false),
         ];
         for (pattern, path, expected) in cases {
             assert_eq!(
@@ -477,6 +521,35 @@ mod tests {
                 "{pattern} ~ {path}"
             );
         }
+    }
+
+    #[test]
+    fn path_aliases_match_the_longest_prefix_of_long_specifiers() {
+        let alias = |pattern: &str| PathAlias {
+            pattern: pattern.to_string(),
+            targets: vec![format!("libs/{pattern}")],
+        };
+        let paths = PathAliases::new(vec![alias("@app/*"), alias("@app/core/*"), alias("é/*")]);
+        let (a, captured) = paths.matching("@app/core/x").expect("a match");
+        assert_eq!((a.pattern.as_str(), captured), ("@app/core/*", "x"));
+        let (a, captured) = paths.matching("é/ü").expect("a match");
+        assert_eq!((a.pattern.as_str(), captured), ("é/*", "ü"));
+        let long = format!("@app/{}", "ü".repeat(100_000));
+        let (a, captured) = paths.matching(&long).expect("a match");
+        assert_eq!((a.pattern.as_str(), captured.len()), ("@app/*", 200_000));
+        assert!(paths.matching(&"x".repeat(100_000)).is_none());
+    }
+
+    #[test]
+    fn many_globstars_against_a_deep_path_end() {
+        // With one backtrack point per `**` this was exponential in the number of `**`.
+        let pattern = format!("{}a/*.ts", "**/".repeat(40));
+        let deep = "d/".repeat(200);
+        assert!(!include_matches(&pattern, &format!("{deep}b.ts")));
+        assert!(!include_matches(&pattern, &format!("{deep}a")));
+        assert!(include_matches(&pattern, &format!("{deep}a/b.ts")));
+        let folder = format!("{}x", "**/".repeat(40));
+        assert!(!include_matches(&folder, &format!("{deep}b.ts")));
     }
 
     #[test]
@@ -515,6 +588,33 @@ mod tests {
     /// Nx and most monorepos set the decorator options once, in a base config every package
     /// extends; they were read only from the package's own config, so constructor types of
     /// every such package were taken for erased imports.
+    #[test]
+    fn extends_arrays_that_fan_out_are_read_a_bounded_number_of_times() {
+        // Each config extends the next one twice: 2^30 reads when every entry is followed.
+        let mut repo = Repo::new().file("package.json", r#"{ "name": "org", "private": true }"#);
+        for i in 0..30 {
+            repo = repo.file(
+                &format!("tsconfig.t{i}.json"),
+                &format!(
+                    r#"{{ "extends": ["./tsconfig.t{0}.json", "./tsconfig.t{0}.json"] }}"#,
+                    i + 1
+                ),
+            );
+        }
+        repo = repo.file(
+            "tsconfig.t30.json",
+            r#"{ "compilerOptions": { "emitDecoratorMetadata": true } }"#,
+        );
+        let model = repo.model();
+        assert!(
+            model
+                .tsconfig("tsconfig.t29.json")
+                .unwrap()
+                .emit_decorator_metadata
+        );
+        assert!(model.tsconfig("tsconfig.t0.json").is_some());
+    }
+
     #[test]
     fn decorator_metadata_and_verbatim_syntax_are_inherited_through_extends() {
         let model = Repo::new()

@@ -55,7 +55,9 @@ static HASH: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"#+[ \t]*seaworthy-ignore\b(.*)").unwrap()
 });
 
-/// Every suppression comment in `text`. Cheap on files without one (one substring search).
+/// Every suppression comment in `text`. Cheap on files without one (one substring search);
+/// on a file with some, one pass over the lines finds them and one more (see [`Layout`])
+/// works out what each covers, however many there are.
 pub fn scan(path: &str, text: &str, syntax: Syntax) -> Vec<Pragma> {
     if !text.contains(WORD) {
         return Vec::new();
@@ -65,8 +67,12 @@ pub fn scan(path: &str, text: &str, syntax: Syntax) -> Vec<Pragma> {
         Syntax::Slash => &*SLASH,
         _ => &*HASH,
     };
+    let layout = Layout::new(&lines, syntax);
     let mut out = Vec::new();
     for (i, line) in lines.iter().enumerate() {
+        if !line.contains(WORD) {
+            continue;
+        }
         let Some(found) = pattern.captures(line) else {
             continue;
         };
@@ -95,20 +101,17 @@ pub fn scan(path: &str, text: &str, syntax: Syntax) -> Vec<Pragma> {
             .filter(|s| !s.is_empty())
             .map(str::to_string)
             .collect();
-        let number = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        let number = one_based(i);
         let covers = if trailing {
             Some(match syntax {
-                Syntax::Yaml => yaml_block(&lines, i),
+                Syntax::Yaml => (number, one_based(layout.yaml_end[i])),
                 _ => (number, number),
             })
         } else {
-            next_code(&lines, i + 1, syntax).map(|n| match syntax {
-                Syntax::Dockerfile => instruction(&lines, n),
-                Syntax::Yaml => yaml_block(&lines, n),
-                _ => {
-                    let n = u32::try_from(n + 1).unwrap_or(u32::MAX);
-                    (n, n)
-                }
+            layout.next_code(i + 1).map(|n| match syntax {
+                Syntax::Dockerfile => (one_based(n), one_based(layout.instruction_end[n])),
+                Syntax::Yaml => (one_based(n), one_based(layout.yaml_end[n])),
+                _ => (one_based(n), one_based(n)),
             })
         };
         out.push(Pragma {
@@ -123,57 +126,107 @@ pub fn scan(path: &str, text: &str, syntax: Syntax) -> Vec<Pragma> {
     out
 }
 
-/// The index of the next line at or after `from` that is neither blank nor a comment.
-fn next_code(lines: &[&str], from: usize, syntax: Syntax) -> Option<usize> {
-    (from..lines.len()).find(|&j| {
-        let t = lines[j].trim();
-        !t.is_empty()
-            && match syntax {
-                Syntax::Slash => !t.starts_with("//"),
-                _ => !t.starts_with('#'),
-            }
-    })
-}
-
 fn one_based(i: usize) -> u32 {
     u32::try_from(i + 1).unwrap_or(u32::MAX)
 }
 
-/// A Dockerfile instruction starting at index `start`, through its continuation lines.
-fn instruction(lines: &[&str], start: usize) -> (u32, u32) {
-    let mut end = start;
-    // Comment and blank lines inside a continued instruction do not end it.
-    while lines[end].trim_end().ends_with('\\') {
-        let Some(next) = (end + 1..lines.len()).find(|&j| {
-            let t = lines[j].trim();
-            !t.is_empty() && !t.starts_with('#')
-        }) else {
-            break;
+/// What a suppression at any line would cover, worked out for every line at once (from the
+/// end): each suppression scanning on from its own line was quadratic on a file of many.
+struct Layout {
+    /// The first line at or after each index that is neither blank nor a comment;
+    /// `lines.len()` for none.
+    next_code: Vec<usize>,
+    /// Dockerfile: the last line of the instruction starting at each index, through its
+    /// continuation lines (comment and blank lines inside do not end it).
+    instruction_end: Vec<usize>,
+    /// YAML: the last line of the key at each index and of everything nested under it
+    /// (more indented lines).
+    yaml_end: Vec<usize>,
+}
+
+impl Layout {
+    fn new(lines: &[&str], syntax: Syntax) -> Layout {
+        let n = lines.len();
+        let is_code = |line: &str| {
+            let t = line.trim();
+            !t.is_empty()
+                && match syntax {
+                    Syntax::Slash => !t.starts_with("//"),
+                    _ => !t.starts_with('#'),
+                }
         };
-        end = next;
+        let mut next_code = vec![n; n + 1];
+        for j in (0..n).rev() {
+            next_code[j] = if is_code(lines[j]) {
+                j
+            } else {
+                next_code[j + 1]
+            };
+        }
+        let mut instruction_end = Vec::new();
+        if syntax == Syntax::Dockerfile {
+            instruction_end = (0..n).collect();
+            for j in (0..n).rev() {
+                let next = next_code[j + 1];
+                if lines[j].trim_end().ends_with('\\') && next < n {
+                    instruction_end[j] = instruction_end[next];
+                }
+            }
+        }
+        let mut yaml_end = Vec::new();
+        if syntax == Syntax::Yaml {
+            yaml_end = yaml_ends(lines, &is_code);
+        }
+        Layout {
+            next_code,
+            instruction_end,
+            yaml_end,
+        }
     }
-    (one_based(start), one_based(end))
+
+    /// The index of the next line at or after `from` that is neither blank nor a comment.
+    fn next_code(&self, from: usize) -> Option<usize> {
+        let n = self.next_code.len() - 1;
+        self.next_code.get(from).copied().filter(|&j| j < n)
+    }
 }
 
 fn indent(line: &str) -> usize {
     line.len() - line.trim_start_matches([' ', '-']).len()
 }
 
-/// A YAML key at index `start` and everything nested under it (more indented lines).
-fn yaml_block(lines: &[&str], start: usize) -> (u32, u32) {
-    let own = indent(lines[start]);
-    let mut end = start;
-    for (j, line) in lines.iter().enumerate().skip(start + 1) {
-        let t = line.trim();
-        if t.is_empty() || t.starts_with('#') {
-            continue;
-        }
-        if indent(line) <= own {
-            break;
-        }
-        end = j;
+/// [`Layout::yaml_end`]: a block ends before the first later code line indented no deeper
+/// than its own line, found for every line with one stack of the code lines below (the
+/// nearest ones not hidden by a nearer, shallower one; shallowest at the bottom).
+fn yaml_ends(lines: &[&str], is_code: &dyn Fn(&str) -> bool) -> Vec<usize> {
+    let n = lines.len();
+    // The last code line at or before each index.
+    let mut last_code: Vec<Option<usize>> = Vec::with_capacity(n);
+    for (j, line) in lines.iter().enumerate() {
+        let previous = j.checked_sub(1).and_then(|p| last_code[p]);
+        last_code.push(if is_code(line) { Some(j) } else { previous });
     }
-    (one_based(start), one_based(end))
+    let mut ends = vec![0; n];
+    let mut below: Vec<(usize, usize)> = Vec::new();
+    for j in (0..n).rev() {
+        let own = indent(lines[j]);
+        let code = is_code(lines[j]);
+        if code {
+            while below.last().is_some_and(|&(i, _)| i > own) {
+                below.pop();
+            }
+        }
+        let at = below.partition_point(|&(i, _)| i <= own);
+        let stop = at.checked_sub(1).map_or(n, |k| below[k].1);
+        ends[j] = match stop.checked_sub(1).and_then(|s| last_code[s]) {
+            Some(end) if end > j => end,
+            _ => j,
+        };
+        if code {
+            below.push((own, j));
+        }
+    }
+    ends
 }
 
 #[cfg(test)]
@@ -245,6 +298,36 @@ mod tests {
             Syntax::Yaml,
         );
         assert_eq!(trailing.covers, Some((2, 2)));
+    }
+
+    #[test]
+    fn many_suppressions_are_worked_out_in_one_pass() {
+        // Each suppression scanned on to the line it covers: quadratic in their number.
+        let n = 20_000;
+        let stacked = format!("{}x();\n", "// seaworthy-ignore a: b\n".repeat(n));
+        let all = scan("f", &stacked, Syntax::Slash);
+        assert_eq!(all.len(), n);
+        let last = one_based(n);
+        assert!(all.iter().all(|p| p.covers == Some((last, last))));
+        // Comments inside one long continued instruction, each covering the rest of it.
+        let continued = format!(
+            "RUN a \\\n{}  b\n",
+            "# seaworthy-ignore c\n  x \\\n".repeat(n)
+        );
+        let all = scan("f", &continued, Syntax::Dockerfile);
+        assert_eq!(all.len(), n);
+        let end = one_based(2 * n + 1);
+        assert_eq!(all[0].covers, Some((3, end)));
+        assert_eq!(all[n - 1].covers, Some((end - 1, end)));
+        // Keys nested ever deeper, each trailed by one: every block runs to the end.
+        let depth = 2_000;
+        let nested: String = (0..depth)
+            .map(|d| format!("{}k{d}: # seaworthy-ignore y\n", " ".repeat(d)))
+            .collect();
+        let all = scan("f", &nested, Syntax::Yaml);
+        assert_eq!(all.len(), depth);
+        let end = one_based(depth - 1);
+        assert!(all.iter().all(|p| p.covers.is_some_and(|(_, e)| e == end)));
     }
 
     #[test]

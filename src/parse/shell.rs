@@ -312,9 +312,11 @@ fn split(script: &str, depth: usize, out: &mut Vec<Command>) {
 
 /// Normalises one command (keywords, assignments, `env`, `sudo`) and reads `sh -c` inside.
 fn push(mut command: Command, depth: usize, out: &mut Vec<Command>) {
-    while let Some(first) = command.words.first() {
+    // The words before the program, dropped at once at the end (one pass, however many).
+    let mut start = 0;
+    while let Some(first) = command.words.get(start) {
         if KEYWORDS.contains(&first.as_str()) {
-            command.words.remove(0);
+            start += 1;
             continue;
         }
         // `for x in …` and `case … in` are not commands that install anything.
@@ -323,26 +325,21 @@ fn push(mut command: Command, depth: usize, out: &mut Vec<Command>) {
         }
         if let Some((name, value)) = assignment(first) {
             command.env.push((name, value));
-            command.words.remove(0);
+            start += 1;
             continue;
         }
         let program = first.rsplit('/').next().unwrap_or(first);
-        if program == "env" && command.words.len() > 1 {
-            command.words.remove(0);
-            while command.words.first().is_some_and(|w| w.starts_with('-')) {
-                command.words.remove(0);
-            }
-            continue;
-        }
-        if matches!(program, "sudo" | "exec" | "nohup" | "command") && command.words.len() > 1 {
-            command.words.remove(0);
-            while command.words.first().is_some_and(|w| w.starts_with('-')) {
-                command.words.remove(0);
+        let wrapper = matches!(program, "env" | "sudo" | "exec" | "nohup" | "command");
+        if wrapper && command.words.len() > start + 1 {
+            start += 1;
+            while command.words.get(start).is_some_and(|w| w.starts_with('-')) {
+                start += 1;
             }
             continue;
         }
         break;
     }
+    command.words.drain(..start);
     if command.words.is_empty() {
         return;
     }
@@ -475,6 +472,11 @@ mod tests {
         assert!(commands(&deep).len() <= 1);
         let _ = commands(&"$(".repeat(10_000));
         let _ = commands(&"\"".repeat(10_001));
+        // Wrappers and keywords before the program are dropped in one pass.
+        let wrapped = format!("{}npm ci", "env A=1 sudo -E if exec ".repeat(10_000));
+        let cs = commands(&wrapped);
+        assert_eq!(cs[0].words, ["npm", "ci"]);
+        assert_eq!(cs[0].env.len(), 10_000);
         assert_eq!(quote("a b"), "'a b'");
         assert_eq!(quote("dist/main.js"), "dist/main.js");
     }

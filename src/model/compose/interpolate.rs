@@ -80,10 +80,19 @@ enum Part {
 #[derive(Debug, Default, Clone)]
 struct Value {
     parts: Vec<Part>,
+    /// The length of [`Value::assumed`].
+    len: usize,
 }
 
 impl Value {
+    fn text(s: String) -> Value {
+        Value {
+            len: s.len(),
+            parts: vec![Part::Known(s)],
+        }
+    }
     fn push_str(&mut self, s: &str) {
+        self.len += s.len();
         if let Some(Part::Known(k)) = self.parts.last_mut() {
             k.push_str(s);
         } else {
@@ -94,7 +103,10 @@ impl Value {
         for p in other.parts {
             match p {
                 Part::Known(s) => self.push_str(&s),
-                u => self.parts.push(u),
+                Part::Unknown { nonempty, assumed } => {
+                    self.len += assumed.len();
+                    self.parts.push(Part::Unknown { nonempty, assumed });
+                }
             }
         }
     }
@@ -124,13 +136,29 @@ impl Value {
     }
     fn unknown(nonempty: bool, assumed: String) -> Value {
         Value {
+            len: assumed.len(),
             parts: vec![Part::Unknown { nonempty, assumed }],
         }
+    }
+    /// A value grown past `max` bytes: its first `max` bytes are kept as assumed, and the
+    /// value is not known.
+    fn capped(&self, max: usize) -> Value {
+        let mut assumed = self.assumed();
+        let mut end = max.min(assumed.len());
+        while !assumed.is_char_boundary(end) {
+            end -= 1;
+        }
+        assumed.truncate(end);
+        Value::unknown(true, assumed)
     }
 }
 
 /// Nested templates deeper than this are invalid (a hostile `${A:-${A:-…}}` stays bounded).
 const MAX_DEPTH: usize = 16;
+
+/// Longest interpolated value (or the text as written, when longer): past it the value is
+/// unknown, so `.env` lines `B=$A$A`, `C=$B$B`, … do not double at each step.
+const MAX_VALUE: usize = 4 * 1024;
 
 /// Interpolates `raw`. `lookup` gives a variable's value from `.env`, `None` when the
 /// `.env` does not set it.
@@ -142,6 +170,7 @@ pub fn interpolate(raw: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Interp
         lookup,
         uses: Vec::new(),
         invalid: false,
+        max: MAX_VALUE.max(raw.len()),
     };
     let value = cx.template(raw, 0, 0);
     Interpolated {
@@ -157,6 +186,8 @@ struct Cx<'a> {
     lookup: &'a dyn Fn(&str) -> Option<String>,
     uses: Vec<VarUse>,
     invalid: bool,
+    /// The longest value kept (see [`MAX_VALUE`]).
+    max: usize,
 }
 
 fn is_name_start(c: u8) -> bool {
@@ -194,6 +225,9 @@ impl Cx<'_> {
                     let inner = &s[i + 2..end];
                     let v = self.braced(inner, base + i + 2, base + at, depth);
                     out.append(v);
+                    if out.len > self.max {
+                        return out.capped(self.max);
+                    }
                     i = end + 1;
                 }
                 Some(&c) if is_name_start(c) => {
@@ -203,6 +237,9 @@ impl Cx<'_> {
                     }
                     let v = self.var(&s[i + 1..j], Op::Plain, base + at);
                     out.append(v);
+                    if out.len > self.max {
+                        return out.capped(self.max);
+                    }
                     i = j;
                 }
                 // A lone `$` is kept as written.
@@ -230,9 +267,7 @@ impl Cx<'_> {
             offset,
         });
         match found {
-            Some(v) => Value {
-                parts: vec![Part::Known(v)],
-            },
+            Some(v) => Value::text(v),
             None => Value::unknown(false, String::new()),
         }
     }
@@ -284,9 +319,7 @@ impl Cx<'_> {
                 if empty && v.is_empty() {
                     arg_value(self)
                 } else {
-                    Value {
-                        parts: vec![Part::Known(v)],
-                    }
+                    Value::text(v)
                 }
             }
             // Set in the shell or not: either the shell's value or the default. Whether it is
@@ -296,9 +329,7 @@ impl Cx<'_> {
                 let d = arg_value(self);
                 Value::unknown(d.nonempty(), d.assumed())
             }
-            (Op::Required { .. }, Some(v)) => Value {
-                parts: vec![Part::Known(v)],
-            },
+            (Op::Required { .. }, Some(v)) => Value::text(v),
             // Compose refuses to start without it: whatever runs has a value.
             (Op::Required { .. }, None) => Value::unknown(true, String::new()),
             (Op::Alternative { empty }, Some(v)) => {
@@ -412,5 +443,22 @@ mod tests {
         }
         let deep = format!("{}x{}", "${A:-".repeat(40), "}".repeat(40));
         assert!(interpolate(&deep, &env).invalid);
+    }
+
+    #[test]
+    fn doubling_values_stop_at_the_cap() {
+        // `.env`: A=xxxxxxxx, B=$A$A, C=$B$B, …: each value twice the last.
+        let mut value = "x".repeat(8);
+        for _ in 0..40 {
+            let v = value.clone();
+            value = interpolate("$A$A", &|n| (n == "A").then(|| v.clone())).assumed;
+            assert!(value.len() <= MAX_VALUE, "{}", value.len());
+        }
+        let i = interpolate("$A$A", &|_| Some("é".repeat(MAX_VALUE)));
+        assert_eq!((i.text, i.always_yields), (None, true));
+        assert_eq!(i.assumed.len(), MAX_VALUE);
+        // A long text as written stays itself.
+        let long = format!("{}${{SET}}", "z".repeat(2 * MAX_VALUE));
+        assert_eq!(run(&long).0.map(|v| v.len()), Some(2 * MAX_VALUE + 1));
     }
 }

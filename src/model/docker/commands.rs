@@ -214,8 +214,17 @@ const HARMLESS: &[&str] = &[
     ".",
 ];
 
+/// How many runners (`npx`, `pnpm exec`, `yarn dlx`, …) are read through to the command
+/// they run; past that, the command is opaque.
+const MAX_WRAPPERS: usize = 8;
+
 /// Reads one command; `env` tells whether a variable (NODE_ENV, CI, …) is set in the stage.
 pub fn step(command: &Command, env: &dyn Fn(&str) -> Option<String>) -> Step {
+    step_at(command, env, 0)
+}
+
+/// [`step`] of a command run by `wrappers` runners.
+fn step_at(command: &Command, env: &dyn Fn(&str) -> Option<String>, wrappers: usize) -> Step {
     let program = command.program();
     let args = command.args();
     let text = command.words.join(" ");
@@ -246,11 +255,12 @@ pub fn step(command: &Command, env: &dyn Fn(&str) -> Option<String>) -> Step {
         }
     }
     if let Some(manager) = Manager::from_program(program) {
-        return manager_step(manager, command, &var, text);
+        return manager_step(manager, command, &var, text, wrappers);
     }
     match program {
         "cd" => Step::Cd(args.first().cloned().unwrap_or_else(|| "~".to_string())),
         "corepack" => corepack(args),
+        "npx" | "bunx" if wrappers >= MAX_WRAPPERS => Step::Opaque(text),
         "npx" | "bunx" => {
             // `npx -y turbo@2.1 prune api`: the tool without its version, after npx's flags.
             let mut rest = args.iter().skip_while(|a| a.starts_with('-'));
@@ -268,7 +278,7 @@ pub fn step(command: &Command, env: &dyn Fn(&str) -> Option<String>) -> Step {
                         writes: Vec::new(),
                         after_or: false,
                     };
-                    step(&inner, env)
+                    step_at(&inner, env, wrappers + 1)
                 }
                 None => Step::Harmless,
             }
@@ -397,6 +407,7 @@ fn manager_step(
     command: &Command,
     var: &dyn Fn(&str) -> Option<String>,
     text: String,
+    wrappers: usize,
 ) -> Step {
     let args = command.args();
     let pos = positionals(args);
@@ -526,6 +537,7 @@ fn manager_step(
                 None => Step::Harmless,
             }
         }
+        Some("exec" | "dlx" | "x") if wrappers >= MAX_WRAPPERS => Step::Opaque(text),
         Some("exec" | "dlx" | "x") => {
             let mut words: Vec<String> = pos.iter().skip(1).map(|s| (*s).to_string()).collect();
             // `pnpm dlx turbo@2 prune`: the tool without its version.
@@ -543,7 +555,7 @@ fn manager_step(
             if inner.words.is_empty() {
                 Step::Harmless
             } else {
-                step(&inner, var)
+                step_at(&inner, var, wrappers + 1)
             }
         }
         Some(
@@ -849,5 +861,28 @@ mod tests {
             steps("pnpm dlx turbo@2 prune api", None)[0],
             Step::TurboPrune { .. }
         ));
+    }
+}
+
+#[cfg(test)]
+mod wrapper_tests {
+    use super::*;
+    use crate::parse::shell::commands;
+
+    fn first_step(script: &str) -> Step {
+        let c = commands(script).into_iter().next().expect("a command");
+        step(&c, &|_| None)
+    }
+
+    #[test]
+    fn runners_are_read_through_to_a_bounded_depth() {
+        // Wrapped a few times, the tool is still seen.
+        assert!(matches!(
+            first_step("npx pnpm exec npx turbo prune api"),
+            Step::TurboPrune { .. }
+        ));
+        // Wrapped without end, the reading stops instead of overflowing the stack.
+        let deep = format!("{}turbo prune api", "npx pnpm exec ".repeat(20_000));
+        assert!(matches!(first_step(&deep), Step::Opaque(_)));
     }
 }

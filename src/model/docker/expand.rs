@@ -16,7 +16,12 @@ pub enum Var {
 /// How deep `${A:-${B:-…}}` may nest.
 const MAX_DEPTH: usize = 8;
 
-/// The expanded text, or `None` when it depends on an unknown variable.
+/// Longest expanded text (or the text as written, when longer): past it the word is unknown
+/// (`ENV B=$A$A`, `ENV C=$B$B`, … would double at each step).
+const MAX_VALUE: usize = 4 * 1024;
+
+/// The expanded text, or `None` when it depends on an unknown variable or grows past
+/// [`MAX_VALUE`].
 pub fn expand(text: &str, lookup: &dyn Fn(&str) -> Var) -> Option<String> {
     expand_at(text, lookup, 0)
 }
@@ -28,6 +33,7 @@ fn expand_at(text: &str, lookup: &dyn Fn(&str) -> Var, depth: usize) -> Option<S
     if !text.contains('$') {
         return Some(text.to_string());
     }
+    let max = MAX_VALUE.max(text.len());
     let mut out = String::new();
     let chars: Vec<char> = text.chars().collect();
     let mut i = 0;
@@ -64,6 +70,9 @@ fn expand_at(text: &str, lookup: &dyn Fn(&str) -> Var, depth: usize) -> Option<S
                 let end = end?;
                 let inner: String = chars[i + 2..end].iter().collect();
                 out.push_str(&braced(&inner, lookup, depth)?);
+                if out.len() > max {
+                    return None;
+                }
                 i = end + 1;
             }
             Some(&n) if n.is_ascii_alphabetic() || n == '_' => {
@@ -73,6 +82,7 @@ fn expand_at(text: &str, lookup: &dyn Fn(&str) -> Var, depth: usize) -> Option<S
                 }
                 let name: String = chars[i + 1..j].iter().collect();
                 match lookup(&name) {
+                    Var::Set(v) if out.len() + v.len() > max => return None,
                     Var::Set(v) => out.push_str(&v),
                     Var::Unset => {}
                     Var::Unknown => return None,
@@ -85,7 +95,7 @@ fn expand_at(text: &str, lookup: &dyn Fn(&str) -> Var, depth: usize) -> Option<S
             }
         }
     }
-    Some(out)
+    (out.len() <= max).then_some(out)
 }
 
 fn braced(inner: &str, lookup: &dyn Fn(&str) -> Var, depth: usize) -> Option<String> {
@@ -144,5 +154,29 @@ mod tests {
         assert_eq!(e("${NOPE:?required}"), None);
         assert_eq!(e("${unclosed"), None);
         assert_eq!(e("cost $5").as_deref(), Some("cost $5"));
+    }
+
+    #[test]
+    fn doubling_values_stop_at_the_cap() {
+        // ENV A=xxxxxxxx, ENV B=$A$A, ENV C=$B$B, …: each value twice the last.
+        let mut value = Some("x".repeat(8));
+        let mut steps = 0;
+        while let Some(v) = value.clone() {
+            let lookup = move |n: &str| match n {
+                "A" => Var::Set(v.clone()),
+                _ => Var::Unset,
+            };
+            value = expand("$A$A", &lookup);
+            steps += 1;
+            assert!(steps < 20, "the value kept growing");
+        }
+        assert_eq!(steps, 10);
+        let big = |_: &str| Var::Set("y".repeat(MAX_VALUE));
+        assert_eq!(expand("${A}", &big).map(|v| v.len()), Some(MAX_VALUE));
+        assert_eq!(expand("${A}${A}", &big), None);
+        assert_eq!(expand("${N:-${A}}z", &big), None);
+        // A long text as written stays itself.
+        let long = format!("{}$N", "z".repeat(2 * MAX_VALUE));
+        assert_eq!(expand(&long, &env).map(|v| v.len()), Some(2 * MAX_VALUE));
     }
 }

@@ -18,6 +18,8 @@ use crate::parse::typescript::{
 const MAX_DEPTH: usize = 16;
 /// How far `extends` is followed for an inherited constructor.
 const MAX_PARENTS: usize = 8;
+/// How many `const` aliases (`const Imported = SomeModule;`) are followed to a module.
+const MAX_ALIASES: usize = 16;
 
 /// A static method's source, returned expression and locals.
 type StaticMethod<'m> = (usize, &'m Expr, &'m [(String, Expr)]);
@@ -482,6 +484,17 @@ impl<'m> Builder<'m> {
 
     /// The module node an `imports` entry denotes, creating dynamic and library nodes.
     fn module_ref(&mut self, scope: Scope<'m>, expr: &'m Expr) -> Option<ModuleId> {
+        self.module_ref_at(scope, expr, 0)
+    }
+
+    /// [`Builder::module_ref`] of an expression reached through `aliases` `const`s: a cycle
+    /// of them (`const A = B; const B = A;`) ends after [`MAX_ALIASES`].
+    fn module_ref_at(
+        &mut self,
+        scope: Scope<'m>,
+        expr: &'m Expr,
+        aliases: usize,
+    ) -> Option<ModuleId> {
         match &expr.kind {
             ExprKind::Ident(_) | ExprKind::Member(..) => {
                 let resolved = self.resolve_expr(scope, expr);
@@ -493,6 +506,7 @@ impl<'m> Builder<'m> {
                     Sym::External { package, name } => {
                         Some(self.library_node(package, name, "", &[], scope, expr))
                     }
+                    Sym::Const { .. } if aliases >= MAX_ALIASES => None,
                     Sym::Const { source, value, .. } => {
                         let inner = Scope {
                             source,
@@ -502,7 +516,7 @@ impl<'m> Builder<'m> {
                                 &[]
                             },
                         };
-                        self.module_ref(inner, value)
+                        self.module_ref_at(inner, value, aliases + 1)
                     }
                     _ => None,
                 }

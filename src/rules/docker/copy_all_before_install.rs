@@ -115,7 +115,7 @@ fn whole_copy_before(
         let rest = if manifest == entry.dest {
             ""
         } else if entry.dest == "/" {
-            &manifest[1..]
+            manifest.strip_prefix('/').unwrap_or(&manifest)
         } else {
             match manifest
                 .strip_prefix(entry.dest.as_str())
@@ -153,7 +153,8 @@ fn copies_a_directory(model: &Model, path: &str) -> bool {
         return true;
     }
     let name = crate::paths::file_name(path);
-    !name.is_empty() && !name[1..].contains('.')
+    // A leading dot is no extension (`.next`).
+    !name.is_empty() && !name.strip_prefix('.').unwrap_or(name).contains('.')
 }
 
 fn finding(
@@ -231,6 +232,12 @@ mod tests {
                         .file("docker-compose.yml", COMPOSE_API),
                 ),
                 case(
+                    "a whole build output with a non-ASCII name copied before the install",
+                    api("FROM node:20-slim\nWORKDIR /app\nCOPY dist/apps/ápi .\nRUN npm ci --omit=dev\n")
+                        .file(".gitignore", "dist\n")
+                        .file("docker-compose.yml", COMPOSE_API),
+                ),
+                case(
                     "COPY . . then npm ci",
                     api("FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci\nRUN npm run build\n")
                         .file("docker-compose.yml", COMPOSE_API),
@@ -247,6 +254,12 @@ mod tests {
                 ),
             ],
             quiet: vec![
+                case(
+                    "a built file with a non-ASCII name copied before the install",
+                    api("FROM node:20-slim\nWORKDIR /app\nCOPY dist/éclair.js .\nRUN npm ci --omit=dev\n")
+                        .file(".gitignore", "dist\n")
+                        .file("docker-compose.yml", COMPOSE_API),
+                ),
                 case(
                     "manifests first, install, then the rest (cache-mounted)",
                     api("FROM node:20-slim\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN --mount=type=cache,target=/root/.npm npm ci\nCOPY . .\nRUN npm run build\n")

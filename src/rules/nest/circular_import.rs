@@ -260,6 +260,16 @@ mod tests {
             "forwardRef on both sides",
             pair("forwardRef(() => BModule)", "forwardRef(() => AModule)"),
         ));
+        // `const` aliases that name each other: followed a bounded number of steps.
+        quiet.push(case(
+            "an import through a cycle of const aliases",
+            app(&[
+                (
+                    "src/app.module.ts",
+                    "import { Module } from '@nestjs/common';\nconst A = B;\nconst B = C;\nconst C = A;\n@Module({ imports: [A] })\nexport class AppModule {}\n",
+                ),
+            ]),
+        ));
         Vectors {
             fires: vec![
                 case(
