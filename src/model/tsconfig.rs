@@ -147,9 +147,41 @@ fn include_matches(pattern: &str, path: &str) -> bool {
     if folder {
         // `src` is `src/**/*`: the folder's files at any depth.
         let files = ["**", "*"].into_iter();
-        return segments_match(segments(pattern).chain(files), segments(path));
+        let pattern = segments(pattern).chain(files);
+        return one_globstar(pattern.clone(), segments(path))
+            .unwrap_or_else(|| segments_match(pattern, segments(path)));
     }
-    segments_match(segments(pattern), segments(path))
+    one_globstar(segments(pattern), segments(path))
+        .unwrap_or_else(|| segments_match(segments(pattern), segments(path)))
+}
+
+/// The common shape `literal/folders/**/last` (`src/**/*.ts`, and every folder pattern)
+/// without backtracking: the literal folders, then only the path's last segment against
+/// `last`. `None` for any other shape, which [`segments_match`] decides.
+fn one_globstar<'a>(
+    mut pattern: impl Iterator<Item = &'a str>,
+    mut path: impl Iterator<Item = &'a str>,
+) -> Option<bool> {
+    loop {
+        match pattern.next()? {
+            "**" => break,
+            literal if literal.contains(['*', '?']) => return None,
+            literal => {
+                if path.next() != Some(literal) {
+                    // A literal segment either matches or the pattern cannot.
+                    return Some(false);
+                }
+            }
+        }
+    }
+    let last = pattern.next()?;
+    if last == "**" || last.contains("**") || pattern.next().is_some() {
+        return None;
+    }
+    Some(
+        path.last()
+            .is_some_and(|segment| segment_matches(last, segment)),
+    )
 }
 
 fn segments(text: &str) -> impl Iterator<Item = &str> + Clone {
@@ -478,12 +510,66 @@ fn finish(
 
 #[cfg(test)]
 mod tests {
-    use super::{PathAlias, PathAliases, include_matches};
+    use super::{PathAlias, PathAliases, include_matches, segments, segments_match};
     use crate::rules::testing::Repo;
 
     /// Vite's and Nx's solution-style `tsconfig.json` lists only `references`; the decorator
     /// and module options are in the referenced `tsconfig.app.json` / `tsconfig.lib.json`.
     /// The nearest `tsconfig.json` was taken for every file, so its (absent) options were.
+    #[test]
+    fn the_one_globstar_shortcut_agrees_with_the_general_matcher() {
+        let patterns = [
+            "src/**/*.ts",
+            "src/**/*",
+            "**/*.spec.ts",
+            "a/b/**/c",
+            "src/**/x?.ts",
+            "**/*",
+            "src",
+            "a/b",
+            "src/**",
+            "src/*/x.ts",
+            "a/**/b/**/c.ts",
+            "a//b/**/*.ts",
+            "*.ts",
+        ];
+        let paths = [
+            "src/a.ts",
+            "src/x/y/a.ts",
+            "src",
+            "a/b/c",
+            "a/b/x/c",
+            "a/b/c/d",
+            "x.spec.ts",
+            "a/b/x.spec.ts",
+            "src/x1.ts",
+            "src/d/xy.ts",
+            "a/b/c.ts",
+            "a/x/b/y/c.ts",
+            "lib/a.ts",
+            "a.ts",
+            "",
+        ];
+        for pattern in patterns {
+            for path in paths {
+                let general = if pattern
+                    .rsplit('/')
+                    .next()
+                    .is_some_and(|l| !l.contains(['*', '?', '.']))
+                {
+                    segments_match(segments(pattern).chain(["**", "*"]), segments(path))
+                } else {
+                    segments_match(segments(pattern), segments(path))
+                };
+                assert_eq!(
+                    include_matches(pattern, path),
+                    general,
+                    "{pattern} against {path}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn include_patterns_match_as_typescript_does() {
         let cases = [
