@@ -50,7 +50,9 @@ options:
                          temp dir, e.g. to time the CLI on it afterwards
   --files-per-package K  TypeScript files per package, at least 4 (default: 20)
   --seed S               generator seed (default: 1)
-  --threads T            walker threads (default: the number of cores)
+  --threads T            threads for the whole scan (default: the number of cores)
+  --root DIR             time an existing repository (a checkout of a real monorepo) instead
+                         of a generated tree; repeat for several; --files adds generated ones
   --help                 this text";
 
 const DEFAULT_SIZES: &[usize] = &[1_000, 10_000];
@@ -66,6 +68,8 @@ struct Args {
     files_per_package: usize,
     seed: u64,
     threads: usize,
+    /// Existing repositories to time as they are (`--root`).
+    roots: Vec<PathBuf>,
     /// Passed by `cargo bench`. Without it (`cargo test --benches`) only a smoke run happens.
     bench: bool,
     help: bool,
@@ -79,6 +83,7 @@ fn parse_args(raw: impl Iterator<Item = String>) -> Result<Args, String> {
         files_per_package: 20,
         seed: 1,
         threads: std::thread::available_parallelism().map_or(2, usize::from),
+        roots: Vec::new(),
         bench: false,
         help: false,
     };
@@ -91,7 +96,13 @@ fn parse_args(raw: impl Iterator<Item = String>) -> Result<Args, String> {
         };
         let takes_value = matches!(
             flag.as_str(),
-            "--files" | "--runs" | "--keep" | "--files-per-package" | "--seed" | "--threads"
+            "--files"
+                | "--runs"
+                | "--keep"
+                | "--files-per-package"
+                | "--seed"
+                | "--threads"
+                | "--root"
         );
         let value = if takes_value {
             match inline.or_else(|| raw.next()) {
@@ -120,6 +131,7 @@ fn parse_args(raw: impl Iterator<Item = String>) -> Result<Args, String> {
             }
             "--seed" => args.seed = number(&value)?,
             "--threads" => args.threads = positive(number(&value)?, &flag)?,
+            "--root" => args.roots.push(PathBuf::from(value)),
             "--bench" => args.bench = true,
             "--help" | "-h" => args.help = true,
             _ => unknown.push(arg),
@@ -129,7 +141,7 @@ fn parse_args(raw: impl Iterator<Item = String>) -> Result<Args, String> {
     if args.bench && !unknown.is_empty() {
         return Err(format!("unknown argument(s): {}", unknown.join(" ")));
     }
-    if args.sizes.is_empty() {
+    if args.sizes.is_empty() && args.roots.is_empty() {
         args.sizes = if args.bench {
             DEFAULT_SIZES.to_vec()
         } else {
@@ -336,12 +348,16 @@ fn parsers() -> (tree_sitter::Parser, tree_sitter::Parser) {
 
 /// The least the source stage can cost: every non-declaration source file read and parsed by
 /// tree-sitter in parallel, with no traversal and no facts. Compare it with `discover + load`.
+/// Files over the size limit are left out, as the scan leaves them out.
 /// The file list comes from one untimed discovery.
 fn parse_floor(root: &Path, threads: usize) -> Stage<'static> {
     let sources: Vec<(PathBuf, bool)> = seaworthy::discover::discover(root, threads)
         .files
         .into_iter()
-        .filter(|f| f.kind == Some(FileKind::Source { dts: false }))
+        .filter(|f| {
+            f.kind == Some(FileKind::Source { dts: false })
+                && f.size <= Limits::default().max_file_size
+        })
         .map(|f| {
             let tsx = [".tsx", ".jsx", ".js", ".mjs", ".cjs"]
                 .iter()
@@ -429,6 +445,16 @@ fn main() -> ExitCode {
         }
     }
 
+    for root in &args.roots {
+        match bench_root(&args, root, peak_resets) {
+            Ok(root_rows) => rows.extend(root_rows),
+            Err(message) => {
+                eprintln!("error: {message}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+
     println!("\n{}", table(&rows));
     if peak_resets {
         println!(
@@ -473,11 +499,45 @@ fn bench_size(args: &Args, size: usize, peak_resets: bool) -> Result<(Vec<Row>, 
         println!("   generated in {:.2} s", started.elapsed().as_secs_f64());
     }
 
+    time_tree(args, &dir, summary.source_files, summary.files, peak_resets)
+}
+
+/// Times every stage on an existing repository, as it is. Its scan may report errors
+/// (files it cannot parse are part of real trees): they are printed, not a failure.
+fn bench_root(args: &Args, dir: &Path, peak_resets: bool) -> Result<Vec<Row>, String> {
+    if !dir.is_dir() {
+        return Err(format!("--root {}: not a directory", dir.display()));
+    }
+    let discovered = seaworthy::discover::discover(dir, args.threads);
+    let sources = discovered
+        .files
+        .iter()
+        .filter(|f| matches!(f.kind, Some(FileKind::Source { .. })))
+        .count();
+    println!(
+        "\n== {}: {} TypeScript/JavaScript files, {} files walked",
+        dir.display(),
+        thousands(sources),
+        thousands(discovered.files.len())
+    );
+    let (rows, _) = time_tree(args, dir, sources, discovered.files.len(), peak_resets)?;
+    Ok(rows)
+}
+
+/// Warms up and times every stage on the tree at `dir`. Returns the rows and whether the
+/// scan was free of errors.
+fn time_tree(
+    args: &Args,
+    dir: &Path,
+    ts_files: usize,
+    on_disk: usize,
+    peak_resets: bool,
+) -> Result<(Vec<Row>, bool), String> {
     if peak_resets {
         reset_peak_rss();
     }
-    let warm = seaworthy::scan(&scan_options(&dir, args.threads), &|_stage| {})
-        .map_err(|e| format!("cannot scan the generated tree: {e}"))?;
+    let warm = seaworthy::scan(&scan_options(dir, args.threads), &|_stage| {})
+        .map_err(|e| format!("cannot scan {}: {e}", dir.display()))?;
     let report = &warm.report;
     println!(
         "   warm-up scan: {} walked, {} classified, {} scanned, {} finding(s), {} error(s)",
@@ -494,7 +554,7 @@ fn bench_size(args: &Args, size: usize, peak_resets: bool) -> Result<(Vec<Row>, 
     let scanned = report.run.files_scanned;
 
     let mut rows = Vec::new();
-    for stage in stages(&dir, args.threads) {
+    for stage in stages(dir, args.threads) {
         let mut samples = Vec::with_capacity(args.runs);
         black_box((stage.run)());
         if peak_resets {
@@ -514,8 +574,8 @@ fn bench_size(args: &Args, size: usize, peak_resets: bool) -> Result<(Vec<Row>, 
         samples.sort_unstable();
         cpu_samples.sort_unstable();
         let row = Row {
-            ts_files: summary.source_files,
-            on_disk: summary.files,
+            ts_files,
+            on_disk,
             scanned,
             stage: stage.label,
             min: samples[0],
