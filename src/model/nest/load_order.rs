@@ -16,9 +16,9 @@ enum State {
     Loaded,
 }
 
-pub(super) fn undefined_imports(
-    model: &Model,
-    symbols: &Symbols<'_>,
+pub(super) fn undefined_imports<'m>(
+    model: &'m Model,
+    symbols: &Symbols<'m>,
     nest: &Nest,
 ) -> Vec<UndefinedImport> {
     let n = model.sources.len();

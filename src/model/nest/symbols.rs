@@ -3,7 +3,9 @@
 //! workspace package's entry) and through its exports (`export { X } from`, `export *`); or a
 //! name an external package exports. Bounded in depth, so barrel cycles end.
 
-use std::collections::HashMap;
+use std::cell::RefCell;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::model::resolve::resolve_file;
 use crate::model::{Model, ResolvedImport, Source, Target};
@@ -43,11 +45,22 @@ pub struct Resolved<'m> {
     pub type_only: bool,
 }
 
+/// (source, exported name, hops).
+type ExportKey<'m> = (usize, &'m str, usize);
+
 pub struct Symbols<'m> {
     model: &'m Model,
     by_path: HashMap<&'m str, usize>,
     /// Top-level classes by (source, name).
     classes: HashMap<(usize, &'m str), usize>,
+    /// [`Self::import_source`] by the import's address in the model (stable for `'m`).
+    /// Barrels are reached from every file that imports through them, so each import is
+    /// resolved to a file once.
+    landing: RefCell<HashMap<(usize, usize), Option<usize>>>,
+    /// [`Self::export`] by (source, name, hops). The hop count is part of the key, so a
+    /// memoized answer is the one the same call would compute (the hop bound can cut a deep
+    /// chain short at one depth and not at another).
+    exported: RefCell<HashMap<ExportKey<'m>, Option<Resolved<'m>>>>,
 }
 
 impl<'m> Symbols<'m> {
@@ -58,7 +71,7 @@ impl<'m> Symbols<'m> {
             .enumerate()
             .map(|(i, s)| (s.path.as_str(), i))
             .collect();
-        let mut classes = HashMap::new();
+        let mut classes = HashMap::default();
         for (i, source) in model.sources.iter().enumerate() {
             for (c, class) in source.classes.iter().enumerate() {
                 if class.top_level && !class.name.is_empty() {
@@ -70,6 +83,8 @@ impl<'m> Symbols<'m> {
             model,
             by_path,
             classes,
+            landing: RefCell::default(),
+            exported: RefCell::default(),
         }
     }
 
@@ -180,10 +195,21 @@ impl<'m> Symbols<'m> {
     }
 
     /// What file `source` exports as `name`; `None` when it exports no such name.
-    fn export(&self, source: usize, name: &str, hops: usize) -> Option<Resolved<'m>> {
+    fn export(&self, source: usize, name: &'m str, hops: usize) -> Option<Resolved<'m>> {
         if hops > MAX_HOPS {
             return None;
         }
+        if let Some(known) = self.exported.borrow().get(&(source, name, hops)) {
+            return known.clone();
+        }
+        let found = self.export_uncached(source, name, hops);
+        self.exported
+            .borrow_mut()
+            .insert((source, name, hops), found.clone());
+        found
+    }
+
+    fn export_uncached(&self, source: usize, name: &'m str, hops: usize) -> Option<Resolved<'m>> {
         let file = self.source(source);
         if let Some(export) = file.exports.iter().find(|e| e.name == name) {
             let local = export.local.as_deref().unwrap_or(name);
@@ -227,7 +253,17 @@ impl<'m> Symbols<'m> {
     }
 
     /// The repository source file an import lands on, when it is one.
-    pub fn import_source(&self, source: usize, import: &ResolvedImport) -> Option<usize> {
+    pub fn import_source(&self, source: usize, import: &'m ResolvedImport) -> Option<usize> {
+        let key = (source, std::ptr::from_ref(import) as usize);
+        if let Some(&known) = self.landing.borrow().get(&key) {
+            return known;
+        }
+        let found = self.import_source_uncached(source, import);
+        self.landing.borrow_mut().insert(key, found);
+        found
+    }
+
+    fn import_source_uncached(&self, source: usize, import: &ResolvedImport) -> Option<usize> {
         let model = self.model;
         let from = &self.source(source).path;
         let specifier = import.import.specifier.as_str();
