@@ -1,5 +1,7 @@
 use std::collections::BTreeSet;
 
+use rustc_hash::FxHashSet;
+
 use crate::data::{
     self, config_referenced::CONFIG_REFERENCED, electron_packagers::ELECTRON_PACKAGERS,
     known_peers::KNOWN_PEERS, package_bins::PACKAGE_BINS, template_dirs::TEMPLATE_DIRS,
@@ -107,6 +109,7 @@ impl Rule for Unused {
             let restricted_types = model
                 .tsconfig_for(&format!("{}/index.ts", package.dir))
                 .and_then(|t| t.types.clone());
+            let mut mentions = None;
             for dep in package
                 .manifest
                 .dependencies
@@ -131,10 +134,12 @@ impl Rule for Unused {
                         continue;
                     }
                 }
-                if mentioned(model, package, name, &root_scripts)
+                let mentions =
+                    mentions.get_or_insert_with(|| Mentions::new(model, package, &root_scripts));
+                if mentions.mentions(name)
                     || bins(model, package, name, &dep.spec)
                         .iter()
-                        .any(|bin| runs_command(model, package, bin, &root_scripts))
+                        .any(|bin| mentions.runs(bin))
                 {
                     continue;
                 }
@@ -437,56 +442,76 @@ fn bins(model: &Model, package: &Package, name: &str, spec: &str) -> Vec<String>
 }
 
 /// Named in a script (as the package or its likely binary), or in a Dockerfile of the package.
-fn mentioned(model: &Model, package: &Package, name: &str, root_scripts: &[&str]) -> bool {
-    let short = name.rsplit('/').next().unwrap_or(name);
-    let in_text = |text: &str| text.contains(name) || has_word(text, short);
-    mentioned_where(model, package, root_scripts, &in_text)
+/// What a package's scripts, the root's scripts and the package's Dockerfiles say, gathered
+/// once per package: every dependency left unused is looked up in it.
+struct Mentions<'m> {
+    /// The package's and the root's script commands.
+    scripts: Vec<&'m str>,
+    /// The command words of the package's Dockerfiles (RUN, CMD, ENTRYPOINT, HEALTHCHECK).
+    docker: Vec<String>,
+    /// The words ([`words`]) of all of the above.
+    words: FxHashSet<String>,
 }
 
-/// A command `bin` a script or Dockerfile of the package runs, as a whole word.
-fn runs_command(model: &Model, package: &Package, bin: &str, root_scripts: &[&str]) -> bool {
-    mentioned_where(model, package, root_scripts, &|text: &str| {
-        has_word(text, bin)
-    })
-}
-
-fn has_word(text: &str, word: &str) -> bool {
-    text.split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_' || c == '.'))
-        .any(|w| w == word)
-}
-
-/// Whether `in_text` holds for a script of the package or the root, or a command word of a
-/// Dockerfile of the package.
-fn mentioned_where(
-    model: &Model,
-    package: &Package,
-    root_scripts: &[&str],
-    in_text: &dyn Fn(&str) -> bool,
-) -> bool {
-    if package.manifest.scripts.iter().any(|s| in_text(&s.command))
-        || root_scripts.iter().any(|s| in_text(s))
-    {
-        return true;
-    }
-    // The commands a Dockerfile of the package runs (RUN, CMD, ENTRYPOINT, HEALTHCHECK),
-    // word by word.
-    model
-        .dockerfiles
-        .iter()
-        .filter(|d| paths::is_within(&d.path, &package.dir))
-        .any(|d| {
-            d.instructions.iter().any(|i| {
-                let script = match &i.op {
+impl<'m> Mentions<'m> {
+    fn new(model: &'m Model, package: &'m Package, root_scripts: &[&'m str]) -> Self {
+        let scripts: Vec<&str> = package
+            .manifest
+            .scripts
+            .iter()
+            .map(|s| s.command.as_str())
+            .chain(root_scripts.iter().copied())
+            .collect();
+        let mut docker = Vec::new();
+        for dockerfile in model
+            .dockerfiles
+            .iter()
+            .filter(|d| paths::is_within(&d.path, &package.dir))
+        {
+            for instruction in &dockerfile.instructions {
+                let script = match &instruction.op {
                     Op::Run(run) => run.script.clone(),
                     Op::Cmd(form) | Op::Entrypoint(form) => form_text(form),
                     Op::Healthcheck(Some(hc)) => form_text(&hc.cmd),
-                    _ => return false,
+                    _ => continue,
                 };
-                shell::commands(&script)
-                    .iter()
-                    .any(|c| c.words.iter().any(|w| in_text(w)))
-            })
-        })
+                for command in shell::commands(&script) {
+                    docker.extend(command.words);
+                }
+            }
+        }
+        let words = scripts
+            .iter()
+            .copied()
+            .chain(docker.iter().map(String::as_str))
+            .flat_map(words)
+            .map(str::to_string)
+            .collect();
+        Mentions {
+            scripts,
+            docker,
+            words,
+        }
+    }
+
+    /// Whether a script or a Dockerfile command word holds the package's name, or its last
+    /// `/` segment as a word.
+    fn mentions(&self, name: &str) -> bool {
+        let short = name.rsplit('/').next().unwrap_or(name);
+        self.words.contains(short)
+            || self.scripts.iter().any(|t| t.contains(name))
+            || self.docker.iter().any(|w| w.contains(name))
+    }
+
+    /// Whether a script or a Dockerfile command runs `bin`, as a whole word.
+    fn runs(&self, bin: &str) -> bool {
+        self.words.contains(bin)
+    }
+}
+
+/// The words of a command: runs of letters, digits, `-`, `_` and `.`.
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_' || c == '.'))
 }
 
 fn form_text(form: &CommandForm) -> String {
