@@ -15,6 +15,7 @@ pub mod source_class;
 pub mod tsconfig;
 pub mod workspace;
 
+use rustc_hash::FxHashSet;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -42,12 +43,16 @@ pub use workspace::{PackageManager, Workspace};
 #[derive(Debug, Default)]
 pub struct FileIndex {
     files: Vec<WalkedFile>,
+    /// The same paths, hashed: import resolution asks about tens of candidate paths per
+    /// import, and a binary search over the sorted list costs a dozen string comparisons each.
+    lookup: FxHashSet<Box<str>>,
     dirs: BTreeSet<String>,
 }
 
 impl FileIndex {
     pub fn new(files: Vec<WalkedFile>, dirs: Vec<String>) -> Self {
         FileIndex {
+            lookup: files.iter().map(|f| Box::from(f.path.as_str())).collect(),
             files,
             dirs: dirs.into_iter().collect(),
         }
@@ -58,9 +63,7 @@ impl FileIndex {
     }
 
     pub fn is_file(&self, path: &str) -> bool {
-        self.files
-            .binary_search_by(|f| f.path.as_str().cmp(path))
-            .is_ok()
+        self.lookup.contains(path)
     }
 
     pub fn is_dir(&self, path: &str) -> bool {

@@ -185,16 +185,17 @@ fn imported_by_package(model: &Model) -> Vec<BTreeSet<String>> {
         };
         for import in &source.imports {
             let name = match &import.target {
-                Target::Package(name) => name.clone(),
+                Target::Package(name) => name.as_str(),
                 Target::Workspace(i) => match &model.packages[*i].manifest.name {
-                    Some(n) => n.value.clone(),
+                    Some(n) => n.value.as_str(),
                     None => continue,
                 },
-                _ => crate::parse::tsconfig::split_package_specifier(&import.import.specifier)
-                    .0
-                    .to_string(),
+                _ => crate::parse::tsconfig::split_package_specifier(&import.import.specifier).0,
             };
-            used[index].insert(name);
+            // Most imports name a package already seen: no copy for those.
+            if !used[index].contains(name) {
+                used[index].insert(name.to_string());
+            }
             // unplugin-icons: `~icons/lucide/edit` loads the `@iconify-json/lucide` collection.
             let spec = import.import.specifier.as_str();
             if let Some(rest) = spec
