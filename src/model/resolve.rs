@@ -4,6 +4,8 @@
 //! virtual module, a URL), or nothing at all.
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use std::cell::RefCell;
 
 use super::Model;
 use super::source_class::SourceClass;
@@ -214,6 +216,28 @@ fn reclassify_imported_fixtures(model: &Model, sources: &mut [Source]) {
     if index.is_empty() {
         return;
     }
+    // Thousands of files import the same workspace entry (`@gauzy/core`): each is found once.
+    type Entries = FxHashMap<usize, FxHashMap<String, Option<usize>>>;
+    let entries: RefCell<Entries> = RefCell::default();
+    let entry = |package: usize, specifier: &str| -> Option<usize> {
+        let (_, subpath) = split_package_specifier(specifier);
+        let known = entries
+            .borrow()
+            .get(&package)
+            .and_then(|m| m.get(subpath).copied());
+        if let Some(known) = known {
+            return known;
+        }
+        let found = paths::join(&model.packages[package].dir, subpath)
+            .and_then(|base| resolve_file(model, &base))
+            .and_then(|file| index.get(&file).copied());
+        let mut entries = entries.borrow_mut();
+        entries
+            .entry(package)
+            .or_default()
+            .insert(subpath.to_string(), found);
+        found
+    };
     let imported = |source: &Source| -> Vec<usize> {
         source
             .imports
@@ -221,11 +245,7 @@ fn reclassify_imported_fixtures(model: &Model, sources: &mut [Source]) {
             .filter(|i| i.runtime)
             .filter_map(|i| match &i.target {
                 Target::File(f) => index.get(f).copied(),
-                Target::Workspace(w) => {
-                    let (_, subpath) = split_package_specifier(&i.import.specifier);
-                    let base = paths::join(&model.packages[*w].dir, subpath)?;
-                    index.get(&resolve_file(model, &base)?).copied()
-                }
+                Target::Workspace(w) => entry(*w, &i.import.specifier),
                 _ => None,
             })
             .collect()
@@ -244,12 +264,63 @@ fn reclassify_imported_fixtures(model: &Model, sources: &mut [Source]) {
     }
 }
 
+/// What an import's target depends on, so that the thousands of files importing
+/// `@nestjs/common` or `../entities` resolve it once: a relative specifier depends only on the
+/// path it joins to, any other only on the importer's package and tsconfig.
+#[derive(PartialEq, Eq, Hash)]
+enum Key<'a> {
+    /// The joined path of a relative specifier (`None`: above the repository root).
+    Relative(Option<String>),
+    Bare {
+        package: Option<usize>,
+        tsconfig: Option<usize>,
+        specifier: &'a str,
+    },
+}
+
+impl<'a> Key<'a> {
+    fn of(from: &str, package: Option<usize>, tsconfig: Option<usize>, specifier: &'a str) -> Self {
+        let specifier = without_query(specifier);
+        if is_relative(specifier) {
+            Key::Relative(paths::join(paths::parent(from), specifier))
+        } else {
+            Key::Bare {
+                package,
+                tsconfig,
+                specifier,
+            }
+        }
+    }
+}
+
+/// Loader queries (`./a.svg?raw`, `./w.js?worker`) do not change which file is meant.
+fn without_query(specifier: &str) -> &str {
+    specifier.split_once('?').map_or(specifier, |(s, _)| s)
+}
+
+fn is_relative(specifier: &str) -> bool {
+    specifier.starts_with("./")
+        || specifier.starts_with("../")
+        || specifier == "."
+        || specifier == ".."
+}
+
 fn resolve_each(model: &Model, sources: Vec<SourceFile>) -> Vec<Source> {
+    let governed: Vec<(Option<usize>, Option<usize>)> = sources
+        .par_iter()
+        .map(|file| {
+            (
+                model.owner_of(&file.path),
+                model.tsconfig_index_for(&file.path),
+            )
+        })
+        .collect();
+    let targets = resolve_keyed(model, &sources, &governed);
     sources
         .into_par_iter()
-        .map(|file| {
-            let package = model.owner_of(&file.path);
-            let tsconfig_index = model.tsconfig_index_for(&file.path);
+        .zip(governed)
+        .zip(targets)
+        .map(|((file, (package, tsconfig_index)), targets)| {
             let tsconfig = tsconfig_index.map(|i| &model.tsconfigs[i]);
             let is_typescript = file
                 .facts
@@ -258,29 +329,36 @@ fn resolve_each(model: &Model, sources: Vec<SourceFile>) -> Vec<Source> {
             let class = SourceClass::of(&file.path);
             let keep_all = tsconfig.is_some_and(|t| t.verbatim_module_syntax);
             let metadata = tsconfig.is_some_and(|t| t.emit_decorator_metadata);
-            let imports = file
+            let elided: Vec<bool> = file
                 .facts
                 .imports
                 .iter()
                 .map(|import| {
-                    let target = resolve(model, &file.path, package, tsconfig, &import.specifier);
-                    let elided = if keep_all {
+                    if keep_all {
                         import.explicit_type
                     } else {
                         file.facts.is_elided(import, metadata, is_typescript)
-                    };
+                    }
+                })
+                .collect();
+            let facts = file.facts;
+            let imports = facts
+                .imports
+                .into_iter()
+                .zip(elided)
+                .zip(targets)
+                .map(|((import, elided), target)| {
                     // Declaration files never run; their imports only tell what is used.
                     let runtime = !elided
                         && class != SourceClass::Declaration
                         && import.kind != ImportKind::TypesReference;
                     ResolvedImport {
-                        import: import.clone(),
+                        import,
                         target,
                         runtime,
                     }
                 })
                 .collect();
-            let facts = file.facts;
             Source {
                 class,
                 path: file.path,
@@ -300,6 +378,74 @@ fn resolve_each(model: &Model, sources: Vec<SourceFile>) -> Vec<Source> {
                     .filter(|n| n.starts_with(|c: char| c.is_ascii_uppercase()))
                     .collect(),
             }
+        })
+        .collect()
+}
+
+/// Every import's target, each distinct [`Key`] resolved once (in parallel), in the order of
+/// `sources` and their imports.
+fn resolve_keyed(
+    model: &Model,
+    sources: &[SourceFile],
+    governed: &[(Option<usize>, Option<usize>)],
+) -> Vec<Vec<Target>> {
+    let keyed: Vec<Vec<Key<'_>>> = sources
+        .par_iter()
+        .zip(governed)
+        .map(|(file, &(package, tsconfig))| {
+            let keys = file.facts.imports.iter();
+            keys.map(|i| Key::of(&file.path, package, tsconfig, &i.specifier))
+                .collect()
+        })
+        .collect();
+    let mut index: FxHashMap<&Key<'_>, usize> = FxHashMap::default();
+    let mut distinct: Vec<&Key<'_>> = Vec::new();
+    for key in keyed.iter().flatten() {
+        index.entry(key).or_insert_with(|| {
+            distinct.push(key);
+            distinct.len() - 1
+        });
+    }
+    let resolved: Vec<Target> = distinct
+        .par_iter()
+        .map(|&key| match key {
+            Key::Relative(None) => {
+                Target::Unresolved("points above the repository root".to_string())
+            }
+            Key::Relative(Some(base)) => file_or_unresolved(model, base, || tried(model, base)),
+            Key::Bare {
+                package,
+                tsconfig,
+                specifier,
+            } => {
+                let tsconfig = tsconfig.map(|i| &model.tsconfigs[i]);
+                resolve_bare_specifier(model, *package, tsconfig, specifier)
+            }
+        })
+        .collect();
+    sources
+        .par_iter()
+        .zip(governed)
+        .zip(&keyed)
+        .map(|((file, &(_, tsconfig)), keys)| {
+            let tsconfig = tsconfig.map(|i| &model.tsconfigs[i]);
+            let imports = file.facts.imports.iter();
+            imports
+                .zip(keys)
+                .map(|(import, key)| {
+                    let target = resolved[index[key]].clone();
+                    // A relative import that finds nothing beside the importer may be found
+                    // from where this importer is (its rootDirs, its build folder).
+                    match (key, target) {
+                        (Key::Relative(Some(base)), Target::Unresolved(reason)) => {
+                            let specifier = without_query(&import.specifier);
+                            elsewhere(model, &file.path, tsconfig, specifier, base)
+                                .unwrap_or(Target::Unresolved(reason))
+                        }
+                        (_, target) => target,
+                    }
+                })
+                .collect()
         })
         .collect()
 }
@@ -393,10 +539,13 @@ fn resolve_file_shallow(model: &Model, base: &str) -> Option<String> {
     if model.files.is_file(base) {
         return Some(base.to_string());
     }
-    EXTENSIONS
-        .iter()
-        .map(|ext| format!("{base}{ext}"))
-        .find(|c| model.files.is_file(c))
+    let mut candidate = String::with_capacity(base.len() + 8);
+    EXTENSIONS.iter().find_map(|ext| {
+        candidate.clear();
+        candidate.push_str(base);
+        candidate.push_str(ext);
+        model.files.is_file(&candidate).then(|| candidate.clone())
+    })
 }
 
 /// Specifiers that never name a package: URLs, virtual modules, loader strings, framework
@@ -415,30 +564,14 @@ fn is_opaque(specifier: &str) -> bool {
         || specifier.contains('*')
 }
 
-pub fn resolve(
+/// The target of a specifier that is not relative: it depends on the importer's package and
+/// tsconfig only, not on the importer's folder.
+fn resolve_bare_specifier(
     model: &Model,
-    from: &str,
     package: Option<usize>,
     tsconfig: Option<&TsConfig>,
     specifier: &str,
 ) -> Target {
-    // Loader queries (`./a.svg?raw`, `./w.js?worker`) do not change which file is meant.
-    let specifier = specifier.split_once('?').map_or(specifier, |(s, _)| s);
-    let dir = paths::parent(from);
-    if specifier.starts_with("./")
-        || specifier.starts_with("../")
-        || specifier == "."
-        || specifier == ".."
-    {
-        let Some(base) = paths::join(dir, specifier) else {
-            return Target::Unresolved("points above the repository root".to_string());
-        };
-        return match file_or_unresolved(model, &base, || tried(model, &base)) {
-            Target::Unresolved(reason) => elsewhere(model, from, tsconfig, specifier, &base)
-                .unwrap_or(Target::Unresolved(reason)),
-            target => target,
-        };
-    }
     if specifier.starts_with('/') {
         return Target::Opaque;
     }
