@@ -75,18 +75,7 @@ impl Rule for Unused {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let model = cx.model;
         let imported = imported_by_package(model);
-        let root_scripts: Vec<&str> = model
-            .workspaces
-            .iter()
-            .filter_map(|w| w.package)
-            .flat_map(|i| {
-                model.packages[i]
-                    .manifest
-                    .scripts
-                    .iter()
-                    .map(|s| s.command.as_str())
-            })
-            .collect();
+        let root = std::cell::OnceCell::new();
         let referenced = referenced_by_package(model);
         for (index, package) in model.packages.iter().enumerate() {
             let is_root = model
@@ -119,7 +108,7 @@ impl Rule for Unused {
                 let name = dep.name.as_str();
                 if used.contains(name)
                     || peers.contains(name)
-                    || referenced.contains(name)
+                    || references(referenced, name)
                     || config_referenced(name) && !name.starts_with("@types/")
                 {
                     continue;
@@ -134,8 +123,8 @@ impl Rule for Unused {
                         continue;
                     }
                 }
-                let mentions =
-                    mentions.get_or_insert_with(|| Mentions::new(model, package, &root_scripts));
+                let root = root.get_or_init(|| RootScripts::new(model));
+                let mentions = mentions.get_or_insert_with(|| Mentions::new(model, package, root));
                 if mentions.mentions(name)
                     || bins(model, package, name, &dep.spec)
                         .iter()
@@ -253,15 +242,19 @@ fn to_installing_ancestors(model: &Model, sets: &mut [BTreeSet<String>]) {
         if package.workspace.is_some() || sets[index].is_empty() {
             continue;
         }
-        let installer = paths::ancestors(&package.dir)
-            .filter(|dir| *dir != package.dir)
-            .filter_map(|dir| model.package_index_at(dir))
-            .find(|&i| model.packages[i].workspace.is_some());
-        if let Some(installer) = installer {
+        if let Some(installer) = installing_ancestor(model, package) {
             let names: Vec<String> = sets[index].iter().cloned().collect();
             sets[installer].extend(names);
         }
     }
+}
+
+/// The nearest package above `package` that a workspace installs.
+fn installing_ancestor(model: &Model, package: &Package) -> Option<usize> {
+    paths::ancestors(&package.dir)
+        .filter(|dir| *dir != package.dir)
+        .filter_map(|dir| model.package_index_at(dir))
+        .find(|&i| model.packages[i].workspace.is_some())
 }
 
 /// Whether part of the package's code is a link the walk could not follow (novu's enterprise
@@ -275,20 +268,26 @@ fn sources_not_checked_out(model: &Model, index: usize) -> bool {
 }
 
 /// The package names each package's tool configs and non-JS files name (see
-/// [`crate::parse::config_refs`]), expanded by each tool's naming convention: `plugins:
-/// ['tailwindcss']` in a Prettier config names `prettier-plugin-tailwindcss`, `typescript` in a
-/// codegen config names `@graphql-codegen/typescript`, `~bootstrap/scss/x` names `bootstrap`.
-fn referenced_by_package(model: &Model) -> Vec<BTreeSet<String>> {
-    let mut sets = vec![BTreeSet::new(); model.packages.len()];
+/// [`crate::parse::config_refs`]), as written ([`reference_base`]); [`references`] expands
+/// them by each tool's naming convention.
+fn referenced_by_package(model: &Model) -> Vec<FxHashSet<&str>> {
+    let mut sets = vec![FxHashSet::default(); model.packages.len()];
     for refs in &model.config_refs {
         let Some(index) = model.owner_of(&refs.path) else {
             continue;
         };
-        for s in &refs.strings {
-            reference_candidates(s, &mut sets[index]);
+        sets[index].extend(refs.strings.iter().filter_map(|s| reference_base(s)));
+    }
+    // What a package that nothing installs references counts for its installer.
+    for (index, package) in model.packages.iter().enumerate() {
+        if package.workspace.is_some() || sets[index].is_empty() {
+            continue;
+        }
+        if let Some(installer) = installing_ancestor(model, package) {
+            let names: Vec<&str> = sets[index].iter().copied().collect();
+            sets[installer].extend(names);
         }
     }
-    to_installing_ancestors(model, &mut sets);
     sets
 }
 
@@ -306,8 +305,31 @@ const CODEGEN_OUTPUT_IMPORTS: &[(&str, &str)] = &[
     ("typescript-graphql-request", "graphql-request"),
 ];
 
-/// The package names a config string may name, inserted into `out`.
-fn reference_candidates(s: &str, out: &mut BTreeSet<String>) {
+/// Prefixes a scoped name takes by convention: `@x/y` in an ESLint config is
+/// `@x/eslint-plugin-y`.
+const SCOPED_PREFIXES: &[&str] = &["eslint-plugin-", "eslint-config-", "prettier-plugin-"];
+/// Packages a bare scope names: `@x` in an ESLint config is `@x/eslint-plugin`.
+const SCOPE_SUFFIXES: &[&str] = &["eslint-plugin", "eslint-config", "prettier-plugin"];
+/// Prefixes an unscoped name takes by convention: `react` in a Babel config is
+/// `babel-preset-react`, `typescript` in a codegen config is `@graphql-codegen/typescript`.
+const UNSCOPED_PREFIXES: &[&str] = &[
+    "eslint-plugin-",
+    "eslint-config-",
+    "prettier-plugin-",
+    "babel-preset-",
+    "babel-plugin-",
+    "@babel/preset-",
+    "@babel/plugin-",
+    "@graphql-codegen/",
+    "jest-environment-",
+    "stylelint-config-",
+    "postcss-",
+    "@size-limit/",
+];
+
+/// The package name a config string may be, as written (`node_modules/x/…`, `~x/…`,
+/// `plugin:x/…` and `@nx/jest:jest` reduced to the package name).
+fn reference_base(s: &str) -> Option<&str> {
     let mut s = s.trim();
     // `node_modules/bootstrap/dist/css/bootstrap.css`, `../../node_modules/x`.
     if let Some(i) = s.rfind("node_modules/") {
@@ -319,51 +341,51 @@ fn reference_candidates(s: &str, out: &mut BTreeSet<String>) {
     s = s.trim_start_matches('/');
     let (base, _) = crate::parse::tsconfig::split_package_specifier(s);
     if !is_package_name(base) {
-        return;
+        return None;
     }
     // Strip a trailing `:executor` (`@nx/jest:jest`) or `@version`.
-    let base = base.split(':').next().unwrap_or(base);
-    out.insert(base.to_string());
+    Some(base.split(':').next().unwrap_or(base))
+}
+
+/// Whether the config names `bases` ([`reference_base`]) reference package `name`, as written
+/// or by a tool's naming convention. Asked for each declared dependency, rather than
+/// expanding every config string into every name it may stand for (60k names on
+/// ever-gauzy).
+fn references(bases: &FxHashSet<&str>, name: &str) -> bool {
+    if bases.contains(name) {
+        return true;
+    }
     // graphql-codegen plugins whose generated (often gitignored) output imports a package.
-    for (plugin, imported) in CODEGEN_OUTPUT_IMPORTS {
-        if base == *plugin || base.strip_prefix("@graphql-codegen/") == Some(*plugin) {
-            out.insert((*imported).to_string());
+    let codegen = CODEGEN_OUTPUT_IMPORTS.iter().any(|&(plugin, imported)| {
+        imported == name
+            && (bases.contains(plugin)
+                || bases.contains(format!("@graphql-codegen/{plugin}").as_str()))
+    });
+    if codegen {
+        return true;
+    }
+    if let Some((scope, rest)) = name.split_once('/') {
+        // `@x/y` names `@x/eslint-plugin-y`, and `@babel/y` names `@babel/preset-y`.
+        let prefixed = SCOPED_PREFIXES
+            .iter()
+            .chain(if scope == "@babel" {
+                &["preset-", "plugin-"][..]
+            } else {
+                &[]
+            })
+            .filter_map(|prefix| rest.strip_prefix(prefix))
+            .any(|base| bases.contains(format!("{scope}/{base}").as_str()));
+        // `@x` names `@x/eslint-plugin`.
+        if prefixed || SCOPE_SUFFIXES.contains(&rest) && bases.contains(scope) {
+            return true;
         }
     }
-    match base.split_once('/') {
-        Some((scope, rest)) => {
-            for prefix in ["eslint-plugin-", "eslint-config-", "prettier-plugin-"] {
-                out.insert(format!("{scope}/{prefix}{rest}"));
-            }
-            if scope == "@babel" {
-                out.insert(format!("@babel/preset-{rest}"));
-                out.insert(format!("@babel/plugin-{rest}"));
-            }
-        }
-        None if base.starts_with('@') => {
-            for suffix in ["eslint-plugin", "eslint-config", "prettier-plugin"] {
-                out.insert(format!("{base}/{suffix}"));
-            }
-        }
-        None => {
-            for prefix in [
-                "eslint-plugin-",
-                "eslint-config-",
-                "prettier-plugin-",
-                "babel-preset-",
-                "babel-plugin-",
-                "@babel/preset-",
-                "@babel/plugin-",
-                "@graphql-codegen/",
-                "jest-environment-",
-                "stylelint-config-",
-                "postcss-",
-                "@size-limit/",
-            ] {
-                out.insert(format!("{prefix}{base}"));
-            }
-        }
-    }
+    // `x` names `eslint-plugin-x`, `@babel/preset-x`, `@graphql-codegen/x`.
+    UNSCOPED_PREFIXES.iter().any(|prefix| {
+        name.strip_prefix(prefix).is_some_and(|base| {
+            !base.contains('/') && !base.starts_with('@') && bases.contains(base)
+        })
+    })
 }
 
 /// A string that can be an npm package name (lowercase letters, digits, `-._~`, one scope).
@@ -442,26 +464,47 @@ fn bins(model: &Model, package: &Package, name: &str, spec: &str) -> Vec<String>
     bins
 }
 
+/// The script commands of the workspace roots, and their words: every package's
+/// [`Mentions`] includes them, and they are gathered once.
+struct RootScripts<'m> {
+    commands: Vec<&'m str>,
+    words: FxHashSet<&'m str>,
+}
+
+impl<'m> RootScripts<'m> {
+    fn new(model: &'m Model) -> Self {
+        let commands: Vec<&str> = model
+            .workspaces
+            .iter()
+            .filter_map(|w| w.package)
+            .flat_map(|i| model.packages[i].manifest.scripts.iter())
+            .map(|s| s.command.as_str())
+            .collect();
+        let words = commands.iter().copied().flat_map(words).collect();
+        RootScripts { commands, words }
+    }
+}
+
 /// Named in a script (as the package or its likely binary), or in a Dockerfile of the package.
 /// What a package's scripts, the root's scripts and the package's Dockerfiles say, gathered
 /// once per package: every dependency left unused is looked up in it.
-struct Mentions<'m> {
-    /// The package's and the root's script commands.
+struct Mentions<'m, 'r> {
+    root: &'r RootScripts<'m>,
+    /// The package's script commands.
     scripts: Vec<&'m str>,
     /// The command words of the package's Dockerfiles (RUN, CMD, ENTRYPOINT, HEALTHCHECK).
     docker: Vec<String>,
-    /// The words ([`words`]) of all of the above.
+    /// The words ([`words`]) of the package's scripts and Dockerfile commands.
     words: FxHashSet<String>,
 }
 
-impl<'m> Mentions<'m> {
-    fn new(model: &'m Model, package: &'m Package, root_scripts: &[&'m str]) -> Self {
+impl<'m, 'r> Mentions<'m, 'r> {
+    fn new(model: &'m Model, package: &'m Package, root: &'r RootScripts<'m>) -> Self {
         let scripts: Vec<&str> = package
             .manifest
             .scripts
             .iter()
             .map(|s| s.command.as_str())
-            .chain(root_scripts.iter().copied())
             .collect();
         let mut docker = Vec::new();
         for dockerfile in model
@@ -489,6 +532,7 @@ impl<'m> Mentions<'m> {
             .map(str::to_string)
             .collect();
         Mentions {
+            root,
             scripts,
             docker,
             words,
@@ -499,14 +543,15 @@ impl<'m> Mentions<'m> {
     /// `/` segment as a word.
     fn mentions(&self, name: &str) -> bool {
         let short = name.rsplit('/').next().unwrap_or(name);
-        self.words.contains(short)
+        self.runs(short)
             || self.scripts.iter().any(|t| t.contains(name))
+            || self.root.commands.iter().any(|t| t.contains(name))
             || self.docker.iter().any(|w| w.contains(name))
     }
 
     /// Whether a script or a Dockerfile command runs `bin`, as a whole word.
     fn runs(&self, bin: &str) -> bool {
-        self.words.contains(bin)
+        self.words.contains(bin) || self.root.words.contains(bin)
     }
 }
 
@@ -531,6 +576,87 @@ mod tests {
     use super::Unused;
     use crate::rules::deps::common::incident;
     use crate::rules::testing::{Repo, Vectors, case};
+
+    /// Every name a config string stands for, expanded forwards: what [`super::references`]
+    /// answers backwards, one declared name at a time.
+    fn expansion(s: &str) -> Vec<String> {
+        use super::{CODEGEN_OUTPUT_IMPORTS, SCOPE_SUFFIXES, SCOPED_PREFIXES, UNSCOPED_PREFIXES};
+        let Some(base) = super::reference_base(s) else {
+            return Vec::new();
+        };
+        let mut out = vec![base.to_string()];
+        for (plugin, imported) in CODEGEN_OUTPUT_IMPORTS {
+            if base == *plugin || base.strip_prefix("@graphql-codegen/") == Some(*plugin) {
+                out.push((*imported).to_string());
+            }
+        }
+        match base.split_once('/') {
+            Some((scope, rest)) => {
+                out.extend(SCOPED_PREFIXES.iter().map(|p| format!("{scope}/{p}{rest}")));
+                if scope == "@babel" {
+                    out.push(format!("@babel/preset-{rest}"));
+                    out.push(format!("@babel/plugin-{rest}"));
+                }
+            }
+            None if base.starts_with('@') => {
+                out.extend(SCOPE_SUFFIXES.iter().map(|x| format!("{base}/{x}")));
+            }
+            None => out.extend(UNSCOPED_PREFIXES.iter().map(|p| format!("{p}{base}"))),
+        }
+        out
+    }
+
+    #[test]
+    fn references_answer_what_the_expansion_of_config_strings_names() {
+        let strings = [
+            "react",
+            "@babel/env",
+            "@typescript-eslint",
+            "@acme/x",
+            "plugin:vue/recommended",
+            "~bootstrap/scss/grid",
+            "../../node_modules/swiper/swiper.css",
+            "@nx/jest:jest",
+            "typescript",
+            "@graphql-codegen/client-preset",
+            "typed-document-node",
+            "Not A Name",
+        ];
+        let bases: rustc_hash::FxHashSet<&str> = strings
+            .iter()
+            .filter_map(|s| super::reference_base(s))
+            .collect();
+        let expanded: std::collections::BTreeSet<String> =
+            strings.iter().flat_map(|s| expansion(s)).collect();
+        // Every expanded name is referenced ...
+        for name in &expanded {
+            assert!(super::references(&bases, name), "{name} is not referenced");
+        }
+        // ... and nothing else, among names of every shape the conventions produce.
+        let others = [
+            "eslint-plugin-angular",
+            "@babel/preset-react-app",
+            "@typescript-eslint/parser",
+            "@acme/eslint-plugin-y",
+            "@acme/eslint-plugin",
+            "prettier-plugin-@acme/x",
+            "@graphql-codegen/@acme/x",
+            "graphql-tag",
+            "urql",
+            "jest",
+            "vue-eslint-parser",
+            "swiper-bundle",
+            "@nx/webpack",
+            "postcss",
+        ];
+        for name in others {
+            assert_eq!(
+                super::references(&bases, name),
+                expanded.contains(name),
+                "{name}"
+            );
+        }
+    }
 
     /// An npm workspace whose `apps/api` declares `manifest` (the body of its package.json
     /// after the name and scripts) and whose `src/main.ts` imports `express`.
