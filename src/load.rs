@@ -359,7 +359,7 @@ fn load_with(
     load_extended_tsconfigs(files, discovered, limits, cache, &mut loaded);
     load_compose_references(files, discovered, limits, cache, &mut loaded);
     loaded.present = present_link_targets(files, discovered, &loaded.packages);
-    loaded.config_refs = load_config_refs(files, discovered, limits);
+    loaded.config_refs = load_config_refs(files, discovered, limits, cache);
     loaded
 }
 
@@ -913,19 +913,34 @@ fn load_config_refs(
     files: &dyn Files,
     discovered: &Discovered,
     limits: Limits,
+    cache: Option<&Cache>,
 ) -> Vec<crate::parse::config_refs::ConfigRefs> {
-    use crate::parse::config_refs;
+    use crate::parse::config_refs::{self, ConfigRefs};
     discovered
         .files
         .par_iter()
         .filter(|f| f.size <= limits.max_file_size && config_refs::is_reference_file(&f.path))
         .filter_map(|f| {
             let bytes = files.read(&f.path).ok()?;
-            if is_binary(&bytes) {
-                return None;
+            let key = cache.map(|_| Cache::key("ConfigRefs", &f.path, &bytes));
+            if let (Some(cache), Some(key)) = (cache, &key)
+                && let Some(entry) = cache.get(key)
+            {
+                match postcard::from_bytes::<Option<ConfigRefs>>(entry) {
+                    Ok(refs) => return refs,
+                    Err(_) => cache.forget(key),
+                }
             }
-            let text = String::from_utf8(bytes).ok()?;
-            Some(config_refs::parse(&f.path, &text))
+            let refs = (!is_binary(&bytes))
+                .then(|| String::from_utf8(bytes).ok())
+                .flatten()
+                .map(|text| config_refs::parse(&f.path, &text));
+            if let (Some(cache), Some(key)) = (cache, key)
+                && let Ok(entry) = postcard::to_stdvec(&refs)
+            {
+                cache.put(key, &entry);
+            }
+            refs
         })
         .collect()
 }

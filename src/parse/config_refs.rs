@@ -7,7 +7,7 @@
 //! `deps/unused` matches them against declared names by each tool's naming convention.
 
 /// The candidate strings of one file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ConfigRefs {
     pub path: String,
     /// Each distinct candidate string, sorted.
@@ -19,7 +19,7 @@ pub struct ConfigRefs {
 /// One target's `executor` (Nx `project.json`, `workspace.json`) or `builder` (`angular.json`):
 /// `@nx/webpack:webpack` runs the `webpack` executor of the package `@nx/webpack`, which Nx
 /// resolves from the workspace root's `node_modules` like any `require`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Executor {
     /// As written: `@nx/eslint:lint`.
     pub executor: String,
