@@ -563,6 +563,19 @@ fn record(root: &Path, entry: DirEntry, out: &mut Collected) {
 
 /// Repository-relative POSIX path, or `None` when the name is not UTF-8.
 fn relative(root: &Path, path: &Path) -> Option<String> {
+    // The walk joins names onto the root, so the path is the root's bytes, `/`, and clean
+    // components: taken as they are (a component-by-component rebuild was 3% of a warm scan).
+    if cfg!(unix)
+        && let (Some(root), Some(path)) = (root.to_str(), path.to_str())
+        && let Some(rel) = path.strip_prefix(root)
+        && let Some(rel) = rel
+            .strip_prefix('/')
+            .or((root.is_empty() || root.ends_with('/')).then_some(rel))
+        && !rel.is_empty()
+        && is_clean(rel)
+    {
+        return Some(rel.to_string());
+    }
     let rel = path.strip_prefix(root).unwrap_or(path);
     let mut out = String::new();
     for component in rel.components() {
@@ -576,6 +589,12 @@ fn relative(root: &Path, path: &Path) -> Option<String> {
         out.push_str(part);
     }
     Some(out)
+}
+
+/// A relative POSIX path with no empty, `.` or `..` component and no leading or trailing `/`.
+fn is_clean(rel: &str) -> bool {
+    rel.split('/')
+        .all(|c| !c.is_empty() && c != "." && c != "..")
 }
 
 fn lossy(root: &Path, path: &Path) -> String {
