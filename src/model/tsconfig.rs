@@ -112,8 +112,8 @@ pub struct TsConfig {
     /// The files the config compiles, as its own `files`, `include` and `exclude` say
     /// (repository-relative patterns; `include` defaults to `**/*` when neither is set).
     pub files: Vec<String>,
-    pub include: Vec<String>,
-    pub exclude: Vec<String>,
+    pub include: Vec<Glob>,
+    pub exclude: Vec<Glob>,
     /// `extends` entries that point outside the repository or into `node_modules`.
     pub unresolved_extends: Vec<String>,
 }
@@ -133,55 +133,93 @@ impl TsConfig {
             return false;
         }
         self.files.iter().any(|f| f == path)
-            || (self.include.iter().any(|p| include_matches(p, path))
-                && !self.exclude.iter().any(|p| include_matches(p, path)))
+            || (self.include.iter().any(|g| g.matches(path))
+                && !self.exclude.iter().any(|g| g.matches(path)))
     }
 }
 
-fn include_matches(pattern: &str, path: &str) -> bool {
-    // Matched segment by segment without collecting anything: a solution-style tsconfig's
-    // references are tried for every source file, and the allocations of this function were
-    // a tenth of a warm scan of amplication.
-    let last = pattern.rsplit('/').next().unwrap_or_default();
-    let folder = !last.contains(['*', '?', '.']);
-    if folder {
-        // `src` is `src/**/*`: the folder's files at any depth.
-        let files = ["**", "*"].into_iter();
-        let pattern = segments(pattern).chain(files);
-        return one_globstar(pattern.clone(), segments(path))
-            .unwrap_or_else(|| segments_match(pattern, segments(path)));
-    }
-    one_globstar(segments(pattern), segments(path))
-        .unwrap_or_else(|| segments_match(segments(pattern), segments(path)))
+/// An `include` or `exclude` pattern (repository-relative), compiled once: a solution-style
+/// tsconfig's references are tried for every source file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Glob {
+    pub pattern: String,
+    shape: Shape,
 }
 
-/// The common shape `literal/folders/**/last` (`src/**/*.ts`, and every folder pattern)
-/// without backtracking: the literal folders, then only the path's last segment against
-/// `last`. `None` for any other shape, which [`segments_match`] decides.
-fn one_globstar<'a>(
-    mut pattern: impl Iterator<Item = &'a str>,
-    mut path: impl Iterator<Item = &'a str>,
-) -> Option<bool> {
-    loop {
-        match pattern.next()? {
-            "**" => break,
-            literal if literal.contains(['*', '?']) => return None,
-            literal => {
-                if path.next() != Some(literal) {
-                    // A literal segment either matches or the pattern cannot.
-                    return Some(false);
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Shape {
+    /// No wildcard: that one path.
+    Literal(String),
+    /// `dir/**/last` (`src` is `src/**/*`): a file at any depth below `dir/` (`""`: anywhere)
+    /// whose name matches `last`.
+    Below { dir: String, last: String },
+    /// Any other shape, matched by [`segments_match`]; `folder` adds TypeScript's `/**/*`.
+    General { folder: bool },
+}
+
+impl Glob {
+    pub fn new(pattern: &str) -> Glob {
+        let last = pattern.rsplit('/').next().unwrap_or_default();
+        // A last segment with neither a wildcard nor an extension is a folder, as in TypeScript.
+        let folder = !last.contains(['*', '?', '.']);
+        let parts: Vec<&str> = segments(pattern).collect();
+        let is_literal = |s: &&str| !s.contains(['*', '?']);
+        let shape = if folder && parts.iter().all(is_literal) {
+            Shape::Below {
+                dir: dir_prefix(&parts),
+                last: "*".to_string(),
+            }
+        } else if folder {
+            Shape::General { folder }
+        } else if parts.iter().all(is_literal) {
+            Shape::Literal(parts.join("/"))
+        } else {
+            match parts.iter().position(|s| *s == "**") {
+                Some(star)
+                    if star + 2 == parts.len()
+                        && parts[..star].iter().all(is_literal)
+                        && !parts[star + 1].contains("**") =>
+                {
+                    Shape::Below {
+                        dir: dir_prefix(&parts[..star]),
+                        last: parts[star + 1].to_string(),
+                    }
                 }
+                _ => Shape::General { folder },
+            }
+        };
+        Glob {
+            pattern: pattern.to_string(),
+            shape,
+        }
+    }
+
+    /// Whether the pattern matches `path` (repository-relative, clean, as the walk gives it).
+    pub fn matches(&self, path: &str) -> bool {
+        match &self.shape {
+            Shape::Literal(literal) => literal == path,
+            Shape::Below { dir, last } => path.strip_prefix(dir.as_str()).is_some_and(|rest| {
+                let name = rest.rsplit('/').next().unwrap_or_default();
+                !rest.is_empty() && segment_matches(last, name)
+            }),
+            Shape::General { folder: true } => {
+                segments_match(segments(&self.pattern).chain(["**", "*"]), segments(path))
+            }
+            Shape::General { folder: false } => {
+                segments_match(segments(&self.pattern), segments(path))
             }
         }
     }
-    let last = pattern.next()?;
-    if last == "**" || last.contains("**") || pattern.next().is_some() {
-        return None;
-    }
-    Some(
-        path.last()
-            .is_some_and(|segment| segment_matches(last, segment)),
-    )
+}
+
+/// `a/b/` for the folders `a`, `b`; `""` for none.
+fn dir_prefix(parts: &[&str]) -> String {
+    parts.iter().map(|p| format!("{p}/")).collect()
+}
+
+#[cfg(test)]
+fn include_matches(pattern: &str, path: &str) -> bool {
+    Glob::new(pattern).matches(path)
 }
 
 fn segments(text: &str) -> impl Iterator<Item = &str> + Clone {
@@ -477,19 +515,20 @@ fn finish(
             .filter_map(|p| paths::join(&dir, p))
             .collect()
     };
+    let globs = |patterns: Vec<String>| patterns.iter().map(|p| Glob::new(p)).collect();
     let solution = config.files.as_ref().is_some_and(Vec::is_empty)
         && config.include.as_ref().is_none_or(Vec::is_empty)
         && !config.references.is_empty();
-    let include = match (&config.include, &config.files) {
+    let include = globs(match (&config.include, &config.files) {
         (Some(include), _) => anchored(include),
         (None, Some(_)) => Vec::new(),
         (None, None) => anchored(&["**/*".to_string()]),
-    };
+    });
     TsConfig {
         solution,
         files: anchored(config.files.as_deref().unwrap_or_default()),
         include,
-        exclude: anchored(config.exclude.as_deref().unwrap_or_default()),
+        exclude: globs(anchored(config.exclude.as_deref().unwrap_or_default())),
         path: config.path.clone(),
         dir,
         base_url: e.base_url,
@@ -517,7 +556,7 @@ mod tests {
     /// and module options are in the referenced `tsconfig.app.json` / `tsconfig.lib.json`.
     /// The nearest `tsconfig.json` was taken for every file, so its (absent) options were.
     #[test]
-    fn the_one_globstar_shortcut_agrees_with_the_general_matcher() {
+    fn compiled_globs_agree_with_the_general_matcher() {
         let patterns = [
             "src/**/*.ts",
             "src/**/*",
@@ -532,6 +571,11 @@ mod tests {
             "a/**/b/**/c.ts",
             "a//b/**/*.ts",
             "*.ts",
+            "a/b/c.ts",
+            "a/b/c",
+            "**",
+            "a/**/c",
+            "a/*/c",
         ];
         let paths = [
             "src/a.ts",
