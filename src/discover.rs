@@ -571,8 +571,7 @@ fn relative(root: &Path, path: &Path) -> Option<String> {
         && let Some(rel) = rel
             .strip_prefix('/')
             .or((root.is_empty() || root.ends_with('/')).then_some(rel))
-        && !rel.is_empty()
-        && is_clean(rel)
+        && crate::paths::is_clean(rel)
     {
         return Some(rel.to_string());
     }
@@ -589,12 +588,6 @@ fn relative(root: &Path, path: &Path) -> Option<String> {
         out.push_str(part);
     }
     Some(out)
-}
-
-/// A relative POSIX path with no empty, `.` or `..` component and no leading or trailing `/`.
-fn is_clean(rel: &str) -> bool {
-    rel.split('/')
-        .all(|c| !c.is_empty() && c != "." && c != "..")
 }
 
 fn lossy(root: &Path, path: &Path) -> String {

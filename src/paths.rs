@@ -3,22 +3,35 @@
 
 /// Joins `rel` (as written in a file: `./x`, `../y`, `z/`) onto the directory `dir`.
 pub(crate) fn join(dir: &str, rel: &str) -> Option<String> {
-    let mut parts: Vec<&str> = if rel.starts_with('/') {
+    if rel.starts_with('/') {
         // An absolute path inside a repository file points at the machine, not the repository.
         return None;
-    } else {
-        dir.split('/').filter(|p| !p.is_empty()).collect()
+    }
+    // Built in one buffer (every relative import of every file is joined): no part holds a
+    // `/`, so `..` drops what follows the last one.
+    let mut out = String::with_capacity(dir.len() + rel.len() + 1);
+    let push = |out: &mut String, part: &str| {
+        if !out.is_empty() {
+            out.push('/');
+        }
+        out.push_str(part);
     };
+    for part in dir.split('/').filter(|p| !p.is_empty()) {
+        push(&mut out, part);
+    }
     for part in rel.split(['/', '\\']) {
         match part {
             "" | "." => {}
             ".." => {
-                parts.pop()?;
+                if out.is_empty() {
+                    return None;
+                }
+                out.truncate(out.rfind('/').unwrap_or(0));
             }
-            p => parts.push(p),
+            p => push(&mut out, p),
         }
     }
-    Some(parts.join("/"))
+    Some(out)
 }
 
 /// The directory holding `path` (`""` for top-level files).
@@ -154,6 +167,12 @@ mod tests {
         assert_eq!(join("", "./a/./b").as_deref(), Some("a/b"));
         assert_eq!(join("apps", "../.."), None);
         assert_eq!(join("apps", "/etc/passwd"), None);
+        // `..` takes back one part of the folder as written, whatever it holds.
+        assert_eq!(join("a/./b", "..").as_deref(), Some("a/."));
+        assert_eq!(join("a\\b", "..").as_deref(), Some(""));
+        assert_eq!(join("a//b/", "..\\c").as_deref(), Some("a/c"));
+        assert_eq!(join("", "..").as_deref(), None);
+        assert_eq!(join("", "").as_deref(), Some(""));
         assert_eq!(strip_dir("apps/api/src/x.ts", "apps/api"), Some("src/x.ts"));
         assert_eq!(strip_dir("apps/api2/x.ts", "apps/api"), None);
         let a: Vec<_> = ancestors("a/b/c.ts").collect();
